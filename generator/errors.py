@@ -1,0 +1,70 @@
+"""One exception family for every user mistake; the CLI prints it as one line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+
+def display_path(path: str | os.PathLike | None) -> str | None:
+    """A path as the user typed it: relative to the working directory when inside it."""
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def did_you_mean(name: str, choices) -> str | None:
+    """A 'did you mean X?' hint for the closest known name, or None."""
+    matches = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+class LayerpressError(Exception):
+    """A mistake in the user's input: shown as `file:line: message (hint)`, exit status 1."""
+
+    def __init__(self, message: str, *, file=None, line: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = display_path(self.file)
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ConfigError(LayerpressError):
+    """_config.yml is malformed or holds a value of the wrong type."""
+
+
+class ContentError(LayerpressError):
+    """A post, page, layout or include cannot be read or rendered."""
+
+
+class OutputError(LayerpressError):
+    """Writing the site would escape the output folder or overwrite another item."""
+
+
+class DataError(LayerpressError):
+    """A data set cannot be found, read or split."""
+
+
+class ModelSpecError(LayerpressError):
+    """A model spec in _models/ is invalid."""
+
+
+class FigureError(LayerpressError):
+    """A figure block is invalid or its figure cannot be drawn."""
+
+
+class PublishError(LayerpressError):
+    """Publishing or checking the site failed."""
