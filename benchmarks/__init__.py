@@ -1,0 +1,1 @@
+"""`make bench`: speed and memory measurements, printed, never asserted by unit tests."""
