@@ -1,0 +1,64 @@
+from generator.cache import Store, digest
+
+
+def write_two_files(folder):
+    (folder / "a.txt").write_text("alpha")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.bin").write_bytes(b"\x00\x01")
+
+
+def test_digest_ignores_key_order_and_tells_values_apart():
+    assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
+    assert digest({"a": 1}) != digest({"a": 2})
+
+
+def test_put_then_get_returns_the_entry(tmp_path):
+    store = Store(tmp_path)
+    path = store.put("ab12", write_two_files)
+    assert store.get("ab12", deep=True) == path
+    assert (path / "sub" / "b.bin").read_bytes() == b"\x00\x01"
+    assert set(store.manifest("ab12")) == {"a.txt", "sub/b.bin"}
+
+
+def test_missing_entry_is_a_miss(tmp_path):
+    assert Store(tmp_path).get("cd34") is None
+
+
+def test_truncated_file_is_detected_and_removed(tmp_path):
+    store = Store(tmp_path)
+    path = store.put("ab12", write_two_files)
+    (path / "a.txt").write_text("alp")
+    assert store.get("ab12") is None
+    assert not path.exists()
+
+
+def test_same_size_corruption_needs_a_deep_check(tmp_path):
+    store = Store(tmp_path)
+    path = store.put("ab12", write_two_files)
+    (path / "a.txt").write_text("ALPHA")
+    assert store.get("ab12") == path
+    assert store.get("ab12", deep=True) is None
+
+
+def test_entry_without_manifest_counts_as_half_written(tmp_path):
+    store = Store(tmp_path)
+    half = store.entry_path("ef56")
+    half.mkdir(parents=True)
+    (half / "model.keras").write_bytes(b"partial")
+    assert store.get("ef56") is None
+    assert not half.exists()
+
+
+def test_failed_fill_leaves_no_entry(tmp_path):
+    store = Store(tmp_path)
+
+    def fail(folder):
+        (folder / "x").write_text("x")
+        raise RuntimeError("interrupted")
+
+    try:
+        store.put("ab12", fail)
+    except RuntimeError:
+        pass
+    assert store.get("ab12") is None
+    assert not any((tmp_path / ".incoming").iterdir())
