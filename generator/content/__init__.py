@@ -1,0 +1,1 @@
+"""Reading a Jekyll source folder: front matter, dates, permalinks, markdown, body templates."""

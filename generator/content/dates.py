@@ -1,0 +1,68 @@
+"""Dates as Jekyll reads them (file names, front matter) and prints them (`{{ page.date }}`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator.errors import ConfigError, ContentError
+
+DATE_TEXT = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$")
+DATE_HINT = "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0100"
+
+
+class JekyllDate(datetime):
+    """A datetime that prints as Ruby's Time#to_s does: `2017-01-29 00:00:00 +0000`."""
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def site_timezone(name: str, config_file=None) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown timezone '{name}'", file=config_file,
+                          hint="use an IANA name such as 'Europe/Paris' or 'UTC'") from None
+
+
+def to_jekyll_date(value: datetime, zone: tzinfo) -> JekyllDate:
+    """A datetime in the site's zone; naive values are read as local to it."""
+    value = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    return JekyllDate(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                      tzinfo=value.tzinfo)
+
+
+def parse_date(value, zone: tzinfo, *, file, line) -> JekyllDate:
+    """A front matter or file-name date: a YAML date/datetime or text; anything else is an error."""
+    if isinstance(value, datetime):
+        return to_jekyll_date(value, zone)
+    if isinstance(value, date):
+        return to_jekyll_date(datetime(value.year, value.month, value.day), zone)
+    match = DATE_TEXT.match(str(value).strip())
+    if match:
+        try:
+            return to_jekyll_date(datetime_from_match(match), zone)
+        except ValueError:
+            pass
+    raise ContentError(f"invalid date '{value}'", file=file, line=line, hint=DATE_HINT)
+
+
+def datetime_from_match(match: re.Match) -> datetime:
+    year, month, day, hour, minute, second, offset = match.groups()
+    parsed = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    if offset:
+        parsed = parsed.replace(tzinfo=parse_offset(offset))
+    return parsed
+
+
+def parse_offset(offset: str) -> timezone:
+    if offset == "Z":
+        return timezone.utc
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-delta if offset[0] == "-" else delta)

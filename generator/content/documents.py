@@ -1,0 +1,239 @@
+"""Read a Jekyll source folder: posts, drafts, pages (files with front matter) and static files."""
+
+from __future__ import annotations
+
+import fnmatch
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config, read_utf8
+from generator.content import permalinks
+from generator.content.dates import JekyllDate, parse_date, site_timezone
+from generator.content.frontmatter import has_front_matter, split_front_matter
+from generator.errors import ContentError
+
+POST_EXTENSIONS = {".md", ".markdown", ".html"}
+MARKDOWN_EXTENSIONS = {".md", ".markdown"}
+# Jekyll's DATE_FILENAME_MATCHER.
+DATED_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
+
+
+@dataclass
+class Document:
+    """A post or a page: what the reader found, ready to be rendered."""
+
+    source_path: Path
+    relative_path: str
+    kind: str                       # "post" or "page"
+    front_matter: dict
+    key_lines: dict
+    body: str
+    body_line: int
+    url: str
+    output_path: str
+    slug: str
+    date: JekyllDate | None
+    title: str
+    categories: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    layout: str | None = None
+    is_markdown: bool = True
+    draft: bool = False
+
+    @property
+    def excerpt_separator(self) -> str:
+        return str(self.front_matter.get("excerpt_separator", ""))
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+
+@dataclass
+class StaticFile:
+    source_path: Path
+    output_path: str
+
+
+@dataclass
+class SiteContent:
+    posts: list          # newest first, as Jekyll's site.posts
+    pages: list
+    static_files: list
+
+
+@dataclass
+class ReadOptions:
+    drafts: bool = False
+    unpublished: bool = False
+    future: bool = False
+    excluded: tuple = ()           # absolute folders never read (the output folder)
+
+
+def read_site(config: Config, options: ReadOptions) -> SiteContent:
+    """Every document of the source folder, filtered by the draft/unpublished/future rules."""
+    zone = site_timezone(config.timezone, config.file)
+    now = datetime.now(zone)
+    posts = [read_post(path, config, zone, draft=False) for path in content_files(config.source / "_posts")]
+    if options.drafts or config.show_drafts:
+        posts += [read_post(path, config, zone, draft=True) for path in content_files(config.source / "_drafts")]
+    posts = [post for post in posts if wanted(post, options, config, now)]
+    posts.sort(key=lambda post: (post.date, post.relative_path), reverse=True)
+    pages, static_files = [], []
+    for path in site_files(config, options.excluded):
+        if has_front_matter(path):
+            page = read_page(path, config)
+            if wanted(page, options, config, now):
+                pages.append(page)
+        else:
+            static_files.append(StaticFile(path, path.relative_to(config.source).as_posix()))
+    return SiteContent(posts, pages, static_files)
+
+
+def wanted(document: Document, options: ReadOptions, config: Config, now: datetime) -> bool:
+    if document.front_matter.get("published", True) is False and not (options.unpublished or config.unpublished):
+        return False
+    if document.front_matter.get("draft") is True and not (options.drafts or config.show_drafts):
+        return False
+    if document.kind == "post" and document.date > now and not (options.future or config.future):
+        return False
+    return True
+
+
+def content_files(folder: Path) -> list[Path]:
+    """Post-like files of a folder (recursively), hidden names skipped, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and path.suffix in POST_EXTENSIONS
+                  and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
+def read_text(path: Path) -> str:
+    return read_utf8(path, ContentError)
+
+
+def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
+    relative = path.relative_to(config.source).as_posix()
+    parsed = split_front_matter(read_text(path), path)
+    fm = parsed.front_matter
+    match = DATED_NAME.match(path.name)
+    if draft:
+        stem, name_date = re.sub(r"\.[^.]+$", "", path.name), None
+    elif match:
+        name_date, stem = match.group(1), match.group(2)
+    else:
+        raise ContentError("post file name does not start with a date", file=path, line=1,
+                           hint="name it YYYY-MM-DD-title.md")
+    slug = str(fm.get("slug") or re.sub(r"\.+$", "", stem))
+    if "date" in fm:
+        date = parse_date(fm["date"], zone, file=path, line=parsed.key_lines.get("date"))
+    elif name_date:
+        date = parse_date(name_date, zone, file=path, line=1)
+    else:
+        date = parse_date(datetime.fromtimestamp(path.stat().st_mtime, zone), zone, file=path, line=1)
+    categories = merged_categories(fm)
+    output_ext = ".html"
+    values = permalinks.post_placeholders(date, slug, categories, output_ext, path.stem)
+    template = str(fm["permalink"]) if fm.get("permalink") else permalinks.style_template(config.permalink)
+    url = build_url(template, values, path, parsed.key_lines.get("permalink"))
+    return Document(
+        source_path=path, relative_path=relative, kind="post", front_matter=fm,
+        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        output_path=permalinks.output_path(url, output_ext), slug=slug, date=date,
+        title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
+        categories=categories, tags=merged_tags(fm), layout=layout_name(fm, "post"),
+        is_markdown=path.suffix in MARKDOWN_EXTENSIONS, draft=draft or fm.get("draft") is True)
+
+
+def read_page(path: Path, config: Config) -> Document:
+    relative = path.relative_to(config.source)
+    parsed = split_front_matter(read_text(path), path)
+    fm = parsed.front_matter
+    is_markdown = path.suffix in MARKDOWN_EXTENSIONS
+    output_ext = ".html" if is_markdown else path.suffix
+    is_html = output_ext in (".html", ".htm")
+    directory = relative.parent.as_posix().strip(".")
+    values = {"path": directory, "basename": path.stem, "output_ext": output_ext}
+    template = (str(fm["permalink"]) if fm.get("permalink")
+                else permalinks.page_template(config.permalink, directory, path.stem, is_html))
+    url = build_url(template, values, path, parsed.key_lines.get("permalink"))
+    return Document(
+        source_path=path, relative_path=relative.as_posix(), kind="page", front_matter=fm,
+        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        output_path=permalinks.output_path(url, output_ext), slug=path.stem, date=None,
+        title=display_text(fm.get("title", "")), categories=merged_categories(fm),
+        tags=merged_tags(fm), layout=layout_name(fm, "page" if is_html else None),
+        is_markdown=is_markdown)
+
+
+def build_url(template: str, values: dict, path: Path, line: int | None) -> str:
+    if ".." in re.split(r"/+", template):
+        raise ContentError(f"permalink '{template}' escapes the site folder", file=path,
+                           line=line or 1, hint="remove the '..' parts")
+    return permalinks.expand(template, values, file=path, line=line or 1)
+
+
+def display_text(value) -> str:
+    """Front matter text as readers see it: entities such as &nbsp; become their characters."""
+    return html.unescape(str(value)) if value is not None else ""
+
+
+def layout_name(fm: dict, default: str | None) -> str | None:
+    if "layout" not in fm:
+        return default
+    layout = fm["layout"]
+    return None if layout in (None, "none", "null", False) else str(layout)
+
+
+def merged_categories(fm: dict) -> list[str]:
+    """Jekyll 4: `categories` (text split on spaces) then `category`, as text, duplicates dropped."""
+    plural = fm.get("categories")
+    plural = plural.split() if isinstance(plural, str) else list(plural or [])
+    singular = fm.get("category") if "category" in fm else None
+    extra = flatten([singular]) if singular is not None else plural
+    return list(dict.fromkeys(str(c) for c in flatten(plural + extra) if c is not None))
+
+
+def merged_tags(fm: dict) -> list[str]:
+    """Jekyll's `pluralized_array_from_hash(data, "tag", "tags")`."""
+    if fm.get("tag") is not None:
+        return [str(t) for t in flatten([fm["tag"]])]
+    tags = fm.get("tags")
+    tags = tags.split() if isinstance(tags, str) else list(tags or [])
+    return [str(t) for t in flatten(tags) if t is not None]
+
+
+def flatten(items: list) -> list:
+    flat = []
+    for item in items:
+        flat.extend(flatten(item) if isinstance(item, list) else [item])
+    return flat
+
+
+def site_files(config: Config, excluded_dirs) -> list[Path]:
+    """Files Jekyll would copy or render: no `_`/`.` names, no excluded paths, no output folder."""
+    source = config.source
+    excluded_dirs = {Path(d).resolve() for d in excluded_dirs} | {(source / CACHE_DIR_NAME).resolve()}
+    patterns = JEKYLL_EXCLUDES + [str(p) for p in config.exclude] + [CONFIG_NAME]
+    included = [str(p) for p in config.include]
+    found = []
+    for folder, dirs, files in os.walk(source):
+        folder = Path(folder)
+        dirs[:] = sorted(d for d in dirs if (folder / d).resolve() not in excluded_dirs
+                         and keep(folder / d, source, patterns, included))
+        found += [folder / f for f in sorted(files) if keep(folder / f, source, patterns, included)]
+    return found
+
+
+def keep(path: Path, source: Path, patterns: list, included: list) -> bool:
+    relative = path.relative_to(source).as_posix()
+    if any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) for p in included):
+        return True
+    if path.name.startswith(("_", ".")):
+        return False
+    return not any(fnmatch.fnmatch(relative, p.rstrip("/")) or relative.startswith(p.rstrip("/") + "/")
+                   for p in patterns)

@@ -1,0 +1,100 @@
+"""Every bad input ends as one line `file:line: message (hint)`, exit status 1, old site kept."""
+
+import pytest
+
+GOOD_POST = "---\ntitle: Good\n---\nFine.\n"
+DATE_HINT = "(write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0100)"
+
+CASES = {
+    "malformed front matter": (
+        {"_posts/2020-01-01-a.md": "---\ntitle: [unclosed\nfoo: bar\n---\nx\n"},
+        "blog/_posts/2020-01-01-a.md:3: malformed YAML: expected ',' or ']', but got ':' "
+        "(check the indentation and quote values that contain ': ')"),
+    "unterminated front matter": (
+        {"_posts/2020-01-01-a.md": "---\ntitle: a\nx\n"},
+        "blog/_posts/2020-01-01-a.md:1: front matter is not terminated (close it with a line holding only '---')"),
+    "impossible date": (
+        {"_posts/2020-01-01-a.md": "---\ntitle: a\ndate: 2020-02-30\n---\nx\n"},
+        f"blog/_posts/2020-01-01-a.md:3: invalid date '2020-02-30' {DATE_HINT}"),
+    "date that is not a date": (
+        {"_posts/2020-01-01-a.md": "---\ndate: yesterday\n---\nx\n"},
+        f"blog/_posts/2020-01-01-a.md:2: invalid date 'yesterday' {DATE_HINT}"),
+    "date in the file name": (
+        {"_posts/2020-13-01-a.md": "---\n---\nx\n"},
+        f"blog/_posts/2020-13-01-a.md:1: invalid date '2020-13-01' {DATE_HINT}"),
+    "post name without a date": (
+        {"_posts/notes.md": "---\n---\nx\n"},
+        "blog/_posts/notes.md:1: post file name does not start with a date (name it YYYY-MM-DD-title.md)"),
+    "not UTF-8": (
+        {"_posts/2020-01-01-a.md": b"---\n---\ncaf\xe9\n"},
+        "blog/_posts/2020-01-01-a.md:3: text is not UTF-8 (save the file as UTF-8)"),
+    "template syntax error in a post": (
+        {"_posts/2020-01-01-a.md": "---\n---\n\nhello {{ site.title }\n"},
+        "blog/_posts/2020-01-01-a.md:4: template syntax error: unexpected '}' "
+        "(write {% raw %}...{% endraw %} around text that is not a template)"),
+    "template syntax error in a layout": (
+        {"_layouts/post.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
+        "blog/_layouts/post.html:3: template syntax error: Expected an expression, got 'end of statement block'"),
+    "unknown variable in a layout": (
+        {"_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
+        "blog/_layouts/post.html:5: unknown variable 'nothing'"),
+    "unknown layout": (
+        {"_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
+        "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
+    "unknown variable": (
+        {"_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
+        "blog/_posts/2020-01-01-a.md:5: unknown variable 'titel' (did you mean 'title'?)"),
+    "models without a compute result": (
+        {"_posts/2020-01-01-a.md": "---\n---\nx\n\n\n{{ models.cnn.params }}\n"},
+        "blog/_posts/2020-01-01-a.md:6: unknown variable 'models'"),
+    "permalink escaping the site": (
+        {"_posts/2020-01-01-a.md": "---\ntitle: a\npermalink: /../../etc/:title/\n---\nx\n"},
+        "blog/_posts/2020-01-01-a.md:3: permalink '/../../etc/:title/' escapes the site folder (remove the '..' parts)"),
+    "wrong type in _config.yml": (
+        {"_config.yml": "title: x\npaginate: many\n"},
+        "blog/_config.yml:2: 'paginate' must be an integer, not 'many'"),
+    "malformed _config.yml": (
+        {"_config.yml": "title: x\n  bad: [\n"},
+        "blog/_config.yml:2: malformed YAML: mapping values are not allowed here "
+        "(check the indentation and quote values that contain ': ')"),
+    "two items writing one path": (
+        {"_posts/2020-01-01-b.md": "---\npermalink: /same/\n---\nx\n", "same.md": "---\npermalink: /same/\n---\ny\n"},
+        "blog/same.md: 'same/index.html' is written by both blog/_posts/2020-01-01-b.md and blog/same.md "
+        "(give one of them another permalink)"),
+}
+
+
+@pytest.mark.parametrize("files, message", CASES.values(), ids=CASES.keys())
+def test_bad_input_is_one_line_and_keeps_the_old_site(blog, capsys, files, message):
+    blog.write("_posts/2020-01-01-good.md", GOOD_POST)
+    assert blog.build() == 0
+    before = blog.snapshot()
+    for name, text in files.items():
+        path = blog.source / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    capsys.readouterr()
+    assert blog.build() == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {message}\n"
+    assert captured.out == ""
+    assert blog.snapshot() == before
+    assert sorted(p.name for p in blog.dest.parent.iterdir()) == ["blog", "out"]   # no staging left
+
+
+def test_unknown_config_key_is_a_warning_not_an_error(blog, capsys):
+    blog.config("title: x\npagination: 3\n")
+    blog.write("_posts/2020-01-01-good.md", GOOD_POST)
+    from generator.cli import main
+
+    main(["build", "--source", str(blog.source), "--dest", str(blog.dest)])
+    err = capsys.readouterr().err
+    assert err == ("warning: blog/_config.yml:2: unknown key 'pagination' (available to templates as "
+                   "site.pagination) (did you mean 'paginate'?)\n")
+    assert (blog.dest / "index.html").is_file()
+
+
+def test_quiet_hides_warnings(blog, capsys):
+    blog.config("pagination: 3\n")
+    assert blog.build() == 0
+    assert capsys.readouterr() == ("", "")

@@ -1,0 +1,74 @@
+"""SiteWriter: confinement, duplicate refusal, and the all-or-nothing swap into place."""
+
+import pytest
+
+from generator.errors import OutputError
+from generator.writer import SiteWriter, remove_outputs
+
+
+def test_commit_replaces_the_whole_folder(tmp_path):
+    dest = tmp_path / "site"
+    dest.mkdir()
+    (dest / "stale.html").write_text("old")
+    writer = SiteWriter(dest)
+    writer.add_text("a/index.html", "new", "a.md")
+    writer.commit()
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()) == ["a/index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("path", ["../x.html", "a/../../x.html", "a/../..", ""])
+def test_paths_outside_the_folder_are_refused(tmp_path, path):
+    writer = SiteWriter(tmp_path / "site")
+    with pytest.raises(OutputError, match="is outside the site folder"):
+        writer.add_text(path, "x", "post.md")
+
+
+def test_symlinked_folder_cannot_smuggle_a_path_out(tmp_path):
+    dest = tmp_path / "site"
+    dest.mkdir()
+    (dest / "link").symlink_to(tmp_path)
+    with pytest.raises(OutputError):
+        SiteWriter(dest).add_text("link/x.html", "x", "post.md")
+
+
+def test_two_items_writing_one_path_name_both(tmp_path):
+    writer = SiteWriter(tmp_path / "site")
+    writer.add_text("a/index.html", "1", "first.md")
+    with pytest.raises(OutputError) as caught:
+        writer.add_text("a/./index.html", "2", "second.md")
+    assert caught.value.message == "'a/index.html' is written by both first.md and second.md"
+
+
+def test_a_failure_while_writing_leaves_the_old_site_and_no_staging(tmp_path):
+    dest = tmp_path / "site"
+    dest.mkdir()
+    (dest / "index.html").write_text("old")
+    writer = SiteWriter(dest)
+    writer.add_text("index.html", "new", "index.md")
+    writer.add_file("missing.png", tmp_path / "does-not-exist.png", "figure")
+    with pytest.raises(FileNotFoundError):
+        writer.commit()
+    assert (dest / "index.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_linked_outputs_share_the_cached_file(tmp_path):
+    cached = tmp_path / "cached.png"
+    cached.write_bytes(b"png")
+    writer = SiteWriter(tmp_path / "site")
+    writer.add_file("figures/x.png", cached, "figure", link=True)
+    writer.commit()
+    assert (tmp_path / "site/figures/x.png").stat().st_ino == cached.stat().st_ino
+
+
+def test_clean_removes_site_and_cache_but_refuses_the_sources(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source, dest = tmp_path / "content", tmp_path / "site"
+    (source / ".layerpress-cache" / "models").mkdir(parents=True)
+    (source / "_posts").mkdir()
+    dest.mkdir()
+    assert remove_outputs(source, dest) == [dest, source / ".layerpress-cache"]
+    assert not dest.exists() and (source / "_posts").is_dir()
+    with pytest.raises(OutputError, match="refusing to remove"):
+        remove_outputs(source, tmp_path)
