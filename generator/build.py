@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import Config, load_config
 from generator.content.documents import ReadOptions, read_site
+from generator.lockfile import record_build
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
+from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
 from generator.writer import SiteWriter
 
 
@@ -34,18 +36,6 @@ class BuildResult:
     figures: list                        # manifest entries (see figures)
 
 
-@dataclass
-class ComputeResult:
-    context: dict = field(default_factory=dict)            # extra Jinja globals for bodies, e.g. {"models": ...}
-    replacements: dict = field(default_factory=dict)       # {document source path: {placeholder text: html}}
-    outputs: list = field(default_factory=list)            # [(site-relative path, existing file Path)] copied into the site
-
-
-def compute_stage(config, documents, options) -> ComputeResult:
-    """Models and figures: filled in by the figures integration. May rewrite document bodies."""
-    return ComputeResult()
-
-
 def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
@@ -58,15 +48,20 @@ def build(options: BuildOptions) -> BuildResult:
     renderer.check_layouts()
     computed = compute_stage(config, content.posts + content.pages, options)
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
+    renderer.body_env.filters.update(computed.filters)
     writer = SiteWriter(dest)
     pages = renderer.render_all()
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
     add_furniture(writer, renderer, config, pages, content)
     for path, file in computed.outputs:
-        writer.add_file(path, Path(file), Path(file), link=True)
+        writer.add_file(path, Path(file), Path(file))
     writer.commit()
-    return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started, figures=[])
+    for difference in record_build(source, computed.manifest):
+        if not options.quiet:
+            print(f"warning: {difference}", file=sys.stderr)
+    return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
+                       figures=computed.manifest)
 
 
 def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content) -> None:

@@ -13,7 +13,8 @@ CACHE_DIR_NAME = ".layerpress-cache"
 
 # Jekyll's own default exclusions (Jekyll 4 `Configuration::DEFAULTS["exclude"]`).
 JEKYLL_EXCLUDES = [".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock",
-                   "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/"]
+                   "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/",
+                   "figures.lock"]
 
 # key: (accepted types, default, what to call the type in an error message)
 TYPED_KEYS = {

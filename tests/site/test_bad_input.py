@@ -44,9 +44,9 @@ CASES = {
     "unknown variable": (
         {"_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
         "blog/_posts/2020-01-01-a.md:5: unknown variable 'titel' (did you mean 'title'?)"),
-    "models without a compute result": (
+    "unknown model in the text": (
         {"_posts/2020-01-01-a.md": "---\n---\nx\n\n\n{{ models.cnn.params }}\n"},
-        "blog/_posts/2020-01-01-a.md:6: unknown variable 'models'"),
+        "blog/_posts/2020-01-01-a.md:6: unknown model 'cnn' (models: none in _models/)"),
     "permalink escaping the site": (
         {"_posts/2020-01-01-a.md": "---\ntitle: a\npermalink: /../../etc/:title/\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:3: permalink '/../../etc/:title/' escapes the site folder (remove the '..' parts)"),

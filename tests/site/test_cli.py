@@ -45,7 +45,7 @@ def test_new_and_clean_commands(blog, capsys):
     created = Path(capsys.readouterr().out.strip())
     assert created.parent == blog.source / "_posts" and created.name.endswith("-hello-there.md")
     assert blog.build() == 0
-    (blog.source / ".layerpress-cache").mkdir()
+    (blog.source / ".layerpress-cache").mkdir(exist_ok=True)
     main(["clean", "--source", str(blog.source), "--dest", str(blog.dest)])
     assert not blog.dest.exists() and not (blog.source / ".layerpress-cache").exists()
     assert created.exists()

@@ -1,0 +1,1 @@
+"""The figures stage: `figure` blocks in posts become figures drawn from real models."""

@@ -1,0 +1,62 @@
+"""Helpers shared by figure kinds: finding layers, loading probes, labelled panels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from generator.errors import did_you_mean
+from generator.figures.directive import FigureRequest
+
+
+def layer_info(request: FigureRequest, model, layer) -> dict:
+    """The record entry ({name, class, output_shape, params}) of a layer given by name or index."""
+    layers = model.record["layers"]
+    names = [entry["name"] for entry in layers]
+    if isinstance(layer, int):
+        if not -len(layers) <= layer < len(layers):
+            raise request.error(f"model '{model.ref}' has no layer {layer} (it has {len(layers)})",
+                                "layers: " + ", ".join(names))
+        return layers[layer]
+    if layer not in names:
+        hint = did_you_mean(layer, names)
+        listing = "layers: " + ", ".join(names)
+        raise request.error(f"model '{model.ref}' has no layer '{layer}'",
+                            f"{hint} {listing}" if hint else listing)
+    return layers[names.index(layer)]
+
+
+def require_feature_maps(request: FigureRequest, model, info: dict) -> None:
+    """Fail unless the layer outputs (batch, height, width, channels) maps."""
+    if len(info["output_shape"]) == 4:
+        return
+    hint = "use kind 'dense-as-image' to draw a Dense layer's output" if info["class"] == "Dense" \
+        else "choose a convolution or pooling layer"
+    raise request.error(f"kind {request.kind} cannot draw layer '{info['name']}' ({info['class']}, output "
+                        f"shape {tuple(info['output_shape'])}): it has no feature maps", hint)
+
+
+def probe_images(request: FigureRequest, ctx, model) -> tuple[list[str], np.ndarray]:
+    """The block's probes as the model sees them: names and a float32 (N, H, W, C) batch."""
+    from generator.figures.registry import probe_paths
+
+    names = probe_paths(request.options)
+    return names, np.stack([model.load_probe(ctx.probe(name)) for name in names]).astype(np.float32)
+
+
+def dataset_of(request: FigureRequest, model):
+    """The data the model was trained on; a model loaded from a file may have none."""
+    dataset = model.dataset()
+    if dataset is None:
+        raise request.error(f"model '{model.ref}' has no data set to take images from",
+                            "add 'dataset:' to its spec, or give probes")
+    return dataset
+
+
+def display_image(pixels: np.ndarray) -> np.ndarray:
+    """Raw 0..255 pixels (H, W, C) as uint8 RGB."""
+    image = np.clip(np.round(pixels), 0, 255).astype(np.uint8)
+    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image[..., :3]
+
+
+def short_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]

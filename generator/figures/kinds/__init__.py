@@ -1,0 +1,1 @@
+"""One module per figure kind; see generator.figures.registry for the interface."""

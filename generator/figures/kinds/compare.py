@@ -1,0 +1,43 @@
+"""A table of model variants with their measured test accuracy and loss."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from generator.figures import options as opt
+from generator.figures.registry import DrawnFigure
+
+VERSION = 1
+BASE = "base"
+KEYS = {
+    "model": opt.Key(opt.text),
+    "variants": opt.Key(opt.text_list),
+}
+
+
+def models(options: dict) -> list[str]:
+    """'base' names the model itself, any other entry a variant of it."""
+    return [options["model"] if v == BASE else f"{options['model']}:{v}" for v in options["variants"]]
+
+
+def compare_table(names: list[str], records: list[dict]) -> str:
+    best = max(range(len(records)), key=lambda i: records[i]["metrics"]["test_accuracy"])
+    rows = []
+    for index, (name, record) in enumerate(zip(names, records)):
+        accuracy = f"{record['metrics']['test_accuracy']:.1%}"
+        if index == best:
+            accuracy = f"<strong>{accuracy}</strong>"
+        rows.append(f"<tr><td>{escape(name)}</td><td>{record['epochs']}</td><td>{record.get('best_epoch', '')}</td>"
+                    f"<td>{accuracy}</td><td>{record['metrics']['test_loss']:.4f}</td></tr>")
+    return ('<table class="model-compare"><thead><tr><th>Variant</th><th>Epochs</th><th>Best epoch</th>'
+            f"<th>Test accuracy</th><th>Test loss</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def draw(request, ctx):
+    records = [ctx.record(ref) for ref in request.model_refs]
+    arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
+              "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),
+              "variants": np.array(request.options["variants"])}
+    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records))

@@ -1,0 +1,34 @@
+"""The model's layers, output shapes and parameter counts as an HTML table (text, not an image)."""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from generator.figures import options as opt
+from generator.figures.registry import DrawnFigure
+
+VERSION = 1
+KEYS = {"model": opt.Key(opt.text)}
+
+
+def summary_table(record: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(layer['name'])} ({escape(layer['class'])})</td>"
+        f"<td>{escape(str(tuple(layer['output_shape'])))}</td><td>{layer['params']:,}</td></tr>"
+        for layer in record["layers"])
+    trainable = record.get("trainable_params", record["params"])
+    return ('<table class="model-summary"><thead><tr><th>Layer (type)</th><th>Output shape</th>'
+            f"<th>Params</th></tr></thead><tbody>{rows}</tbody><tfoot>"
+            f"<tr><th colspan=\"2\">Total params</th><th>{record['params']:,}</th></tr>"
+            f"<tr><td colspan=\"2\">Trainable</td><td>{trainable:,}</td></tr>"
+            f"<tr><td colspan=\"2\">Non-trainable</td><td>{record['params'] - trainable:,}</td></tr>"
+            "</tfoot></table>")
+
+
+def draw(request, ctx):
+    record = ctx.record(request.options["model"])
+    arrays = {"params": np.array([layer["params"] for layer in record["layers"]]),
+              "layer_names": np.array([layer["name"] for layer in record["layers"]])}
+    return DrawnFigure(arrays=arrays, table_html=summary_table(record))

@@ -1,0 +1,340 @@
+"""The figures stage of a build: collect every figure block, validate, draw what the cache lacks.
+
+build.py plugs it in with `compute(config, documents, options)`; see `ComputeResult`
+for what comes back. Each document needs `source_path`, `body` (rewritten in place:
+figure blocks become placeholders), `body_line` and `slug`; `config` needs `baseurl`;
+`options` is a BuildOptions (`source`, `cache_dir`, `quiet`, `force`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from generator import __version__
+from generator.cache import Store, canonical_json, digest, file_digest
+from generator.errors import FigureError, LayerpressError, did_you_mean
+from generator.figures import registry
+from generator.figures.directive import FigureRequest, prose_lines, extract_figures
+from generator.figures.tiling import npz_bytes
+
+JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+MODEL_REF = re.compile(r"""models(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
+META = "meta.json"
+# Keys that change the HTML around a figure, not its pixels: not part of the cache key.
+PRESENTATION_KEYS = ("id", "caption", "alt", "width")
+
+
+@dataclass
+class ComputeResult:
+    context: dict = field(default_factory=dict)  # Jinja globals for bodies: {"models": ModelsContext}
+    replacements: dict[Path, dict[str, str]] = field(default_factory=dict)  # source_path -> {placeholder: HTML}
+    outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
+    filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
+    manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
+
+
+@dataclass
+class _Figure:
+    request: FigureRequest
+    slug: str
+    key: str = ""
+    entry: Path | None = None
+
+
+def compute(config, documents, options) -> ComputeResult:
+    """The seam build.py calls between reading documents and rendering them."""
+    from generator.models.store import ModelStore
+
+    cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
+    store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet, force=options.force)
+    stage = FigureStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
+                        quiet=options.quiet, force=options.force)
+    stage.add_documents(documents)
+    stage.compute()
+    return stage.result()
+
+
+def percent(value, digits: int = 1) -> str:
+    """0.9123 -> '91.2%'."""
+    return f"{value * 100:.{digits}f}%"
+
+
+def model_refs_in_text(body: str) -> list[tuple[str, int]]:
+    """(ref, 0-based line) for each `models.NAME` / `models.NAME.variants.V` inside {{ }} or {% %},
+    outside fenced code."""
+    refs = []
+    for index, line in prose_lines(body):
+        for span in JINJA_SPAN.findall(line):
+            for match in MODEL_REF.finditer(span):
+                name, variant = match[1] or match[2], match[3] or match[4]
+                refs.append((f"{name}:{variant}" if variant else name, index))
+    return refs
+
+
+class FigureStage:
+    def __init__(self, store, source: Path, cache_dir: Path, *, baseurl: str = "", quiet: bool = False,
+                 force: bool = False):
+        self.store = store
+        self.source = Path(source)
+        self.cache = Store(Path(cache_dir) / "figures")
+        self.baseurl = baseurl.rstrip("/")
+        self.quiet = quiet
+        self.force = force
+        self.figures: list[_Figure] = []
+        self.sources: list[Path] = []
+        self.text_refs: list[str] = []
+        self.records: dict[str, dict] = {}
+
+    # -- collecting and validating (no TensorFlow) --
+
+    def add_documents(self, documents) -> None:
+        """Extract and validate every figure block and model reference of every document."""
+        for document in documents:
+            text = document.body
+            document.body, requests = extract_figures(text, document.source_path, document.body_line)
+            self.sources.append(document.source_path)
+            for request in requests:
+                for ref in request.model_refs:
+                    self._check_ref(ref, request.source_path, request.line)
+                for probe in registry.probe_paths(request.options):
+                    self._check_probe(probe, request)
+                self.figures.append(_Figure(request, document.slug))
+            for ref, index in model_refs_in_text(text):
+                self._check_ref(ref, document.source_path, document.body_line + index)
+                if ref not in self.text_refs:
+                    self.text_refs.append(ref)
+
+    def _check_ref(self, ref: str, file, line: int) -> None:
+        name = ref.split(":")[0]
+        names = self.store.names()
+        if name not in names:
+            hint = did_you_mean(name, names)
+            listing = "models: " + (", ".join(names) or "none in _models/")
+            raise FigureError(f"unknown model '{name}'", file=file, line=line,
+                              hint=f"{hint} {listing}" if hint else listing)
+        if ":" in ref:
+            try:
+                self.store.spec(ref)
+            except LayerpressError as error:
+                raise FigureError(f"model '{ref}': {error.message}", file=file, line=line, hint=error.hint) from None
+
+    def _check_probe(self, probe: str, request: FigureRequest) -> None:
+        from PIL import Image, UnidentifiedImageError
+
+        path = self.source / probe
+        if not path.is_file():
+            siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+            raise request.error(f"probe '{probe}' not found", did_you_mean(path.name, siblings))
+        try:
+            with Image.open(path) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            raise request.error(f"probe '{probe}' is not an image Pillow can read") from None
+
+    # -- computing --
+
+    def compute(self) -> None:
+        """Train or load the models the text quotes, then draw every figure not in the cache."""
+        for ref in self.text_refs:
+            self.records[ref] = self.store.record(ref)
+        for figure in self.figures:
+            figure.key = self._cache_key(figure.request)
+            figure.entry = None if self.force else self.cache.get(figure.key)
+        misses = [figure for figure in self.figures if figure.entry is None]
+        if misses:
+            from tqdm import tqdm
+
+            context = DrawContext(self.store, self.source)
+            for figure in tqdm(misses, desc="figures", unit="figure", disable=self.quiet):
+                drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
+                figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn: _write_entry(folder, drawn))
+
+    def _cache_key(self, request: FigureRequest) -> str:
+        drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
+        return digest("figure", request.kind, drawing_options,
+                      {ref: self.store.cache_key(ref) for ref in request.model_refs},
+                      {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
+                      registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION, library_versions())
+
+    # -- results --
+
+    def result(self) -> ComputeResult:
+        replacements: dict[Path, dict[str, str]] = {path: {} for path in self.sources}
+        for figure in self.figures:
+            replacements[figure.request.source_path][figure.request.placeholder] = self.html(figure)
+        return ComputeResult(context={"models": ModelsContext(self.records, self.store.names())},
+                             replacements=replacements, outputs=self.outputs(), filters={"percent": percent},
+                             manifest=self.manifest())
+
+    def html(self, figure: _Figure) -> str:
+        request, meta = figure.request, _meta(figure.entry)
+        caption = render_caption(request.options["caption"])
+        note = f' <span class="figure-note">{escape(meta["note"])}</span>' if meta["note"] else ""
+        data_link = f'<a class="figure-data" href="{self._url(figure, "npz")}">data (.npz)</a>'
+        if meta["table_html"] is not None:
+            body = meta["table_html"]
+        else:
+            width, height = meta["size"]
+            if request.options["width"]:
+                width, height = request.options["width"], round(height * request.options["width"] / width)
+            alt = request.options["alt"] or _plain_text(caption) or f"{request.kind} figure"
+            body = (f'<img src="{self._url(figure, meta["extension"])}" width="{width}" height="{height}" '
+                    f'alt="{escape(alt)}" loading="lazy" decoding="async">')
+        return (f'<figure class="layerpress-figure figure-{request.kind}" id="figure-{request.figure_id}">\n'
+                f"{body}\n<figcaption>{caption}{note} {data_link}</figcaption>\n</figure>")
+
+    def outputs(self) -> list[tuple[str, Path]]:
+        files = []
+        for figure in self.figures:
+            meta = _meta(figure.entry)
+            files.append((self._site_path(figure, "npz"), figure.entry / "data.npz"))
+            if meta["extension"]:
+                files.append((self._site_path(figure, meta["extension"]), figure.entry / f"figure.{meta['extension']}"))
+        for ref in sorted({ref for f in self.figures for ref in f.request.model_refs} | set(self.text_refs)):
+            files.append((f"models/{ref.replace(':', '-')}.keras", Path(self.store.publish_path(ref))))
+        manifest_path = self.cache.root / "figures.json"
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        manifest_path.write_text(json.dumps(self.manifest(), indent=1, sort_keys=True) + "\n")
+        files.append(("figures.json", manifest_path))
+        return files
+
+    def manifest(self) -> list[dict]:
+        entries = []
+        for figure in self.figures:
+            request, meta = figure.request, _meta(figure.entry)
+            stored = self.cache.manifest(figure.key)
+            names = {"npz": "data.npz", **({meta["extension"]: f"figure.{meta['extension']}"} if meta["extension"] else {})}
+            entries.append({
+                "post": _relative(request.source_path, self.source), "line": request.line,
+                "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.key,
+                "models": {ref: self.store.cache_key(ref) for ref in request.model_refs},
+                "inputs": {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
+                "outputs": {self._site_path(figure, ext): stored[name]["sha256"] for ext, name in names.items()},
+                "versions": library_versions(),
+            })
+        return sorted(entries, key=lambda e: (e["post"], e["line"]))
+
+    def _site_path(self, figure: _Figure, extension: str) -> str:
+        return f"figures/{figure.slug}/{figure.request.figure_id}.{extension}"
+
+    def _url(self, figure: _Figure, extension: str) -> str:
+        return f"{self.baseurl}/{self._site_path(figure, extension)}"
+
+
+class DrawContext:
+    """What a kind's draw() may ask for: trained models, their records, probe files."""
+
+    def __init__(self, store, source: Path):
+        self.store = store
+        self.source = source
+        self._models = {}
+
+    def model(self, ref: str):
+        if ref not in self._models:
+            self._models[ref] = self.store.get(ref)
+        return self._models[ref]
+
+    def record(self, ref: str) -> dict:
+        return self.store.record(ref)
+
+    def probe(self, path: str) -> Path:
+        return self.source / path
+
+
+class RecordView:
+    """Attribute access to a model record for templates; a wrong key is a clear error."""
+
+    def __init__(self, data: dict, path: str):
+        self._data = data
+        self._path = path
+
+    def __getattr__(self, key: str):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self[key]
+
+    def __getitem__(self, key: str):
+        if key not in self._data:
+            raise FigureError(f"{self._path} has no '{key}'",
+                              hint=did_you_mean(key, self._data) or "keys: " + ", ".join(sorted(self._data)))
+        value = self._data[key]
+        return RecordView(value, f"{self._path}.{key}") if isinstance(value, dict) else value
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __str__(self) -> str:
+        return str(self._data)
+
+
+class ModelsContext(RecordView):
+    """`models` in templates: models.NAME.metrics.test_accuracy, models.NAME.variants.V.params ..."""
+
+    def __init__(self, records: dict[str, dict], names: list[str]):
+        views = {}
+        for ref, record in records.items():
+            name, _, variant = ref.partition(":")
+            view = views.setdefault(name, {"variants": {}})
+            if variant:
+                view["variants"][variant] = record
+            else:
+                view.update(record)
+        super().__init__(views, "models")
+        self._names = names
+
+    def __getitem__(self, key: str):
+        if key not in self._data and key not in self._names:
+            raise FigureError(f"unknown model '{key}'", hint=did_you_mean(key, self._names)
+                              or "models: " + ", ".join(self._names))
+        return super().__getitem__(key)
+
+
+def render_caption(caption: str) -> str:
+    """A caption's markdown as inline HTML (no wrapping paragraph)."""
+    if not caption:
+        return ""
+    import markdown
+
+    html = markdown.markdown(caption)
+    return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
+
+
+@cache
+def library_versions() -> dict[str, str]:
+    versions = {"layerpress": __version__}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _write_entry(folder: Path, drawn: registry.DrawnFigure) -> None:
+    (folder / "data.npz").write_bytes(npz_bytes(drawn.arrays))
+    if drawn.image is not None:
+        (folder / f"figure.{drawn.extension}").write_bytes(drawn.image)
+    (folder / META).write_text(canonical_json({"extension": drawn.extension, "size": drawn.size,
+                                               "table_html": drawn.table_html, "note": drawn.note}))
+
+
+def _meta(entry: Path) -> dict:
+    return json.loads((entry / META).read_text())
+
+
+def _plain_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).strip()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

@@ -1,0 +1,209 @@
+"""Vectorised drawing primitives: tiling, standardisation, colormaps, labels, file writing.
+
+Everything here works on numpy arrays and writes files with Pillow; nothing imports
+TensorFlow, and matplotlib is imported only to read a colormap's colours.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+BACKGROUND = 255
+LABEL_HEIGHT = 14
+# Palette figures (activations): 254 colormap levels, then black ink, then the white background.
+LEVELS = 254
+INK = 254
+# A fixed date for every .npz member: zip entries otherwise carry the time of writing.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# zlib's run-length strategy compresses palette images (long runs of one index) about four times
+# faster than the default strategy, to files of the same size.
+Z_RLE = 3
+
+
+@dataclass(frozen=True)
+class Standardised:
+    """Feature maps mapped to 0..255 and the number of constant ("dead") channels."""
+
+    maps: np.ndarray  # uint8 (C, H, W)
+    dead_channels: int
+
+
+def standardise_channels(maps: np.ndarray) -> Standardised:
+    """Per channel (x - mean) / std * 64 + 128, clipped to 0..255; `maps` is (H, W, C).
+
+    A constant channel has no spread to divide by: it is drawn mid-grey and counted.
+    """
+    values = np.moveaxis(np.asarray(maps, dtype=np.float32), -1, 0)
+    mean = values.mean(axis=(1, 2), keepdims=True)
+    std = values.std(axis=(1, 2), keepdims=True)
+    dead = std[:, 0, 0] == 0
+    scaled = (values - mean) / np.where(std == 0, 1.0, std) * 64 + 128
+    return Standardised(np.clip(scaled, 0, 255).astype(np.uint8), int(dead.sum()))
+
+
+def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
+    """Linearly map an array's range to 0..255 (a constant array becomes mid-grey)."""
+    values = np.asarray(values, dtype=np.float64)
+    low, high = values.min(), values.max()
+    if high == low:
+        return np.full(values.shape, 128, dtype=np.uint8)
+    return np.round((values - low) / (high - low) * 255).astype(np.uint8)
+
+
+def colormap_palette(name: str) -> np.ndarray:
+    """(256, 3) uint8 palette: LEVELS colours of a matplotlib colormap, then INK black and BACKGROUND white."""
+    import matplotlib
+
+    levels = np.round(matplotlib.colormaps[name](np.linspace(0, 1, LEVELS))[:, :3] * 255).astype(np.uint8)
+    return np.concatenate([levels, [[0, 0, 0], [255, 255, 255]]]).astype(np.uint8)
+
+
+def palette_levels(values: np.ndarray) -> np.ndarray:
+    """0..255 values as the nearest of the palette's LEVELS colour indices."""
+    return ((values.astype(np.uint16) * (LEVELS - 1) + 127) // 255).astype(np.uint8)
+
+
+def colormap_names() -> list[str]:
+    import matplotlib
+
+    return sorted(matplotlib.colormaps)
+
+
+def tile_grid(tiles: np.ndarray, per_row: int, gap: int = 1, fill: int = BACKGROUND) -> np.ndarray:
+    """Tiles (N, H, W, ...) laid out in rows of `per_row`, `gap` pixels apart.
+
+    Every tile is shown: the last row is padded with `fill`, and fewer tiles than
+    `per_row` make one short row.
+    """
+    count, height, width = tiles.shape[:3]
+    rest = tiles.shape[3:]
+    columns = min(per_row, count)
+    rows = -(-count // columns)
+    padded = np.full((rows * columns, height + gap, width + gap, *rest), fill, dtype=tiles.dtype)
+    padded[:count, :height, :width] = tiles
+    grid = padded.reshape(rows, columns, height + gap, width + gap, *rest).swapaxes(1, 2)
+    grid = grid.reshape(rows * (height + gap), columns * (width + gap), *rest)
+    return grid[: grid.shape[0] - gap, : grid.shape[1] - gap]
+
+
+def stack_vertically(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
+    """Images of any widths one under the other, left-aligned, padded on the right."""
+    width = max(p.shape[1] for p in parts)
+    rows = []
+    for index, part in enumerate(parts):
+        if index:
+            rows.append(np.full((gap, width, *part.shape[2:]), fill, dtype=np.uint8))
+        rows.append(pad_to(part, part.shape[0], width, fill))
+    return np.concatenate(rows, axis=0)
+
+
+def stack_horizontally(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
+    """Images of any heights side by side, top-aligned, padded at the bottom."""
+    height = max(p.shape[0] for p in parts)
+    columns = []
+    for index, part in enumerate(parts):
+        if index:
+            columns.append(np.full((height, gap, *part.shape[2:]), fill, dtype=np.uint8))
+        columns.append(pad_to(part, height, part.shape[1], fill))
+    return np.concatenate(columns, axis=1)
+
+
+def pad_to(image: np.ndarray, height: int, width: int, fill: int = BACKGROUND) -> np.ndarray:
+    out = np.full((height, width, *image.shape[2:]), fill, dtype=np.uint8)
+    out[: image.shape[0], : image.shape[1]] = image
+    return out
+
+
+def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour upscaling by an integer factor (pixels stay sharp squares)."""
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
+
+
+def to_rgb(image: np.ndarray) -> np.ndarray:
+    """(H, W), (H, W, 1) or (H, W, 3) uint8 as (H, W, 3)."""
+    if image.ndim == 2:
+        image = image[..., None]
+    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
+
+
+def label_above(image: np.ndarray, text: str) -> np.ndarray:
+    """The image with a band of text above it: RGB stays RGB, a 2-D palette image gets INK text."""
+    band = text_lines([text], image.shape[1], palette=image.ndim == 2)
+    if image.ndim == 3:
+        image = to_rgb(image)
+    return np.concatenate([band, pad_to(image, image.shape[0], band.shape[1])], axis=0)
+
+
+def text_lines(lines: list[str], width: int = 0, *, palette: bool = False) -> np.ndarray:
+    """A white band holding `lines` of black text, at least `width` pixels wide.
+
+    RGB with anti-aliased text, or (palette=True) 2-D palette indices with crisp INK text.
+    """
+    from PIL import Image, ImageDraw
+
+    font = default_font()
+    # Drawn on a roomy band, then cropped: crisp glyphs come out wider than the font's measurements.
+    roomy = max([width] + [int(2 * font.getlength(line)) + 8 for line in lines])
+    band = Image.new("L", (roomy, LABEL_HEIGHT * len(lines)), BACKGROUND)
+    draw = ImageDraw.Draw(band)
+    draw.fontmode = "1" if palette else "L"
+    for index, line in enumerate(lines):
+        draw.text((1, 1 + index * LABEL_HEIGHT), line, fill=INK if palette else 0, font=font)
+    inked = np.flatnonzero((np.asarray(band) != BACKGROUND).any(axis=0))
+    band = band.crop((0, 0, max(width, int(inked[-1]) + 2 if inked.size else 1), band.height))
+    array = np.asarray(band).copy()
+    return array if palette else to_rgb(array)
+
+
+def default_font():
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=11)
+
+
+def png_bytes(image: np.ndarray, palette: np.ndarray | None = None) -> bytes:
+    """PNG with no metadata chunks of a uint8 (H, W, 3) array, or of (H, W) indices into `palette`."""
+    from PIL import Image
+
+    image = np.ascontiguousarray(image)
+    buffer = io.BytesIO()
+    if palette is None:
+        Image.fromarray(image).save(buffer, format="PNG")
+    else:
+        picture = Image.frombytes("P", (image.shape[1], image.shape[0]), image.tobytes())
+        picture.putpalette(palette.astype(np.uint8).reshape(-1).tolist())
+        picture.save(buffer, format="PNG", compress_type=Z_RLE)
+    return buffer.getvalue()
+
+
+def gif_bytes(frames: list[np.ndarray], palette: np.ndarray, duration_ms: int) -> bytes:
+    """Looping animated GIF of palette-index frames (uint8 (H, W)) sharing one palette."""
+    from PIL import Image
+
+    images = []
+    for frame in frames:
+        image = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(frame).tobytes())
+        image.putpalette(palette.astype(np.uint8).reshape(-1).tolist())
+        images.append(image)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=duration_ms,
+                   loop=0, optimize=False, disposal=1)
+    return buffer.getvalue()
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz archive (readable by np.load) that is byte-identical for equal arrays."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.save(member, np.asarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()

@@ -1,0 +1,395 @@
+"""The figures stage end to end on a really trained tiny model (see conftest.py)."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2.sandbox
+import numpy as np
+import pytest
+from figures_testkit import Doc
+from PIL import Image
+
+from generator.cache import file_digest
+from generator.errors import FigureError
+from generator.figures.kinds.activations import activation_grid
+from generator.figures.stage import FigureStage, model_refs_in_text
+from generator.figures.tiling import colormap_palette, stack_vertically
+from generator.models.store import ModelStore
+
+EVERY_KIND = """\
+Accuracy {{ models.tiny.metrics.test_accuracy | percent }}, sgd {{ models.tiny.variants.sgd.params }} params.
+
+```figure
+kind: activations
+id: grid
+model: tiny
+probes: [probes/triangle.png, probes/circle.png]
+layers: [conv2d, max_pooling2d, conv2d_1]
+per_row: 3
+labels: false
+caption: Every *channel*.
+```
+
+```figure
+kind: activations
+id: strip
+model: tiny
+probe: probes/triangle.png
+layers: [conv2d, 3]
+layout: strip
+cmap: magma
+width: 400
+```
+
+```figure
+kind: dense-as-image
+model: tiny
+probe: probes/triangle.png
+layer: dense
+compare: [trained, untrained]
+```
+
+```figure
+kind: reshape
+probe: probes/triangle.png
+size: [4, 4]
+```
+
+```figure
+kind: rgb-matrices
+probe: probes/tiny.png
+```
+
+```figure
+kind: curves
+model: tiny
+```
+
+```figure
+kind: predictions
+id: test-images
+model: tiny
+count: 4
+```
+
+```figure
+kind: predictions
+id: probe-predictions
+model: tiny
+probes: [probes/triangle.png, probes/circle.png]
+labels: [triangle, circle]
+```
+
+```figure
+kind: samples
+model: tiny
+per_class: 3
+```
+
+```figure
+kind: summary
+id: summary
+model: tiny
+```
+
+```figure
+kind: conv-animation
+probe: probes/triangle.png
+size: [5, 5]
+kernel: [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
+```
+
+```figure
+kind: conv-animation
+id: learned-kernel
+probe: probes/circle.png
+size: [5, 5]
+model: tiny
+layer: conv2d
+channel: 1
+```
+
+```figure
+kind: conv-check
+id: check
+model: tiny
+layer: conv2d_1
+probe: probes/circle.png
+channel: 2
+```
+
+```figure
+kind: filters
+model: tiny
+```
+
+```figure
+kind: compare
+id: optimizers
+model: tiny
+variants: [base, sgd]
+```
+"""
+
+
+def run_stage(source: Path, cache: Path, body: str, *, force: bool = False):
+    post = source / "_posts" / "2026-01-01-post.md"
+    post.parent.mkdir(exist_ok=True)
+    post.write_text("---\ntitle: t\n---\n" + body)
+    document = Doc(post, body, body_line=4, slug="post")
+    stage = FigureStage(ModelStore(source, cache, quiet=True), source, cache, baseurl="/blog", quiet=True,
+                        force=force)
+    stage.add_documents([document])
+    stage.compute()
+    return stage, stage.result(), document
+
+
+def error_of(source, cache, body) -> str:
+    with pytest.raises(FigureError) as caught:
+        run_stage(source, cache, body)
+    return str(caught.value)
+
+
+@pytest.fixture
+def every_kind(site_source):
+    source, cache = site_source
+    stage, result, document = run_stage(source, cache, EVERY_KIND)
+    return source, cache, stage, result, document
+
+
+def test_every_kind_draws_files_and_html(every_kind):
+    source, cache, stage, result, document = every_kind
+    outputs = dict(result.outputs)
+    assert len(stage.figures) == 15
+    for figure in stage.figures:
+        html = result.replacements[document.source_path][figure.request.placeholder]
+        assert figure.request.placeholder in document.body
+        npz = outputs[f"figures/post/{figure.request.figure_id}.npz"]
+        assert np.load(npz).files, figure.request.kind
+        assert f'href="/blog/figures/post/{figure.request.figure_id}.npz">data (.npz)</a>' in html
+        if figure.request.kind in ("summary", "compare"):
+            assert "<table" in html and "<img" not in html
+            continue
+        extension = "gif" if figure.request.kind == "conv-animation" else "png"
+        image = Image.open(outputs[f"figures/post/{figure.request.figure_id}.{extension}"])
+        width, height = image.size
+        if figure.request.options["width"]:
+            width, height = 400, round(height * 400 / width)
+        assert (f'<img src="/blog/figures/post/{figure.request.figure_id}.{extension}" width="{width}" '
+                f'height="{height}" alt=') in html
+        assert 'loading="lazy" decoding="async"' in html
+    assert {"models/tiny.keras", "models/tiny-untrained.keras", "models/tiny-sgd.keras", "figures.json"} <= set(outputs)
+
+
+def test_caption_markdown_and_alt_text(every_kind):
+    _, _, stage, result, document = every_kind
+    html = result.replacements[document.source_path]["<!--layerpress-figure:grid-->"]
+    assert "<figcaption>Every <em>channel</em>. " in html and 'alt="Every channel."' in html
+
+
+def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_source):
+    source, cache, _, result, _ = every_kind
+    outputs = dict(result.outputs)
+    data = np.load(outputs["figures/post/grid.npz"])
+    model = ModelStore(source, cache, quiet=True).get("tiny")
+    images = np.stack([model.load_probe(source / "probes" / p) for p in ("triangle.png", "circle.png")])
+    live = model.activations(["conv2d", "max_pooling2d", "conv2d_1"], images)
+    np.testing.assert_allclose(data["activations_conv2d_1"], live["conv2d_1"], rtol=1e-6)
+    expected = stack_vertically([activation_grid(data[f"activations_{name}"][index], 3)[0]
+                                 for index in range(2) for name in ("conv2d", "max_pooling2d", "conv2d_1")])
+    drawn = np.asarray(Image.open(outputs["figures/post/grid.png"]).convert("RGB"))
+    np.testing.assert_array_equal(drawn, colormap_palette("viridis")[expected])
+    assert data["dead_channels"].shape == (2, 3)
+
+
+def test_notes_report_measured_differences_and_dead_channels(every_kind):
+    _, _, _, result, document = every_kind
+    check = result.replacements[document.source_path]["<!--layerpress-figure:check-->"]
+    assert "Max absolute differences: keras vs correlate2d " in check
+    strip = result.replacements[document.source_path]["<!--layerpress-figure:strip-->"]
+    assert "Constant channels: conv2d " in strip
+
+
+def test_manifest_lists_posts_lines_inputs_and_output_hashes(every_kind):
+    source, _, _, result, _ = every_kind
+    outputs = dict(result.outputs)
+    manifest = json.loads(outputs["figures.json"].read_text())
+    assert manifest == result.manifest
+    grid = next(entry for entry in manifest if entry["id"] == "grid")
+    assert grid["post"] == "_posts/2026-01-01-post.md" and grid["line"] == 6
+    assert grid["inputs"] == {p: file_digest(source / p) for p in ("probes/triangle.png", "probes/circle.png")}
+    assert grid["outputs"]["figures/post/grid.png"] == file_digest(outputs["figures/post/grid.png"])
+    assert set(grid["models"]) == {"tiny"} and grid["versions"]["numpy"] == np.__version__
+
+
+def test_second_build_redraws_nothing_and_same_bytes_from_scratch(every_kind, tmp_path):
+    source, cache, stage, result, _ = every_kind
+    stamps = {figure.key: (figure.entry / "meta.json").stat().st_mtime_ns for figure in stage.figures}
+    again, again_result, _ = run_stage(source, cache, EVERY_KIND)
+    assert {f.key: (f.entry / "meta.json").stat().st_mtime_ns for f in again.figures} == stamps
+    fresh_cache = tmp_path / "fresh"
+    shutil.copytree(cache, fresh_cache, ignore=shutil.ignore_patterns("figures"))
+    _, fresh_result, _ = run_stage(source, fresh_cache, EVERY_KIND)
+    first, second = dict(result.outputs), dict(fresh_result.outputs)
+    for path in first:
+        if path.startswith("figures/"):
+            assert first[path].read_bytes() == second[path].read_bytes(), path
+
+
+def test_cache_misses_only_for_what_changed(every_kind):
+    source, cache, stage, _, _ = every_kind
+    keys = {figure.request.figure_id: figure.key for figure in stage.figures}
+    (source / "probes" / "circle.png").write_bytes((source / "probes" / "triangle.png").read_bytes())
+    edited = EVERY_KIND.replace("caption: Every *channel*.", "caption: Changed words.")
+    again, _, _ = run_stage(source, cache, edited)
+    new_keys = {figure.request.figure_id: figure.key for figure in again.figures}
+    assert new_keys["grid"] != keys["grid"]  # reads circle.png
+    assert new_keys["check"] != keys["check"]
+    assert new_keys["strip"] == keys["strip"]  # caption-only edits and untouched probes keep the drawing
+    assert new_keys["summary"] == keys["summary"]
+
+
+def test_unchanged_build_imports_neither_tensorflow_nor_matplotlib(every_kind):
+    source, cache, _, _, _ = every_kind
+    script = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_stage import run_stage, EVERY_KIND
+stage, result, _ = run_stage(Path({str(source)!r}), Path({str(cache)!r}), EVERY_KIND)
+print(sorted(m for m in ("tensorflow", "keras", "matplotlib") if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=Path.cwd(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_models_context_and_percent_filter(every_kind):
+    source, cache, _, result, _ = every_kind
+    store = ModelStore(source, cache, quiet=True)
+    env = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    env.filters.update(result.filters)
+    text = env.from_string("{{ models.tiny.metrics.test_accuracy | percent }} {{ models.tiny.params }} "
+                           "{{ models['tiny'].epochs }} {{ models.tiny.variants.sgd.best_epoch }}").render(
+        result.context)
+    record, sgd = store.record("tiny"), store.record("tiny:sgd")
+    assert text == f"{record['metrics']['test_accuracy'] * 100:.1f}% {record['params']} {record['epochs']} " \
+                   f"{sgd['best_epoch']}"
+    with pytest.raises(FigureError, match=r"^models.tiny.metrics has no 'test_acuracy' \(did you mean 'test_accuracy'"):
+        env.from_string("{{ models.tiny.metrics.test_acuracy }}").render(result.context)
+
+
+def test_model_refs_in_text_skip_code_and_plain_prose():
+    body = "models.py is a file\n{{ models.a.params }} {% if models['b'].variants.sgd %}\n```\n{{ models.c }}\n```"
+    assert model_refs_in_text(body) == [("a", 1), ("b:sgd", 1)]
+
+
+def test_conv_check_on_a_model_with_a_hand_set_kernel(site_source):
+    import keras
+
+    source, cache = site_source
+    kernel = np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 0.0], [3.0, 0.0, -2.0]], np.float32)
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(1, 3, padding="same", name="edge")])
+    model.get_layer("edge").set_weights([kernel[..., None, None], np.array([0.25], np.float32)])
+    model.save(source / "hand.keras")
+    (source / "_models" / "hand.yml").write_text("load: hand.keras\n")
+    _, result, document = run_stage(source, cache, "```figure\nkind: conv-check\nid: hand\nmodel: hand\n"
+                                                   "layer: edge\nprobe: probes/circle.png\n```\n")
+    data = np.load(dict(result.outputs)["figures/post/hand.npz"])
+    np.testing.assert_array_equal(data["kernel"][..., 0], kernel)
+    assert float(data["bias"]) == 0.25
+    assert np.abs(data["keras"] - data["correlate2d"]).max() < 1e-4
+    assert np.abs(data["keras"] - data["convolve2d_flipped"]).max() < 1e-4
+    assert np.abs(data["keras"] - data["correlate2d"][::-1, ::-1]).max() > 1e-4  # the check can tell
+
+
+ACTIVATIONS = "```figure\nkind: activations\nmodel: {model}\nprobe: {probe}\nlayers: [{layer}]\n{extra}```\n"
+
+
+def block(model="tiny", probe="probes/triangle.png", layer="conv2d", extra=""):
+    return "intro\n\n" + ACTIVATIONS.format(model=model, probe=probe, layer=layer, extra=extra)
+
+
+def test_error_unknown_model(site_source):
+    assert error_of(*site_source, block(model="tinny")).endswith(
+        "/_posts/2026-01-01-post.md:6: unknown model 'tinny' (did you mean 'tiny'? models: tiny)")
+
+
+def test_error_unknown_variant(site_source):
+    message = error_of(*site_source, "```figure\nkind: summary\nmodel: tiny:adamw\n```\n")
+    assert message.split("2026-01-01-post.md:4: ")[1].startswith("model 'tiny:adamw': ")
+
+
+def test_error_unknown_layer_lists_the_real_names(site_source):
+    assert error_of(*site_source, block(layer="conv2d_9")).endswith(
+        "2026-01-01-post.md:6: model 'tiny' has no layer 'conv2d_9' (did you mean 'conv2d_1'? layers: rescaling, "
+        "conv2d, max_pooling2d, conv2d_1, flatten, dense, dense_1)")
+
+
+def test_error_dense_layer_in_activations_suggests_dense_as_image(site_source):
+    assert error_of(*site_source, block(layer="dense")).endswith(
+        "2026-01-01-post.md:6: kind activations cannot draw layer 'dense' (Dense, output shape (None, 8)): "
+        "it has no feature maps (use kind 'dense-as-image' to draw a Dense layer's output)")
+
+
+def test_error_missing_probe(site_source):
+    assert error_of(*site_source, block(probe="probes/triangel.png")).endswith(
+        "2026-01-01-post.md:6: probe 'probes/triangel.png' not found (did you mean 'triangle.png'?)")
+
+
+def test_error_probe_not_an_image(site_source):
+    assert error_of(*site_source, block(probe="probes/notes.png")).endswith(
+        "2026-01-01-post.md:6: probe 'probes/notes.png' is not an image Pillow can read")
+
+
+def test_error_unknown_colormap(site_source):
+    assert error_of(*site_source, block(extra="cmap: virdis\n")).endswith(
+        "2026-01-01-post.md:6: unknown colormap 'virdis' (did you mean 'viridis'?)")
+
+
+def test_error_unknown_model_in_text(site_source):
+    assert error_of(*site_source, "Hello\n\nwe got {{ models.tin.params }}\n").endswith(
+        "2026-01-01-post.md:6: unknown model 'tin' (did you mean 'tiny'? models: tiny)")
+
+
+def test_errors_are_raised_before_anything_is_drawn(site_source):
+    source, cache = site_source
+    body = "```figure\nkind: summary\nmodel: tiny\n```\n\n" + block(probe="probes/missing.png")
+    with pytest.raises(FigureError):
+        run_stage(source, cache, body)
+    assert not (cache / "figures").exists()
+
+
+def test_npz_files_hold_what_each_kind_drew(every_kind):
+    source, cache, _, result, _ = every_kind
+    outputs = dict(result.outputs)
+    store = ModelStore(source, cache, quiet=True)
+    record, model = store.record("tiny"), store.get("tiny")
+
+    def data(figure_id):
+        return np.load(outputs[f"figures/post/{figure_id}.npz"])
+
+    curves_id = next(p for p in outputs if p.startswith("figures/post/curves-") and p.endswith(".npz"))
+    curves = np.load(outputs[curves_id])
+    np.testing.assert_array_equal(curves["val_accuracy"], record["history"]["val_accuracy"])
+    np.testing.assert_array_equal(data("summary")["params"], [layer["params"] for layer in record["layers"]])
+    np.testing.assert_array_equal(data("optimizers")["test_accuracy"],
+                                  [record["metrics"]["test_accuracy"],
+                                   store.record("tiny:sgd")["metrics"]["test_accuracy"]])
+    predictions = data("test-images")
+    np.testing.assert_allclose(predictions["probabilities"], model.predict(predictions["images"]), rtol=1e-5)
+    np.testing.assert_array_equal(predictions["labels"], model.dataset().y_test[:4])
+    kernel = model.keras_model.get_layer("conv2d").get_weights()[0]
+    filters_id = next(p for p in outputs if p.startswith("figures/post/filters-") and p.endswith(".npz"))
+    np.testing.assert_array_equal(np.load(outputs[filters_id])["kernel"], kernel)
+    np.testing.assert_array_equal(data("learned-kernel")["kernel"], kernel[:, :, 0, 1])
+
+
+def test_unknown_model_in_the_models_context_lists_the_models(every_kind):
+    _, _, _, result, _ = every_kind
+    env = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    with pytest.raises(FigureError, match=r"^unknown model 'tiney' \(did you mean 'tiny'\?\)$"):
+        env.from_string("{{ models.tiney.params }}").render(result.context)
