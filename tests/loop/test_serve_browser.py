@@ -1,0 +1,50 @@
+"""Live reload in a real headless Chromium: the page reloads itself and shows build errors as text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import write_post
+
+from generator.serve import PreviewServer, ServeOptions
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium", pytrace=False)
+    pytest.skip("headless Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser.new_page()
+        browser.close()
+
+
+def test_page_reloads_shows_the_error_escaped_and_clears_it(tiny_blog, page):
+    with PreviewServer(ServeOptions(source=tiny_blog, port=0, quiet=True)) as server:
+        page.goto(server.url + "2026/01/01/hello.html")
+        assert "First words" in page.inner_text("body")
+
+        write_post(tiny_blog, "Second words.")
+        page.wait_for_function("document.body.innerText.includes('Second words.')", timeout=20_000)
+
+        post = tiny_blog / "_posts" / "2026-01-01-hello.md"
+        post.write_text("---\ntitle: Hello\nlayout: <b>bold</b>\n---\nBroken.\n")
+        overlay = page.wait_for_selector("#layerpress-error", timeout=20_000)
+        assert overlay.inner_text() == "layerpress build error\n" + server.events.state.error
+        assert "unknown layout '<b>bold</b>'" in overlay.inner_text()
+        assert page.query_selector("#layerpress-error b") is None
+        assert "Second words." in page.inner_text("body")
+
+        write_post(tiny_blog, "Fixed words.")
+        page.wait_for_function("document.body.innerText.includes('Fixed words.')", timeout=20_000)
+        assert page.query_selector("#layerpress-error") is None
