@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -14,6 +15,50 @@ from generator.errors import LayerpressError
 @click.version_option(__version__, prog_name="layerpress")
 def cli() -> None:
     """Build static blogs whose figures are computed from real Keras models."""
+
+
+SOURCE_OPTION = click.option("--source", type=click.Path(path_type=Path), default=Path("content"),
+                             show_default=True, help="The blog's folder (_config.yml, _posts/).")
+DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Path("site"),
+                           show_default=True, help="The output folder.")
+
+
+@cli.command()
+@SOURCE_OPTION
+@DEST_OPTION
+@click.option("--drafts", is_flag=True, help="Also build posts in _drafts/ and posts with draft: true.")
+@click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
+@click.option("--future", is_flag=True, help="Also build posts dated in the future.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool) -> None:
+    """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
+    from generator.build import BuildOptions, build as run_build
+
+    result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
+                                    future=future, quiet=quiet))
+    if not quiet:
+        click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
+
+
+@cli.command()
+@click.argument("title")
+@SOURCE_OPTION
+def new(title: str, source: Path) -> None:
+    """Start a post: writes _posts/YYYY-MM-DD-post-title.md with front matter."""
+    from generator.content.newpost import write_new_post
+
+    click.echo(write_new_post(source, title))
+
+
+@cli.command()
+@SOURCE_OPTION
+@DEST_OPTION
+def clean(source: Path, dest: Path) -> None:
+    """Remove the output folder and the build cache (<source>/.layerpress-cache)."""
+    from generator.writer import remove_outputs
+
+    for removed in remove_outputs(source, dest):
+        click.echo(f"removed {removed}")
 
 
 def main(argv=None) -> None:
@@ -32,3 +77,17 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+
+
+# The author's loop (serve, publish, check) lives in its own modules.
+from generator.loop_commands import check_command, publish_command, serve_command  # noqa: E402
+
+cli.add_command(serve_command)
+cli.add_command(publish_command)
+cli.add_command(check_command)
+
+
+from generator.models.commands import models_command, train_command  # noqa: E402
+
+cli.add_command(models_command)
+cli.add_command(train_command)

@@ -17,7 +17,9 @@ from generator.content.markdown import MarkdownRenderer
 from generator.content.permalinks import slugify
 from generator.errors import ContentError, did_you_mean
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
+# A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
+_CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
+THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
 
 

@@ -142,6 +142,7 @@ class FigureStage:
 
     def compute(self) -> None:
         """Train or load the models the text quotes, then draw every figure not in the cache."""
+        self.store.check(self.model_refs())  # every spec that must train is checked before any trains
         for ref in self.text_refs:
             self.records[ref] = self.store.record(ref)
         for figure in self.figures:
@@ -155,6 +156,10 @@ class FigureStage:
             for figure in tqdm(misses, desc="figures", unit="figure", disable=self.quiet):
                 drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
                 figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn: _write_entry(folder, drawn))
+
+    def model_refs(self) -> list[str]:
+        """Every model a figure draws from or the text quotes."""
+        return sorted({ref for f in self.figures for ref in f.request.model_refs} | set(self.text_refs))
 
     def _cache_key(self, request: FigureRequest) -> str:
         drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
@@ -197,7 +202,7 @@ class FigureStage:
             files.append((self._site_path(figure, "npz"), figure.entry / "data.npz"))
             if meta["extension"]:
                 files.append((self._site_path(figure, meta["extension"]), figure.entry / f"figure.{meta['extension']}"))
-        for ref in sorted({ref for f in self.figures for ref in f.request.model_refs} | set(self.text_refs)):
+        for ref in self.model_refs():
             files.append((f"models/{ref.replace(':', '-')}.keras", Path(self.store.publish_path(ref))))
         manifest_path = self.cache.root / "figures.json"
         manifest_path.parent.mkdir(parents=True, exist_ok=True)

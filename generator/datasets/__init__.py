@@ -1,0 +1,90 @@
+"""Data sets for the models: generated shapes, Fashion-MNIST, image folders; split and leak-checked."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from generator.cache import digest
+from generator.datasets import fashion_mnist, folder, options as dataset_options, shapes
+from generator.datasets.splits import carve, check_disjoint
+from generator.errors import DataError, did_you_mean
+
+KINDS = {"shapes": shapes, "fashion-mnist": fashion_mnist, "folder": folder}
+# Bump when loading, splitting or fingerprinting changes what a spec yields.
+FINGERPRINT_VERSION = 1
+
+
+@dataclass
+class Dataset:
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: list[str]
+    fingerprint: str
+    options: dict = field(default_factory=dict)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return tuple(self.x_train.shape[1:])
+
+
+def resolve_options(spec: dict, line_of: Callable[[str], int | None] = lambda key: None, file=None) -> dict:
+    """The data-set spec checked against its kind's options, defaults filled in."""
+    name = spec.get("name")
+    if name not in KINDS:
+        raise DataError(f"dataset: unknown data set '{name}'", file=file, line=line_of("name"),
+                        hint=did_you_mean(name, KINDS) or f"data sets are {', '.join(KINDS)}")
+    return dataset_options.resolve(spec, KINDS[name].OPTIONS, line_of, file)
+
+
+def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -> Dataset:
+    """Load, split and leak-check the data set; memoise its fingerprint under `cache_dir`/data."""
+    options = resolve_options(spec)
+    x_train, y_train, x_test, y_test, class_names = KINDS[options["name"]].load(options, Path(base_dir))
+    x_train, y_train, x_val, y_val = carve(x_train, y_train, options["validation_split"], options["seed"])
+    check_disjoint({"train": x_train, "validation": x_val, "test": x_test})
+    arrays = (x_train, y_train, x_val, y_val, x_test, y_test)
+    fingerprint = _fingerprint(arrays, class_names, options)
+    if cache_dir is not None:
+        _write_memo(_memo_path(options, base_dir, cache_dir), fingerprint)
+    return Dataset(*arrays, class_names=class_names, fingerprint=fingerprint, options=options)
+
+
+def dataset_fingerprint(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -> str:
+    """The fingerprint, from the memo when the spec and the source files are unchanged (no loading)."""
+    if cache_dir is not None:
+        memo = _memo_path(resolve_options(spec), base_dir, cache_dir)
+        if memo.is_file():
+            return memo.read_text()
+    return load_dataset(spec, base_dir=base_dir, cache_dir=cache_dir).fingerprint
+
+
+def _fingerprint(arrays, class_names, options) -> str:
+    # the same arrays from another folder are the same data: the location is not part of it
+    hasher = hashlib.sha256(digest(class_names, {k: v for k, v in options.items() if k != "path"}).encode())
+    for array in arrays:
+        hasher.update(f"{array.dtype}{array.shape}".encode())
+        hasher.update(np.ascontiguousarray(array).tobytes())
+    return hasher.hexdigest()
+
+
+def _memo_path(options: dict, base_dir: Path, cache_dir: Path) -> Path:
+    """Memo keyed on the options, the kind's cheap source identity (sizes, mtimes) and code versions."""
+    identity = KINDS[options["name"]].identity(options, Path(base_dir))
+    return Path(cache_dir) / "data" / "fingerprints" / digest(options, identity, FINGERPRINT_VERSION)
+
+
+def _write_memo(path: Path, fingerprint: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    scratch.write_text(fingerprint)
+    os.replace(scratch, path)

@@ -1,0 +1,72 @@
+"""`layerpress models` and `layerpress train NAME`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.models.store import ModelStore
+
+SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+                      show_default=True, help="The blog's source folder.")
+CACHE_DIR = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                         help="Cache folder (default <source>/.layerpress-cache).")
+
+
+def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
+    return ModelStore(source, cache_dir or source / ".layerpress-cache", **options)
+
+
+def summary(store: ModelStore, ref: str) -> dict:
+    """One model's cache state and headline numbers (no training, no TensorFlow)."""
+    row = {"ref": ref, "cached": store.is_cached(ref), "cache_key": store.cache_key(ref), "test_accuracy": None,
+           "test_loss": None, "params": None, "epochs": None, "best_epoch": None}
+    if row["cached"]:
+        record = store.record(ref)
+        metrics = record["metrics"] or {}
+        row.update(test_accuracy=metrics.get("test_accuracy"), test_loss=metrics.get("test_loss"),
+                   params=record["params"], epochs=record["epochs"], best_epoch=record["best_epoch"])
+    return row
+
+
+def _cell(value, digits: int = 4) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+@click.command("models")
+@SOURCE
+@CACHE_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def models_command(source: Path, cache_dir: Path | None, as_json: bool) -> None:
+    """List the model specs with cache state and test metrics."""
+    store = _store(source, cache_dir)
+    rows = [summary(store, ref) for ref in store.refs()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    header = ("model", "cached", "test acc", "test loss", "params", "epochs", "best")
+    table = [header] + [(r["ref"], "yes" if r["cached"] else "no", _cell(r["test_accuracy"]), _cell(r["test_loss"]),
+                         _cell(r["params"]), _cell(r["epochs"]), _cell(r["best_epoch"])) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@click.command("train")
+@click.argument("ref")
+@SOURCE
+@CACHE_DIR
+@click.option("--force", is_flag=True, help="Train again even when a cached model exists.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+def train_command(ref: str, source: Path, cache_dir: Path | None, force: bool, quiet: bool) -> None:
+    """Train one model (NAME or NAME:VARIANT), honouring the cache unless --force."""
+    store = _store(source, cache_dir, quiet=quiet, force=force)
+    record = store.record(ref)
+    state = "trained" if store.trainings else "cached"
+    metrics = record["metrics"] or {}
+    click.echo(f"{ref}: {state}; test accuracy {_cell(metrics.get('test_accuracy'))}, "
+               f"test loss {_cell(metrics.get('test_loss'))}; {store.publish_path(ref)}")

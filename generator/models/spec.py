@@ -1,0 +1,389 @@
+"""Model specs: `_models/NAME.yml` -> a validated ModelSpec whose errors say `file:line`.
+
+Two levels of checking. `read_spec` checks structure, types and the data-set options
+without Keras (cheap; a build with nothing to train runs only this). `check_with_keras`
+checks layer classes, their arguments, the optimizer and the loss against the installed
+Keras; the store runs it before any model is trained and remembers specs that passed.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.datasets import resolve_options
+from generator.datasets.options import TYPE_NAMES, type_name
+from generator.errors import ModelSpecError, did_you_mean, display_path
+from generator.models.backend import import_keras
+from generator.models.yaml_lines import LineDict, deep_merge, load
+
+UNTRAINED = "untrained"
+TOP_KEYS = ("description", "dataset", "layers", "load", "weights", "compile", "fit", "checkpoint", "seed", "variants")
+COMPILE_DEFAULTS = {"optimizer": "rmsprop", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}
+FIT_DEFAULTS = {"epochs": 10, "batch_size": 32}
+CHECKPOINT_KEYS = ("monitor", "mode")
+
+
+@dataclass
+class LayerSpec:
+    class_name: str
+    args: dict
+    positional: tuple
+    line: int
+    arg_lines: dict = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.arg_lines.get(key, self.line)
+
+
+@dataclass
+class ModelSpec:
+    name: str
+    variant: str | None
+    file: Path
+    lines: dict
+    dataset: dict | None
+    layers: list[LayerSpec] | None
+    load: Path | None
+    weights: Path | None
+    compile: dict
+    fit: dict
+    checkpoint: dict | None
+    seed: int
+    variants: list[str] = field(default_factory=list)
+    written: dict = field(default_factory=dict)  # 'load' / 'weights' paths as the author wrote them
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}:{self.variant}" if self.variant else self.name
+
+    @property
+    def untrained(self) -> bool:
+        return self.variant == UNTRAINED
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+    def error(self, message: str, key: str | None = None, *, line: int | None = None, hint=None) -> ModelSpecError:
+        return ModelSpecError(message, file=self.file, line=line or (self.line(key) if key else None), hint=hint)
+
+    def canonical(self) -> dict:
+        """Everything that determines the trained model, as plain JSON-able data (paths relative)."""
+        return {
+            "variant": self.variant, "dataset": self.dataset,
+            "layers": [[l.class_name, l.positional, dict(l.args)] for l in self.layers] if self.layers else None,
+            "load": self.written.get("load"), "weights": self.written.get("weights"),
+            "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
+        }
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    name, _, variant = str(ref).partition(":")
+    return name, variant or None
+
+
+def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec:
+    """Parse and structurally validate a spec file (no Keras)."""
+    try:
+        raw = load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ModelSpecError(f"invalid YAML: {getattr(error, 'problem', error)}", file=path,
+                             line=mark.line + 1 if mark else None) from None
+    if not isinstance(raw, dict):
+        raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
+    check = _Checker(path)
+    check.keys(raw, TOP_KEYS, "")
+    variants = raw.get("variants") or LineDict()
+    check.type(raw, "variants", dict)
+    if UNTRAINED in variants:
+        raise check.fail(f"variant name '{UNTRAINED}' is built in", variants.line(UNTRAINED))
+    if variant is not None and variant != UNTRAINED:
+        if variant not in variants:
+            raise ModelSpecError(f"model '{path.stem}' has no variant '{variant}'", file=path,
+                                 line=raw.line("variants", 1),
+                                 hint=did_you_mean(variant, [*variants, UNTRAINED]))
+        check.type(variants, variant, dict)
+        check.keys(variants[variant], tuple(k for k in TOP_KEYS if k != "variants"), f"variants.{variant}.")
+        raw = deep_merge(raw, variants[variant])
+    return _build_spec(raw, path, Path(source), variant, list(variants), check)
+
+
+def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, check: "_Checker") -> ModelSpec:
+    if ("layers" in raw) == ("load" in raw):
+        raise check.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
+                         else "'layers' and 'load' exclude each other", raw.line("load", 1))
+    if "weights" in raw and "layers" not in raw:
+        raise check.fail("'weights' needs 'layers' (the architecture to load them into)", raw.line("weights"))
+    dataset = _dataset(raw, path, check)
+    if dataset is None and "layers" in raw:
+        raise check.fail("a model with 'layers' needs a 'dataset' to train on", raw.line("layers"))
+    compile_ = {**COMPILE_DEFAULTS, **_section(raw, "compile", ("optimizer", "loss", "metrics"), check)}
+    fit = {**FIT_DEFAULTS, **_section(raw, "fit", tuple(FIT_DEFAULTS), check)}
+    for key in FIT_DEFAULTS:
+        check.type(raw.get("fit") or {}, key, int, prefix="fit.")
+    check.type(raw.get("compile") or {}, "loss", str, prefix="compile.")
+    optimizer = compile_["optimizer"]
+    if not isinstance(optimizer, (str, dict)):
+        raise check.fail(f"'compile.optimizer' must be a name or a Keras config mapping, not {type_name(optimizer)}",
+                         raw["compile"].line("optimizer"))
+    check.type(raw.get("compile") or {}, "metrics", list, prefix="compile.")
+    check.type(raw, "seed", int)
+    return ModelSpec(
+        name=path.stem, variant=variant, file=path, lines=_flat_lines(raw), dataset=dataset,
+        layers=_layers(raw, check) if "layers" in raw else None,
+        load=_file(raw, "load", source, check), weights=_file(raw, "weights", source, check),
+        compile=compile_, fit=fit, checkpoint=_checkpoint(raw, dataset, check),
+        seed=raw.get("seed", 0), variants=variants,
+        written={key: raw[key] for key in ("load", "weights") if key in raw})
+
+
+def _flat_lines(raw: LineDict) -> dict:
+    """Lines of the top-level keys and of `section.key` for keys one level down."""
+    lines = dict(raw.lines)
+    for section, value in raw.items():
+        if isinstance(value, LineDict):
+            lines.update({f"{section}.{key}": line for key, line in value.lines.items()})
+    return lines
+
+
+def _dataset(raw: LineDict, path: Path, check: "_Checker") -> dict | None:
+    if raw.get("dataset") is None:
+        return None
+    spec = raw["dataset"]
+    if isinstance(spec, str):
+        spec = LineDict(name=spec)
+        spec.lines, spec.start = {"name": raw.line("dataset")}, raw.line("dataset")
+    check.type(raw, "dataset", dict, value=spec)
+    return resolve_options(spec, line_of=lambda key: spec.line(key, spec.start or raw.line("dataset")), file=path)
+
+
+def _section(raw: LineDict, key: str, allowed: tuple, check: "_Checker") -> dict:
+    section = raw.get(key) or LineDict()
+    check.type(raw, key, dict, value=section)
+    check.keys(section, allowed, f"{key}.")
+    return dict(section)
+
+
+def _checkpoint(raw: LineDict, dataset: dict | None, check: "_Checker") -> dict | None:
+    value = raw.get("checkpoint", True)
+    if value is False:
+        return None
+    if value is True or value is None:
+        value = {}
+    check.type(raw, "checkpoint", dict, value=value)
+    check.keys(value, CHECKPOINT_KEYS, "checkpoint.")
+    validated = dataset is not None and dataset["validation_split"] > 0
+    monitor = value.get("monitor", "val_loss" if validated else "loss")
+    if monitor.startswith("val_") and not validated:
+        raise check.fail(f"checkpoint.monitor '{monitor}' needs a validation split",
+                         value.line("monitor"), hint="set dataset.validation_split, or monitor 'loss'")
+    mode = value.get("mode", "max" if "acc" in monitor else "min")
+    if mode not in ("min", "max"):
+        raise check.fail(f"checkpoint.mode must be min or max, not '{mode}'", value.line("mode"))
+    return {"monitor": monitor, "mode": mode}
+
+
+def _file(raw: LineDict, key: str, source: Path, check: "_Checker") -> Path | None:
+    if key not in raw:
+        return None
+    check.type(raw, key, str)
+    path = source / raw[key]
+    if not path.is_file():
+        raise check.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})",
+                         raw.line(key))
+    return path
+
+
+def _layers(raw: LineDict, check: "_Checker") -> list[LayerSpec]:
+    entries = raw["layers"]
+    if not isinstance(entries, list) or not entries:
+        raise check.fail("'layers' must be a non-empty list such as '- Dense: {units: 10}'", raw.line("layers"))
+    layers = []
+    for index, entry in enumerate(entries):
+        line = entries.lines[index]
+        if isinstance(entry, str):
+            layers.append(LayerSpec(entry, {}, (), line))
+        elif isinstance(entry, dict) and len(entry) == 1:
+            (class_name, value), = entry.items()
+            if isinstance(value, dict):
+                layers.append(LayerSpec(str(class_name), dict(value), (), line, dict(getattr(value, "lines", {}))))
+            else:
+                layers.append(LayerSpec(str(class_name), {}, () if value is None else (value,), line))
+        else:
+            raise check.fail("a layer must be a class name or one 'Class: arguments' pair", line,
+                             hint="e.g. '- Flatten' or '- Conv2D: {filters: 8, kernel_size: 3}'")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", layers[-1].class_name):
+            raise check.fail(f"'{layers[-1].class_name}' is not a layer class name", line)
+    return layers
+
+
+class _Checker:
+    """Raises ModelSpecError located in one spec file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, message: str, line: int | None, hint: str | None = None) -> ModelSpecError:
+        return ModelSpecError(message, file=self.path, line=line, hint=hint)
+
+    def keys(self, mapping: dict, allowed: tuple, prefix: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                raise self.fail(f"unknown key '{prefix}{key}'", mapping.line(key), did_you_mean(key, allowed))
+
+    def type(self, mapping: dict, key: str, expected: type, *, prefix: str = "", value=None) -> None:
+        value = mapping.get(key) if value is None else value
+        if value is None:
+            return
+        ok = isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool)
+        if not ok:
+            raise self.fail(f"'{prefix}{key}' must be {TYPE_NAMES[expected]}, not {type_name(value)}",
+                            mapping.line(key))
+
+
+def snake_case(name: str) -> str:
+    """Keras's default layer-name stem for a class name (Conv2D -> conv2d)."""
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def layer_kwargs(spec: ModelSpec) -> list[tuple[type, dict]]:
+    """(layer class, keyword arguments) per declared layer, checked against Keras; names as Keras would give."""
+    keras = import_keras()
+
+    counts: dict[str, int] = {}
+    built = []
+    for layer in spec.layers:
+        cls = _layer_class(spec, layer, keras)
+        kwargs = _arguments(spec, layer, cls, keras)
+        stem = snake_case(layer.class_name)
+        if "name" not in kwargs:
+            kwargs["name"] = stem if not counts.get(stem) else f"{stem}_{counts[stem]}"
+            counts[stem] = counts.get(stem, 0) + 1
+        built.append((cls, kwargs))
+    return built
+
+
+def check_with_keras(spec: ModelSpec) -> None:
+    """Validate layers (class, arguments, types, construction), optimizer and loss with Keras."""
+    keras = import_keras()
+
+    if spec.layers:
+        for (cls, kwargs), layer in zip(layer_kwargs(spec), spec.layers):
+            try:
+                cls(**kwargs)
+            except (TypeError, ValueError) as error:
+                raise spec.error(f"{layer.class_name}: {_first_line(error)}", line=layer.line) from None
+    _check_optimizer(spec, keras)
+    try:
+        keras.losses.get(spec.compile["loss"])
+    except (TypeError, ValueError):
+        raise spec.error(f"compile.loss: unknown loss '{spec.compile['loss']}'", line=_compile_line(spec, "loss"),
+                         hint=did_you_mean(spec.compile["loss"], _public_names(keras.losses))) from None
+
+
+def make_optimizer(optimizer):
+    """A new Keras optimizer from a name or a Keras config dict (a learning-rate schedule may omit 'module')."""
+    keras = import_keras()
+    if isinstance(optimizer, dict):
+        optimizer = copy.deepcopy(optimizer)
+        config = optimizer.get("config")
+        if isinstance(config, dict) and isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = keras.optimizers.schedules.deserialize(config["learning_rate"])
+    created = keras.optimizers.get(optimizer)
+    # a fixed name: Keras numbers default names per process, and the name is saved with the model
+    return type(created).from_config({**created.get_config(), "name": type(created).__name__.lower()})
+
+
+def _check_optimizer(spec: ModelSpec, keras) -> None:
+    optimizer = spec.compile["optimizer"]
+    try:
+        make_optimizer(optimizer)
+    except (TypeError, ValueError) as error:
+        names = [n.lower() for n in _public_names(keras.optimizers) if n[0].isupper()]
+        hint = did_you_mean(optimizer, names) if isinstance(optimizer, str) else \
+            "use a name such as 'adam' or a Keras config {class_name: Adam, config: {...}}"
+        raise spec.error(f"compile.optimizer: {_first_line(error)}", line=_compile_line(spec, "optimizer"),
+                         hint=hint) from None
+
+
+def _compile_line(spec: ModelSpec, key: str) -> int | None:
+    return spec.line(f"compile.{key}") or spec.line("compile")
+
+
+def _public_names(module) -> list[str]:
+    return [name for name in dir(module) if not name.startswith("_")]
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def layer_class_names(keras) -> list[str]:
+    classes = {name: getattr(keras.layers, name) for name in dir(keras.layers)}
+    return [name for name, cls in classes.items() if inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
+            and name not in ("Layer", "InputLayer", "Input")]
+
+
+def _layer_class(spec: ModelSpec, layer: LayerSpec, keras) -> type:
+    names = layer_class_names(keras)
+    if layer.class_name not in names:
+        raise spec.error(f"unknown layer '{layer.class_name}'", line=layer.line,
+                         hint=did_you_mean(layer.class_name, names) or "see keras.layers")
+    return getattr(keras.layers, layer.class_name)
+
+
+def _arguments(spec: ModelSpec, layer: LayerSpec, cls: type, keras) -> dict:
+    params = dict(inspect.signature(cls.__init__).parameters)
+    params.pop("self", None)
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        params.update({k: p for k, p in inspect.signature(keras.layers.Layer.__init__).parameters.items()
+                       if k not in params})
+    named = {k: p for k, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and k != "self"}
+    kwargs = dict(layer.args)
+    if layer.positional:
+        first = next((k for k, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD), None)
+        if first is None:
+            raise spec.error(f"{layer.class_name}: takes no positional argument", line=layer.line,
+                             hint="use a mapping of argument names")
+        kwargs[first] = layer.positional[0]
+    for key, value in kwargs.items():
+        if key not in named:
+            raise spec.error(f"{layer.class_name}: unknown argument '{key}'", line=layer.line_of(key),
+                             hint=did_you_mean(key, named))
+        _check_type(spec, layer, key, value, named[key].default)
+    missing = [k for k, p in named.items() if p.default is p.empty and k not in kwargs]
+    if missing:
+        raise spec.error(f"{layer.class_name}: missing argument '{missing[0]}'", line=layer.line)
+    return kwargs
+
+
+# Types of common required arguments, which have no default to compare with.
+REQUIRED_ARGUMENT_TYPES = {"filters": int, "units": int, "kernel_size": (list, int), "pool_size": (list, int),
+                           "rate": float, "scale": float, "target_shape": (list, int), "dims": (list, int)}
+
+
+def _check_type(spec: ModelSpec, layer: LayerSpec, key: str, value, default) -> None:
+    """Compare with the type of the argument's default value, or the known type of a required argument."""
+    expected = {bool: bool, int: int, float: float, str: str, tuple: (list, int)}.get(type(default))
+    expected = expected or REQUIRED_ARGUMENT_TYPES.get(key)
+    if expected is None or value is None:
+        return
+    if expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif expected is bool:
+        ok = isinstance(value, bool)
+    else:
+        ok = isinstance(value, expected)
+    if not ok:
+        wanted = "a list or an integer" if expected == (list, int) else TYPE_NAMES[expected]
+        raise spec.error(f"{layer.class_name}: argument '{key}' must be {wanted}, not {type_name(value)}",
+                         line=layer.line_of(key))

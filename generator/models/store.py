@@ -1,0 +1,147 @@
+"""ModelStore: model specs in `_models/`, trained once and cached by a key of everything that matters.
+
+Cheap paths import no TensorFlow/Keras: `names`, `spec`, `cache_key`, `is_cached` and
+`record` of a cached model read YAML, the data-set fingerprint memo and JSON. Layer
+classes and arguments are checked with Keras only when a model must be trained, before
+any training starts; a cached model's spec passed that check when it was trained (its
+canonical form is part of the key).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from generator.cache import Store, digest, file_digest
+from generator.datasets import Dataset, dataset_fingerprint, load_dataset
+from generator.errors import DataError, ModelSpecError, did_you_mean
+from generator.models.saving import save_model
+from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
+from generator.models.versions import versions
+
+MODEL_FILE = "model.keras"
+RECORD_FILE = "record.json"
+# Bump when training or the record changes in a way that makes old cache entries wrong.
+KEY_VERSION = 1
+
+
+class ModelStore:
+    def __init__(self, source: Path, cache_dir: Path, *, quiet: bool = False, force: bool = False):
+        self.source = Path(source)
+        self.cache_dir = Path(cache_dir)
+        self.quiet = quiet
+        self.force = force
+        self._store = Store(self.cache_dir / "models")
+        self._specs: dict[str, ModelSpec] = {}
+        self._keys: dict[str, str] = {}
+        self._datasets: dict[str, Dataset] = {}
+        self._forced: set[str] = set()
+        self.trainings = 0
+
+    def names(self) -> list[str]:
+        folder = self.source / "_models"
+        return sorted(p.stem for p in folder.glob("*.y*ml") if p.suffix in (".yml", ".yaml")) if folder.is_dir() else []
+
+    def spec(self, ref: str) -> ModelSpec:
+        if ref not in self._specs:
+            name, variant = split_ref(ref)
+            path = self._spec_path(name)
+            self._specs[ref] = read_spec(path, self.source, variant)
+        return self._specs[ref]
+
+    def refs(self) -> list[str]:
+        """Every model and declared variant, as references."""
+        return [ref for name in self.names() for ref in [name] + [f"{name}:{v}" for v in self.spec(name).variants]]
+
+    def cache_key(self, ref: str) -> str:
+        if ref not in self._keys:
+            spec = self.spec(ref)
+            files = {key: file_digest(path) for key, path in (("load", spec.load), ("weights", spec.weights)) if path}
+            fingerprint = self._with_location(spec, lambda: dataset_fingerprint(
+                spec.dataset, base_dir=self.source, cache_dir=self.cache_dir)) if spec.dataset else None
+            self._keys[ref] = digest("model", KEY_VERSION, spec.canonical(), files, fingerprint, versions())
+        return self._keys[ref]
+
+    def is_cached(self, ref: str) -> bool:
+        return self._store.get(self.cache_key(ref)) is not None
+
+    def check(self, refs) -> None:
+        """Check every model of `refs` that must be trained against Keras, before any is trained."""
+        for ref in refs:
+            if self.force or not self.is_cached(ref):
+                check_with_keras(self.spec(ref))
+
+    def record(self, ref: str) -> dict:
+        return json.loads((self._entry(ref) / RECORD_FILE).read_text())
+
+    def get(self, ref: str) -> "TrainedModel":
+        from generator.models.trained import TrainedModel
+
+        entry = self._entry(ref, deep=True)
+        record = json.loads((entry / RECORD_FILE).read_text())
+        return TrainedModel(ref, self.spec(ref), self.cache_key(ref), record, entry / MODEL_FILE,
+                            lambda: self.dataset(ref))
+
+    def publish_path(self, ref: str) -> Path:
+        return self._entry(ref) / MODEL_FILE
+
+    def dataset(self, ref: str) -> Dataset | None:
+        spec = self.spec(ref)
+        if spec.dataset is None:
+            return None
+        key = digest(spec.dataset)
+        if key not in self._datasets:
+            self._datasets[key] = self._with_location(spec, lambda: load_dataset(
+                spec.dataset, base_dir=self.source, cache_dir=self.cache_dir))
+        return self._datasets[key]
+
+    def _spec_path(self, name: str) -> Path:
+        for suffix in (".yml", ".yaml"):
+            path = self.source / "_models" / f"{name}{suffix}"
+            if path.is_file():
+                return path
+        raise ModelSpecError(f"unknown model '{name}'", hint=did_you_mean(name, self.names())
+                             or f"models are in {self.source / '_models'}: {', '.join(self.names()) or 'none'}")
+
+    def _entry(self, ref: str, *, deep: bool = False) -> Path:
+        """The complete cache entry for `ref`, training first when missing, broken or forced."""
+        key = self.cache_key(ref)
+        forced = self.force and key not in self._forced
+        entry = None if forced else self._store.get(key, deep=deep)
+        if entry is None:
+            entry = self._train(ref, key, fresh=forced)
+            self._forced.add(key)
+        return entry
+
+    def _train(self, ref: str, key: str, *, fresh: bool) -> Path:
+        spec = self.spec(ref)
+        check_with_keras(spec)
+        dataset = self.dataset(ref)
+        if fresh:
+            shutil.rmtree(self._store.work_dir(key))
+        from generator.models.train import train
+
+        work_dir = self._store.work_dir(key)
+        model, record = train(spec, dataset, work_dir, quiet=self.quiet)
+        record = {"name": spec.name, "variant": spec.variant, "cache_key": key, **record}
+
+        def fill(folder: Path) -> None:
+            save_model(model, folder / MODEL_FILE)
+            (folder / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
+
+        entry = self._store.put(key, fill)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        self.trainings += 1
+        return entry
+
+    @staticmethod
+    def _with_location(spec: ModelSpec, load):
+        """Run a data-set step; its errors point at the spec's `dataset:` line when they name no file."""
+        try:
+            return load()
+        except DataError as error:
+            if error.file is None:
+                error.file, error.line = spec.file, spec.line("dataset")
+            raise
+

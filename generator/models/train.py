@@ -1,0 +1,206 @@
+"""Training with seeds, op determinism, best-epoch checkpointing and resumable epochs.
+
+One `fit` call reads a tf.data pipeline in which each epoch's order is drawn from
+(seed, epoch). After every epoch a callback saves to the work folder the model (weights +
+optimizer state), the history, the best epoch so far and every SeedGenerator state
+(Dropout's; the `.keras` file does not hold them). A killed run resumes from the last
+completed epoch and ends with the same weights as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from generator.datasets import Dataset
+from generator.models.backend import import_keras, import_tensorflow
+from generator.models.build import build_model, targets
+from generator.models.spec import ModelSpec
+from generator.models.versions import versions
+
+STATE = "state.json"
+BEST = "best.weights.h5"
+
+
+def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, quiet: bool = False):
+    """(compiled Keras model with the kept weights, record without name/cache_key)."""
+    keras, tf = import_keras(), import_tensorflow()
+    keras.utils.set_random_seed(spec.seed)
+    tf.config.experimental.enable_op_determinism()
+    strategy, device = _strategy(tf)
+    if not quiet:
+        action = "training" if _trains(spec) else "evaluating"
+        print(f"{action} {spec.ref} on {device}", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with strategy.scope():
+        model = build_model(spec, dataset.image_shape if dataset else None)
+    history, best_epoch, resumed_at = None, None, None
+    if _trains(spec):
+        history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, quiet)
+    record = describe(model, spec, dataset, history, best_epoch)
+    record.update(train_seconds=round(time.perf_counter() - started, 3), device=device, resumed_at_epoch=resumed_at)
+    return model, record
+
+
+def _trains(spec: ModelSpec) -> bool:
+    """Only declared layers without saved weights are fitted; `untrained` keeps the initial weights."""
+    return not (spec.untrained or spec.load or spec.weights)
+
+
+def _strategy(tf):
+    gpus = tf.config.list_logical_devices("GPU")
+    if len(gpus) > 1:
+        return tf.distribute.MirroredStrategy(), f"{len(gpus)} GPUs (MirroredStrategy)"
+    return tf.distribute.get_strategy(), "GPU" if gpus else "CPU"
+
+
+def _verbosity(quiet: bool) -> int:
+    if quiet:
+        return 0
+    return 1 if sys.stderr.isatty() else 2
+
+
+def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool):
+    n_classes = len(dataset.class_names)
+    validation = None
+    if len(dataset.x_val):
+        validation = (dataset.x_val.astype("float32"), targets(dataset.y_val, spec.compile["loss"], n_classes))
+    state = _resume(model, work_dir) or {"epoch": 0, "history": {}, "best_epoch": None, "best_value": None}
+    resumed_at = state["epoch"] or None
+    if resumed_at and not quiet:
+        print(f"resuming {spec.ref} after epoch {resumed_at}", file=sys.stderr, flush=True)
+    if state["epoch"] < spec.fit["epochs"]:
+        batches, steps = _epoch_batches(dataset.x_train, targets(dataset.y_train, spec.compile["loss"], n_classes),
+                                        spec, state["epoch"])
+        model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,
+                  shuffle=False, validation_data=validation, verbose=_verbosity(quiet),
+                  callbacks=[_epoch_checkpointer(spec, state, work_dir)])
+    if spec.checkpoint and state["best_epoch"] is not None:
+        model.load_weights(work_dir / BEST)
+    return state["history"], state["best_epoch"], resumed_at
+
+
+def _epoch_batches(x: np.ndarray, y: np.ndarray, spec: ModelSpec, first_epoch: int):
+    """(tf.data batches for epochs first_epoch.., steps per epoch); each epoch's order comes from (seed, epoch)."""
+    tf = import_tensorflow()
+    batch_size = spec.fit["batch_size"]
+    orders = np.stack([np.random.default_rng([spec.seed, epoch]).permutation(len(x))
+                       for epoch in range(first_epoch, spec.fit["epochs"])])
+    images, labels = tf.constant(x), tf.constant(y)
+    batches = (tf.data.Dataset.from_tensor_slices(orders)
+               .flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
+               .map(lambda index: (tf.cast(tf.gather(images, index), tf.float32), tf.gather(labels, index)))
+               .prefetch(tf.data.AUTOTUNE))
+    return batches, -(-len(x) // batch_size)
+
+
+def _epoch_checkpointer(spec: ModelSpec, state: dict, work_dir: Path):
+    """A callback that, after every epoch, extends the history, keeps the best weights and checkpoints."""
+    keras = import_keras()
+
+    class EpochCheckpointer(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                state["history"].setdefault(key, []).append(float(value))
+            _update_best(self.model, spec, state, epoch, work_dir)
+            _save_checkpoint(self.model, state, epoch + 1, work_dir)
+
+    return EpochCheckpointer()
+
+
+def _update_best(model, spec: ModelSpec, state: dict, epoch: int, work_dir: Path) -> None:
+    if not spec.checkpoint:
+        return
+    monitor, mode = spec.checkpoint["monitor"], spec.checkpoint["mode"]
+    if monitor not in state["history"]:
+        raise spec.error(f"checkpoint.monitor '{monitor}' is not logged by training", "checkpoint",
+                         hint=f"logged: {', '.join(sorted(state['history']))}")
+    value, best = state["history"][monitor][-1], state["best_value"]
+    if best is None or (value > best if mode == "max" else value < best):
+        scratch = work_dir / f"best-{os.getpid()}.weights.h5"
+        model.save_weights(scratch)
+        os.replace(scratch, work_dir / BEST)
+        state["best_epoch"], state["best_value"] = epoch + 1, value
+
+
+def _seed_generators(model) -> list:
+    keras = import_keras()
+
+    return [value for layer in model._flatten_layers() for value in vars(layer).values()
+            if isinstance(value, keras.random.SeedGenerator)]
+
+
+def _save_checkpoint(model, state: dict, epochs_done: int, work_dir: Path) -> None:
+    """Write the epoch's model, then atomically switch state.json to it, then drop older ones."""
+    checkpoint = f"epoch-{epochs_done:04d}.keras"
+    model.save(work_dir / checkpoint)
+    state.update(epoch=epochs_done, checkpoint=checkpoint,
+                 seed_states=[np.asarray(g.state.numpy()).tolist() for g in _seed_generators(model)])
+    scratch = work_dir / f"{STATE}.{os.getpid()}.tmp"
+    scratch.write_text(json.dumps(state))
+    os.replace(scratch, work_dir / STATE)
+    for old in work_dir.glob("epoch-*.keras"):
+        if old.name != checkpoint:
+            old.unlink()
+
+
+def _resume(model, work_dir: Path) -> dict | None:
+    """The saved state with the model restored to it, or None when there is nothing to resume."""
+    try:
+        state = json.loads((work_dir / STATE).read_text())
+        checkpoint = work_dir / state["checkpoint"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if not checkpoint.is_file():
+        return None
+    model.optimizer.build(model.trainable_variables)
+    model.load_weights(checkpoint)
+    for generator, value in zip(_seed_generators(model), state["seed_states"]):
+        generator.state.assign(np.asarray(value, dtype=generator.state.dtype))
+    return state
+
+
+def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoch) -> dict:
+    """The stored record: history, test metrics, confusion matrix, layers, sizes, versions."""
+    record = {
+        "history": history, "metrics": None, "confusion_matrix": None,
+        "class_names": dataset.class_names if dataset else None,
+        "params": int(model.count_params()),
+        "trainable_params": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
+        "epochs": len(next(iter(history.values()), [])) if history else 0, "best_epoch": best_epoch,
+        "versions": versions(),
+        "layers": [{"name": layer.name, "class": type(layer).__name__,
+                    "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
+                   for layer in model.layers],
+        "input_shape": list(model.inputs[0].shape[1:]),
+        "dataset": dataset.options if dataset else None,
+        "train_examples": len(dataset.x_train) if dataset else None,
+        "validation_examples": len(dataset.x_val) if dataset else None,
+        "test_examples": len(dataset.x_test) if dataset else None,
+    }
+    if dataset is not None:
+        record.update(_test_metrics(model, spec, dataset))
+    return record
+
+
+def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
+    x = dataset.x_test.astype("float32")
+    if tuple(model.inputs[0].shape[1:]) != tuple(x.shape[1:]):
+        raise spec.error(f"the model takes inputs of shape {tuple(model.inputs[0].shape[1:])}, "
+                         f"the data set has {tuple(x.shape[1:])}", "dataset",
+                         hint="set dataset.image_size and dataset.color_mode to match")
+    y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
+    scores = model.evaluate(x, y, batch_size=spec.fit["batch_size"], return_dict=True, verbose=0)
+    probabilities = model.predict(x, batch_size=spec.fit["batch_size"], verbose=0)
+    predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
+    n = len(dataset.class_names)
+    matrix = np.zeros((n, n), dtype=int)
+    np.add.at(matrix, (dataset.y_test, predicted), 1)
+    return {"metrics": {f"test_{key}": float(value) for key, value in scores.items()},
+            "confusion_matrix": matrix.tolist()}

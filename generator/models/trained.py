@@ -1,0 +1,68 @@
+"""TrainedModel: a cached model with its record, loaded into Keras only when it must run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from generator.datasets import Dataset
+from generator.datasets.images import load_image
+from generator.errors import ModelSpecError, did_you_mean
+from generator.models.backend import import_keras
+from generator.models.spec import ModelSpec
+
+
+class TrainedModel:
+    def __init__(self, ref: str, spec: ModelSpec, cache_key: str, record: dict, path: Path,
+                 load_dataset: Callable[[], Dataset | None]):
+        self.ref, self.spec, self.cache_key, self.record, self.path = ref, spec, cache_key, record, path
+        self._load_dataset = load_dataset
+        self._model = None
+        self._extractors: dict[tuple, object] = {}
+
+    @property
+    def keras_model(self):
+        if self._model is None:
+            keras = import_keras()
+            self._model = keras.saving.load_model(self.path, compile=False)
+        return self._model
+
+    def dataset(self) -> Dataset | None:
+        return self._load_dataset()
+
+    def layer_names(self) -> list[str]:
+        return [layer["name"] for layer in self.record["layers"]]
+
+    def load_probe(self, path: Path) -> np.ndarray:
+        """(H, W, C) float32 raw pixels, converted and resized like the training data."""
+        height, width, channels = self.record["input_shape"]
+        return load_image(Path(path), [height, width], "rgb" if channels == 3 else "grayscale").astype("float32")
+
+    def activations(self, layers: list[str | int], images: np.ndarray) -> dict[str, np.ndarray]:
+        """Outputs of `layers` (names or indices) for raw-pixel `images`, in one forward pass."""
+        names = [self._layer_name(layer) for layer in layers]
+        if tuple(names) not in self._extractors:
+            keras = import_keras()
+            model = self.keras_model
+            outputs = [model.get_layer(name).output for name in names]
+            self._extractors[tuple(names)] = keras.Model(model.inputs, outputs)
+        outputs = self._extractors[tuple(names)]([np.asarray(images, dtype="float32")], training=False)
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        return {name: np.asarray(output) for name, output in zip(names, outputs)}
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        return np.asarray(self.keras_model.predict(np.asarray(images, dtype="float32"), verbose=0))
+
+    def _layer_name(self, layer: str | int) -> str:
+        names = self.layer_names()
+        if isinstance(layer, int) and not isinstance(layer, bool):
+            if -len(names) <= layer < len(names):
+                return names[layer]
+            raise ModelSpecError(f"model '{self.ref}' has no layer {layer} (it has {len(names)} layers)",
+                                 hint=f"layers are {', '.join(names)}")
+        if layer not in names:
+            raise ModelSpecError(f"model '{self.ref}' has no layer '{layer}'",
+                                 hint=did_you_mean(layer, names) or f"layers are {', '.join(names)}")
+        return layer

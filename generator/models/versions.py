@@ -1,0 +1,25 @@
+"""Library versions that affect trained weights, read without importing the libraries."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import metadata
+
+from generator import __version__
+
+TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tf-nightly")
+
+
+@cache
+def versions() -> dict[str, str]:
+    return {"tensorflow": _first_installed(TENSORFLOW_DISTRIBUTIONS), "keras": _first_installed(("keras",)),
+            "numpy": _first_installed(("numpy",)), "layerpress": __version__}
+
+
+def _first_installed(names) -> str | None:
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
