@@ -1,0 +1,145 @@
+"""The default blog, built for real and opened page by page in headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from generator.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium", pytrace=False)
+    pytest.skip("headless Chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    """Build the default blog (sharing the models/figures cache with `make site`) and serve it on loopback."""
+    dest = tmp_path_factory.mktemp("browser") / "site"
+    build(BuildOptions(source=REPO / "content", dest=dest, quiet=True))
+    handler = functools.partial(QuietHandler, directory=str(dest))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/", dest
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def html_pages(dest: Path) -> list[str]:
+    """Every HTML page of the built site, as a site-relative URL path."""
+    pages = []
+    for path in sorted(dest.rglob("*.html")):
+        relative = path.relative_to(dest).as_posix()
+        pages.append(relative.removesuffix("index.html"))
+    return pages
+
+
+def visit(browser, url: str) -> dict:
+    """Open a page, make every image load, and collect what a reader would notice."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    response = page.goto(url, wait_until="load")
+    page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(img => img.complete)", timeout=15_000)
+    images = page.evaluate(
+        "Array.from(document.images).map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth}))"
+    )
+    links = page.evaluate(
+        "Array.from(document.querySelectorAll('a[href], link[href], script[src]'))"
+        ".map(el => el.href || el.src)"
+    )
+    return {"page": page, "status": response.status, "problems": problems, "images": images, "links": links}
+
+
+def test_every_page_loads_its_images_without_console_errors(served_site, browser):
+    base, dest = served_site
+    pages = html_pages(dest)
+    assert len(pages) >= 7, pages  # index, five posts, about, ...
+    failures = []
+    for path in pages:
+        result = visit(browser, urljoin(base, path))
+        result["page"].close()
+        if path != "404.html" and result["status"] != 200:
+            failures.append(f"{path}: HTTP {result['status']}")
+        failures += [f"{path}: console: {text}" for text in result["problems"]]
+        failures += [f"{path}: image did not load: {img['src']}" for img in result["images"] if img["width"] == 0]
+    assert failures == []
+
+
+def test_no_internal_link_is_broken(served_site, browser):
+    base, dest = served_site
+    host = urlparse(base).netloc
+    targets = set()
+    for path in html_pages(dest):
+        result = visit(browser, urljoin(base, path))
+        result["page"].close()
+        targets.update(link.split("#")[0] for link in result["links"] if urlparse(link).netloc == host)
+    assert targets, "no internal links found"
+    context = browser.new_context()
+    broken = [link for link in sorted(targets) if context.request.get(link).status != 200]
+    context.close()
+    assert broken == []
+
+
+def test_every_post_page_shows_its_figures(served_site, browser):
+    base, dest = served_site
+    posts = [p for p in html_pages(dest) if p.count("/") >= 4]  # pretty permalinks: cat/yyyy/mm/dd/slug/
+    assert len(posts) == 5, posts
+    for path in posts:
+        result = visit(browser, urljoin(base, path))
+        figures = result["page"].locator("figure img").count()
+        result["page"].close()
+        assert figures >= 1, f"{path} shows no figure image"
+
+
+def test_full_page_screenshots_of_index_and_a_post(served_site, browser):
+    base, dest = served_site
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    post = next(p for p in html_pages(dest) if "shapes" in p)
+    for name, path in [("index", ""), ("post", post)]:
+        result = visit(browser, urljoin(base, path))
+        target = ARTIFACTS / f"{name}.png"
+        result["page"].screenshot(path=str(target), full_page=True)
+        result["page"].close()
+        assert target.stat().st_size > 10_000
