@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines bypass Python's logging."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def import_keras():
     """The keras module, TensorFlow backend, importing it on first call."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-    import tensorflow as tf
+    if "keras" not in sys.modules:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        with native_stderr_silenced():
+            import tensorflow as tf
 
-    tf.get_logger().setLevel("ERROR")
+            tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
+        tf.get_logger().setLevel("ERROR")
+    import keras
+
     return keras
 
 
