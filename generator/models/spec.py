@@ -75,7 +75,9 @@ class ModelSpec:
     def canonical(self) -> dict:
         """Everything that determines the trained model, as plain JSON-able data (paths relative)."""
         return {
-            "variant": self.variant, "dataset": self.dataset,
+            # An override variant is fully described by its merged spec: one equal to the base spec
+            # (e.g. `rmsprop` when the base already uses RMSprop) shares the base model's cache entry.
+            "untrained": self.variant == "untrained", "dataset": self.dataset,
             "layers": [[l.class_name, l.positional, dict(l.args)] for l in self.layers] if self.layers else None,
             "load": self.written.get("load"), "weights": self.written.get("weights"),
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,

@@ -131,3 +131,11 @@ def test_store_validates_before_training(tmp_path, monkeypatch):
     with pytest.raises(LayerpressError) as error:
         store.record("mm")
     assert str(error.value) == "unknown model 'mm' (did you mean 'm'?)"
+
+
+def test_a_variant_equal_to_its_base_shares_the_base_cache_key(tmp_path, tiny_spec, make_blog):
+    spec = tiny_spec + "  adam: {compile: {optimizer: adam}}\n"
+    store = ModelStore(make_blog(tmp_path / "blog", {"tiny": spec}), tmp_path / "cache")
+    assert store.cache_key("tiny:adam") == store.cache_key("tiny")
+    assert store.cache_key("tiny:sgd") != store.cache_key("tiny")
+    assert store.cache_key("tiny:untrained") != store.cache_key("tiny")
