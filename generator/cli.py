@@ -64,7 +64,7 @@ def clean(source: Path, dest: Path) -> None:
 def main(argv=None) -> None:
     """Entry point: user mistakes end as one line on stderr and exit status 1."""
     try:
-        cli.main(args=argv, prog_name="layerpress", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="layerpress", standalone_mode=False)
     except LayerpressError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -77,6 +77,8 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    if status:  # ctx.exit(N) and --help/--version come back as a status without standalone mode
+        sys.exit(status)
 
 
 # The author's loop (serve, publish, check) lives in its own modules.
