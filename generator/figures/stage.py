@@ -202,8 +202,9 @@ class FigureStage:
             files.append((self._site_path(figure, "npz"), figure.entry / "data.npz"))
             if meta["extension"]:
                 files.append((self._site_path(figure, meta["extension"]), figure.entry / f"figure.{meta['extension']}"))
-        for ref in self.model_refs():
-            files.append((f"models/{ref.replace(':', '-')}.keras", Path(self.store.publish_path(ref))))
+        # Readers download the models a post is about; variants and untrained copies stay in the cache.
+        for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
+            files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
         manifest_path = self.cache.root / "figures.json"
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
         manifest_path.write_text(json.dumps(self.manifest(), indent=1, sort_keys=True) + "\n")
