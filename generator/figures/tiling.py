@@ -112,6 +112,15 @@ def stack_horizontally(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGR
     return np.concatenate(columns, axis=1)
 
 
+def table_of_panels(rows: list[list[np.ndarray]], gap: int = 10, fill: int = BACKGROUND) -> np.ndarray:
+    """Rows of panels with aligned columns: each column as wide as its widest panel."""
+    widths = [max(row[column].shape[1] for row in rows if column < len(row))
+              for column in range(max(len(row) for row in rows))]
+    aligned = [stack_horizontally([pad_to(panel, panel.shape[0], widths[i], fill) for i, panel in enumerate(row)],
+                                  gap, fill) for row in rows]
+    return stack_vertically(aligned, gap, fill)
+
+
 def pad_to(image: np.ndarray, height: int, width: int, fill: int = BACKGROUND) -> np.ndarray:
     out = np.full((height, width, *image.shape[2:]), fill, dtype=np.uint8)
     out[: image.shape[0], : image.shape[1]] = image

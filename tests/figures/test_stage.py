@@ -305,6 +305,8 @@ def test_conv_check_on_a_model_with_a_hand_set_kernel(site_source):
     assert np.abs(data["keras"] - data["correlate2d"]).max() < 1e-4
     assert np.abs(data["keras"] - data["convolve2d_flipped"]).max() < 1e-4
     assert np.abs(data["keras"] - data["correlate2d"][::-1, ::-1]).max() > 1e-4  # the check can tell
+    image = np.asarray(Image.open(dict(result.outputs)["figures/post/hand.png"]).convert("L"))
+    assert (image[:12] < 100).sum() > 50  # the panel titles are drawn as dark text on the white band
 
 
 ACTIVATIONS = "```figure\nkind: activations\nmodel: {model}\nprobe: {probe}\nlayers: [{layer}]\n{extra}```\n"

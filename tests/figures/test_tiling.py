@@ -7,7 +7,7 @@ from PIL import Image
 
 from generator.figures.kinds.activations import activation_grid
 from generator.figures.tiling import (INK, colormap_palette, gif_bytes, label_above, npz_bytes, png_bytes,
-                                      stack_horizontally, standardise_channels, tile_grid)
+                                      stack_horizontally, standardise_channels, table_of_panels, tile_grid)
 
 
 def expected_tiling(tiles, per_row, gap, fill=255):
@@ -133,3 +133,11 @@ def test_stacking_pads_smaller_images_with_white():
     out = stack_horizontally([np.zeros((2, 1, 3), np.uint8), np.zeros((1, 1, 3), np.uint8)], gap=1)
     assert out.shape == (2, 3, 3)
     assert (out[1, 2] == 255).all() and (out[:, 1] == 255).all()
+
+
+def test_table_of_panels_aligns_columns_whatever_the_widths():
+    narrow, wide, second = (np.full((4, w, 3), v, np.uint8) for w, v in ((3, 10), (7, 20), (2, 30)))
+    table = table_of_panels([[narrow, second], [wide, second]], gap=1)
+    assert table.shape == (4 + 1 + 4, 7 + 1 + 2, 3)
+    assert (table[0, 8:10] == 30).all() and (table[5, 8:10] == 30).all()  # same column, same x
+    assert (table[0, 3:7] == 255).all()  # the narrow panel is padded to its column's width

@@ -7,9 +7,9 @@ import numpy as np
 from generator.figures import options as opt
 from generator.figures.common import layer_info, probe_images
 from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, stack_horizontally
+from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, stack_horizontally, to_rgb
 
-VERSION = 1
+VERSION = 2
 TOLERANCE = 1e-4
 PANEL = 96
 KEYS = {
@@ -105,7 +105,7 @@ def _activation(name: str):
 
 def _panels(inputs, kernel, keras_output, references, diffs) -> np.ndarray:
     def panel(array, title):
-        image = minmax_to_uint8(array)
+        image = to_rgb(minmax_to_uint8(array))  # RGB: a 2-D array would be read as palette indices
         return label_above(enlarge(image, max(1, PANEL // max(image.shape))), title)
 
     return stack_horizontally([

@@ -9,10 +9,9 @@ import numpy as np
 from generator.figures import options as opt
 from generator.figures.common import display_image, layer_info, probe_images
 from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, stack_horizontally, \
-    stack_vertically, text_lines
+from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, table_of_panels, text_lines
 
-VERSION = 1
+VERSION = 2
 TRAINED = "trained"
 PANEL = 96
 KEYS = {
@@ -67,18 +66,19 @@ def draw(request, ctx):
             picture, how = dense_image(values, options["fit"])
         except ValueError as error:
             raise request.error(str(error)) from None
-        rows.append(_row(ref, images[0], picture, probabilities, model.record["class_names"]))
+        rows.append(_row(ref, images[0], picture, f"{info['name']}: {how}", probabilities,
+                         model.record["class_names"]))
         arrays.update({f"dense_{index}": values, f"image_{index}": picture, f"probabilities_{index}": probabilities})
         notes.append(f"{ref}: {info['name']}, {how}")
     arrays["probe"] = images[0]
-    return png_figure(stack_vertically(rows, gap=10), arrays, "; ".join(notes) + ".")
+    return png_figure(table_of_panels(rows), arrays, "; ".join(notes) + ".")
 
 
-def _row(ref, probe, picture, probabilities, class_names) -> np.ndarray:
+def _row(ref, probe, picture, title, probabilities, class_names) -> list[np.ndarray]:
     shown = display_image(probe)
     lines = [f"{name}: {p:.1%}" for name, p in zip(class_names, probabilities)]
-    return stack_horizontally([
+    return [
         label_above(enlarge(shown, max(1, PANEL // shown.shape[0])), f"{ref}: input"),
-        label_above(enlarge(picture, max(1, PANEL // picture.shape[0])), "dense output as RGB"),
+        label_above(enlarge(picture, max(1, PANEL // picture.shape[0])), title),
         label_above(text_lines(lines), "prediction"),
-    ], gap=10)
+    ]
