@@ -8,9 +8,9 @@ from generator.datasets.images import load_image
 from generator.figures import options as opt
 from generator.figures.common import layer_info
 from generator.figures.registry import DrawnFigure
-from generator.figures.tiling import enlarge, gif_bytes
+from generator.figures.tiling import INK, enlarge, gif_bytes, text_lines
 
-VERSION = 1
+VERSION = 2
 GREYS = 250  # palette: 0..249 grey levels, then the marker colours below
 RED, WHITE = 250, 251
 GAP = 8
@@ -70,7 +70,17 @@ def animation_frames(image: np.ndarray, kernel: np.ndarray, scale: int) -> tuple
         frame[:right.shape[0], left.shape[1] + GAP:] = right
         _outline(frame, row * scale, left.shape[1] + GAP + column * scale, scale, scale)
         frames.append(frame)
-    return frames, output
+    titles = _titles(left.shape[1], frames[0].shape[1], "input", "output (correlation)")
+    return [np.concatenate([titles, frame]) for frame in frames], output
+
+
+def _titles(right_start: int, width: int, left_title: str, right_title: str) -> np.ndarray:
+    """A white band with a title over each half, in this figure's palette (black ink, white paper)."""
+    band = np.full((text_lines([""]).shape[0], width), WHITE, dtype=np.uint8)
+    for start, title in ((0, left_title), (right_start + GAP, right_title)):
+        text = text_lines([title], palette=True)[:, : width - start]
+        band[:, start:start + text.shape[1]] = np.where(text == INK, 0, WHITE)
+    return band
 
 
 def _outline(frame, top, left, height, width) -> None:
