@@ -190,8 +190,10 @@ class FigureStage:
             if request.options["width"]:
                 width, height = request.options["width"], round(height * request.options["width"] / width)
             alt = request.options["alt"] or _plain_text(caption) or f"{request.kind} figure"
-            body = (f'<img src="{self._url(figure, meta["extension"])}" width="{width}" height="{height}" '
-                    f'alt="{escape(alt)}" loading="lazy" decoding="async">')
+            src = self._url(figure, meta["extension"])
+            # Wide figures are scaled down to the text column; the link opens them at full size.
+            body = (f'<a class="figure-full-size" href="{src}"><img src="{src}" width="{width}" height="{height}" '
+                    f'alt="{escape(alt)}" loading="lazy" decoding="async"></a>')
         return (f'<figure class="layerpress-figure figure-{request.kind}" id="figure-{request.figure_id}">\n'
                 f"{body}\n<figcaption>{caption}{note} {data_link}</figcaption>\n</figure>")
 
