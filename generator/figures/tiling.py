@@ -6,6 +6,7 @@ TensorFlow, and matplotlib is imported only to read a colormap's colours.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -54,12 +55,15 @@ def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
     return np.round((values - low) / (high - low) * 255).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=None)
 def colormap_palette(name: str) -> np.ndarray:
     """(256, 3) uint8 palette: LEVELS colours of a matplotlib colormap, then INK black and BACKGROUND white."""
     import matplotlib
 
     levels = np.round(matplotlib.colormaps[name](np.linspace(0, 1, LEVELS))[:, :3] * 255).astype(np.uint8)
-    return np.concatenate([levels, [[0, 0, 0], [255, 255, 255]]]).astype(np.uint8)
+    palette = np.concatenate([levels, [[0, 0, 0], [255, 255, 255]]]).astype(np.uint8)
+    palette.setflags(write=False)  # cached and shared between figures
+    return palette
 
 
 def palette_levels(values: np.ndarray) -> np.ndarray:
