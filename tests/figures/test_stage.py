@@ -396,3 +396,12 @@ def test_unknown_model_in_the_models_context_lists_the_models(every_kind):
     env = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
     with pytest.raises(FigureError, match=r"^unknown model 'tiney' \(did you mean 'tiny'\?\)$"):
         env.from_string("{{ models.tiney.params }}").render(result.context)
+
+
+def test_predictions_can_show_only_the_mistakes(site_source):
+    source, cache = site_source
+    _, result, _ = run_stage(source, cache, "```figure\nkind: predictions\nid: wrong\nmodel: tiny:untrained\n"
+                                            "select: mistakes\ncount: 5\n```\n")
+    data = np.load(dict(result.outputs)["figures/post/wrong.npz"])
+    assert 0 < len(data["labels"]) <= 5
+    assert (data["probabilities"].argmax(-1) != data["labels"]).all()

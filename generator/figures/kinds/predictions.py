@@ -10,7 +10,7 @@ from generator.figures.common import dataset_of, display_image, probe_images, sh
 from generator.figures.registry import png_figure
 from generator.figures.tiling import enlarge, pad_to, stack_vertically, text_lines, tile_grid
 
-VERSION = 1
+VERSION = 2
 BORDER = 3
 COLOURS = {True: (0, 150, 0), False: (210, 0, 0), None: (160, 160, 160)}
 KEYS = {
@@ -19,6 +19,7 @@ KEYS = {
     "probes": opt.Key(opt.text_list, None),
     "labels": opt.Key(opt.text_list, None),  # true class of each probe, to mark mistakes
     "count": opt.Key(opt.positive_int, 12),  # test images shown when no probe is given
+    "select": opt.Key(opt.choice("first", "mistakes"), "first"),  # which test images: the first, or mistakes
     "per_row": opt.Key(opt.positive_int, 6),
     "top": opt.Key(opt.positive_int, 3),
     "scale": opt.Key(opt.positive_int, None),
@@ -63,9 +64,17 @@ def _images(request, ctx, model, class_names):
             truth[index] = class_names.index(label)
         return [short_name(n) for n in names], images, truth
     dataset = dataset_of(request, model)
-    count = options["count"]
-    return ([f"test #{i}" for i in range(len(dataset.x_test[:count]))], dataset.x_test[:count].astype(np.float32),
-            [int(label) for label in dataset.y_test[:count]])
+    indices = _test_indices(model, dataset, options["select"])[:options["count"]]
+    return ([f"test #{i}" for i in indices], dataset.x_test[indices].astype(np.float32),
+            [int(dataset.y_test[i]) for i in indices])
+
+
+def _test_indices(model, dataset, select: str) -> np.ndarray:
+    """Test-set positions in order: all of them, or only those the model gets wrong."""
+    if select == "first":
+        return np.arange(len(dataset.x_test))
+    predicted = np.asarray(model.predict(dataset.x_test.astype(np.float32))).argmax(-1)
+    return np.flatnonzero(predicted != dataset.y_test)
 
 
 def _tile(image, probs, class_names, label, name, scale, top) -> np.ndarray:
