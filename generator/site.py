@@ -118,7 +118,8 @@ class SiteRenderer:
     def __post_init__(self) -> None:
         self.site = site_data(self.config, self.content)
         self.theme = Theme(self.config.source, self.site)
-        self.body_env = make_environment(jekyll_filters(self.site))
+        self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"])
+        self.body_env.globals["post_url"] = post_url_function(self.content.posts)
         self.markdown = MarkdownRenderer()
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
@@ -240,6 +241,19 @@ def page_data(doc: Document) -> dict:
         "draft": doc.draft, "output_path": doc.output_path, "content": Markup(""), "excerpt": Markup(""),
         "previous": None, "next": None,
     }
+
+
+def post_url_function(posts: list[Document]):
+    """Jekyll's `{% post_url 2017-01-29-slug %}`: the URL of the post from that file (no baseurl)."""
+    urls = {post.source_path.stem: post.url for post in posts}
+
+    def post_url(name: str) -> str:
+        if name not in urls:
+            hint = did_you_mean(name, urls)
+            raise jinja2.TemplateRuntimeError(f"post_url: no post '{name}'" + (f" ({hint})" if hint else ""))
+        return urls[name]
+
+    return post_url
 
 
 def link_neighbours(posts: list[Document], pages: dict) -> None:

@@ -7,7 +7,9 @@ printed as written; an author who wants expressions evaluated inside code blocks
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 from html import escape as html_escape
 from urllib.parse import quote
 
@@ -15,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator.content.liquid_compat import highlight_blocks_to_fences, liquid_to_jinja
 from generator.content.permalinks import slugify
 from generator.errors import ContentError, did_you_mean
 
@@ -55,8 +58,10 @@ def protect_fences(body: str) -> str:
     return FENCE.sub(wrap, body)
 
 
-def make_environment(filters: dict) -> SandboxedEnvironment:
+def make_environment(filters: dict, include_dirs=()) -> SandboxedEnvironment:
+    """The body environment; `{% include name.html %}` reads from `include_dirs` (the blog's _includes/)."""
     env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in include_dirs]),
         undefined=StrictBodyUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -69,7 +74,7 @@ def make_environment(filters: dict) -> SandboxedEnvironment:
 
 
 def jekyll_filters(site: dict) -> dict:
-    """The argument-free Jekyll filters authors use most."""
+    """The Jekyll filters authors use most (Liquid's `| name: argument` reaches them as `| name(argument)`)."""
     base = site.get("baseurl", "")
     root = site.get("url", "")
 
@@ -89,13 +94,29 @@ def jekyll_filters(site: dict) -> dict:
         "date_to_string": lambda date: date.strftime("%d %b %Y"),
         "date_to_long_string": lambda date: f"{date.day:02d} {date.strftime('%B %Y')}",
         "number_of_words": lambda text: len(str(text).split()),
+        "date": liquid_date,
+        "upcase": lambda text: str(text).upper(),
+        "downcase": lambda text: str(text).lower(),
+        "strip_html": lambda text: Markup(str(text)).striptags(),
+        "size": len,
+        "jsonify": lambda value: Markup(json.dumps(value, default=str)),
+        "append": lambda text, suffix: f"{text}{suffix}",
+        "prepend": lambda text, prefix: f"{prefix}{text}",
     }
+
+
+def liquid_date(value, format: str) -> str:
+    """Liquid's `date: "%b %d, %Y"` on a date, a datetime or an ISO date string."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime(format)
 
 
 def render_body(env: SandboxedEnvironment, body: str, context: dict, *, file, body_line: int,
                 protect_code: bool = True) -> str:
     """Render `body` with `context`; errors name the file's own line."""
-    source = protect_fences(body) if protect_code else body
+    source = highlight_blocks_to_fences(body)
+    source = liquid_to_jinja(protect_fences(source) if protect_code else source)
     try:
         template = env.from_string(source)
         return template.render(context)
