@@ -174,7 +174,7 @@ def _resume(model, work_dir: Path) -> dict | None:
         checkpoint = work_dir / state["checkpoint"]
     except (OSError, ValueError, KeyError):
         return None
-    if not checkpoint.is_file():
+    if not checkpoint.is_file() or checkpoint.suffix != ".npz":  # missing, or from an older layerpress
         return None
     model.optimizer.build(model.trainable_variables)
     variables = [*model.weights, *model.optimizer.variables]
