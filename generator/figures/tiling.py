@@ -96,24 +96,25 @@ def tile_grid(tiles: np.ndarray, per_row: int, gap: int = 1, fill: int = BACKGRO
 
 def stack_vertically(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
     """Images of any widths one under the other, left-aligned, padded on the right."""
-    width = max(p.shape[1] for p in parts)
-    rows = []
-    for index, part in enumerate(parts):
-        if index:
-            rows.append(np.full((gap, width, *part.shape[2:]), fill, dtype=np.uint8))
-        rows.append(pad_to(part, part.shape[0], width, fill))
-    return np.concatenate(rows, axis=0)
+    return _stack(parts, 0, gap, fill)
 
 
 def stack_horizontally(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
     """Images of any heights side by side, top-aligned, padded at the bottom."""
-    height = max(p.shape[0] for p in parts)
-    columns = []
+    return _stack(parts, 1, gap, fill)
+
+
+def _stack(parts: list[np.ndarray], axis: int, gap: int, fill: int) -> np.ndarray:
+    """Concatenate along `axis` with `gap` pixels of `fill` between parts, padding the other axis."""
+    across = max(p.shape[1 - axis] for p in parts)
+    pieces = []
     for index, part in enumerate(parts):
+        size = list(part.shape)
+        size[1 - axis] = across
         if index:
-            columns.append(np.full((height, gap, *part.shape[2:]), fill, dtype=np.uint8))
-        columns.append(pad_to(part, height, part.shape[1], fill))
-    return np.concatenate(columns, axis=1)
+            pieces.append(np.full([gap if i == axis else n for i, n in enumerate(size)], fill, dtype=np.uint8))
+        pieces.append(pad_to(part, size[0], size[1], fill))
+    return np.concatenate(pieces, axis=axis)
 
 
 def table_of_panels(rows: list[list[np.ndarray]], gap: int = 10, fill: int = BACKGROUND) -> np.ndarray:
