@@ -210,6 +210,14 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     return record
 
 
+def _predict_eagerly(model, x: np.ndarray, batch: int = 1024) -> np.ndarray:
+    """Class probabilities by calling the model directly: `model.predict` would first trace a
+    predict function, which costs more than the whole pass on a small test set."""
+    keras = import_keras()
+    return np.concatenate([keras.ops.convert_to_numpy(model(x[start:start + batch], training=False))
+                           for start in range(0, len(x), batch)])
+
+
 def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
     x = dataset.x_test.astype("float32")
     if tuple(model.inputs[0].shape[1:]) != tuple(x.shape[1:]):
@@ -218,7 +226,7 @@ def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
                          hint="set dataset.image_size and dataset.color_mode to match")
     y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
     scores = model.evaluate(x, y, batch_size=spec.fit["batch_size"], return_dict=True, verbose=0)
-    probabilities = model.predict(x, batch_size=spec.fit["batch_size"], verbose=0)
+    probabilities = _predict_eagerly(model, x)
     predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
     n = len(dataset.class_names)
     matrix = np.zeros((n, n), dtype=int)
