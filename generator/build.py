@@ -14,6 +14,8 @@ from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
 from generator.writer import SiteWriter
+from generator.buildlock import build_lock
+from generator.destination import check_destination, keep_files
 
 
 @dataclass
@@ -26,6 +28,8 @@ class BuildOptions:
     quiet: bool = False
     cache_dir: Path | None = None        # default <source>/.layerpress-cache
     force: bool = False                  # ignore caches (used by `layerpress check`)
+    replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
+    wait: bool = False                   # wait for another build of the same folders instead of failing
 
 
 @dataclass
@@ -40,6 +44,13 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    real_dest = check_destination(source, dest, config, force=options.replace)
+    with build_lock(source, real_dest, wait=options.wait):
+        return _build(options, config, source, dest, real_dest, started)
+
+
+def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real_dest: Path,
+           started: float) -> BuildResult:
     if not options.quiet:
         for warning in config.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -49,7 +60,7 @@ def build(options: BuildOptions) -> BuildResult:
     computed = compute_stage(config, content.posts + content.pages, options)
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
     renderer.body_env.filters.update(computed.filters)
-    writer = SiteWriter(dest)
+    writer = SiteWriter(real_dest, keep_files(config))
     pages = renderer.render_all()
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)

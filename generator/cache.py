@@ -12,8 +12,11 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Callable
+
+from generator.errors import display_path
 
 MANIFEST = "MANIFEST.json"
 
@@ -39,6 +42,8 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._verified: set[str] = set()   # keys whose files were re-hashed by this Store
+
 
     def entry_path(self, key: str) -> Path:
         return self.root / key[:2] / key
@@ -46,17 +51,21 @@ class Store:
     def get(self, key: str, *, deep: bool = False) -> Path | None:
         """The entry's folder if it is complete and intact, else None (a broken entry is removed).
 
-        Sizes are always checked; `deep` also re-hashes every file.
+        The first `get` of a key re-hashes every file (a flipped byte is caught on the path a
+        no-change build takes, at the cost of reading the entries it uses once); later ones
+        compare sizes only, unless `deep`.
         """
         path = self.entry_path(key)
         manifest = self._read_manifest(path)
-        if manifest is None:
-            if path.exists():
-                self.remove(key)
+        if manifest is None and not path.exists():
             return None
-        if not self._matches(path, manifest, deep=deep):
+        damaged = MANIFEST if manifest is None else self._damaged(path, manifest, deep=deep or key not in self._verified)
+        if damaged:  # entries are renamed into place complete, so this is damage, not an interrupted write
+            print(f"warning: cache entry {display_path(path)} is damaged ({damaged} differs from its manifest): "
+                  "dropped, computing it again", file=sys.stderr)
             self.remove(key)
             return None
+        self._verified.add(key)
         return path
 
     def manifest(self, key: str) -> dict | None:
@@ -101,14 +110,13 @@ class Store:
             return None
 
     @staticmethod
-    def _matches(path: Path, manifest: dict, *, deep: bool) -> bool:
-        for name, expected in manifest.items():
-            file = path / name
-            try:
-                if file.stat().st_size != expected["size"]:
-                    return False
-            except OSError:
-                return False
-            if deep and file_digest(file) != expected["sha256"]:
-                return False
-        return True
+    def _damaged(path: Path, manifest: dict, *, deep: bool) -> str | None:
+        """The first file of the entry that does not match its manifest, or None."""
+        try:
+            for name, expected in manifest.items():
+                file = path / name
+                if file.stat().st_size != expected["size"] or (deep and file_digest(file) != expected["sha256"]):
+                    return name
+        except (OSError, KeyError, TypeError, AttributeError):
+            return MANIFEST
+        return None

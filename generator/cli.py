@@ -30,12 +30,13 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace DEST even if it is a non-empty folder no build wrote.")
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool, force: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet))
+                                    future=future, quiet=quiet, replace=force))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 
@@ -53,11 +54,17 @@ def new(title: str, source: Path) -> None:
 @cli.command()
 @SOURCE_OPTION
 @DEST_OPTION
-def clean(source: Path, dest: Path) -> None:
-    """Remove the output folder and the build cache (<source>/.layerpress-cache)."""
+@click.option("--force", is_flag=True, help="Empty DEST even if it is a non-empty folder no build wrote.")
+def clean(source: Path, dest: Path, force: bool) -> None:
+    """Remove the output folder (but its keep_files) and the build cache (<source>/.layerpress-cache)."""
+    from generator.buildlock import build_lock
+    from generator.config import load_config
     from generator.writer import remove_outputs
 
-    for removed in remove_outputs(source, dest):
+    config = load_config(source) if source.is_dir() else None
+    with build_lock(source, dest):
+        removed_paths = remove_outputs(source, dest, config, force=force)
+    for removed in removed_paths:
         click.echo(f"removed {removed}")
 
 

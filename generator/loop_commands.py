@@ -53,6 +53,9 @@ def publish_command(source: Path, dest: Path, remote: str, branch: str, message:
 def check_command(source: Path, dest: Path) -> None:
     """Rebuild every model and figure from scratch and report anything that drifted (exit 1)."""
     from generator.check import print_report
+    from generator.config import load_config
+    from generator.destination import check_destination
 
+    check_destination(source, dest, load_config(source))
     if not print_report(source, dest):
         sys.exit(1)  # not click's ctx.exit: the CLI runs click with standalone_mode=False

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import LayerpressError, PublishError, did_you_mean
+from generator.buildlock import build_lock
+from generator.errors import LayerpressError, OutputError, PublishError, did_you_mean
 
 
 @dataclass
@@ -122,12 +123,15 @@ def publish(options: PublishOptions) -> PublishResult:
     revision = source_revision(repo, [Path(options.dest), cache])
     if options.push:
         check_remote(repo, options.remote)
-    try:
-        build(BuildOptions(source=options.source, dest=options.dest, quiet=options.quiet))
-    except LayerpressError as error:
-        raise PublishError(f"the build failed, nothing published: {error.message}",
-                           file=error.file, line=error.line, hint=error.hint) from None
-    message = commit_message(options.message, revision)
-    commit = commit_site(repo, Path(options.dest), options, message)
+    with build_lock(options.source, options.dest):  # nothing swaps the site while ghp-import reads it
+        try:
+            build(BuildOptions(source=options.source, dest=options.dest, quiet=options.quiet))
+        except OutputError:
+            raise  # a refused destination: the message says it all
+        except LayerpressError as error:
+            raise PublishError(f"the build failed, nothing published: {error.message}",
+                               file=error.file, line=error.line, hint=error.hint) from None
+        message = commit_message(options.message, revision)
+        commit = commit_site(repo, Path(options.dest), options, message)
     return PublishResult(branch=options.branch, commit=commit, message=message, pushed=options.push)
 

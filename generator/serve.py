@@ -293,7 +293,7 @@ class PreviewServer:
         options = self.options
         result = build(BuildOptions(source=options.source, dest=self.site, drafts=options.drafts,
                                     unpublished=options.unpublished, future=options.future,
-                                    quiet=options.quiet))
+                                    quiet=options.quiet, wait=True))
         self.events.succeeded()
         self._say(f"built {result.pages_written} pages in {result.seconds:.2f} s")
 

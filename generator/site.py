@@ -15,6 +15,7 @@ from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
 from generator.content.markdown import MarkdownRenderer
 from generator.content.permalinks import slugify
+from generator.confine import confined
 from generator.errors import ContentError, did_you_mean
 
 # A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
@@ -29,12 +30,16 @@ class LayoutLoader(jinja2.FileSystemLoader):
     The front matter becomes a Jinja comment of as many lines, so that error lines stay the file's lines.
     """
 
-    def __init__(self, folders: list[Path]) -> None:
+    def __init__(self, folders: list[Path], source: Path | None = None) -> None:
         super().__init__([str(f) for f in folders])
         self.parents: dict[str, str | None] = {}
+        self.source = source
 
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
+        if self.source is not None and not Path(filename).resolve().is_relative_to(THEME_DIR.resolve()):
+            confined(self.source, Path(filename).relative_to(self.source), ContentError, what="template",
+                     file=filename, line=1)
         parsed = split_front_matter(source, Path(filename))
         self.parents[template] = parsed.front_matter.get("layout")
         padding = "{#" + "\n" * (parsed.body_line - 1) + "#}" if parsed.body_line > 1 else ""
@@ -44,7 +49,7 @@ class LayoutLoader(jinja2.FileSystemLoader):
 class Theme:
     def __init__(self, source: Path, site_data: dict) -> None:
         self.folders = [source / "_layouts", source / "_includes", THEME_DIR]
-        self.loader = LayoutLoader(self.folders)
+        self.loader = LayoutLoader(self.folders, source)
         self.env = jinja2.Environment(
             loader=self.loader, undefined=StrictBodyUndefined, keep_trailing_newline=True,
             autoescape=jinja2.select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import CACHE_DIR_NAME
+from generator.destination import DEFAULT_KEEP_FILES, MARKER, MARKER_TEXT, check_destination, keep_files
 from generator.errors import OutputError, display_path
 
 
@@ -23,8 +24,9 @@ class Item:
 class SiteWriter:
     """Collects every output first; `commit()` writes them all and swaps the folder in."""
 
-    def __init__(self, dest: Path) -> None:
+    def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES) -> None:
         self.dest = Path(dest).absolute()
+        self.keep = list(keep)      # entries of the old site that survive (destination.keep_files)
         self.items: dict[str, Item] = {}
 
     def add_text(self, path: str, text: str, source) -> None:
@@ -58,7 +60,8 @@ class SiteWriter:
         try:
             for key in sorted(self.items):
                 write_item(staging / key, self.items[key])
-            swap_in(staging, self.dest)
+            (staging / MARKER).write_text(MARKER_TEXT)
+            swap_in(staging, self.dest, self.keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -82,32 +85,60 @@ def write_item(target: Path, item: Item) -> None:
         shutil.copyfile(item.file, target)
 
 
-def swap_in(staging: Path, dest: Path) -> None:
-    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place."""
+def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:
+    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place.
+    The `keep` entries of the old folder (e.g. `.git`) are moved into the new one first."""
     os.chmod(staging, 0o755)
     if not dest.exists():
         staging.rename(dest)
         return
+    moved = move_kept(dest, staging, keep)
     retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
-    dest.rename(retired / dest.name)
+    try:
+        dest.rename(retired / dest.name)
+    except BaseException:
+        move_kept(staging, dest, moved)
+        shutil.rmtree(retired, ignore_errors=True)
+        raise
     try:
         staging.rename(dest)
     except BaseException:
         (retired / dest.name).rename(dest)
+        move_kept(staging, dest, moved)
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def remove_outputs(source: Path, dest: Path) -> list[Path]:
-    """`layerpress clean`: the site folder and the build cache, never the sources."""
+def move_kept(old: Path, new: Path, keep) -> list[str]:
+    """Move each kept entry of `old` that `new` does not write to `new`; the entries moved."""
+    moved = []
+    for name in keep:
+        if (old / name).exists() or (old / name).is_symlink():
+            if (new / name).exists():
+                continue  # the new site writes this path itself
+            (new / name).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old / name, new / name)
+            moved.append(name)
+    return moved
+
+
+def remove_outputs(source: Path, dest: Path, config=None, *, force: bool = False) -> list[Path]:
+    """`layerpress clean`: the site folder (but its keep_files) and the build cache, never the sources."""
     source, dest = Path(source), Path(dest)
-    if source.resolve().is_relative_to(dest.resolve()) or Path.cwd().resolve().is_relative_to(dest.resolve()):
-        raise OutputError(f"refusing to remove '{dest}': it holds the sources or the working folder",
-                          hint="pass --dest with the site folder")
+    real = check_destination(source, dest, config, force=force)
     removed = []
-    for folder in (dest, source / CACHE_DIR_NAME):
-        if folder.exists():
-            shutil.rmtree(folder)
-            removed.append(folder)
+    if real.is_dir():
+        kept = {name.split("/")[0] for name in keep_files(config)}
+        if any((real / name).exists() for name in kept):
+            for entry in sorted(real.iterdir()):
+                if entry.name not in kept:
+                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        else:
+            shutil.rmtree(real)
+        removed.append(dest)
+    cache = source / CACHE_DIR_NAME
+    if cache.exists():
+        shutil.rmtree(cache)
+        removed.append(cache)
     return removed

@@ -32,9 +32,18 @@ def test_truncated_file_is_detected_and_removed(tmp_path):
     assert not path.exists()
 
 
-def test_same_size_corruption_needs_a_deep_check(tmp_path):
+def test_same_size_corruption_is_caught_by_the_first_get(tmp_path, capsys):
+    path = Store(tmp_path).put("ab12", write_two_files)
+    (path / "a.txt").write_text("ALPHA")
+    assert Store(tmp_path).get("ab12") is None
+    assert not path.exists()
+    assert "is damaged (a.txt differs from its manifest): dropped, computing it again" in capsys.readouterr().err
+
+
+def test_later_gets_compare_sizes_unless_deep(tmp_path):
     store = Store(tmp_path)
     path = store.put("ab12", write_two_files)
+    assert store.get("ab12") == path
     (path / "a.txt").write_text("ALPHA")
     assert store.get("ab12") == path
     assert store.get("ab12", deep=True) is None

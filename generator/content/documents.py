@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config, read_utf8
+from generator.confine import confined
 from generator.content import permalinks
 from generator.content.dates import JekyllDate, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
@@ -77,13 +78,15 @@ def read_site(config: Config, options: ReadOptions) -> SiteContent:
     """Every document of the source folder, filtered by the draft/unpublished/future rules."""
     zone = site_timezone(config.timezone, config.file)
     now = datetime.now(zone)
-    posts = [read_post(path, config, zone, draft=False) for path in content_files(config.source / "_posts")]
+    posts = [read_post(path, config, zone, draft=False)
+             for path in inside_blog(config, content_files(config.source / "_posts"))]
     if options.drafts or config.show_drafts:
-        posts += [read_post(path, config, zone, draft=True) for path in content_files(config.source / "_drafts")]
+        posts += [read_post(path, config, zone, draft=True)
+                  for path in inside_blog(config, content_files(config.source / "_drafts"))]
     posts = [post for post in posts if wanted(post, options, config, now)]
     posts.sort(key=lambda post: (post.date, post.relative_path), reverse=True)
     pages, static_files = [], []
-    for path in site_files(config, options.excluded):
+    for path in inside_blog(config, site_files(config, options.excluded)):
         if has_front_matter(path):
             page = read_page(path, config)
             if wanted(page, options, config, now):
@@ -114,6 +117,13 @@ def content_files(folder: Path) -> list[Path]:
 
 def read_text(path: Path) -> str:
     return read_utf8(path, ContentError)
+
+
+def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
+    """`paths`, after checking that none is a symlink out of the blog (it would be published)."""
+    for path in paths:
+        confined(config.source, path.relative_to(config.source), ContentError, what="file", file=path)
+    return paths
 
 
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:

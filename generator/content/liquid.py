@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 from html import escape as html_escape
 from urllib.parse import quote
 
@@ -58,10 +59,24 @@ def protect_fences(body: str) -> str:
     return FENCE.sub(wrap, body)
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Includes from the blog's _includes/; one that a symlink leads out of the blog is an error."""
+
+    def get_source(self, environment, template):
+        from generator.confine import confined
+
+        source, filename, uptodate = super().get_source(environment, template)
+        for folder in self.searchpath:
+            blog = Path(folder).parent
+            if Path(filename).is_relative_to(folder):
+                confined(blog, Path(filename).relative_to(blog), ContentError, what="include", file=filename, line=1)
+        return source, filename, uptodate
+
+
 def make_environment(filters: dict, include_dirs=()) -> SandboxedEnvironment:
     """The body environment; `{% include name.html %}` reads from `include_dirs` (the blog's _includes/)."""
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in include_dirs]),
+        loader=ConfinedLoader([str(folder) for folder in include_dirs]),
         undefined=StrictBodyUndefined,
         autoescape=True,
         keep_trailing_newline=True,

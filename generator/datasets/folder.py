@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from generator.confine import confined, is_confined
 from generator.datasets.images import load_image
 from generator.datasets.options import COMMON, Option
 from generator.datasets.splits import carve
@@ -51,7 +52,7 @@ def load(options: dict, base_dir: Path):
 
 
 def _root(options: dict, base_dir: Path) -> Path:
-    root = base_dir / options["path"]
+    root = confined(base_dir, options["path"], DataError, what="dataset: path")
     if not root.is_dir():
         raise DataError(f"dataset: folder {root} not found")
     return root
@@ -73,7 +74,12 @@ def _labelled_files(root: Path, options: dict, skip: str | None = None) -> list[
 
 
 def _images(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    for image in images:
+        if image.is_symlink() and not is_confined(folder, image):
+            raise DataError(f"dataset: image {image} is a symlink to a file outside the data folder",
+                            file=image, hint="copy the file into the blog instead")
+    return images
 
 
 def _read(files: list[tuple[Path, str]], class_names: list[str], options: dict):

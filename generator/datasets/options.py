@@ -74,6 +74,10 @@ def _check_ranges(resolved: dict, fail) -> None:
     for key in ("validation_split", "test_split"):
         if key in resolved and not 0 <= resolved[key] < 1:
             fail(f"'{key}' must be at least 0 and below 1, not {resolved[key]}", key)
+    for key, value in resolved.items():
+        counts = key.endswith(("per_class", "_examples"))
+        if counts and isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            fail(f"'{key}' must be a positive integer, not {value}", key)
     size = resolved.get("image_size")
     if size is not None and not (len(size) == 2 and all(isinstance(n, int) and not isinstance(n, bool) and n > 0
                                                         for n in size)):

@@ -20,7 +20,7 @@ from generator.figures import registry
 from generator.figures.options import REQUIRED
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
-FIGURE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+FIGURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 PLACEHOLDER = "<!--layerpress-figure:{}-->"
 
 
@@ -126,8 +126,9 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
     if problem:
         raise fail(problem)
     figure_id = options["id"] or f"{kind}-{digest(block.text)[:10]}"
-    if not FIGURE_ID.match(figure_id):
-        raise fail(f"figure id '{figure_id}' may only hold letters, digits, '-' and '_'")
+    if not FIGURE_ID.fullmatch(figure_id):  # also a path segment and an HTML id: no markup, no '/'
+        shown = str(figure_id).encode("unicode_escape").decode()
+        raise fail(f"figure id '{shown}' may only hold letters, digits, '-' and '_'")
     return FigureRequest(source_path, line, kind, options, figure_id, registry.model_refs(kind, options))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.cache import Store, canonical_json, digest, file_digest
+from generator.confine import confined
 from generator.errors import FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
 from generator.figures.directive import FigureRequest, prose_lines, extract_figures
@@ -126,17 +127,16 @@ class FigureStage:
                 raise FigureError(f"model '{ref}': {error.message}", file=file, line=line, hint=error.hint) from None
 
     def _check_probe(self, probe: str, request: FigureRequest) -> None:
-        from PIL import Image, UnidentifiedImageError
+        from generator.datasets.images import ImageProblem, open_image
 
-        path = self.source / probe
-        if not path.is_file():
+        path = confined(self.source, probe, FigureError, what="probe", file=request.source_path, line=request.line)
+        if not path.exists():
             siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
             raise request.error(f"probe '{probe}' not found", did_you_mean(path.name, siblings))
         try:
-            with Image.open(path) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            raise request.error(f"probe '{probe}' is not an image Pillow can read") from None
+            open_image(path)
+        except ImageProblem as problem:
+            raise request.error(f"probe '{probe}' {problem}") from None
 
     # -- computing --
 
@@ -305,12 +305,16 @@ class ModelsContext(RecordView):
 
 
 def render_caption(caption: str) -> str:
-    """A caption's markdown as inline HTML (no wrapping paragraph)."""
+    """A caption's markdown as inline HTML (no wrapping paragraph). Raw HTML in it is shown as text,
+    so a caption cannot inject markup into the figure."""
     if not caption:
         return ""
     import markdown
 
-    html = markdown.markdown(caption)
+    converter = markdown.Markdown()
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    html = converter.convert(caption)
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from generator.datasets import resolve_options
 from generator.datasets.options import TYPE_NAMES, type_name
+from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
 from generator.models.backend import import_keras
 from generator.models.yaml_lines import LineDict, deep_merge, load
@@ -122,13 +123,16 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, chec
                          else "'layers' and 'load' exclude each other", raw.line("load", 1))
     if "weights" in raw and "layers" not in raw:
         raise check.fail("'weights' needs 'layers' (the architecture to load them into)", raw.line("weights"))
-    dataset = _dataset(raw, path, check)
+    dataset = _dataset(raw, path, source, check)
     if dataset is None and "layers" in raw:
         raise check.fail("a model with 'layers' needs a 'dataset' to train on", raw.line("layers"))
     compile_ = {**COMPILE_DEFAULTS, **_section(raw, "compile", ("optimizer", "loss", "metrics"), check)}
     fit = {**FIT_DEFAULTS, **_section(raw, "fit", tuple(FIT_DEFAULTS), check)}
     for key in FIT_DEFAULTS:
         check.type(raw.get("fit") or {}, key, int, prefix="fit.")
+        if fit[key] < 1:
+            section = raw.get("fit") if isinstance(raw.get("fit"), LineDict) else LineDict()
+            raise check.fail(f"'fit.{key}' must be at least 1, not {fit[key]}", section.line(key, raw.line("fit")))
     check.type(raw.get("compile") or {}, "loss", str, prefix="compile.")
     optimizer = compile_["optimizer"]
     if not isinstance(optimizer, (str, dict)):
@@ -154,7 +158,7 @@ def _flat_lines(raw: LineDict) -> dict:
     return lines
 
 
-def _dataset(raw: LineDict, path: Path, check: "_Checker") -> dict | None:
+def _dataset(raw: LineDict, path: Path, source: Path, check: "_Checker") -> dict | None:
     if raw.get("dataset") is None:
         return None
     spec = raw["dataset"]
@@ -162,7 +166,11 @@ def _dataset(raw: LineDict, path: Path, check: "_Checker") -> dict | None:
         spec = LineDict(name=spec)
         spec.lines, spec.start = {"name": raw.line("dataset")}, raw.line("dataset")
     check.type(raw, "dataset", dict, value=spec)
-    return resolve_options(spec, line_of=lambda key: spec.line(key, spec.start or raw.line("dataset")), file=path)
+    line_of = lambda key: spec.line(key, spec.start or raw.line("dataset"))  # noqa: E731
+    options = resolve_options(spec, line_of=line_of, file=path)
+    if options.get("path"):
+        confined(source, options["path"], ModelSpecError, what="dataset.path", file=path, line=line_of("path"))
+    return options
 
 
 def _section(raw: LineDict, key: str, allowed: tuple, check: "_Checker") -> dict:
@@ -195,7 +203,7 @@ def _file(raw: LineDict, key: str, source: Path, check: "_Checker") -> Path | No
     if key not in raw:
         return None
     check.type(raw, key, str)
-    path = source / raw[key]
+    path = confined(source, raw[key], ModelSpecError, what=key, file=check.path, line=raw.line(key))
     if not path.is_file():
         raise check.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})",
                          raw.line(key))
@@ -222,7 +230,30 @@ def _layers(raw: LineDict, check: "_Checker") -> list[LayerSpec]:
                              hint="e.g. '- Flatten' or '- Conv2D: {filters: 8, kernel_size: 3}'")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", layers[-1].class_name):
             raise check.fail(f"'{layers[-1].class_name}' is not a layer class name", line)
+        _check_sizes(layers[-1], check)
     return layers
+
+
+# Layer arguments that are sizes: every integer in them must be positive.
+SIZE_ARGUMENTS = ("units", "filters", "kernel_size", "pool_size", "strides", "size", "target_shape", "dims",
+                  "output_dim", "input_dim")
+# Layers whose positional argument (`- Dense: 10`) is a size.
+SIZED_BY_POSITION = re.compile(r"Dense|Conv\dD(Transpose)?|SeparableConv\dD|(Max|Average)Pooling\dD|UpSampling\dD|Embedding")
+
+
+def _check_sizes(layer: LayerSpec, check: "_Checker") -> None:
+    values = dict(layer.args)
+    if layer.positional and SIZED_BY_POSITION.fullmatch(layer.class_name):
+        values[None] = layer.positional[0]
+    for key, value in values.items():
+        if key is not None and key not in SIZE_ARGUMENTS:
+            continue
+        numbers = value if isinstance(value, list) else [value]
+        bad = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool) and n < 1]
+        if bad:
+            name = f"argument '{key}'" if key else "its size"
+            raise check.fail(f"{layer.class_name}: {name} must be positive, not {value}",
+                             layer.line_of(key) if key else layer.line)
 
 
 class _Checker:

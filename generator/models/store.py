@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from generator.cache import Store, digest, file_digest
+from generator.confine import confined
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
 from generator.models.saving import save_model
@@ -100,7 +101,8 @@ class ModelStore:
         for suffix in (".yml", ".yaml"):
             path = self.source / "_models" / f"{name}{suffix}"
             if path.is_file():
-                return path
+                return confined(self.source, path.relative_to(self.source), ModelSpecError, what="model spec",
+                                file=path)
         raise ModelSpecError(f"unknown model '{name}'", hint=did_you_mean(name, self.names())
                              or f"models are in {self.source / '_models'}: {', '.join(self.names()) or 'none'}")
 
@@ -120,10 +122,14 @@ class ModelStore:
         dataset = self.dataset(ref)
         if fresh:
             shutil.rmtree(self._store.work_dir(key))
-        from generator.models.train import train
+        from generator.models.train import DivergedError, train
 
         work_dir = self._store.work_dir(key)
-        model, record = train(spec, dataset, work_dir, quiet=self.quiet)
+        try:
+            model, record = train(spec, dataset, work_dir, quiet=self.quiet)
+        except DivergedError as diverged:
+            shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
+            raise diverged.error from None
         record = {"name": spec.name, "variant": spec.variant, "cache_key": key, **record}
 
         def fill(folder: Path) -> None:

@@ -80,10 +80,29 @@ def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool):
                                         spec, state["epoch"])
         model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,
                   shuffle=False, validation_data=validation, verbose=_verbosity(quiet),
-                  callbacks=[_epoch_checkpointer(spec, state, work_dir)])
+                  callbacks=[import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)])
+    _check_finite(spec, state["history"])
     if spec.checkpoint and state["best_epoch"] is not None:
         _assign(model.weights, _read_arrays(work_dir / BEST))
     return state["history"], state["best_epoch"], resumed_at
+
+
+class DivergedError(Exception):
+    """Training produced a NaN or infinite loss: the store drops the run and reports the spec's error."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _check_finite(spec: ModelSpec, history: dict) -> None:
+    """A NaN or infinite loss stops the build, naming the spec and the first bad epoch."""
+    for key in ("loss", "val_loss"):
+        for epoch, value in enumerate(history.get(key, []), start=1):
+            if not np.isfinite(value):
+                error = spec.error(f"training {spec.ref} diverged: {key} is {value} at epoch {epoch}", "compile",
+                                   hint="lower the learning rate, or check the data and the loss")
+                raise DivergedError(error)
 
 
 def _epoch_batches(x: np.ndarray, y: np.ndarray, spec: ModelSpec, first_epoch: int):

@@ -1,0 +1,117 @@
+"""The safety corpus: small real blogs in tmp_path, run through the real CLI, with the whole
+folder tree hashed before and after so that a refused command provably touched nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+GOOD_POST = "---\ntitle: Good\n---\nFine.\n"
+CACHE = ".layerpress-cache"
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+def tree_hash(folder: Path, *, skip: tuple[str, ...] = (CACHE,)) -> dict[str, str]:
+    """Every entry below `folder`: files by content hash, symlinks by target, folders by name
+    (symlinks are not followed, so a hash cannot wander out of the tree)."""
+    entries = {}
+    if not folder.exists():
+        return entries
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part in skip for part in relative.parts):
+            continue
+        if path.is_symlink():
+            entries[relative.as_posix()] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            entries[relative.as_posix()] = "dir"
+        else:
+            entries[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return entries
+
+
+class Blog:
+    """tmp_path/blog (sources), tmp_path/out (the site), tmp_path/users/me ($HOME); cwd is tmp_path."""
+
+    def __init__(self, root: Path, capsys) -> None:
+        self.root = root
+        self.source = root / "blog"
+        self.dest = root / "out"
+        self.home = root / "users" / "me"
+        self.capsys = capsys
+        self.source.mkdir()
+        self.home.mkdir(parents=True)
+        (self.home / "notes.txt").write_text("the user's own file\n")
+        self.write("_config.yml", "title: Safety\n")
+        self.write("_posts/2020-01-01-good.md", GOOD_POST)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.source / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def post(self, body: str, name: str = "2020-01-02-hostile.md") -> Path:
+        return self.write(f"_posts/{name}", "---\ntitle: Hostile\n---\n" + textwrap.dedent(body).lstrip("\n"))
+
+    def run(self, *args: str) -> Run:
+        self.capsys.readouterr()
+        try:
+            main(list(args))
+            status = 0
+        except SystemExit as stop:
+            status = stop.code
+        captured = self.capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    def build(self, *flags: str, dest: Path | str | None = None) -> Run:
+        return self.run("build", "--source", str(self.source), "--dest", str(dest or self.dest), "--quiet", *flags)
+
+    def everything(self, *, with_cache: bool = False) -> dict[str, str]:
+        """The tree hash of the whole tmp_path (sources, site, home, anything else), cache aside."""
+        return tree_hash(self.root, skip=() if with_cache else (CACHE,))
+
+    def refuses(self, run: Run, message: str, before: dict[str, str]) -> None:
+        """Exit status 1, one `error:` line holding `message`, nothing on stdout, nothing changed."""
+        assert run.status == 1, run
+        assert run.err.startswith("error: ") and run.err.count("\n") == 1, run.err
+        assert message in run.err, run.err
+        assert run.out == ""
+        assert self.everything() == before
+
+
+@pytest.fixture
+def blog(tmp_path, monkeypatch, capsys) -> Blog:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "users" / "me"))  # `~` is a folder of the test, never the real one
+    made = Blog(tmp_path, capsys)
+    assert made.build().status == 0
+    return made
+
+
+def png_bytes(mode: str = "RGB", size=(6, 4), color=None, **save) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.new(mode, size, color if color is not None else (0 if mode in ("L", "1", "P", "I", "I;16") else
+                                                                  tuple(range(50, 50 + len(mode) * 40, 40))))
+    buffer = io.BytesIO()
+    image.save(buffer, format=save.pop("format", "PNG"), **save)
+    return buffer.getvalue()

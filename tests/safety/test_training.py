@@ -1,0 +1,56 @@
+"""Training that diverges, and specs that cannot train, stop the build with the spec's file:line."""
+
+from __future__ import annotations
+
+import pytest
+
+SPEC = "blog/_models/net.yml"
+TINY = """\
+dataset: {name: shapes, image_size: [8, 8], per_class: 12, test_per_class: 4, validation_split: 0.25, seed: 3}
+layers:
+  - Rescaling: {scale: 0.00392156862745098}
+  - Flatten
+  - Dense: {units: 3, activation: softmax}
+compile: {optimizer: {class_name: SGD, config: {learning_rate: 1.0e+30}}, loss: sparse_categorical_crossentropy}
+fit: {epochs: 3, batch_size: 8}
+seed: 11
+"""
+
+
+def use_model(blog, spec: str) -> None:
+    blog.write("_models/net.yml", spec)
+    blog.post("The network has {{ models.net.params }} parameters.\n")
+
+
+def test_nan_loss_stops_the_build_naming_spec_and_epoch(blog):
+    use_model(blog, TINY)
+    before = blog.everything()
+    run = blog.build()
+    blog.refuses(run, f"error: {SPEC}:6: training net diverged: loss is nan at epoch 1 "
+                      "(lower the learning rate, or check the data and the loss)", before)
+    models = blog.source / ".layerpress-cache" / "models"
+    assert [p for p in models.rglob("*") if p.is_file()] == []  # no entry, no half entry, no checkpoints
+    assert blog.build().status == 1  # and it does not come back cached
+
+
+BAD_SPECS = {
+    "zero epochs": (TINY.replace("epochs: 3", "epochs: 0"), "7: 'fit.epochs' must be at least 1, not 0"),
+    "negative batch size": (TINY.replace("batch_size: 8", "batch_size: -8"),
+                            "7: 'fit.batch_size' must be at least 1, not -8"),
+    "zero units": (TINY.replace("units: 3", "units: 0"), "5: Dense: argument 'units' must be positive, not 0"),
+    "zero kernel size": (TINY.replace("  - Flatten\n", "  - Conv2D: {filters: 2, kernel_size: [0, 3]}\n  - Flatten\n"),
+                         "4: Conv2D: argument 'kernel_size' must be positive, not [0, 3]"),
+    "positional zero size": (TINY.replace("Dense: {units: 3, activation: softmax}", "Dense: 0"),
+                             "5: Dense: its size must be positive, not 0"),
+    "zero image size": (TINY.replace("image_size: [8, 8]", "image_size: [0, 8]"),
+                        "1: dataset: 'image_size' must be [height, width] with positive integers, not [0, 8]"),
+    "zero images per class": (TINY.replace("per_class: 12", "per_class: 0"),
+                              "1: dataset: 'per_class' must be a positive integer, not 0"),
+}
+
+
+@pytest.mark.parametrize("spec, message", BAD_SPECS.values(), ids=BAD_SPECS.keys())
+def test_impossible_specs_are_spec_errors(blog, spec, message):
+    use_model(blog, spec)
+    before = blog.everything()
+    blog.refuses(blog.build(), f"error: {SPEC}:{message}", before)
