@@ -12,6 +12,10 @@ def display_path(path: str | os.PathLike | None) -> str | None:
     if path is None:
         return None
     p = Path(path)
+    try:  # without following symlinks first, so that a link is named, not its target
+        return str(Path(os.path.abspath(p)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        pass
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):

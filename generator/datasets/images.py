@@ -67,7 +67,7 @@ def open_image(path: Path) -> Image.Image:
     except ImageProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageProblem(f"is too large to decode safely ({error})") from None
+        raise ImageProblem(f"has more than the {MAX_PIXELS:,} pixels allowed (a decompression bomb?)") from None
     except UnidentifiedImageError:
         raise ImageProblem("is not an image Pillow can read") from None
     except OSError as error:

@@ -34,10 +34,17 @@ def probe_absolute(blog):
 
 
 def probe_symlink(blog):
+    (blog.source / "_probes").mkdir()
+    (blog.source / "_probes" / "cat.png").symlink_to(outside_file(blog))
+    blog.post(probe_block("_probes/cat.png"))
+    return f"{POST}:6: probe '_probes/cat.png' {OUTSIDE} (a symlink leads there)"
+
+
+def static_probe_symlink(blog):
     (blog.source / "probes").mkdir()
     (blog.source / "probes" / "cat.png").symlink_to(outside_file(blog))
     blog.post(probe_block("probes/cat.png"))
-    return f"{POST}:6: probe 'probes/cat.png' {OUTSIDE} (a symlink leads there)"
+    return f"blog/probes/cat.png: file 'probes/cat.png' {OUTSIDE} (a symlink leads there)"
 
 
 def probe_through_symlinked_folder(blog):
@@ -128,15 +135,16 @@ def figure_id_path(blog):
     return f"{POST}:4: figure id '../../../index' may only hold letters, digits, '-' and '_'"
 
 
-def slug_escaping_the_site(blog):
-    blog.write("_posts/2020-01-02-hostile.md", "---\nslug: ../../../../../outside\n---\nx\n")
-    return "is outside the site folder"
+def config_permalink_escaping_the_site(blog):
+    blog.write("_config.yml", "title: Safety\npermalink: /../../:title/\n")
+    return "blog/_posts/2020-01-01-good.md:1: permalink '/../../:title/' escapes the site folder"
 
 
 CASES = {
     "probe with ..": probe_dotdot,
     "probe with an absolute path": probe_absolute,
     "probe that is a symlink out": probe_symlink,
+    "probe that is also a static file": static_probe_symlink,
     "probe in a symlinked folder": probe_through_symlinked_folder,
     "load: with ..": load_dotdot,
     "weights: absolute": weights_absolute,
@@ -149,7 +157,7 @@ CASES = {
     "post that is a symlink out": post_symlink,
     "model spec that is a symlink out": model_spec_symlink,
     "figure id with a path": figure_id_path,
-    "slug escaping the site": slug_escaping_the_site,
+    "_config.yml permalink escaping the site": config_permalink_escaping_the_site,
 }
 
 

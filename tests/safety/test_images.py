@@ -32,7 +32,7 @@ BROKEN = {
     "zero-byte probe": (b"", "is an empty file (0 bytes)"),
     "truncated probe": (png_bytes(size=(64, 64), color=None)[:70], "cannot be decoded"),
     "text named .png": (b"hello, I am not an image\n", "is not an image Pillow can read"),
-    "decompression bomb": (bomb_png(), "(a decompression bomb?)"),
+    "decompression bomb": (bomb_png(), "has more than the 40,000,000 pixels allowed (a decompression bomb?)"),
 }
 
 
