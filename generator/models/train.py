@@ -9,6 +9,8 @@ completed epoch and ends with the same weights as an uninterrupted one.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sys
@@ -78,9 +80,10 @@ def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool):
     if state["epoch"] < spec.fit["epochs"]:
         batches, steps = _epoch_batches(dataset.x_train, targets(dataset.y_train, spec.compile["loss"], n_classes),
                                         spec, state["epoch"])
-        model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,
-                  shuffle=False, validation_data=validation, verbose=_verbosity(quiet),
-                  callbacks=[import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)])
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():  # TerminateOnNaN prints
+            model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,
+                      shuffle=False, validation_data=validation, verbose=_verbosity(quiet),
+                      callbacks=[import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)])
     _check_finite(spec, state["history"])
     if spec.checkpoint and state["best_epoch"] is not None:
         _assign(model.weights, _read_arrays(work_dir / BEST))

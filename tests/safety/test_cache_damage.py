@@ -12,6 +12,7 @@ from tests.safety.test_training import TINY
 
 CACHE = ".layerpress-cache"
 NET = TINY.replace("{class_name: SGD, config: {learning_rate: 1.0e+30}}", "adam").replace("epochs: 3", "epochs: 1")
+assert "adam" in NET
 
 
 def site_files(blog):

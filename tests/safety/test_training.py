@@ -10,8 +10,8 @@ dataset: {name: shapes, image_size: [8, 8], per_class: 12, test_per_class: 4, va
 layers:
   - Rescaling: {scale: 0.00392156862745098}
   - Flatten
-  - Dense: {units: 3, activation: softmax}
-compile: {optimizer: {class_name: SGD, config: {learning_rate: 1.0e+30}}, loss: sparse_categorical_crossentropy}
+  - Dense: {units: 3}
+compile: {optimizer: {class_name: SGD, config: {learning_rate: 1.0e+30}}, loss: mean_squared_error}
 fit: {epochs: 3, batch_size: 8}
 seed: 11
 """
@@ -26,7 +26,7 @@ def test_nan_loss_stops_the_build_naming_spec_and_epoch(blog):
     use_model(blog, TINY)
     before = blog.everything()
     run = blog.build()
-    blog.refuses(run, f"error: {SPEC}:6: training net diverged: loss is nan at epoch 1 "
+    blog.refuses(run, f"error: {SPEC}:6: training net diverged: loss is inf at epoch 1 "
                       "(lower the learning rate, or check the data and the loss)", before)
     models = blog.source / ".layerpress-cache" / "models"
     assert [p for p in models.rglob("*") if p.is_file()] == []  # no entry, no half entry, no checkpoints
@@ -40,7 +40,7 @@ BAD_SPECS = {
     "zero units": (TINY.replace("units: 3", "units: 0"), "5: Dense: argument 'units' must be positive, not 0"),
     "zero kernel size": (TINY.replace("  - Flatten\n", "  - Conv2D: {filters: 2, kernel_size: [0, 3]}\n  - Flatten\n"),
                          "4: Conv2D: argument 'kernel_size' must be positive, not [0, 3]"),
-    "positional zero size": (TINY.replace("Dense: {units: 3, activation: softmax}", "Dense: 0"),
+    "positional zero size": (TINY.replace("Dense: {units: 3}", "Dense: 0"),
                              "5: Dense: its size must be positive, not 0"),
     "zero image size": (TINY.replace("image_size: [8, 8]", "image_size: [0, 8]"),
                         "1: dataset: 'image_size' must be [height, width] with positive integers, not [0, 8]"),
