@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 
 from generator.cache import file_digest
-from generator.confine import confined
 from generator.datasets.images import convert_arrays
 from generator.datasets.options import COMMON, Option
 from generator.errors import DataError, did_you_mean
@@ -49,7 +48,7 @@ OPTIONS = {
 
 def candidates(options: dict, base_dir: Path) -> list[Path]:
     """Folders to try, in order: the spec's `path`, the blog's `_data/`, Keras's cache, Debian's."""
-    folders = [confined(base_dir, options["path"], DataError, what="dataset: path")] if options["path"] else []
+    folders = [base_dir / options["path"]] if options["path"] else []
     folders.append(base_dir / "_data" / "fashion-mnist")
     return folders + [folder.expanduser() for folder in SYSTEM_FOLDERS]
 
