@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from tests.safety.conftest import png_bytes
-from tests.safety.test_training import TINY
+from .conftest import png_bytes
+from .test_training import TINY
 
 CACHE = ".layerpress-cache"
 NET = TINY.replace("{class_name: SGD, config: {learning_rate: 1.0e+30}}", "adam").replace("epochs: 3", "epochs: 1")

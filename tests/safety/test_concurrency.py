@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.buildlock import lock_path
-from tests.safety.conftest import png_bytes
+from .conftest import png_bytes
 
 HOLDER = """
 import sys

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.safety.conftest import png_bytes
+from .conftest import png_bytes
 
 POST = "blog/_posts/2020-01-02-hostile.md"
 OUTSIDE = "is outside the blog folder"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.safety.conftest import png_bytes
+from .conftest import png_bytes
 
 POST = "blog/_posts/2020-01-02-hostile.md"
 
