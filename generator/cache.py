@@ -88,7 +88,11 @@ class Store:
             (scratch / MANIFEST).write_text(canonical_json(files))
             final.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(final, ignore_errors=True)
-            os.replace(scratch, final)
+            try:
+                os.replace(scratch, final)
+            except OSError:
+                if self._read_manifest(final) is None:  # not another process's complete entry
+                    raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return final

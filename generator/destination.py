@@ -94,7 +94,8 @@ def check_contents(dest: Path, kept: list[str], force: bool, refuse) -> None:
         raise refuse(f"it holds the git work tree {display_path(nested)}")
     if MARKER not in entries and entries - set(kept) and not force:
         raise refuse("it is not empty and no layerpress build wrote it",
-                     hint="pass --force to replace its contents, or pick an empty or new folder")
+                     hint="`layerpress build --force` replaces its contents (do that once for a site built "
+                          "before layerpress marked its sites); or pick an empty or new folder")
 
 
 def nested_work_tree(dest: Path, kept: list[str]) -> Path | None:

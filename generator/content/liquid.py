@@ -65,6 +65,8 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment, template):
         from generator.confine import confined
 
+        if template.startswith("/") or ".." in template.replace("\\", "/").split("/"):
+            raise jinja2.TemplateNotFound(template, f"include '{template}' is outside the blog's _includes folder")
         source, filename, uptodate = super().get_source(environment, template)
         for folder in self.searchpath:
             blog = Path(folder).parent

@@ -64,8 +64,11 @@ def models_command(source: Path, cache_dir: Path | None, as_json: bool) -> None:
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def train_command(ref: str, source: Path, cache_dir: Path | None, force: bool, quiet: bool) -> None:
     """Train one model (NAME or NAME:VARIANT), honouring the cache unless --force."""
+    from generator.buildlock import build_lock
+
     store = _store(source, cache_dir, quiet=quiet, force=force)
-    record = store.record(ref)
+    with build_lock(source):  # a build of the same blog would share the cache
+        record = store.record(ref)
     state = "trained" if store.trainings else "cached"
     metrics = record["metrics"] or {}
     click.echo(f"{ref}: {state}; test accuracy {_cell(metrics.get('test_accuracy'))}, "

@@ -97,6 +97,18 @@ def include_symlink(blog):
     return f"blog/_includes/note.html:1: include '_includes/note.html' {OUTSIDE} (a symlink leads there)"
 
 
+def include_dotdot(blog):
+    outside_file(blog, "secret.txt", SECRET)
+    blog.post("Hello.\n\n{% include ../../secret.txt %}\n")
+    return f"{POST}:6: template error: include '../../secret.txt' is outside the blog's _includes folder"
+
+
+def include_absolute(blog):
+    path = outside_file(blog, "secret.txt", SECRET)
+    blog.post(f"{{% include {path} %}}\n")
+    return f"{POST}:4: template error: include '{path}' is outside the blog's _includes folder"
+
+
 def layout_symlink(blog):
     (blog.source / "_layouts").mkdir()
     (blog.source / "_layouts" / "leak.html").symlink_to(outside_file(blog, "secret.txt", SECRET))
@@ -151,6 +163,8 @@ CASES = {
     "folder data set outside": folder_data_dotdot,
     "folder data set with a symlinked image": folder_data_symlinked_image,
     "include that is a symlink out": include_symlink,
+    "include with ..": include_dotdot,
+    "include with an absolute path": include_absolute,
     "layout that is a symlink out": layout_symlink,
     "static file that is a symlink out": static_symlink,
     "page that is a symlink out": page_symlink,
