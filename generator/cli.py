@@ -30,12 +30,14 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (also `strict: true` in _config.yml).")
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool,
+          strict: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet))
+                                    future=future, quiet=quiet, strict=strict))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 
