@@ -132,12 +132,13 @@ def body_text(body: str) -> str:
     """What a reader reads: no tags, no math delimiters, plain quotes and dashes, one space between words."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL | re.IGNORECASE)
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"<[^>]+>", "", text)
     text = html.unescape(text)
-    text = re.sub(r"\\[()\[\]]|\$\$", " ", text)
+    text = re.sub(r"\\[()\[\]]|\$\$", "", text)
     text = unicodedata.normalize("NFC", text).translate(QUOTES)
     text = text.replace("\u21a9\ufe0e", "\u21a9")
-    return normalise_space(text)
+    # Without any whitespace: highlighters and markdown writers split text into tags differently.
+    return "".join(text.split())
 
 
 def first_difference(a: str, b: str, width: int = 60) -> str:
@@ -156,6 +157,8 @@ def copy_blog(blog: Path, target: Path) -> None:
 def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
     source, dest = work / "jekyll-src", work / "jekyll-site"
     copy_blog(blog, source)
+    # Written back through PyYAML: Debian's Ruby refuses Ruby symbols (`style: :expanded`) in YAML.
+    (source / "_config.yml").write_text(json.dumps(_read_yaml(blog / "_config.yml"), default=str))
     layouts = source / "_layouts"
     layouts.mkdir()
     names = {p.stem for p in (blog / "_layouts").glob("*.html")} if (blog / "_layouts").is_dir() else set()

@@ -36,6 +36,8 @@ COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
+TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
+DOLLARS = re.compile(r"(?<!\\)\$\$")
 BLOCK_HTML_OPEN = re.compile(
     r"^(?P<open><(?:div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b)"
     r"(?![^>]*\bmarkdown=)", re.MULTILINE)
@@ -113,16 +115,60 @@ class KramdownSource(Preprocessor):
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
+        display_math = in_math = False
         for line in lines:
+            if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
+                # kramdown's display math may hold blank lines; a space keeps the block whole.
+                out.append(" " if display_math and not line.strip() else line)
+                in_math = len(DOLLARS.findall(line)) % 2 == 0
+                continue
+            in_math = len(DOLLARS.findall(line)) % 2 == 1
+            display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
             previous = out[-1] if out else ""
-            previous_is_text = previous.strip() != "" and not previous.startswith("    ")
-            if (self.gfm and previous_is_text and LIST_START.match(line)
-                    and not LIST_START.match(previous) and not previous.lstrip().startswith(("|", ">"))):
-                out.append("")
-            elif BLOCK_IAL.match(line) and TABLE_ROW.match(previous):
-                continue   # a table's attribute list: Python-Markdown's tables cannot take one
+            if BLOCK_IAL.match(line):
+                if not previous.strip() or TABLE_ROW.match(previous):
+                    # An attribute list for the next block, or for a table: Python-Markdown's
+                    # attr_list only reads one at the end of a block, and tables take none.
+                    continue
+            elif BLOCK_IAL.match(previous) and line.strip():
+                out.append("")   # kramdown ends a block at its attribute list
+            elif self.gfm and self.list_interrupts(previous, line):
+                out.append(">" if line.startswith(">") else "")
             out.append(line)
-        return out
+        return kramdown_tables(out)
+
+    @staticmethod
+    def list_interrupts(previous: str, line: str) -> bool:
+        """GFM: a list may start right after a paragraph line (in a quote too)."""
+        if previous.startswith(">") and line.startswith(">"):
+            previous, line = previous[1:].removeprefix(" "), line[1:].removeprefix(" ")
+        return (previous.strip() != "" and LIST_START.match(line) is not None
+                and LIST_START.match(previous) is None and not TABLE_ROW.match(previous))
+
+
+def kramdown_tables(lines: list[str]) -> list[str]:
+    """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
+    no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
+    header row and its separator."""
+    out, index = [], 0
+    while index < len(lines):
+        if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
+            out.append(lines[index])
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and TABLE_ROW.match(lines[end]):
+            end += 1
+        rows = [row for row in lines[index:end]]
+        while rows and TABLE_SEPARATOR.match(rows[0]):
+            rows.pop(0)
+        if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
+            columns = max(1, len(rows[0].strip().strip("|").split("|")))
+            rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
+        body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
+        out += rows[:2] + body
+        index = end
+    return out
 
 
 def split_fences(text: str) -> list[str]:
