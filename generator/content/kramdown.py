@@ -117,6 +117,8 @@ class KramdownSource(Preprocessor):
         out: list[str] = []
         display_math = in_math = False
         for line in lines:
+            if in_math and not display_math and not line.strip():
+                in_math = False     # inline math ends with its paragraph
             if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
                 # kramdown's display math may hold blank lines; a space keeps the block whole.
                 out.append(" " if display_math and not line.strip() else line)
