@@ -128,16 +128,32 @@ def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
+class TextExtractor(HTMLParser):
+    """The text a browser shows (an HTML parser, so `'<0.01%'` in raw HTML stays text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("script", "style") and self.skipping > 0
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
 def body_text(body: str) -> str:
-    """What a reader reads: no tags, no math delimiters, plain quotes and dashes, one space between words."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.DOTALL | re.IGNORECASE)
-    text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = html.unescape(text)
-    text = re.sub(r"\\[()\[\]]|\$\$", "", text)
-    text = unicodedata.normalize("NFC", text).translate(QUOTES)
-    text = text.replace("\u21a9\ufe0e", "\u21a9")
-    # Without any whitespace: highlighters and markdown writers split text into tags differently.
+    """What a reader reads: no tags, no math delimiters, plain quotes and dashes, no whitespace
+    (highlighters and markdown writers split text into tags differently)."""
+    extractor = TextExtractor()
+    extractor.feed(body)
+    extractor.close()
+    text = re.sub(r"\\[()\[\]]|\$\$", "", "".join(extractor.parts))
+    text = unicodedata.normalize("NFC", text).translate(QUOTES).replace("\u21a9\ufe0e", "\u21a9")
     return "".join(text.split())
 
 
