@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 
 import markdown
 from pymdownx import emoji
@@ -22,6 +23,8 @@ EXTENSIONS = [
 ]
 # Python-Markdown's stash placeholders (STX ... ETX); one must never reach a page.
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+ESCAPED_CHAR = re.compile("\x02(\\d+)\x03")
+INLINE_PLACEHOLDER = re.compile("\x02klzzwxh:\\d*")
 MATH_MARK = re.compile(r'class="arithmatex"|\\\(|\\\[')
 
 
@@ -74,8 +77,9 @@ class MarkdownRenderer:
         return self._without_placeholders(self._md.convert(text))
 
     def _without_placeholders(self, html: str) -> str:
-        """Put back stashed HTML that Python-Markdown left as a placeholder (an HTML block cut in two
-        by an excerpt, say); drop any stray STX/ETX byte."""
+        """No STX/ETX placeholder ever reaches a page. Python-Markdown leaves some behind when
+        emphasis and escapes interleave (`_t) \\| x_` outside math) or an HTML block is cut in two:
+        stashed HTML and escaped characters are put back, inline placeholders dropped."""
         if "\x02" not in html and "\x03" not in html:
             return html
         stash = self._md.htmlStash.rawHtmlBlocks
@@ -83,7 +87,10 @@ class MarkdownRenderer:
         def restore(match: re.Match) -> str:
             index = int(match[1])
             return str(stash[index]) if index < len(stash) else ""
-        return PLACEHOLDER.sub(restore, html).replace("\x02", "").replace("\x03", "")
+        html = PLACEHOLDER.sub(restore, html)
+        html = ESCAPED_CHAR.sub(lambda match: escape(chr(int(match[1]))), html)
+        html = INLINE_PLACEHOLDER.sub("", html)
+        return re.sub("\\d*\x03", "", html).replace("\x02", "")
 
 
 def has_math(html: str) -> bool:
