@@ -38,6 +38,7 @@ permalink: /compat-posts.json
 [{% for post in site.posts %}{{ post.url | jsonify }}{% unless forloop.last %},{% endunless %}{% endfor %}]
 """
 # kramdown 2 writes math for MathJax as \(...\) and \[...\]; layerpress (arithmatex) the same, in spans.
+HEADING_ID = re.compile(r"<h[1-6][^>]*\sid=\"([^\"]+)\"")
 MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                         "\u2014": "-", "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u00a0": " "})
@@ -50,6 +51,8 @@ class PostResult:
     text_matched: bool = False
     formulas: int = 0
     formulas_intact: int = 0
+    heading_ids: int = 0
+    heading_ids_matched: int = 0
     first_difference: str = ""
 
 
@@ -77,6 +80,8 @@ class BlogReport:
             "urls_matched": sum(p.url_matched for p in posts),
             "text_matched": sum(p.text_matched for p in posts),
             "formulas": formulas, "formulas_intact": sum(p.formulas_intact for p in posts),
+            "heading_ids": sum(p.heading_ids for p in posts),
+            "heading_ids_matched": sum(p.heading_ids_matched for p in posts),
             "feed": f"{self.feed_entries_matched}/{self.jekyll_feed_entries}",
             "feed_valid": self.feed_valid, "sitemap_valid": self.sitemap_valid,
             "placeholders": self.placeholders, "warnings": self.layerpress_warnings,
@@ -260,6 +265,9 @@ def compare(blog: Path, work: Path) -> BlogReport:
             if found[formula] > 0:
                 found[formula] -= 1
                 result.formulas_intact += 1
+        expected_ids, found_ids = HEADING_ID.findall(theirs), set(HEADING_ID.findall(ours))
+        result.heading_ids = len(expected_ids)
+        result.heading_ids_matched = sum(anchor in found_ids for anchor in expected_ids)
         a, b = body_text(theirs), body_text(ours)
         result.text_matched = a == b
         if a != b:
@@ -287,6 +295,7 @@ def print_report(report: BlogReport, verbose: bool) -> None:
     print(f"   body text      {s['text_matched']}/{s['posts']} ({100 * s['text_matched'] / n:.0f}%)")
     total = s["formulas"] or 1
     print(f"   formulas       {s['formulas_intact']}/{s['formulas']} ({100 * s['formulas_intact'] / total:.1f}%)")
+    print(f"   heading ids    {s['heading_ids_matched']}/{s['heading_ids']}")
     print(f"   feed entries   {s['feed']} matched, feed.xml {'valid' if s['feed_valid'] else 'INVALID'}, "
           f"sitemap.xml {'valid' if s['sitemap_valid'] else 'INVALID'}, pages with placeholders {s['placeholders']}")
     print(f"   layerpress warnings {s['warnings']}")
