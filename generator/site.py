@@ -13,7 +13,7 @@ from generator.config import Config
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
-from generator.content.markdown import MarkdownOptions, MarkdownRenderer, has_math
+from generator.content.markdown import MarkdownOptions, has_math, shared_renderer
 from generator.content.permalinks import slugify
 from generator.errors import ContentError, did_you_mean
 
@@ -122,7 +122,7 @@ class SiteRenderer:
         self.theme = Theme(self.config.source, self.site)
         self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"])
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
-        self.markdown = MarkdownRenderer(MarkdownOptions.from_config(self.config.data))
+        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
         self.site["posts"] = [self.pages[id(post)] for post in self.content.posts]

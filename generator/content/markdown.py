@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import markdown
@@ -98,12 +99,12 @@ def has_math(html: str) -> bool:
     return MATH_MARK.search(html) is not None
 
 
-_inline_renderer: MarkdownRenderer | None = None
+@lru_cache(maxsize=4)
+def shared_renderer(options: MarkdownOptions) -> MarkdownRenderer:
+    """One converter per set of options for the whole process (builds, rebuilds of `serve`, captions)."""
+    return MarkdownRenderer(options)
 
 
 def render_fragment(text: str) -> str:
-    """Markdown for short texts (figure captions), with one shared converter."""
-    global _inline_renderer
-    if _inline_renderer is None:
-        _inline_renderer = MarkdownRenderer()
-    return _inline_renderer.convert(text)
+    """Markdown for short texts (figure captions), with the shared converter."""
+    return shared_renderer(MarkdownOptions()).convert(text)
