@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: site test serve bench clean
+.PHONY: site test serve bench clean compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ serve: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
+
+# Compare with Debian's Jekyll: `make compat BLOGS="path/to/blog other/blog"` (default: the fixtures).
+BLOGS ?= tests/compat/fixture_blog tests/compat/fixture_kramdown
+compat: $(STAMP)
+	$(BIN)/python tools/compat.py --verbose $(BLOGS)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks

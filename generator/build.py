@@ -30,6 +30,7 @@ class BuildOptions:
     force: bool = False                  # ignore caches (used by `layerpress check`)
     replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
     wait: bool = False                   # wait for another build of the same folders instead of failing
+    strict: bool = False                 # warnings are errors (also `strict: true` in _config.yml)
 
 
 @dataclass
@@ -51,12 +52,16 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real_dest: Path,
            started: float) -> BuildResult:
+    if (options.strict or config.strict) and config.warnings:
+        raise config.warnings[0]
     if not options.quiet:
         for warning in config.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
     renderer = SiteRenderer(config, content)
-    renderer.check_layouts()
+    for warning in renderer.check_layouts(strict=options.strict or config.strict):
+        if not options.quiet:
+            print(f"warning: {warning}", file=sys.stderr)
     computed = compute_stage(config, content.posts + content.pages, options)
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
     renderer.body_env.filters.update(computed.filters)
@@ -79,8 +84,12 @@ def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pa
     """Static files, theme assets, feed, sitemap, robots.txt, .nojekyll, CNAME and highlight CSS."""
     for static in content.static_files:
         writer.add_file(static.output_path, static.source_path, static.source_path)
+    math_assets = ("assets/katex/", "assets/js/math.js")
+    uses_math = any(page.get("math") for page in renderer.pages.values())
     for asset in sorted((THEME_DIR / "assets").rglob("*")):
         path = asset.relative_to(THEME_DIR).as_posix()
+        if path.startswith(math_assets) and not uses_math:
+            continue   # the math typesetter (about 600 KB) only for sites that have formulas
         if asset.is_file() and not writer.has(path):
             writer.add_file(path, asset, f"theme file {path}")
     generated = {

@@ -31,12 +31,14 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--force", is_flag=True, help="Replace DEST even if it is a non-empty folder no build wrote.")
-def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool, force: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (also `strict: true` in _config.yml).")
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool, force: bool,
+          strict: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet, replace=force))
+                                    future=future, quiet=quiet, replace=force, strict=strict))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 

@@ -36,6 +36,7 @@ TYPED_KEYS = {
     "future": ((bool,), False, "true or false"),
     "show_drafts": ((bool,), False, "true or false"),
     "unpublished": ((bool,), False, "true or false"),
+    "strict": ((bool,), False, "true or false"),
     "layerpress": ((dict,), {}, "a mapping"),
 }
 

@@ -13,7 +13,7 @@ from generator.config import Config
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
-from generator.content.markdown import MarkdownRenderer
+from generator.content.markdown import MarkdownOptions, has_math, shared_renderer
 from generator.content.permalinks import slugify
 from generator.confine import confined
 from generator.errors import ContentError, did_you_mean
@@ -59,10 +59,12 @@ class Theme:
         return sorted(name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
                       if "/" not in name and not name.startswith("_"))
 
-    def check_layout(self, name: str | None, file, line) -> None:
+    def check_layout(self, name: str | None, file, line) -> ContentError | None:
+        """The problem with a layout name, if any (Jekyll only warns about a missing layout)."""
         if name is not None and name not in self.layouts():
-            raise ContentError(f"unknown layout '{name}'", file=file, line=line or 1,
-                               hint=did_you_mean(name, self.layouts()) or f"put {name}.html in _layouts/")
+            return ContentError(f"unknown layout '{name}'", file=file, line=line or 1,
+                                hint=did_you_mean(name, self.layouts()) or f"put {name}.html in _layouts/")
+        return None
 
     def render_layout(self, name: str | None, context: dict, content: str) -> str:
         """`content` wrapped in the layout `name` and the layouts its front matter names, in turn."""
@@ -125,7 +127,7 @@ class SiteRenderer:
         self.theme = Theme(self.config.source, self.site)
         self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"])
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
-        self.markdown = MarkdownRenderer()
+        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
         self.site["posts"] = [self.pages[id(post)] for post in self.content.posts]
@@ -133,9 +135,21 @@ class SiteRenderer:
         self.site["categories"] = group_by(self.content.posts, self.pages, "categories")
         self.site["tags"] = group_by(self.content.posts, self.pages, "tags")
 
-    def check_layouts(self) -> None:
+    def check_layouts(self, strict: bool = False) -> list[ContentError]:
+        """Unknown layouts: errors when `strict`, else warnings, and the document falls back to the
+        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content)."""
+        warnings = []
         for doc in self.content.posts + self.content.pages:
-            self.theme.check_layout(doc.layout, doc.source_path, doc.line_of("layout"))
+            problem = self.theme.check_layout(doc.layout, doc.source_path, doc.line_of("layout"))
+            if problem is None:
+                continue
+            if strict:
+                raise problem
+            fallback = "post" if doc.kind == "post" else "page"
+            problem.message += f", using the theme's '{fallback}' layout"
+            warnings.append(problem)
+            doc.layout = self.pages[id(doc)]["layout"] = fallback
+        return warnings
 
     def render_all(self) -> list[RenderedPage]:
         documents = self.content.posts + self.content.pages
@@ -156,6 +170,7 @@ class SiteRenderer:
                            protect_code=not doc.front_matter.get("liquid_in_code", False))
         page["content"] = Markup(self.to_html(doc, text))
         page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+        page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
 
     def to_html(self, doc: Document, text: str) -> str:
         html = self.markdown.convert(text) if doc.is_markdown else text

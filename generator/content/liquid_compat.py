@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-HIGHLIGHT_OPEN = re.compile(r"^(?P<indent>[ \t]*)\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%]*-?%\}[ \t]*$", re.MULTILINE)
+HIGHLIGHT_OPEN = re.compile(r"^(?P<indent>[ \t]*)\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)(?P<options>[^%]*?)-?%\}[ \t]*$",
+                            re.MULTILINE)
 HIGHLIGHT_CLOSE = re.compile(r"^(?P<indent>[ \t]*)\{%-?\s*endhighlight\s*-?%\}[ \t]*$", re.MULTILINE)
 RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 SPAN = re.compile(r"(\{\{-?)(.*?)(-?\}\})|(\{%-?)(.*?)(-?%\})", re.DOTALL)
@@ -22,8 +23,11 @@ TAG_RENAMES = {"elsif": "elif", "endunless": "endif", "endcapture": "endset"}
 
 
 def highlight_blocks_to_fences(body: str) -> str:
-    """`{% highlight lang %}` ... `{% endhighlight %}` as a fenced code block (one line each)."""
-    body = HIGHLIGHT_OPEN.sub(lambda m: f"{m['indent']}```{m['lang']}", body)
+    """`{% highlight lang [linenos] %}` ... `{% endhighlight %}` as a fenced code block (one line each)."""
+    def fence(m: re.Match) -> str:
+        numbers = ' linenums="1"' if re.search(r"\blinenos\b", m["options"]) else ""
+        return f"{m['indent']}```{m['lang']}{numbers}"
+    body = HIGHLIGHT_OPEN.sub(fence, body)
     return HIGHLIGHT_CLOSE.sub(lambda m: f"{m['indent']}```", body)
 
 

@@ -8,6 +8,7 @@ figure blocks become placeholders), `body_line` and `slug`; `config` needs `base
 
 from __future__ import annotations
 
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ from generator.figures.directive import FigureRequest, prose_lines, extract_figu
 from generator.figures.tiling import npz_bytes
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-MODEL_REF = re.compile(r"""models(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
+# `models.NAME` as a whole word of an expression: not `three-generative-models.png` in a string.
+MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 META = "meta.json"
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
@@ -73,7 +76,10 @@ def model_refs_in_text(body: str) -> list[tuple[str, int]]:
     refs = []
     for index, line in prose_lines(body):
         for span in JINJA_SPAN.findall(line):
+            strings = [literal.span() for literal in STRING_LITERAL.finditer(span)]
             for match in MODEL_REF.finditer(span):
+                if any(start < match.start() < end for start, end in strings):
+                    continue
                 name, variant = match[1] or match[2], match[3] or match[4]
                 refs.append((f"{name}:{variant}" if variant else name, index))
     return refs
@@ -304,17 +310,23 @@ class ModelsContext(RecordView):
         return super().__getitem__(key)
 
 
-def render_caption(caption: str) -> str:
-    """A caption's markdown as inline HTML (no wrapping paragraph). Raw HTML in it is shown as text,
-    so a caption cannot inject markup into the figure."""
-    if not caption:
-        return ""
+@cache
+def caption_converter():
+    """One Markdown converter for every caption, with raw HTML turned off."""
     import markdown
 
     converter = markdown.Markdown()
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    html = converter.convert(caption)
+    return converter
+
+
+def render_caption(caption: str) -> str:
+    """A caption's markdown as inline HTML (no wrapping paragraph). Raw HTML in it is shown as text,
+    so a caption cannot inject markup into the figure."""
+    if not caption:
+        return ""
+    html = caption_converter().reset().convert(caption)
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
 
 

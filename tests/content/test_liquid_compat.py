@@ -31,5 +31,5 @@ def test_raw_blocks_are_left_alone():
 def test_highlight_blocks_become_fences_without_changing_the_line_count():
     body = 'a\n{% highlight python linenos %}\nprint("hi")\n{% endhighlight %}\nb\n'
     fenced = highlight_blocks_to_fences(body)
-    assert fenced == 'a\n```python\nprint("hi")\n```\nb\n'
+    assert fenced == 'a\n```python linenums="1"\nprint("hi")\n```\nb\n'   # linenos: numbered lines
     assert fenced.count("\n") == body.count("\n")

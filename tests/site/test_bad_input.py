@@ -38,8 +38,8 @@ CASES = {
     "unknown variable in a layout": (
         {"_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
         "blog/_layouts/post.html:5: unknown variable 'nothing'"),
-    "unknown layout": (
-        {"_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
+    "unknown layout in strict mode": (
+        {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
     "unknown variable": (
         {"_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},

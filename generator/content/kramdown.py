@@ -1,0 +1,237 @@
+"""kramdown's syntax, as Jekyll renders it, on top of Python-Markdown.
+
+Jekyll blogs are written for kramdown. Most of its syntax has a Python-Markdown or pymdown
+extension (attribute lists, tables, footnotes, md_in_html, smarty, arithmatex); this module
+adds the glue those extensions do not have:
+
+- math: kramdown's `$$...$$` is display math when it is a block of its own and inline math
+  anywhere else; both go through pymdownx.arithmatex (generic output, `\\[...\\]` and
+  `\\(...\\)`), so no backslash, underscore or star inside a formula is touched;
+- `* TOC` followed by `{:toc}` becomes the toc extension's marker;
+- `{::options ... /}` and `{::comment}` blocks are dropped (with `parse_block_html="true"`
+  the post's HTML blocks are read as markdown, as kramdown does);
+- with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
+- kramdown's backslash escapes (`\\<`, `\\|`, `\\:` ...);
+- heading ids made by kramdown's own algorithm, so existing `#anchors` keep working.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.util import AtomicString
+from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
+
+# kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
+KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
+FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
+                      re.MULTILINE)
+OPTIONS = re.compile(r"^[ \t]*\{::options\b(?P<options>[^}]*)/\}[ \t]*$", re.MULTILINE)
+COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
+LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
+BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
+TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
+TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
+DOLLARS = re.compile(r"(?<!\\)\$\$")
+BLOCK_HTML_OPEN = re.compile(
+    r"^(?P<open><(?:div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b)"
+    r"(?![^>]*\bmarkdown=)", re.MULTILINE)
+# kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
+DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
+DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
+BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
+BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+MATH_CONFIG = {"generic": True, "tex_inline_wrap": ["\\(", "\\)"], "tex_block_wrap": ["\\[", "\\]"]}
+
+
+def kramdown_slug(text: str, separator: str = "-") -> str:
+    """kramdown's `basic_generate_id`: drop leading non-letters, keep [a-zA-Z0-9 -], spaces -> '-', lower case."""
+    text = html.unescape(text)
+    text = re.sub(r"^[^a-zA-Z]+", "", text)
+    text = re.sub(r"[^a-zA-Z0-9 -]", "", text)
+    return text.replace(" ", "-").lower()
+
+
+def gfm_slug(text: str, separator: str = "-") -> str:
+    """kramdown-parser-gfm's `generate_gfm_header_id` (before its counter)."""
+    text = html.unescape(text).lower()
+    text = re.sub(r"[^\w\- \t]", "", text)
+    return re.sub(r"[ \t]", "-", text)
+
+
+class HeadingIds:
+    """Python-Markdown toc's `slugify`, counting repeats as kramdown does (`x`, `x-1`, `x-2`).
+
+    One instance per converter; `reset()` before each document."""
+
+    def __init__(self, gfm: bool) -> None:
+        self.gfm = gfm
+        self.used: dict[str, int] = {}
+
+    def reset(self) -> None:
+        self.used = {}
+
+    def __call__(self, text: str, separator: str = "-") -> str:
+        if self.gfm:
+            slug = gfm_slug(text)
+        else:
+            slug = kramdown_slug(text) or "section"
+        if slug in self.used:
+            self.used[slug] += 1
+            return f"{slug}-{self.used[slug]}"
+        self.used[slug] = 0
+        return slug
+
+
+class KramdownSource(Preprocessor):
+    """Line-level kramdown syntax that Python-Markdown has no extension for, outside fenced code."""
+
+    def __init__(self, md, gfm: bool) -> None:
+        super().__init__(md)
+        self.gfm = gfm
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        parse_block_html = any("parse_block_html" in m["options"] and "true" in m["options"]
+                               for m in OPTIONS.finditer(text))
+        chunks = split_fences(text)
+        for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
+            chunks[index] = self.prose(chunks[index], parse_block_html)
+        return "".join(chunks).split("\n")
+
+    def prose(self, text: str, parse_block_html: bool) -> str:
+        text = OPTIONS.sub("", text)
+        text = COMMENT.sub("", text)
+        text = TOC_LIST.sub("\n[TOC]\n", text)
+        if parse_block_html:
+            text = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', text)
+        return "\n".join(self.separate_blocks(text.split("\n")))
+
+    def separate_blocks(self, lines: list[str]) -> list[str]:
+        """Blank lines where kramdown ends a block that Python-Markdown would continue."""
+        out: list[str] = []
+        display_math = in_math = False
+        for line in lines:
+            if in_math and not display_math and not line.strip():
+                in_math = False     # inline math ends with its paragraph
+            if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
+                # kramdown's display math may hold blank lines; a space keeps the block whole.
+                out.append(" " if display_math and not line.strip() else line)
+                in_math = len(DOLLARS.findall(line)) % 2 == 0
+                continue
+            in_math = len(DOLLARS.findall(line)) % 2 == 1
+            display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
+            previous = out[-1] if out else ""
+            if BLOCK_IAL.match(line):
+                if not previous.strip() or TABLE_ROW.match(previous):
+                    # An attribute list for the next block, or for a table: Python-Markdown's
+                    # attr_list only reads one at the end of a block, and tables take none.
+                    continue
+            elif BLOCK_IAL.match(previous) and line.strip():
+                out.append("")   # kramdown ends a block at its attribute list
+            elif self.gfm and self.list_interrupts(previous, line):
+                out.append(">" if line.startswith(">") else "")
+            out.append(line)
+        return kramdown_tables(out)
+
+    @staticmethod
+    def list_interrupts(previous: str, line: str) -> bool:
+        """GFM: a list may start right after a paragraph line (in a quote too)."""
+        if previous.startswith(">") and line.startswith(">"):
+            previous, line = previous[1:].removeprefix(" "), line[1:].removeprefix(" ")
+        return (previous.strip() != "" and LIST_START.match(line) is not None
+                and LIST_START.match(previous) is None and not TABLE_ROW.match(previous))
+
+
+def kramdown_tables(lines: list[str]) -> list[str]:
+    """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
+    no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
+    header row and its separator."""
+    out, index = [], 0
+    while index < len(lines):
+        if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
+            out.append(lines[index])
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and TABLE_ROW.match(lines[end]):
+            end += 1
+        rows = [row for row in lines[index:end]]
+        while rows and TABLE_SEPARATOR.match(rows[0]):
+            rows.pop(0)
+        if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
+            columns = max(1, len(rows[0].strip().strip("|").split("|")))
+            rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
+        body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
+        out += rows[:2] + body
+        index = end
+    return out
+
+
+def split_fences(text: str) -> list[str]:
+    """[prose, fence, prose, fence, ..., prose]: fenced code blocks kept whole, in order."""
+    chunks, current, fence = [], [], None
+    for line in text.split("\n"):
+        match = FENCE_LINE.match(line)
+        if fence is None and match:
+            chunks.append("\n".join(current) + "\n" if current else "")
+            current, fence = [line], match.group(1)
+        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                and line.strip() == match.group(1):
+            current.append(line)
+            chunks.append("\n".join(current) + "\n")
+            current, fence = [], None
+        else:
+            current.append(line)
+    if fence is not None:       # an unclosed fence: prose, as Python-Markdown reads it
+        chunks[-1:] = [chunks[-1] + "\n".join(current)]
+        return chunks
+    chunks.append("\n".join(current))
+    return chunks
+
+
+class KramdownMathBlock(BlockArithmatexProcessor):
+    """A block that is one `$$...$$` (or `\\[...\\]`) formula: display math, stripped as kramdown does."""
+
+    def run(self, parent, blocks):
+        blocks.pop(0)
+        math = next(value for value in self.match.groups() if value is not None)
+        element = etree.SubElement(parent, self.block_tag, {"class": "arithmatex"})
+        element.text = AtomicString(self.wrap.format(math.strip()))
+        return True
+
+
+class KramdownMathInline(InlineArithmatexPattern):
+    """`$$...$$` inside a paragraph (or `\\(...\\)`): inline math, stripped as kramdown does."""
+
+    def handleMatch(self, m, data):
+        escapes, math = m.group(1), m.group(3)
+        if escapes:
+            return escapes.replace("\\\\", self.ESCAPED_BSLASH), m.start(0), m.end(0)
+        element = etree.Element(self.inline_tag, {"class": "arithmatex"})
+        element.text = AtomicString(self.wrap.format(math.strip()))
+        return element, m.start(0), m.end(0)
+
+
+class KramdownExtension(Extension):
+    def __init__(self, **kwargs) -> None:
+        self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md) -> None:
+        md.registerExtension(self)
+        for char in KRAMDOWN_ESCAPES:
+            if char not in md.ESCAPED_CHARS:
+                md.ESCAPED_CHARS.append(char)
+        md.preprocessors.register(KramdownSource(md, self.getConfig("gfm")), "kramdown-source", 27)
+        block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
+        md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
+        inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)
+        md.inlinePatterns.register(inline, "kramdown-math-inline", 189.9)
+        md.inlinePatterns.register(KramdownMathInline(f"(?s){BRACKET_INLINE}", MATH_CONFIG),
+                                   "kramdown-math-bracket", 189.8)

@@ -1,0 +1,47 @@
+"""The fixture blogs built by Debian's Jekyll and by layerpress give the same pages (tools/compat.py).
+
+Runs when `jekyll` is on PATH (`.ci/run` installs Debian's jekyll and ruby-jekyll-feed)."""
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = [ROOT / "tests" / "compat" / "fixture_blog", ROOT / "tests" / "compat" / "fixture_kramdown"]
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("jekyll") is None, reason="Debian's jekyll is not installed")]
+
+
+def load_compat():
+    spec = importlib.util.spec_from_file_location("compat", ROOT / "tools" / "compat.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["compat"] = module          # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda path: path.name)
+def test_fixture_blog_matches_jekyll(fixture, tmp_path):
+    compat = load_compat()
+    report = compat.compare(fixture, tmp_path)
+    summary = report.summary()
+    differing = [(post.url, post.first_difference) for post in report.posts if not post.text_matched]
+    assert summary["builds"], report.layerpress_error
+    assert summary["posts"] == len(list((fixture / "_posts").glob("*.md")))
+    assert summary["urls_matched"] == summary["posts"]
+    assert summary["text_matched"] == summary["posts"], differing
+    assert summary["formulas"] > 0 and summary["formulas_intact"] == summary["formulas"]
+    assert summary["heading_ids"] > 0 and summary["heading_ids_matched"] == summary["heading_ids"]
+    assert report.feed_entries_matched == report.jekyll_feed_entries == summary["posts"]
+    assert summary["feed_valid"] and summary["sitemap_valid"] and summary["placeholders"] == 0
+
+
+def test_body_text_ignores_markup_quotes_and_math_delimiters_only():
+    compat = load_compat()
+    ours = '<p>It’s <span class="arithmatex">\\(x_1\\)</span> &lt;0.01%</p>'
+    assert compat.body_text(ours) == compat.body_text("<p>It's \\(x_1\\)\n<0.01%</p>")
+    assert compat.body_text(ours) != compat.body_text("<p>It's \\(x_2\\) <0.01%</p>")

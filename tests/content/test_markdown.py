@@ -1,0 +1,200 @@
+"""Markdown as Jekyll's kramdown renders it: math untouched, kramdown syntax understood, no placeholders."""
+
+import re
+import textwrap
+
+import markdown
+import pytest
+
+from generator.content.kramdown import HeadingIds, kramdown_slug
+from generator.content.markdown import MarkdownOptions, MarkdownRenderer, has_math
+
+
+@pytest.fixture(scope="module")
+def render():
+    renderer = MarkdownRenderer()
+    return lambda text: renderer.convert(textwrap.dedent(text).lstrip("\n"))
+
+
+def formulas(html: str) -> list[str]:
+    return re.findall(r'<(?:span|div) class="arithmatex">(.*?)</(?:span|div)>', html, re.DOTALL)
+
+
+def test_inline_dollars_keep_backslashes_underscores_and_stars(render):
+    html = render(r"Loss $$\| w \|_2 + \{ a_i * b_i \} \\ x_1$$ and $$y_2$$.")
+    assert formulas(html) == [r"\(\| w \|_2 + \{ a_i * b_i \} \\ x_1\)", r"\(y_2\)"]
+    assert "<em>" not in html
+
+
+def test_dollar_block_of_its_own_is_display_math_even_with_a_blank_line(render):
+    html = render(r"""
+        Text.
+
+        $$
+        \begin{aligned}
+        a &= b_1 \\
+
+        - c &= d_2 \\
+        + e
+        \end{aligned}
+        $$
+
+        After.
+        """)
+    [display] = formulas(html)
+    assert display.startswith(r"\[\begin{aligned}") and display.endswith(r"\end{aligned}\]")
+    assert r"- c &amp;= d_2 \\" in display and "<li>" not in html
+
+
+def test_two_formulas_in_one_paragraph_are_inline_not_one_block(render):
+    html = render("$$a$$ and $$b$$\n")
+    assert formulas(html) == [r"\(a\)", r"\(b\)"]
+
+
+def test_brackets_and_parentheses_delimit_math_and_a_lone_dollar_does_not(render):
+    html = render(r"""
+        Costs $5 and $6, with \(x_1\) inline.
+
+        \[
+        y_2 = x_1
+        \]
+        """)
+    assert formulas(html) == [r"\(x_1\)", r"\[y_2 = x_1\]"]
+    assert "Costs $5 and $6" in html
+
+
+def test_math_inside_code_stays_code(render):
+    html = render("`$$x_1$$` and\n\n```\n$$y_2$$\n```\n")
+    assert formulas(html) == []
+
+
+def test_toc_attribute_lists_and_options(render):
+    html = render("""
+        {::options parse_block_html="true" /}
+        {: class="table-of-content"}
+        * TOC
+        {:toc}
+
+        ## First part
+
+        A paragraph with a class.
+        {: .note}
+        Next paragraph.
+
+        <div class="info">
+        Some *markdown* here.
+        </div>
+        """)
+    assert '<div class="toc">' in html and '<a href="#first-part">First part</a>' in html
+    assert '<p class="note">A paragraph with a class.</p>' in html
+    assert "<p>Next paragraph.</p>" in html
+    assert "<em>markdown</em>" in html
+    assert "{:" not in html and "TOC" not in html
+
+
+def test_markdown_attribute_on_raw_html(render):
+    html = render('<div markdown="1">\n*yes*\n</div>\n\n<div markdown="0">\n*no*\n</div>\n')
+    assert "<em>yes</em>" in html and "*no*" in html
+
+
+def test_gfm_list_after_a_paragraph_line_and_in_a_quote(render):
+    html = render("""
+        Things:
+        - one
+        - two
+
+        > Quoted:
+        > 1. first
+        > 2. second
+        """)
+    assert html.count("<li>") == 4 and "<ul>" in html and "<ol>" in html
+
+
+def test_without_gfm_input_a_list_needs_its_blank_line():
+    html = MarkdownRenderer(MarkdownOptions(gfm=False)).convert("Things:\n- one\n- two\n")
+    assert "<li>" not in html
+
+
+def test_kramdown_tables_without_header_and_with_separator_lines(render):
+    html = render("""
+        {: class="info"}
+        | --- | --- |
+        | a | b |
+        | --- | --- |
+        | c | d |
+
+        | e | f |
+        | g | h |
+        {: .results}
+        """)
+    assert html.count("<table>") == 2
+    assert re.findall(r"<t[hd]>(\w)</t[hd]>", html) == list("abcdefgh")   # a, b: the header, as in kramdown
+    assert "{:" not in html and "---" not in html
+
+
+def test_typography_escapes_and_footnotes(render):
+    html = render("""
+        It's "smart"---and 1990--2000... \\<not a tag\\> \\*plain\\* a\\|b[^1]
+
+        [^1]: A note.
+        """)
+    assert "It&rsquo;s &ldquo;smart&rdquo;&mdash;and 1990&ndash;2000&hellip;" in html
+    assert "&lt;not a tag&gt; *plain* a|b" in html
+    assert 'href="#fn:1"' in html and "A note." in html
+
+
+def test_heading_ids_as_kramdown_makes_them_and_no_permalink_marks(render):
+    html = render("""
+        ## 1. The "first" part -- here
+        ## The first part
+        ## The first part
+        ## `code` & more
+        """)
+    assert re.findall(r'<h2 id="([^"]*)"', html) == [
+        "1-the-first-part--here", "the-first-part", "the-first-part-1", "code--more"]
+    assert "\u00b6" not in html and "headerlink" not in html
+
+
+def test_kramdown_input_ids_drop_leading_non_letters():
+    assert kramdown_slug("1. Intro to GANs!") == "intro-to-gans"
+    ids = HeadingIds(gfm=False)
+    assert [ids("42"), ids("A b"), ids("A b")] == ["section", "a-b", "a-b-1"]
+
+
+def test_heading_permalinks_when_the_theme_asks():
+    html = MarkdownRenderer(MarkdownOptions(heading_permalinks=True)).convert("## Part\n")
+    assert 'class="headerlink"' in html
+
+
+def test_fenced_and_indented_code_highlighted_with_line_numbers_when_asked(render):
+    html = render("""
+        ```python linenums="1"
+        x = 1
+        y = 2
+        ```
+
+            plain = True
+        """)
+    assert 'class="linenos"' in html or "linenodiv" in html
+    assert '<span class="n">x</span>' in html and "plain = True" in html
+
+
+def test_ids_restart_for_each_document(render):
+    assert 'id="part"' in render("## Part\n")
+    assert 'id="part"' in render("## Part\n")
+
+
+def test_python_markdown_placeholder_leak_is_cleaned():
+    # A formula line (from a real post) outside `$$`: Python-Markdown leaves an inline placeholder behind.
+    text = (r"&= \mathbb{E}_{\mathbf{x}_0, \mathbf{z}} \Big[\frac{ \beta_t^2 }{2 \alpha_t (1 - \bar{\alpha}_t) "
+            r"\| \boldsymbol{\Sigma}_\theta \|^2_2} \|\mathbf{z}_t - \mathbf{z}_\theta(\mathbf{x}_t, t)\|^2 \Big] \\" "\n")
+    plain = markdown.Markdown(extensions=["toc", "tables", "footnotes", "md_in_html", "pymdownx.superfences"])
+    assert "\x02" in plain.convert(text)
+    html = MarkdownRenderer().convert(text)
+    assert not re.search("[\x02\x03]|klzzwxh|wzxhzdk", html)
+    assert r"\mathbf{x}_t, t)|^2 \Big] \</p>" in html
+
+
+def test_has_math():
+    assert has_math('<span class="arithmatex">\\(x\\)</span>')
+    assert has_math("<p>\\(x\\)</p>") and not has_math("<p>$5</p>")

@@ -1,0 +1,338 @@
+"""Build a Jekyll blog with Debian's Jekyll and with layerpress, and say how close layerpress comes.
+
+    python tools/compat.py BLOG [BLOG ...] [--json] [--keep DIR]
+
+BLOG is a Jekyll source folder; only its `_posts/`, `_config.yml` and `_includes/` are used.
+Jekyll builds them with flat layouts of its own (only the layout names the blog itself has,
+so a post naming a missing layout is rendered without one, as Jekyll does) and the plugins
+Debian ships (jekyll-feed); layerpress builds them with its own theme. Reported per blog:
+post URLs matched, posts whose body text matches (tags stripped, whitespace normalised,
+quotes, dashes and math delimiters ignored), formulas intact, feed entries, and whether
+feed.xml and sitemap.xml parse as XML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+ROOT = Path(__file__).resolve().parent.parent
+DEBIAN_PLUGINS = {"jekyll-feed", "jekyll-seo-tag"}
+BODY_LAYOUT = '<div class="post-content">\n{{ content }}\n</div>\n'
+POST_LIST = """---
+layout: null
+permalink: /compat-posts.json
+---
+[{% for post in site.posts %}{{ post.url | jsonify }}{% unless forloop.last %},{% endunless %}{% endfor %}]
+"""
+# kramdown 2 writes math for MathJax as \(...\) and \[...\]; layerpress (arithmatex) the same, in spans.
+HEADING_ID = re.compile(r"<h[1-6][^>]*\sid=\"([^\"]+)\"")
+MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                        "\u2014": "-", "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u00a0": " "})
+
+
+@dataclass
+class PostResult:
+    url: str
+    url_matched: bool
+    text_matched: bool = False
+    formulas: int = 0
+    formulas_intact: int = 0
+    heading_ids: int = 0
+    heading_ids_matched: int = 0
+    first_difference: str = ""
+
+
+@dataclass
+class BlogReport:
+    blog: str
+    jekyll_ok: bool = False
+    layerpress_ok: bool = False
+    layerpress_error: str = ""
+    layerpress_warnings: int = 0
+    posts: list = field(default_factory=list)
+    jekyll_feed_entries: int = 0
+    layerpress_feed_entries: int = 0
+    feed_entries_matched: int = 0
+    feed_valid: bool = False
+    sitemap_valid: bool = False
+    placeholders: int = 0
+
+    def summary(self) -> dict:
+        posts = self.posts
+        formulas = sum(p.formulas for p in posts)
+        return {
+            "blog": self.blog, "builds": self.jekyll_ok and self.layerpress_ok,
+            "posts": len(posts),
+            "urls_matched": sum(p.url_matched for p in posts),
+            "text_matched": sum(p.text_matched for p in posts),
+            "formulas": formulas, "formulas_intact": sum(p.formulas_intact for p in posts),
+            "heading_ids": sum(p.heading_ids for p in posts),
+            "heading_ids_matched": sum(p.heading_ids_matched for p in posts),
+            "feed": f"{self.feed_entries_matched}/{self.jekyll_feed_entries}",
+            "feed_valid": self.feed_valid, "sitemap_valid": self.sitemap_valid,
+            "placeholders": self.placeholders, "warnings": self.layerpress_warnings,
+        }
+
+
+class BodyExtractor(HTMLParser):
+    """The inner HTML of the first element whose class list has `post-content`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.start = self.end = None
+        self.offsets = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.start is None and "post-content" in (dict(attrs).get("class") or "").split():
+            self.start = self.getpos()
+            self.start_text = self.get_starttag_text()
+            self.depth = 1
+            self.tag = tag
+        elif self.start is not None and self.end is None and tag == self.tag:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.start is not None and self.end is None and tag == self.tag:
+            self.depth -= 1
+            if self.depth == 0:
+                self.end = self.getpos()
+
+
+def body_html(page: str) -> str:
+    extractor = BodyExtractor()
+    extractor.feed(page)
+    if extractor.start is None or extractor.end is None:
+        return page
+    lines = page.splitlines(keepends=True)
+    def offset(position):
+        line, column = position
+        return sum(len(text) for text in lines[:line - 1]) + column
+    return page[offset(extractor.start) + len(extractor.start_text):offset(extractor.end)]
+
+
+def formulas(body: str) -> list[str]:
+    return [normalise_space(html.unescape(m[1] if m[1] is not None else m[2])) for m in MATH.finditer(body)]
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+class TextExtractor(HTMLParser):
+    """The text a browser shows (an HTML parser, so `'<0.01%'` in raw HTML stays text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("script", "style") and self.skipping > 0
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def body_text(body: str) -> str:
+    """What a reader reads: no tags, no math delimiters, plain quotes and dashes, no whitespace
+    (highlighters and markdown writers split text into tags differently)."""
+    extractor = TextExtractor()
+    extractor.feed(body)
+    extractor.close()
+    text = re.sub(r"\\[()\[\]]|\$\$", "", "".join(extractor.parts))
+    text = unicodedata.normalize("NFC", text).translate(QUOTES).replace("\u21a9\ufe0e", "\u21a9")
+    return "".join(text.split())
+
+
+def first_difference(a: str, b: str, width: int = 60) -> str:
+    index = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return f"jekyll: ...{a[max(0, index - 20):index + width]!r}\n    layerpress: ...{b[max(0, index - 20):index + width]!r}"
+
+
+def copy_blog(blog: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    shutil.copy2(blog / "_config.yml", target / "_config.yml")
+    for folder in ("_posts", "_includes"):
+        if (blog / folder).is_dir():
+            shutil.copytree(blog / folder, target / folder)
+
+
+def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
+    source, dest = work / "jekyll-src", work / "jekyll-site"
+    copy_blog(blog, source)
+    # Written back through PyYAML: Debian's Ruby refuses Ruby symbols (`style: :expanded`) in YAML.
+    (source / "_config.yml").write_text(json.dumps(_read_yaml(blog / "_config.yml"), default=str))
+    layouts = source / "_layouts"
+    layouts.mkdir()
+    names = {p.stem for p in (blog / "_layouts").glob("*.html")} if (blog / "_layouts").is_dir() else set()
+    for name in names | {"default"}:
+        (layouts / f"{name}.html").write_text(BODY_LAYOUT)
+    (source / "compat-posts.json").write_text(POST_LIST)
+    config = _read_yaml(blog / "_config.yml")
+    plugins = [p for p in (config.get("plugins") or config.get("gems") or []) if p in DEBIAN_PLUGINS]
+    overrides = {"theme": None, "remote_theme": None, "plugins": sorted(set(plugins) | {"jekyll-feed"}),
+                 "gems": [], "destination": str(dest)}
+    (work / "_config.compat.yml").write_text(json.dumps(overrides))
+    subprocess.run(["jekyll", "build", "--quiet", "--source", str(source), "--destination", str(dest),
+                    "--config", f"{source / '_config.yml'},{work / '_config.compat.yml'}"],
+                   check=True, capture_output=True, text=True, cwd=work)
+    return dest, json.loads((dest / "compat-posts.json").read_text())
+
+
+def build_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    source, dest = work / "layerpress-src", work / "layerpress-site"
+    copy_blog(blog, source)
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)],
+                          capture_output=True, text=True, cwd=ROOT)
+    return dest, done
+
+
+def _read_yaml(path: Path) -> dict:
+    import yaml
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def url_to_path(url: str) -> str:
+    from urllib.parse import unquote
+    path = unquote(url).lstrip("/")
+    return path + "index.html" if url.endswith("/") or not path else path
+
+
+def feed_links(path: Path) -> list[str] | None:
+    """The entry links of an Atom feed, as paths; None if it is not XML."""
+    try:
+        tree = ElementTree.parse(path)
+    except (ElementTree.ParseError, FileNotFoundError):
+        return None
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = []
+    for entry in tree.getroot().iter(f"{atom}entry"):
+        link = entry.find(f"{atom}link")
+        href = link.get("href", "") if link is not None else ""
+        links.append(re.sub(r"^[a-z]+://[^/]+", "", href))
+    return links
+
+
+def xml_valid(path: Path) -> bool:
+    try:
+        ElementTree.parse(path)
+        return True
+    except (ElementTree.ParseError, FileNotFoundError):
+        return False
+
+
+def compare(blog: Path, work: Path) -> BlogReport:
+    report = BlogReport(blog=str(blog))
+    try:
+        jekyll_site, urls = build_with_jekyll(blog, work)
+        report.jekyll_ok = True
+    except subprocess.CalledProcessError as failure:
+        report.layerpress_error = "jekyll failed: " + (failure.stderr or failure.stdout)[-2000:]
+        return report
+    layerpress_site, done = build_with_layerpress(blog, work)
+    report.layerpress_ok = done.returncode == 0
+    report.layerpress_error = done.stderr.strip() if done.returncode else ""
+    report.layerpress_warnings = done.stderr.count("warning:")
+    baseurl = str(_read_yaml(blog / "_config.yml").get("baseurl") or "").rstrip("/")
+    for url in urls:
+        result = PostResult(url=url, url_matched=(layerpress_site / url_to_path(url)).is_file())
+        report.posts.append(result)
+        if not result.url_matched:
+            continue
+        theirs = body_html((jekyll_site / url_to_path(url)).read_text(encoding="utf-8"))
+        ours = body_html((layerpress_site / url_to_path(url)).read_text(encoding="utf-8"))
+        expected, found = formulas(theirs), Counter(formulas(ours))
+        result.formulas = len(expected)
+        for formula in expected:
+            if found[formula] > 0:
+                found[formula] -= 1
+                result.formulas_intact += 1
+        expected_ids, found_ids = HEADING_ID.findall(theirs), set(HEADING_ID.findall(ours))
+        result.heading_ids = len(expected_ids)
+        result.heading_ids_matched = sum(anchor in found_ids for anchor in expected_ids)
+        a, b = body_text(theirs), body_text(ours)
+        result.text_matched = a == b
+        if a != b:
+            result.first_difference = first_difference(a, b)
+    theirs_feed = feed_links(jekyll_site / "feed.xml") or []
+    ours_feed = feed_links(layerpress_site / "feed.xml")
+    report.feed_valid = ours_feed is not None
+    report.sitemap_valid = xml_valid(layerpress_site / "sitemap.xml")
+    ours_feed = [link.removeprefix(baseurl) for link in ours_feed or []]
+    report.jekyll_feed_entries, report.layerpress_feed_entries = len(theirs_feed), len(ours_feed)
+    report.feed_entries_matched = len(set(link.removeprefix(baseurl) for link in theirs_feed) & set(ours_feed))
+    if layerpress_site.is_dir():
+        report.placeholders = sum(1 for page in layerpress_site.rglob("*")
+                                  if page.suffix in (".html", ".xml") and re.search(r"[\x02\x03]", page.read_text(errors="replace")))
+    return report
+
+
+def print_report(report: BlogReport, verbose: bool) -> None:
+    s = report.summary()
+    n = s["posts"] or 1
+    print(f"== {s['blog']}")
+    if not s["builds"]:
+        print(f"   build failed: {report.layerpress_error}")
+    print(f"   urls matched   {s['urls_matched']}/{s['posts']} ({100 * s['urls_matched'] / n:.0f}%)")
+    print(f"   body text      {s['text_matched']}/{s['posts']} ({100 * s['text_matched'] / n:.0f}%)")
+    total = s["formulas"] or 1
+    print(f"   formulas       {s['formulas_intact']}/{s['formulas']} ({100 * s['formulas_intact'] / total:.1f}%)")
+    print(f"   heading ids    {s['heading_ids_matched']}/{s['heading_ids']}")
+    print(f"   feed entries   {s['feed']} matched, feed.xml {'valid' if s['feed_valid'] else 'INVALID'}, "
+          f"sitemap.xml {'valid' if s['sitemap_valid'] else 'INVALID'}, pages with placeholders {s['placeholders']}")
+    print(f"   layerpress warnings {s['warnings']}")
+    if verbose:
+        for post in report.posts:
+            if not (post.url_matched and post.text_matched and post.formulas == post.formulas_intact):
+                print(f"   - {post.url}: url {'ok' if post.url_matched else 'MISSING'}, "
+                      f"formulas {post.formulas_intact}/{post.formulas}")
+                if post.first_difference:
+                    print(f"    {post.first_difference}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("blogs", nargs="+", type=Path)
+    parser.add_argument("--json", action="store_true", help="print the summaries as JSON")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list the posts that differ")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = parser.parse_args(argv)
+    if shutil.which("jekyll") is None:
+        print("error: jekyll is not on PATH (apt-get install jekyll)", file=sys.stderr)
+        return 1
+    summaries = []
+    for index, blog in enumerate(args.blogs):
+        with tempfile.TemporaryDirectory(prefix="layerpress-compat-") as scratch:
+            work = (args.keep / str(index)) if args.keep else Path(scratch)
+            if args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir(parents=True)
+            report = compare(blog.resolve(), work)
+            summaries.append(report.summary())
+            if not args.json:
+                print_report(report, args.verbose)
+    if args.json:
+        print(json.dumps(summaries, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
