@@ -8,7 +8,6 @@ figure blocks become placeholders), `body_line` and `slug`; `config` needs `base
 
 from __future__ import annotations
 
-
 import json
 import re
 from dataclasses import dataclass, field
