@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from generator.lazy import defer_heavy_modules
 
 defer_heavy_modules()  # before the modules below import numpy at their top
 
-from generator.config import Config, load_config  # noqa: E402
+from generator.cache import digest  # noqa: E402
+from generator.config import CACHE_DIR_NAME, Config, load_config  # noqa: E402
 from generator.content.documents import ReadOptions, read_site  # noqa: E402
 from generator.lockfile import record_build  # noqa: E402
 from generator.site import THEME_DIR, SiteRenderer  # noqa: E402
@@ -48,7 +50,8 @@ def build(options: BuildOptions) -> BuildResult:
         for warning in config.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
-    renderer = SiteRenderer(config, content)
+    cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
+    renderer = SiteRenderer(config, content, cache_dir=cache_dir)
     renderer.check_layouts()
     computed = compute_stage(config, content.posts + content.pages, options)
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
@@ -57,7 +60,7 @@ def build(options: BuildOptions) -> BuildResult:
     pages = renderer.render_all()
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
-    add_furniture(writer, renderer, config, pages, content)
+    add_furniture(writer, renderer, config, pages, content, cache_dir)
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
@@ -68,7 +71,8 @@ def build(options: BuildOptions) -> BuildResult:
                        figures=computed.manifest)
 
 
-def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content) -> None:
+def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content,
+                  cache_dir: Path | None = None) -> None:
     """Static files, theme assets, feed, sitemap, robots.txt, .nojekyll, CNAME and highlight CSS."""
     for static in content.static_files:
         writer.add_file(static.output_path, static.source_path, static.source_path)
@@ -81,7 +85,7 @@ def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pa
         "sitemap.xml": lambda: renderer.sitemap(pages),
         "robots.txt": lambda: robots_txt(config),
         ".nojekyll": lambda: "",
-        "assets/css/highlight.css": lambda: highlight_css(config),
+        "assets/css/highlight.css": lambda: highlight_css(config, cache_dir),
     }
     if config.cname:
         generated["CNAME"] = lambda: config.cname.strip() + "\n"
@@ -94,8 +98,29 @@ def robots_txt(config: Config) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {config.url}{config.baseurl}/sitemap.xml\n"
 
 
-def highlight_css(config: Config) -> str:
-    """Pygments colours for code: a light style, and a dark one for `prefers-color-scheme: dark`."""
+def highlight_css(config: Config, cache_dir: Path | None = None) -> str:
+    """Pygments colours for code: a light style, and a dark one for `prefers-color-scheme: dark`.
+    Kept in `<cache_dir>/highlight/`: importing Pygments' styles costs more than the rest of a no-change build's furniture."""
+    styles = (config.option("pygments_style"), config.option("pygments_dark_style"))
+    memo = Path(cache_dir) / "highlight" / f"{digest(styles, _pygments_version())}.css" if cache_dir else None
+    if memo is not None and memo.is_file():
+        return memo.read_text()
+    css = _highlight_css(config)
+    if memo is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        scratch = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        scratch.write_text(css)
+        os.replace(scratch, memo)
+    return css
+
+
+def _pygments_version() -> str:
+    import pygments  # the Markdown highlighter has imported it already
+
+    return pygments.__version__
+
+
+def _highlight_css(config: Config) -> str:
     from pygments.formatters import HtmlFormatter
     from pygments.styles import get_all_styles
     from pygments.util import ClassNotFound
