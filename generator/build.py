@@ -20,6 +20,7 @@ from generator.site import THEME_DIR, SiteRenderer  # noqa: E402
 from generator.errors import ConfigError, did_you_mean  # noqa: E402
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401,E402 (ComputeResult re-exported)
 from generator.writer import SiteWriter  # noqa: E402
+from generator import uptodate  # noqa: E402
 
 
 @dataclass
@@ -51,6 +52,15 @@ def build(options: BuildOptions) -> BuildResult:
             print(f"warning: {warning}", file=sys.stderr)
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
     cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
+    inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
+                                                                    content.posts + content.pages])
+    last = uptodate.unchanged(options, cache_dir, inputs)
+    if last is not None:  # nothing changed since the build that wrote dest: say what it said
+        if not options.quiet:
+            for warning in last["warnings"]:
+                print(f"warning: {warning}", file=sys.stderr)
+        return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
+                           figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)
     renderer.check_layouts()
     computed = compute_stage(config, content.posts + content.pages, options)
@@ -64,9 +74,12 @@ def build(options: BuildOptions) -> BuildResult:
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
-    for difference in record_build(source, computed.manifest):
-        if not options.quiet:
+    differences = [str(difference) for difference in record_build(source, computed.manifest)]
+    if not options.quiet:
+        for difference in differences:
             print(f"warning: {difference}", file=sys.stderr)
+    uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
+                      warnings=differences)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest)
 
