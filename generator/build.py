@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import Config, load_config
-from generator.content.documents import ReadOptions, read_site
-from generator.lockfile import record_build
-from generator.site import THEME_DIR, SiteRenderer
-from generator.errors import ConfigError, did_you_mean
-from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
-from generator.writer import SiteWriter
-from generator.buildlock import build_lock
-from generator.destination import check_destination, keep_files
+from generator.lazy import defer_heavy_modules
+
+defer_heavy_modules()  # before the modules below import numpy at their top
+
+from generator.cache import digest  # noqa: E402
+from generator.config import CACHE_DIR_NAME, Config, load_config  # noqa: E402
+from generator.content.documents import ReadOptions, read_site  # noqa: E402
+from generator.lockfile import record_build  # noqa: E402
+from generator.site import THEME_DIR, SiteRenderer  # noqa: E402
+from generator.errors import ConfigError, did_you_mean  # noqa: E402
+from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401,E402 (ComputeResult re-exported)
+from generator.writer import SiteWriter  # noqa: E402
+from generator import uptodate  # noqa: E402
+from generator.buildlock import build_lock  # noqa: E402
+from generator.destination import check_destination, keep_files  # noqa: E402
 
 
 @dataclass
@@ -58,7 +65,17 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         for warning in config.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
-    renderer = SiteRenderer(config, content)
+    cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
+    inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
+                                                                    content.posts + content.pages])
+    last = uptodate.unchanged(options, cache_dir, inputs)
+    if last is not None:  # nothing changed since the build that wrote dest: say what it said
+        if not options.quiet:
+            for warning in last["warnings"]:
+                print(f"warning: {warning}", file=sys.stderr)
+        return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
+                           figures=last["figures"])
+    renderer = SiteRenderer(config, content, cache_dir=cache_dir)
     for warning in renderer.check_layouts(strict=options.strict or config.strict):
         if not options.quiet:
             print(f"warning: {warning}", file=sys.stderr)
@@ -69,18 +86,22 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     pages = renderer.render_all()
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
-    add_furniture(writer, renderer, config, pages, content)
+    add_furniture(writer, renderer, config, pages, content, cache_dir)
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
-    for difference in record_build(source, computed.manifest):
-        if not options.quiet:
+    differences = [str(difference) for difference in record_build(source, computed.manifest)]
+    if not options.quiet:
+        for difference in differences:
             print(f"warning: {difference}", file=sys.stderr)
+    uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
+                      warnings=differences)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest)
 
 
-def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content) -> None:
+def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content,
+                  cache_dir: Path | None = None) -> None:
     """Static files, theme assets, feed, sitemap, robots.txt, .nojekyll, CNAME and highlight CSS."""
     for static in content.static_files:
         writer.add_file(static.output_path, static.source_path, static.source_path)
@@ -97,7 +118,7 @@ def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pa
         "sitemap.xml": lambda: renderer.sitemap(pages),
         "robots.txt": lambda: robots_txt(config),
         ".nojekyll": lambda: "",
-        "assets/css/highlight.css": lambda: highlight_css(config),
+        "assets/css/highlight.css": lambda: highlight_css(config, cache_dir),
     }
     if config.cname:
         generated["CNAME"] = lambda: config.cname.strip() + "\n"
@@ -110,8 +131,29 @@ def robots_txt(config: Config) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {config.url}{config.baseurl}/sitemap.xml\n"
 
 
-def highlight_css(config: Config) -> str:
-    """Pygments colours for code: a light style, and a dark one for `prefers-color-scheme: dark`."""
+def highlight_css(config: Config, cache_dir: Path | None = None) -> str:
+    """Pygments colours for code: a light style, and a dark one for `prefers-color-scheme: dark`.
+    Kept in `<cache_dir>/highlight/`: importing Pygments' styles costs more than the rest of a no-change build's furniture."""
+    styles = (config.option("pygments_style"), config.option("pygments_dark_style"))
+    memo = Path(cache_dir) / "highlight" / f"{digest(styles, _pygments_version())}.css" if cache_dir else None
+    if memo is not None and memo.is_file():
+        return memo.read_text()
+    css = _highlight_css(config)
+    if memo is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        scratch = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        scratch.write_text(css)
+        os.replace(scratch, memo)
+    return css
+
+
+def _pygments_version() -> str:
+    import pygments  # the Markdown highlighter has imported it already
+
+    return pygments.__version__
+
+
+def _highlight_css(config: Config) -> str:
     from pygments.formatters import HtmlFormatter
     from pygments.styles import get_all_styles
     from pygments.util import ClassNotFound

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -11,7 +12,28 @@ from generator import __version__
 from generator.errors import LayerpressError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands in `lazy` ("name" -> "module:attribute") are imported only when
+    that command runs or the help lists it: `layerpress build` must not pay for the models stage's
+    imports (the data sets and numpy)."""
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            module, _, attribute = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             lazy={"models": "generator.models.commands:models_command",
+                   "train": "generator.models.commands:train_command"})
 @click.version_option(__version__, prog_name="layerpress")
 def cli() -> None:
     """Build static blogs whose figures are computed from real Keras models."""
@@ -97,8 +119,3 @@ cli.add_command(serve_command)
 cli.add_command(publish_command)
 cli.add_command(check_command)
 
-
-from generator.models.commands import models_command, train_command  # noqa: E402
-
-cli.add_command(models_command)
-cli.add_command(train_command)

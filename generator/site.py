@@ -47,11 +47,11 @@ class LayoutLoader(jinja2.FileSystemLoader):
 
 
 class Theme:
-    def __init__(self, source: Path, site_data: dict) -> None:
+    def __init__(self, source: Path, site_data: dict, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
         self.folders = [source / "_layouts", source / "_includes", THEME_DIR]
         self.loader = LayoutLoader(self.folders, source)
         self.env = jinja2.Environment(
-            loader=self.loader, undefined=StrictBodyUndefined, keep_trailing_newline=True,
+            loader=self.loader, undefined=StrictBodyUndefined, keep_trailing_newline=True, bytecode_cache=bytecode_cache,
             autoescape=jinja2.select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(jekyll_filters(site_data))
 
@@ -106,6 +106,15 @@ class Theme:
         return where
 
 
+def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Jinja's compiled templates kept between builds, keyed on each template's source."""
+    if cache_dir is None:
+        return None
+    folder = Path(cache_dir) / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @dataclass
 class RenderedPage:
     output_path: str
@@ -121,11 +130,14 @@ class SiteRenderer:
     content: SiteContent
     extra_context: dict = field(default_factory=dict)     # ComputeResult.context
     replacements: dict = field(default_factory=dict)      # ComputeResult.replacements
+    cache_dir: Path | None = None                         # compiled templates are kept in <cache_dir>/templates
 
     def __post_init__(self) -> None:
         self.site = site_data(self.config, self.content)
-        self.theme = Theme(self.config.source, self.site)
-        self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"])
+        compiled = template_cache(self.cache_dir)
+        self.theme = Theme(self.config.source, self.site, compiled)
+        self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"],
+                                         bytecode_cache=compiled)
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
         self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}

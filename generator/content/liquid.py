@@ -7,6 +7,7 @@ printed as written; an author who wants expressions evaluated inside code blocks
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime
@@ -75,10 +76,11 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(filters: dict, include_dirs=()) -> SandboxedEnvironment:
+def make_environment(filters: dict, include_dirs=(), bytecode_cache=None) -> SandboxedEnvironment:
     """The body environment; `{% include name.html %}` reads from `include_dirs` (the blog's _includes/)."""
     env = SandboxedEnvironment(
         loader=ConfinedLoader([str(folder) for folder in include_dirs]),
+        bytecode_cache=bytecode_cache,
         undefined=StrictBodyUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -135,8 +137,7 @@ def render_body(env: SandboxedEnvironment, body: str, context: dict, *, file, bo
     source = highlight_blocks_to_fences(body)
     source = liquid_to_jinja(protect_fences(source) if protect_code else source)
     try:
-        template = env.from_string(source)
-        return template.render(context)
+        return template_from_string(env, source).render(context)
     except jinja2.TemplateSyntaxError as problem:
         raise ContentError(f"template syntax error: {problem.message}", file=file,
                            line=body_line + (problem.lineno or 1) - 1,
@@ -147,6 +148,19 @@ def render_body(env: SandboxedEnvironment, body: str, context: dict, *, file, bo
     except jinja2.TemplateError as problem:
         raise ContentError(f"template error: {problem}", file=file,
                            line=file_line(problem, body_line)) from None
+
+
+def template_from_string(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """`env.from_string(source)`, reusing the compiled code kept in `env.bytecode_cache` (compiling a
+    post's body costs more than rendering it)."""
+    cache = env.bytecode_cache
+    if cache is None:
+        return env.from_string(source)
+    bucket = cache.get_bucket(env, hashlib.sha256(source.encode()).hexdigest(), None, source)
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        cache.set_bucket(bucket)
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
 
 
 def file_line(problem: BaseException, body_line: int) -> int | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from generator.cache import digest
+from generator.content.yamldoc import FastSafeLoader
 from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
 from generator.figures.options import REQUIRED
@@ -107,7 +108,7 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
         return FigureError(message, file=source_path, line=at, hint=hint)
 
     try:
-        data = yaml.safe_load(block.text)
+        data = yaml.load(block.text, Loader=FastSafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = line + 1 + mark.line if mark else line

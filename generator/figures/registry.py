@@ -14,10 +14,7 @@ import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
 
-import numpy as np
-
 from generator.figures import options as opt
-from generator.figures.tiling import png_bytes
 
 KINDS = {
     "activations": "activations",
@@ -61,6 +58,8 @@ class DrawnFigure:
 
 def png_figure(image: np.ndarray, arrays: dict[str, np.ndarray], note: str = "",
                palette: np.ndarray | None = None) -> DrawnFigure:
+    from generator.figures.tiling import png_bytes  # numpy: not needed by a build that draws nothing
+
     return DrawnFigure(arrays=arrays, image=png_bytes(image, palette), extension="png",
                        size=(int(image.shape[1]), int(image.shape[0])), note=note)
 

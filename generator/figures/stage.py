@@ -22,7 +22,6 @@ from generator.confine import confined
 from generator.errors import FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
 from generator.figures.directive import FigureRequest, prose_lines, extract_figures
-from generator.figures.tiling import npz_bytes
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
@@ -341,6 +340,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _write_entry(folder: Path, drawn: registry.DrawnFigure) -> None:
+    from generator.figures.tiling import npz_bytes  # numpy: only when a figure was drawn
+
     (folder / "data.npz").write_bytes(npz_bytes(drawn.arrays))
     if drawn.image is not None:
         (folder / f"figure.{drawn.extension}").write_bytes(drawn.image)

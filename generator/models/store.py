@@ -13,10 +13,11 @@ import json
 import shutil
 from pathlib import Path
 
-from generator.cache import Store, digest, file_digest
+from generator.cache import Store, canonical_json, digest, file_digest
 from generator.confine import confined
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
+from generator.models.reasons import why_training
 from generator.models.saving import save_model
 from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
 from generator.models.versions import versions
@@ -57,12 +58,16 @@ class ModelStore:
 
     def cache_key(self, ref: str) -> str:
         if ref not in self._keys:
-            spec = self.spec(ref)
-            files = {key: file_digest(path) for key, path in (("load", spec.load), ("weights", spec.weights)) if path}
-            fingerprint = self._with_location(spec, lambda: dataset_fingerprint(
-                spec.dataset, base_dir=self.source, cache_dir=self.cache_dir)) if spec.dataset else None
-            self._keys[ref] = digest("model", KEY_VERSION, spec.canonical(), files, fingerprint, versions())
+            self._keys[ref] = digest("model", KEY_VERSION, *self.key_inputs(ref).values())
         return self._keys[ref]
+
+    def key_inputs(self, ref: str) -> dict:
+        """Everything the cache key is made of (kept in the record, to tell why a model retrains)."""
+        spec = self.spec(ref)
+        files = {key: file_digest(path) for key, path in (("load", spec.load), ("weights", spec.weights)) if path}
+        fingerprint = self._with_location(spec, lambda: dataset_fingerprint(
+            spec.dataset, base_dir=self.source, cache_dir=self.cache_dir)) if spec.dataset else None
+        return {"spec": spec.canonical(), "files": files, "data": fingerprint, "versions": versions()}
 
     def is_cached(self, ref: str) -> bool:
         return self._store.get(self.cache_key(ref)) is not None
@@ -124,13 +129,16 @@ class ModelStore:
             shutil.rmtree(self._store.work_dir(key))
         from generator.models.train import DivergedError, train
 
+        inputs = json.loads(canonical_json(self.key_inputs(ref)))
+        reason = why_training(self._store.root, spec.name, spec.variant, inputs, forced=fresh)
         work_dir = self._store.work_dir(key)
         try:
-            model, record = train(spec, dataset, work_dir, quiet=self.quiet)
+            model, record = train(spec, dataset, work_dir, quiet=self.quiet, reason=reason)
         except DivergedError as diverged:
             shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
             raise diverged.error from None
-        record = {"name": spec.name, "variant": spec.variant, "cache_key": key, **record}
+        record = {"name": spec.name, "variant": spec.variant, "cache_key": key, **record,
+                  "key_inputs": inputs, "trained_because": reason}
 
         def fill(folder: Path) -> None:
             save_model(model, folder / MODEL_FILE)

@@ -22,6 +22,7 @@ import numpy as np
 from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
 from generator.models.build import build_model, targets
+from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
 from generator.models.versions import versions
 
@@ -29,22 +30,24 @@ STATE = "state.json"
 BEST = "best.npz"
 
 
-def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, quiet: bool = False):
-    """(compiled Keras model with the kept weights, record without name/cache_key)."""
+def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, quiet: bool = False,
+          reason: str = "not in the cache"):
+    """(compiled Keras model with the kept weights, record without name/cache_key).
+    `reason` says why it trains (shown in the progress line)."""
     keras, tf = import_keras(), import_tensorflow()
     keras.utils.set_random_seed(spec.seed)
     tf.config.experimental.enable_op_determinism()
     strategy, device = _strategy(tf)
     if not quiet:
         action = "training" if _trains(spec) else "evaluating"
-        print(f"{action} {spec.ref} on {device}", file=sys.stderr, flush=True)
+        print(f"{action} {spec.ref} on {device} ({reason})", file=sys.stderr, flush=True)
     started = time.perf_counter()
     work_dir.mkdir(parents=True, exist_ok=True)
     with strategy.scope():
         model = build_model(spec, dataset.image_shape if dataset else None)
     history, best_epoch, resumed_at = None, None, None
     if _trains(spec):
-        history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, quiet)
+        history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, quiet, reason)
     record = describe(model, spec, dataset, history, best_epoch)
     record.update(train_seconds=round(time.perf_counter() - started, 3), device=device, resumed_at_epoch=resumed_at)
     return model, record
@@ -62,13 +65,7 @@ def _strategy(tf):
     return tf.distribute.get_strategy(), "GPU" if gpus else "CPU"
 
 
-def _verbosity(quiet: bool) -> int:
-    if quiet:
-        return 0
-    return 1 if sys.stderr.isatty() else 2
-
-
-def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool):
+def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool, reason: str):
     n_classes = len(dataset.class_names)
     validation = None
     if len(dataset.x_val):
@@ -80,10 +77,12 @@ def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool):
     if state["epoch"] < spec.fit["epochs"]:
         batches, steps = _epoch_batches(dataset.x_train, targets(dataset.y_train, spec.compile["loss"], n_classes),
                                         spec, state["epoch"])
-        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():  # TerminateOnNaN prints
+        callbacks = [import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)]
+        if not quiet:
+            callbacks.append(progress_callback(spec.ref, reason, spec.fit["epochs"], state["epoch"], steps))
+        with contextlib.redirect_stdout(io.StringIO()):  # TerminateOnNaN prints; progress goes to stderr
             model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,
-                      shuffle=False, validation_data=validation, verbose=_verbosity(quiet),
-                      callbacks=[import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)])
+                      shuffle=False, validation_data=validation, verbose=0, callbacks=callbacks)
     _check_finite(spec, state["history"])
     if spec.checkpoint and state["best_epoch"] is not None:
         _assign(model.weights, _read_arrays(work_dir / BEST))

@@ -21,8 +21,8 @@ class LineList(list):
     lines: list
 
 
-class LineLoader(yaml.SafeLoader):
-    pass
+class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's parser when PyYAML has it: its nodes keep their marks, so lines survive."""
 
 
 def _construct_map(loader: LineLoader, node):

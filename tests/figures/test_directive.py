@@ -101,7 +101,7 @@ def test_cross_key_check():
 def test_yaml_error_reports_the_line_inside_the_file():
     body = "intro\n\n" + fence("kind: summary\nmodel: [m\nid: x")
     assert error_text(body, body_line=4) == \
-        "post.md:9: YAML error in figure block: expected ',' or ']', but got ':'"
+        "post.md:9: YAML error in figure block: did not find expected ',' or ']'"
 
 
 def test_block_that_is_not_a_mapping():

@@ -25,7 +25,7 @@ CHEAP = [
     (DATASET + "layer:\n  - Flatten\n", "m.yml:2: unknown key 'layer' (did you mean 'layers'?)"),
     (DATASET, "m.yml:1: a model spec needs either 'layers' or 'load'"),
     ("- just\n- a list\n", "m.yml:1: a model spec must be a mapping (dataset, layers, compile, fit, ...)"),
-    (DATASET + "layers: [Flatten\n", "m.yml:3: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    (DATASET + "layers: [Flatten\n", "m.yml:3: invalid YAML: did not find expected ',' or ']'"),
     ("dataset:\n  name: shapes\n  per_clas: 3\n" + LAYERS,
      "m.yml:3: dataset: unknown option 'per_clas' for data set 'shapes' (did you mean 'per_class'?)"),
     ("dataset: {name: fashion_mnist}\n" + LAYERS,

@@ -8,7 +8,7 @@ DATE_HINT = "(write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0100)"
 CASES = {
     "malformed front matter": (
         {"_posts/2020-01-01-a.md": "---\ntitle: [unclosed\nfoo: bar\n---\nx\n"},
-        "blog/_posts/2020-01-01-a.md:3: malformed YAML: expected ',' or ']', but got ':' "
+        "blog/_posts/2020-01-01-a.md:3: malformed YAML: did not find expected ',' or ']' "
         "(check the indentation and quote values that contain ': ')"),
     "unterminated front matter": (
         {"_posts/2020-01-01-a.md": "---\ntitle: a\nx\n"},
@@ -55,7 +55,7 @@ CASES = {
         "blog/_config.yml:2: 'paginate' must be an integer, not 'many'"),
     "malformed _config.yml": (
         {"_config.yml": "title: x\n  bad: [\n"},
-        "blog/_config.yml:2: malformed YAML: mapping values are not allowed here "
+        "blog/_config.yml:2: malformed YAML: mapping values are not allowed in this context "
         "(check the indentation and quote values that contain ': ')"),
     "two items writing one path": (
         {"_posts/2020-01-01-b.md": "---\npermalink: /same/\n---\nx\n", "same.md": "---\npermalink: /same/\n---\ny\n"},

@@ -1,0 +1,63 @@
+"""Modules imported on first use, for libraries that a no-change build names but never calls.
+
+The data-set and figure-kind modules import numpy at their top; a build that trains and draws
+nothing never calls it, and importing it costs about half of Python's own start-up. `defer`
+puts a stand-in in `sys.modules`: `import numpy as np` binds the stand-in, and the first
+attribute asked of it (`np.zeros`, `numpy.__path__` for a submodule) imports the real module.
+(importlib's LazyLoader does not fit: on Python 3.11 the `import` statement itself reads the
+module's `__spec__`, which makes LazyLoader load it.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from types import ModuleType
+
+DEFERRED = ("numpy",)
+
+
+class DeferredModule(ModuleType):
+    """Stands for a module not imported yet; its first missing attribute imports the real one,
+    copies its namespace here (so later lookups are plain ones) and puts it in sys.modules."""
+
+    def __getattr__(self, attribute: str):
+        real = self.__dict__.get("_real_module")
+        if real is None:
+            real = _import_real(self)
+        return getattr(real, attribute)
+
+
+def _import_real(stand_in: DeferredModule) -> ModuleType:
+    name = stand_in.__name__
+    if sys.modules.get(name) is stand_in:
+        del sys.modules[name]
+    real = importlib.import_module(name)
+    stand_in.__dict__.update(real.__dict__)
+    stand_in.__dict__["_real_module"] = real
+    return real
+
+
+def defer(name: str) -> ModuleType:
+    """The module `name` if already imported, else a DeferredModule for it, put in sys.modules."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    stand_in = DeferredModule(name)
+    stand_in.__spec__ = spec  # what `import name` checks; __path__ etc. stay missing, so they load it
+    sys.modules[name] = stand_in
+    return stand_in
+
+
+def is_loaded(name: str) -> bool:
+    """Whether `name` was really imported (a deferred module that nothing used yet does not count)."""
+    module = sys.modules.get(name)
+    return module is not None and (not isinstance(module, DeferredModule) or "_real_module" in module.__dict__)
+
+
+def defer_heavy_modules() -> None:
+    for name in DEFERRED:
+        defer(name)

@@ -1,0 +1,77 @@
+"""A no-change build: when nothing a build reads has changed since the last one wrote `dest`,
+and `dest` is as that build left it, there is nothing to do.
+
+What a build reads, compared by file size and modification time (no file is read): every file
+of the blog folder except the cache and the output, the theme, layerpress's own code, the
+folders Python imports libraries from (installing or upgrading a package changes them), the
+build options and the documents the build keeps (a post dated in the future becomes due with
+no file changing). The state is kept in `<cache_dir>/builds/`, one file per output folder and
+options, with what the full build reported (pages written, figures, warnings) to report again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from generator.cache import canonical_json, digest
+
+CODE_DIR = Path(__file__).resolve().parent
+STATE_VERSION = 1
+
+
+def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
+    """[relative path, size, mtime_ns] of every file under `root`, skipping the folders in `skip`."""
+    root, skipped = Path(root), {str(Path(folder).resolve()) for folder in skip}
+    rows = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if str(Path(folder, name).resolve()) not in skipped)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            rows.append([os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns])
+    return rows
+
+
+def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: list[str]) -> str:
+    source, dest = Path(options.source), Path(options.dest)
+    libraries = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path if entry and os.path.isdir(entry)]
+    return digest(STATE_VERSION, sys.version, os.environ.get("TZ"), libraries,
+                  [options.drafts, options.unpublished, options.future, str(dest.resolve())],
+                  file_stats(source, skip=(cache_dir, dest)), file_stats(theme_dir), file_stats(CODE_DIR),
+                  sorted(kept_documents))
+
+
+def _state_path(options, cache_dir: Path) -> Path:
+    where = digest(str(Path(options.source).resolve()), str(Path(options.dest).resolve()),
+                   options.drafts, options.unpublished, options.future)
+    return Path(cache_dir) / "builds" / f"{where}.json"
+
+
+def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
+    """The state of the last build if its inputs were `inputs` and `dest` is untouched since, else None."""
+    if options.force:
+        return None
+    try:
+        state = json.loads(_state_path(options, cache_dir).read_text())
+    except (OSError, ValueError):
+        return None
+    if state.get("inputs") != inputs or state.get("dest") != file_stats(Path(options.dest)):
+        return None
+    return state
+
+
+def remember(options, cache_dir: Path, inputs: str, *, pages_written: int, figures: list, warnings: list) -> None:
+    """Write the state of a build that just succeeded."""
+    path = _state_path(options, cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "pages_written": pages_written,
+             "figures": figures, "warnings": warnings}
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    scratch.write_text(canonical_json(state))
+    os.replace(scratch, path)
