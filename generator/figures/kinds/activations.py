@@ -1,26 +1,43 @@
-"""Feature maps of conv/pool layers for one or more probes, every channel shown."""
+"""Feature maps of conv/pool layers for one or more probes, every channel shown, laid out for the page.
+
+Each layer block starts with the probe, carries the layer's name, output shape and value range,
+and numbers its channels. `layout: grid` gives rows of `per_row` large maps, `strip` fills each
+row of the column with maps at the smallest legible size, `both` draws the two side by side
+(or one under the other when they do not fit), and `channel: N` enlarges one channel with a
+colour bar and its values on a coarse grid.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from generator.errors import did_you_mean
 from generator.figures import options as opt
-from generator.figures.common import layer_info, probe_images, require_feature_maps, short_name
-from generator.figures.registry import png_figure
-from generator.figures.tiling import colormap_names, colormap_palette, label_above, palette_levels, \
-    stack_vertically, standardise_channels, tile_grid
+from generator.figures.common import colormap, display_image, layer_info, probe_images, require_feature_maps, \
+    short_name
+from generator.figures.layout import SMALL, TEXT
+from generator.figures.registry import Indexed, page_figure
+from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
+    format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
+    tile_grid, wrap_text
 
-VERSION = 1
+VERSION = 2
+# The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
+MAP_LEVELS, PROBE_COLOURS, GREYS = 224, 16, 16
+PROBE_BASE, GREY_BASE = MAP_LEVELS, MAP_LEVELS + PROBE_COLOURS
+MIN_MAP = 48  # CSS px: no feature map is drawn smaller at the column's width
+PHONE_MAP = 28  # CSS px on a phone: fewer maps per row, still well above 24
+GAP = 4  # CSS px between maps
+CELLS = 8  # `channel`: values printed on a grid of at most CELLS x CELLS
 KEYS = {
     "model": opt.Key(opt.text),
     "probe": opt.Key(opt.text, None),
     "probes": opt.Key(opt.text_list, None),
     "layers": opt.Key(opt.layer_names),
-    "layout": opt.Key(opt.choice("grid", "strip"), "grid"),
-    "per_row": opt.Key(opt.positive_int, 16),
+    "layout": opt.Key(opt.choice("grid", "strip", "both"), "grid"),
+    "per_row": opt.Key(opt.positive_int, 8),
+    "channel": opt.Key(opt.non_negative_int, None),
     "cmap": opt.Key(opt.text, "viridis"),
-    "scale": opt.Key(opt.positive_int, 1),
+    "scale": opt.Key(opt.positive_int, None),  # ignored since figures are laid out for the page; kept for old posts
     "labels": opt.Key(opt.boolean, True),
 }
 
@@ -29,15 +46,124 @@ def check(options: dict) -> str | None:
     return None if options["probe"] or options["probes"] else "an activations figure needs 'probe' or 'probes'"
 
 
-def activation_grid(maps: np.ndarray, per_row: int, scale: int = 1) -> tuple[np.ndarray, int]:
-    """Every channel of (H, W, C) maps, standardised, in rows of `per_row`, as colormap palette indices.
-
-    Returns the 2-D index grid (see tiling.colormap_palette) and the number of constant channels.
-    """
+def channel_tiles(maps: np.ndarray, scale: int, levels: int = MAP_LEVELS) -> tuple[np.ndarray, int]:
+    """(C, H*scale, W*scale) colour levels 0..levels-1 of the standardised channels, and the constant-channel
+    count."""
     standardised = standardise_channels(maps)
-    tiles = palette_levels(standardised.maps)  # (C, H, W)
-    tiles = np.repeat(np.repeat(tiles, scale, axis=1), scale, axis=2)
-    return tile_grid(tiles, per_row), standardised.dead_channels
+    tiles = ((standardised.maps.astype(np.uint16) * (levels - 1) + 127) // 255).astype(np.uint8)
+    return np.repeat(np.repeat(tiles, scale, axis=1), scale, axis=2), standardised.dead_channels
+
+
+def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The figure's 256 colours (colormap levels, the probes' colours, greys ending in white) and each probe
+    as indices into it. Drawing in palette indices keeps the PNG small and fast to write."""
+    from PIL import Image
+
+    stacked = np.concatenate([pad_to(p, max(q.shape[0] for q in probes_rgb), max(q.shape[1] for q in probes_rgb))
+                              for p in probes_rgb], axis=1)
+    quantised = Image.fromarray(stacked).quantize(colors=PROBE_COLOURS, method=Image.Quantize.MEDIANCUT,
+                                                  dither=Image.Dither.NONE)
+    probe_colours = np.array(quantised.getpalette()[:3 * PROBE_COLOURS], dtype=np.uint8).reshape(-1, 3)
+    probe_colours = pad_to(probe_colours, PROBE_COLOURS, 3, 0)
+    indices = np.asarray(quantised).astype(np.uint8) + PROBE_BASE
+    probes, left = [], 0
+    for probe in probes_rgb:
+        probes.append(indices[:probe.shape[0], left:left + probe.shape[1]])
+        left += probe.shape[1]
+    greys = np.repeat(np.round(np.linspace(0, 255, GREYS)).astype(np.uint8)[:, None], 3, axis=1)
+    return np.concatenate([colormap_levels(cmap, MAP_LEVELS), probe_colours, greys]), probes
+
+
+GREY_INDEX = (GREY_BASE + (np.arange(256) * (GREYS - 1) + 127) // 255).astype(np.uint8)
+
+
+def grey(values) -> np.ndarray:
+    """0..255 grey values (black ink on white) as the figure palette's grey indices (255 is white)."""
+    return GREY_INDEX[np.asarray(values, dtype=np.uint8)]
+
+
+def text_indices(lines: list[str], layout, size: float, width: int = 0, align: str = "left") -> np.ndarray:
+    return grey(text_lines(lines, layout, size, width=width, align=align)[..., 0])
+
+
+def titled(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarray:
+    """A palette-index image with text above it, wrapped to its width."""
+    lines = wrap_text(text, layout, size, max(image.shape[1], layout.px(60)))
+    return stack_vertically([text_indices(lines, layout, size, image.shape[1]), image], gap=layout.px(2))
+
+
+def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_row: int | None, width: int,
+                labels: bool = True) -> np.ndarray:
+    """One layer for one probe, in figure-palette indices: a title, then the probe and every channel, numbered,
+    in rows that fit `width` px.
+
+    `per_row` channels per row at the largest size that fits (grid), or None for as many as fit at the
+    smallest legible size (strip). The probe takes the first place; one vectorised tiling lays out all.
+    """
+    side = max(maps.shape[:2])
+    gap = layout.px(GAP)
+    smallest = layout.px(MIN_MAP if layout.width > 400 else PHONE_MAP)
+    scale = fit_scale(side, smallest)
+    if per_row:
+        columns = max(1, min(per_row, maps.shape[-1])) + 1
+        room = (width - (columns - 1) * gap) // columns
+        scale = max(scale, room // side)
+    tiles, _ = channel_tiles(maps, scale)
+    layout.saw_map(tiles.shape[2])
+    tiles = np.concatenate([_probe_tile(probe, tiles.shape[1:])[None], tiles])
+    fit = max(1, (width + gap) // (tiles.shape[2] + gap))
+    columns = min(fit, per_row + 1) if per_row else fit
+    if labels:
+        names = ["input"] + [str(index) for index in range(len(tiles) - 1)]
+        bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
+                          for name in names])
+        tiles = np.concatenate([bands, tiles], axis=1)
+    body = tile_grid(tiles, columns, gap=gap)
+    return titled(body, title, layout) if labels else body
+
+
+def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
+    """The probe (palette indices) enlarged to a map's (height, width), framed in grey."""
+    height, width = shape
+    scale = max(1, -(-max(height, width) // max(probe.shape[:2])))
+    image = enlarge(probe, scale)
+    framed = np.full((height, width), grey(160), dtype=np.uint8)
+    framed[1:-1, 1:-1] = BACKGROUND
+    inner = image[:height - 2, :width - 2]
+    framed[1:1 + inner.shape[0], 1:1 + inner.shape[1]] = inner
+    return framed
+
+
+def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, cmap: np.ndarray, layout,
+                   width: int) -> np.ndarray:
+    """One channel enlarged (raw values, one colour scale with its bar), its mean values on a coarse grid."""
+    from PIL import Image, ImageDraw
+
+    height, wide = channel_map.shape
+    low, high = float(channel_map.min()), float(channel_map.max())
+    scaled = np.zeros(channel_map.shape) if high == low else (channel_map - low) / (high - low)
+    levels = np.round(scaled * (LEVELS - 1)).astype(np.uint8)
+    scale = max(1, min(width // wide, layout.px(360) // max(height, wide)))
+    picture = Image.fromarray(enlarge(cmap[levels], scale))
+    draw = ImageDraw.Draw(picture)
+    cell = -(-max(height, wide) // CELLS)
+    font = layout.font(SMALL)
+    for top in range(0, height, cell):
+        for left in range(0, wide, cell):
+            block = channel_map[top:top + cell, left:left + cell]
+            box = (left * scale, top * scale, min(left + cell, wide) * scale - 1, min(top + cell, height) * scale - 1)
+            draw.rectangle(box, outline=(255, 255, 255))
+            level = levels[top:top + cell, left:left + cell].mean() / (LEVELS - 1)
+            ink = (0, 0, 0) if level > 0.55 else (255, 255, 255)
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            draw.text(centre, format_value(float(block.mean())), fill=ink, font=font, anchor="mm")
+    layout.saw_map(cell * scale)
+    enlarged = np.asarray(picture).copy()
+    bar = colour_bar(cmap[:LEVELS], low, high, layout, enlarged.shape[1], "activation value")
+    probe = label_above(enlarge(probe_rgb, max(1, layout.px(64) // max(probe_rgb.shape[:2]))), "input", layout, SMALL)
+    note = text_lines([f"numbers: the mean of each {cell}x{cell} block"], layout, SMALL)
+    main = stack_vertically([enlarged, bar, note], gap=layout.px(4))
+    return label_above(flow([main, probe], width, layout.px(12)), title, layout)
 
 
 def draw(request, ctx):
@@ -46,29 +172,65 @@ def draw(request, ctx):
     infos = [layer_info(request, model, layer) for layer in options["layers"]]
     for info in infos:
         require_feature_maps(request, model, info)
-    palette = _palette(request, options["cmap"])
+    cmap = colormap(request, options["cmap"])
     probe_names, images = probe_images(request, ctx, model)
     layer_names = [info["name"] for info in infos]
     activations = model.activations(layer_names, images)
+    channel = options["channel"]
+    if channel is not None:
+        for name in layer_names:
+            if channel >= activations[name].shape[-1]:
+                raise request.error(f"layer '{name}' has {activations[name].shape[-1]} channels, no channel {channel}",
+                                    f"channels are numbered 0 to {activations[name].shape[-1] - 1}")
+    dead = np.array([[standardise_channels(activations[name][index]).dead_channels for name in layer_names]
+                     for index in range(len(probe_names))], dtype=np.int64)
+    probes_rgb = [display_image(image) for image in images]
 
-    sections = []
-    dead = np.zeros((len(probe_names), len(layer_names)), dtype=np.int64)
-    for index, probe in enumerate(probe_names):
-        for column, name in enumerate(layer_names):
-            maps = activations[name][index]
-            per_row = options["per_row"] if options["layout"] == "grid" else maps.shape[-1]
-            grid, dead[index, column] = activation_grid(maps, per_row, options["scale"])
-            title = f"{short_name(probe)} - {name}: {maps.shape[-1]} channels, {dead[index, column]} constant"
-            sections.append(label_above(grid, title) if options["labels"] else grid)
+    def title(probe_index: int, name: str) -> str:
+        maps = activations[name][probe_index]
+        shape = "\u00d7".join(str(n) for n in maps.shape)
+        constant = f", {dead[probe_index, layer_names.index(name)]} constant" \
+            if dead[probe_index, layer_names.index(name)] else ""
+        prefix = f"{short_name(probe_names[probe_index])}: " if len(probe_names) > 1 else ""
+        return (f"{prefix}{name}  output {shape}  values {format_value(float(maps.min()))} to "
+                f"{format_value(float(maps.max()))}{constant}")
+
+    palette, probes_indexed = figure_palette(options["cmap"], probes_rgb)
+
+    def compose(layout):
+        width = layout.width_px
+        if channel is not None:
+            return stack_vertically([
+                channel_detail(probes_rgb[p], activations[name][p][..., channel], f"{title(p, name)}  channel {channel}",
+                               cmap, layout, width)
+                for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
+        forms = {"grid": [options["per_row"]], "strip": [None], "both": [None, options["per_row"]]}[options["layout"]]
+
+        def blocks(per_row, room):
+            return stack_vertically([layer_block(probes_indexed[p], activations[name][p], title(p, name), layout,
+                                                 per_row=per_row, width=room, labels=options["labels"])
+                                     for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
+
+        if len(forms) == 1:
+            return Indexed(blocks(forms[0], width), palette)
+        # both: side by side when each half still holds legible maps, else one under the other
+        gap = layout.px(16)
+        for room, arrange in (((width - gap) // 2, stack_horizontally), (width, stack_vertically)):
+            parts = [titled(blocks(per_row, room), _form_title(per_row), layout) for per_row in forms]
+            if arrange is stack_vertically or all(part.shape[1] <= room for part in parts):
+                return Indexed(arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24)), palette)
+
     arrays = {"probes": images, **{f"activations_{name}": activations[name] for name in layer_names},
               "dead_channels": dead}
     note = "Constant channels: " + ", ".join(
         f"{name} {'/'.join(str(count) for count in dead[:, column])}" for column, name in enumerate(layer_names)) + "."
-    return png_figure(stack_vertically(sections), arrays, note, palette)
+    what = f"channel {channel} of" if channel is not None else {
+        "grid": "every channel, in a grid, of", "strip": "every channel, in strips, of",
+        "both": "every channel, as strips and as a grid, of"}[options["layout"]]
+    alt = (f"Activations of model {options['model']}: {what} layers {', '.join(layer_names)} for "
+           f"{'probe' if len(probe_names) == 1 else 'probes'} {', '.join(short_name(p) for p in probe_names)}.")
+    return page_figure(request, ctx, compose, arrays, note=note, alt=alt)
 
 
-def _palette(request, name: str) -> np.ndarray:
-    try:
-        return colormap_palette(name)
-    except KeyError:
-        raise request.error(f"unknown colormap '{name}'", did_you_mean(name, colormap_names())) from None
+def _form_title(per_row: int | None) -> str:
+    return "strips: as many maps per row as fit" if per_row is None else f"grid: {per_row} maps per row"
