@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.config import Config
+from generator.content.claims import claim
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
@@ -120,6 +121,7 @@ class SiteRenderer:
         self.theme = Theme(self.config.source, self.site)
         self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"])
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
+        self.body_env.globals["claim"] = claim
         self.markdown = MarkdownRenderer()
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
