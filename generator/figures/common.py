@@ -60,3 +60,13 @@ def display_image(pixels: np.ndarray) -> np.ndarray:
 
 def short_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
+
+
+def colormap(request: FigureRequest, name: str) -> np.ndarray:
+    """A matplotlib colormap's palette (see tiling.colormap_palette); an unknown name is the block's error."""
+    from generator.figures.tiling import colormap_names, colormap_palette
+
+    try:
+        return colormap_palette(name)
+    except KeyError:
+        raise request.error(f"unknown colormap '{name}'", did_you_mean(name, colormap_names())) from None

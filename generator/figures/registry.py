@@ -43,26 +43,60 @@ COMMON_KEYS = {
 }
 
 # Bumped when code shared by every kind (tiling, file writing) changes how figures look.
-SHARED_VERSION = 1
+SHARED_VERSION = 2
+
+
+@dataclass
+class Variant:
+    """One drawn image file: `wide` (for the text column) or `narrow` (for phones)."""
+
+    image: bytes
+    extension: str  # "png" or "gif"
+    size: tuple[int, int]  # (width, height) in image pixels, DENSITY per CSS pixel
 
 
 @dataclass
 class DrawnFigure:
-    """What a kind draws: an image file (or an HTML table), the arrays behind it, a note."""
+    """What a kind draws: image variants (or an HTML table), the arrays behind them, a note, an alt text,
+    and how legible the variants are at desktop and phone widths."""
 
     arrays: dict[str, np.ndarray]
-    image: bytes | None = None
-    extension: str | None = None  # "png" or "gif"
-    size: tuple[int, int] | None = None  # (width, height) in pixels
+    variants: dict[str, Variant] = field(default_factory=dict)
     table_html: str | None = None
     note: str = ""
-    extra: dict = field(default_factory=dict)
+    alt: str = ""
+    legibility: dict = field(default_factory=dict)
 
 
-def png_figure(image: np.ndarray, arrays: dict[str, np.ndarray], note: str = "",
-               palette: np.ndarray | None = None) -> DrawnFigure:
-    return DrawnFigure(arrays=arrays, image=png_bytes(image, palette), extension="png",
-                       size=(int(image.shape[1]), int(image.shape[0])), note=note)
+def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: str = "", alt: str = "",
+                encode=None) -> DrawnFigure:
+    """Draw a figure for the page's text column, and again for phones when it is wider than theirs.
+
+    `compose(layout)` draws for a Layout and returns an RGB array (or what `encode` takes);
+    `encode(drawn, layout)` returns a Variant (default: the RGB array with a margin, as PNG).
+    """
+    from generator.figures.layout import PHONE_COLUMN, Layout, legibility
+
+    encode = encode or _png_variant
+    desktop = ctx.figure_width
+    wide_layout = Layout(min(request.options.get("width") or desktop, desktop))
+    wide = encode(compose(wide_layout), wide_layout)
+    variants = {"wide": wide}
+    measured = {"desktop": legibility(wide.size[0], wide_layout, desktop)}
+    if wide.size[0] / wide_layout.density > PHONE_COLUMN:
+        narrow_layout = Layout(PHONE_COLUMN)
+        variants["narrow"] = encode(compose(narrow_layout), narrow_layout)
+        measured["phone"] = legibility(variants["narrow"].size[0], narrow_layout, PHONE_COLUMN)
+    else:
+        measured["phone"] = legibility(wide.size[0], wide_layout, PHONE_COLUMN)
+    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured)
+
+
+def _png_variant(image: np.ndarray, layout) -> Variant:
+    from generator.figures.tiling import with_margin
+
+    framed = with_margin(image, layout)
+    return Variant(png_bytes(framed), "png", (int(framed.shape[1]), int(framed.shape[0])))
 
 
 def kind_module(name: str) -> ModuleType:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -18,8 +19,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.cache import Store, canonical_json, digest, file_digest
-from generator.errors import FigureError, LayerpressError, did_you_mean
+from generator.errors import ConfigError, FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
+from generator.figures.layout import DEFAULT_FIGURE_WIDTH, DENSITY, NARROW_MEDIA, below_thresholds
 from generator.figures.directive import FigureRequest, prose_lines, extract_figures
 from generator.figures.tiling import npz_bytes
 
@@ -28,7 +30,8 @@ MODEL_REF = re.compile(r"""models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.var
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 META = "meta.json"
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
-PRESENTATION_KEYS = ("id", "caption", "alt", "width")
+PRESENTATION_KEYS = ("id", "caption", "alt")
+MIN_FIGURE_WIDTH = 320
 
 
 @dataclass
@@ -55,10 +58,23 @@ def compute(config, documents, options) -> ComputeResult:
     cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
     store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet, force=options.force)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
-                        quiet=options.quiet, force=options.force)
+                        quiet=options.quiet, force=options.force, figure_width=figure_width(config))
     stage.add_documents(documents)
     stage.compute()
     return stage.result()
+
+
+def figure_width(config) -> int:
+    """`layerpress: {figure_width: N}` in _config.yml: the text column figures are drawn for (CSS px)."""
+    option = getattr(config, "option", None)
+    value = option("figure_width") if option else None
+    if value is None:
+        return DEFAULT_FIGURE_WIDTH
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_FIGURE_WIDTH <= value <= 4000:
+        raise ConfigError(f"'layerpress.figure_width' must be a number of CSS pixels from {MIN_FIGURE_WIDTH} "
+                          f"to 4000, not {value!r}", file=getattr(config, "file", None),
+                          hint=f"the default theme's text column is {DEFAULT_FIGURE_WIDTH}")
+    return value
 
 
 def percent(value, digits: int = 1) -> str:
@@ -84,8 +100,9 @@ def model_refs_in_text(body: str) -> list[tuple[str, int]]:
 
 class FigureStage:
     def __init__(self, store, source: Path, cache_dir: Path, *, baseurl: str = "", quiet: bool = False,
-                 force: bool = False):
+                 force: bool = False, figure_width: int = DEFAULT_FIGURE_WIDTH):
         self.store = store
+        self.figure_width = figure_width
         self.source = Path(source)
         self.cache = Store(Path(cache_dir) / "figures")
         self.baseurl = baseurl.rstrip("/")
@@ -156,10 +173,22 @@ class FigureStage:
         if misses:
             from tqdm import tqdm
 
-            context = DrawContext(self.store, self.source)
+            context = DrawContext(self.store, self.source, self.figure_width)
             for figure in tqdm(misses, desc="figures", unit="figure", disable=self.quiet):
                 drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
                 figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn: _write_entry(folder, drawn))
+        self.warn_illegible()
+
+    def warn_illegible(self) -> None:
+        """A warning per figure whose maps or text fall below the legibility thresholds."""
+        if self.quiet:
+            return
+        for figure in self.figures:
+            problems = below_thresholds(_meta(figure.entry)["legibility"])
+            if problems:
+                request = figure.request
+                print(f"warning: {request.source_path}:{request.line}: figure '{request.figure_id}' is hard to "
+                      f"read: {'; '.join(problems)} (raise 'width' or lower 'per_row')", file=sys.stderr)
 
     def model_refs(self) -> list[str]:
         """Every model a figure draws from or the text quotes."""
@@ -170,7 +199,8 @@ class FigureStage:
         return digest("figure", request.kind, drawing_options,
                       {ref: self.store.cache_key(ref) for ref in request.model_refs},
                       {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
-                      registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION, library_versions())
+                      registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION, library_versions(),
+                      {"figure_width": self.figure_width})
 
     # -- results --
 
@@ -190,14 +220,21 @@ class FigureStage:
         if meta["table_html"] is not None:
             body = meta["table_html"]
         else:
-            width, height = meta["size"]
-            if request.options["width"]:
-                width, height = request.options["width"], round(height * request.options["width"] / width)
-            alt = request.options["alt"] or _plain_text(caption) or f"{request.kind} figure"
-            src = self._url(figure, meta["extension"])
-            # Wide figures are scaled down to the text column; the link opens them at full size.
-            body = (f'<a class="figure-full-size" href="{src}"><img src="{src}" width="{width}" height="{height}" '
-                    f'alt="{escape(alt)}" loading="lazy" decoding="async"></a>')
+            alt = request.options["alt"] or meta["alt"] or f"{request.kind} figure"
+            wide = meta["variants"]["wide"]
+            src = self._url(figure, wide["extension"])
+            width, height = (round(n / DENSITY) for n in wide["size"])
+            source = ""
+            if "narrow" in meta["variants"]:
+                narrow = meta["variants"]["narrow"]
+                narrow_src = self._url(figure, narrow["extension"], "-narrow")
+                narrow_width, narrow_height = (round(n / DENSITY) for n in narrow["size"])
+                source = (f'<source media="{NARROW_MEDIA}" srcset="{narrow_src} {DENSITY}x" '
+                          f'width="{narrow_width}" height="{narrow_height}">')
+            # Drawn at 2x for the text column (and for phones); the link opens the image at its full size.
+            body = (f'<a class="figure-full-size" href="{src}"><picture>{source}<img src="{src}" '
+                    f'srcset="{src} {DENSITY}x" width="{width}" height="{height}" alt="{escape(alt)}" '
+                    f'loading="lazy" decoding="async"></picture></a>')
         return (f'<figure class="layerpress-figure figure-{request.kind}" id="figure-{request.figure_id}">\n'
                 f"{body}\n<figcaption>{caption}{note} {data_link}</figcaption>\n</figure>")
 
@@ -206,8 +243,10 @@ class FigureStage:
         for figure in self.figures:
             meta = _meta(figure.entry)
             files.append((self._site_path(figure, "npz"), figure.entry / "data.npz"))
-            if meta["extension"]:
-                files.append((self._site_path(figure, meta["extension"]), figure.entry / f"figure.{meta['extension']}"))
+            for name, variant in meta["variants"].items():
+                suffix = _suffix(name)
+                files.append((self._site_path(figure, variant["extension"], suffix),
+                              figure.entry / f"figure{suffix}.{variant['extension']}"))
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
         for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
             files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
@@ -222,30 +261,35 @@ class FigureStage:
         for figure in self.figures:
             request, meta = figure.request, _meta(figure.entry)
             stored = self.cache.manifest(figure.key)
-            names = {"npz": "data.npz", **({meta["extension"]: f"figure.{meta['extension']}"} if meta["extension"] else {})}
+            files = {self._site_path(figure, "npz"): "data.npz"}
+            for name, variant in meta["variants"].items():
+                files[self._site_path(figure, variant["extension"], _suffix(name))] = \
+                    f"figure{_suffix(name)}.{variant['extension']}"
             entries.append({
                 "post": _relative(request.source_path, self.source), "line": request.line,
                 "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.key,
                 "models": {ref: self.store.cache_key(ref) for ref in request.model_refs},
                 "inputs": {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
-                "outputs": {self._site_path(figure, ext): stored[name]["sha256"] for ext, name in names.items()},
+                "outputs": {path: stored[name]["sha256"] for path, name in files.items()},
+                "legibility": meta["legibility"],
                 "versions": library_versions(),
             })
         return sorted(entries, key=lambda e: (e["post"], e["line"]))
 
-    def _site_path(self, figure: _Figure, extension: str) -> str:
-        return f"figures/{figure.slug}/{figure.request.figure_id}.{extension}"
+    def _site_path(self, figure: _Figure, extension: str, suffix: str = "") -> str:
+        return f"figures/{figure.slug}/{figure.request.figure_id}{suffix}.{extension}"
 
-    def _url(self, figure: _Figure, extension: str) -> str:
-        return f"{self.baseurl}/{self._site_path(figure, extension)}"
+    def _url(self, figure: _Figure, extension: str, suffix: str = "") -> str:
+        return f"{self.baseurl}/{self._site_path(figure, extension, suffix)}"
 
 
 class DrawContext:
     """What a kind's draw() may ask for: trained models, their records, probe files."""
 
-    def __init__(self, store, source: Path):
+    def __init__(self, store, source: Path, figure_width: int = DEFAULT_FIGURE_WIDTH):
         self.store = store
         self.source = source
+        self.figure_width = figure_width  # the text column, CSS px
         self._models = {}
 
     def model(self, ref: str):
@@ -335,18 +379,21 @@ def library_versions() -> dict[str, str]:
 
 def _write_entry(folder: Path, drawn: registry.DrawnFigure) -> None:
     (folder / "data.npz").write_bytes(npz_bytes(drawn.arrays))
-    if drawn.image is not None:
-        (folder / f"figure.{drawn.extension}").write_bytes(drawn.image)
-    (folder / META).write_text(canonical_json({"extension": drawn.extension, "size": drawn.size,
-                                               "table_html": drawn.table_html, "note": drawn.note}))
+    for name, variant in drawn.variants.items():
+        (folder / f"figure{_suffix(name)}.{variant.extension}").write_bytes(variant.image)
+    variants = {name: {"extension": v.extension, "size": list(v.size)} for name, v in drawn.variants.items()}
+    (folder / META).write_text(canonical_json({"variants": variants, "table_html": drawn.table_html,
+                                               "note": drawn.note, "alt": drawn.alt,
+                                               "legibility": drawn.legibility}))
+
+
+def _suffix(variant: str) -> str:
+    """File-name suffix of a variant: the wide one has none."""
+    return "" if variant == "wide" else f"-{variant}"
 
 
 def _meta(entry: Path) -> dict:
     return json.loads((entry / META).read_text())
-
-
-def _plain_text(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html).strip()
 
 
 def _relative(path: Path, root: Path) -> str:

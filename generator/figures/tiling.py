@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from generator.figures.layout import MARGIN, SMALL, TEXT
+
 BACKGROUND = 255
-LABEL_HEIGHT = 14
+LINE_SPACING = 1.4
 # Palette figures (activations): 254 colormap levels, then black ink, then the white background.
 LEVELS = 254
 INK = 254
@@ -144,39 +146,110 @@ def to_rgb(image: np.ndarray) -> np.ndarray:
     return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
 
 
-def label_above(image: np.ndarray, text: str) -> np.ndarray:
-    """The image with a band of text above it: RGB stays RGB, a 2-D palette image gets INK text."""
-    band = text_lines([text], image.shape[1], palette=image.ndim == 2)
-    if image.ndim == 3:
-        image = to_rgb(image)
-    return np.concatenate([band, pad_to(image, image.shape[0], band.shape[1])], axis=0)
+def label_above(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarray:
+    """The RGB image with text above it (wrapped to the image's width), a little space between."""
+    band = text_lines(wrap_text(text, layout, size, max(image.shape[1], layout.px(120))), layout, size,
+                      width=image.shape[1])
+    return stack_vertically([band, to_rgb(image)], gap=layout.px(2))
 
 
-def text_lines(lines: list[str], width: int = 0, *, palette: bool = False) -> np.ndarray:
-    """A white band holding `lines` of black text, at least `width` pixels wide.
-
-    RGB with anti-aliased text, or (palette=True) 2-D palette indices with crisp INK text.
-    """
+def text_lines(lines: list[str], layout, size: float = TEXT, *, width: int = 0, align: str = "left",
+               colour=(0, 0, 0)) -> np.ndarray:
+    """A white RGB band holding `lines` of anti-aliased text (DejaVu Sans at `size` CSS px),
+    at least `width` image pixels wide."""
     from PIL import Image, ImageDraw
 
-    font = default_font()
-    # Drawn on a roomy band, then cropped: crisp glyphs come out wider than the font's measurements.
-    roomy = max([width] + [int(2 * font.getlength(line)) + 8 for line in lines])
-    band = Image.new("L", (roomy, LABEL_HEIGHT * len(lines)), BACKGROUND)
+    font = layout.font(size)
+    line_height = layout.px(size * LINE_SPACING)
+    lengths = [int(np.ceil(font.getlength(line))) for line in lines]
+    band = Image.new("RGB", (max([width, 1] + [n + 2 for n in lengths]), line_height * len(lines)), (255,) * 3)
     draw = ImageDraw.Draw(band)
-    draw.fontmode = "1" if palette else "L"
-    for index, line in enumerate(lines):
-        draw.text((1, 1 + index * LABEL_HEIGHT), line, fill=INK if palette else 0, font=font)
-    inked = np.flatnonzero((np.asarray(band) != BACKGROUND).any(axis=0))
-    band = band.crop((0, 0, max(width, int(inked[-1]) + 2 if inked.size else 1), band.height))
-    array = np.asarray(band).copy()
-    return array if palette else to_rgb(array)
+    for index, (line, length) in enumerate(zip(lines, lengths)):
+        left = {"left": 1, "center": (band.width - length) // 2, "right": band.width - length - 1}[align]
+        draw.text((left, index * line_height + line_height // 2), line, fill=colour, font=font, anchor="lm")
+    return np.asarray(band).copy()
 
 
-def default_font():
-    from PIL import ImageFont
+def wrap_text(text: str, layout, size: float, width: int) -> list[str]:
+    """`text` in lines of at most `width` image pixels: its parts (separated by two spaces) kept whole
+    when they fit, three spaces apart on a line, otherwise broken at single spaces."""
+    lines: list[str] = []
+    for part in text.split("  "):
+        if lines and text_width(f"{lines[-1]}   {part}", layout, size) <= width:
+            lines[-1] = f"{lines[-1]}   {part}"
+            continue
+        line = ""
+        for word in part.split(" "):
+            if line and text_width(f"{line} {word}", layout, size) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
 
-    return ImageFont.load_default(size=11)
+
+def text_width(text: str, layout, size: float = TEXT) -> int:
+    """Image pixels `text` takes at `size` CSS px (without noting it as drawn)."""
+    from generator.figures.layout import font
+
+    return int(np.ceil(font(layout.px(size)).getlength(text))) + 2
+
+
+def flow(parts: list[np.ndarray], width: int, gap: int, row_gap: int | None = None) -> np.ndarray:
+    """RGB parts left to right, wrapping to a new row before a part would pass `width` pixels."""
+    rows, row, used = [], [], 0
+    for part in parts:
+        needed = part.shape[1] + (gap if row else 0)
+        if row and used + needed > width:
+            rows.append(row)
+            row, used, needed = [], 0, part.shape[1]
+        row.append(part)
+        used += needed
+    rows.append(row)
+    return stack_vertically([stack_horizontally(r, gap) for r in rows], gap if row_gap is None else row_gap)
+
+
+def with_margin(image: np.ndarray, layout) -> np.ndarray:
+    """The figure on white paper with a margin all round (the dark theme shows it as a card)."""
+    border = layout.px(MARGIN)
+    return np.pad(to_rgb(image), ((border, border), (border, border), (0, 0)), constant_values=BACKGROUND)
+
+
+def fit_scale(side: int, target: int, room: int | None = None) -> int:
+    """The integer upscaling that brings `side` pixels to at least `target` (within `room` if it can)."""
+    scale = max(1, -(-target // side))
+    if room is not None:
+        scale = max(1, min(scale, room // side)) if room >= side else 1
+    return scale
+
+
+def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int, label: str = "") -> np.ndarray:
+    """A horizontal colour bar `length` image pixels long for values low..high, with tick labels.
+
+    `colours` is an (N, 3) uint8 ramp from the low end to the high end.
+    """
+    height = layout.px(10)
+    index = np.minimum((np.arange(length) * len(colours)) // max(length, 1), len(colours) - 1)
+    bar = np.repeat(colours[index][None], height, axis=0)
+    ticks = [low, high] if not (low < 0 < high) else [low, 0.0, high]
+    font_size = SMALL
+    band = np.full((layout.px(font_size * LINE_SPACING), length, 3), BACKGROUND, dtype=np.uint8)
+    for value in ticks:
+        text = text_lines([format_value(value)], layout, font_size)
+        position = int(round((value - low) / (high - low) * (length - 1))) if high > low else 0
+        left = min(max(position - text.shape[1] // 2, 0), length - text.shape[1])
+        band[:, max(left, 0):max(left, 0) + text.shape[1]] = text[:, :length - max(left, 0)]
+    parts = [bar, band]
+    if label:
+        parts.append(text_lines([label], layout, font_size, width=length, align="center"))
+    return stack_vertically(parts, gap=layout.px(1))
+
+
+def format_value(value: float) -> str:
+    """A short, readable number for labels: 3 significant digits, no '-0'."""
+    text = f"{value:.3g}"
+    return "0" if text in ("-0", "0") else text.replace("-", "\u2212")
 
 
 def png_bytes(image: np.ndarray, palette: np.ndarray | None = None) -> bytes:
@@ -194,18 +267,23 @@ def png_bytes(image: np.ndarray, palette: np.ndarray | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def gif_bytes(frames: list[np.ndarray], palette: np.ndarray, duration_ms: int) -> bytes:
-    """Looping animated GIF of palette-index frames (uint8 (H, W)) sharing one palette."""
+def gif_bytes(frames: list[np.ndarray], palette: np.ndarray, durations: list[int], transparent: int) -> bytes:
+    """Looping animated GIF of palette-index frames (uint8 (H, W)) sharing one palette.
+
+    After the first frame only the pixels that changed are stored; the others get the `transparent`
+    index (which no frame may use) and show the previous frame through, which keeps the file small.
+    """
     from PIL import Image
 
     images = []
-    for frame in frames:
-        image = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(frame).tobytes())
+    for index, frame in enumerate(frames):
+        delta = frame if index == 0 else np.where(frame == frames[index - 1], transparent, frame).astype(np.uint8)
+        image = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(delta).tobytes())
         image.putpalette(palette.astype(np.uint8).reshape(-1).tolist())
         images.append(image)
     buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=duration_ms,
-                   loop=0, optimize=False, disposal=1)
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0,
+                   optimize=False, disposal=1, transparency=transparent)
     return buffer.getvalue()
 
 

@@ -1,6 +1,7 @@
 """Kinds that need no trained model, and the pure parts of those that do."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from generator.figures.directive import extract_figures
 from generator.figures.kinds import compare, conv_animation, conv_check, dense_as_image, reshape, rgb_matrices, \
     summary
 from generator.figures.stage import DrawContext
-from generator.figures.tiling import LABEL_HEIGHT, enlarge
+from generator.figures.tiling import enlarge
 
 from figures_testkit import write_probes
 
@@ -26,9 +27,16 @@ def decode(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def find_columns(figure: np.ndarray, patch: np.ndarray, top: int) -> list[int]:
+def find_patch(figure: np.ndarray, patch: np.ndarray) -> list[tuple[int, int]]:
+    """Every (top, left) where `patch` appears pixel for pixel in `figure`."""
     height, width = patch.shape[:2]
-    return [x for x in range(figure.shape[1] - width + 1) if np.array_equal(figure[top:top + height, x:x + width], patch)]
+    candidates = zip(*np.nonzero((figure[:figure.shape[0] - height + 1, :figure.shape[1] - width + 1]
+                                  == patch[0, 0]).all(axis=-1)))
+    return [(int(y), int(x)) for y, x in candidates if np.array_equal(figure[y:y + height, x:x + width], patch)]
+
+
+def wide(drawn) -> np.ndarray:
+    return decode(drawn.variants["wide"].image)
 
 
 def test_reshape_panels_of_a_known_2x2_image():
@@ -43,13 +51,14 @@ def test_reshape_panels_of_a_known_2x2_image():
 
 def test_reshape_figure_shows_each_panel_enlarged(tmp_path):
     Image.fromarray(TWO_BY_TWO).save(tmp_path / "two.png")
-    drawn = reshape.draw(request_for("kind: reshape\nprobe: two.png"), DrawContext(None, tmp_path))
-    figure = decode(drawn.image)
+    drawn = reshape.draw(request_for("kind: reshape\nprobe: two.png\nscale: 48"), DrawContext(None, tmp_path))
+    figure = wide(drawn)
     scrambled = np.array([[[1, 4, 7], [10, 2, 5]], [[8, 11, 3], [6, 9, 12]]], np.uint8)
-    assert find_columns(figure, enlarge(TWO_BY_TWO, 48), LABEL_HEIGHT)[0] == 0
-    assert len(find_columns(figure, enlarge(TWO_BY_TWO, 48), LABEL_HEIGHT)) == 3  # original and two right ones
-    assert len(find_columns(figure, enlarge(scrambled, 48), LABEL_HEIGHT)) == 1
+    assert len(find_patch(figure, enlarge(TWO_BY_TWO, 48))) == 3  # original and two right ones
+    assert len(find_patch(figure, enlarge(scrambled, 48))) == 1
+    assert len(find_patch(figure, enlarge(TWO_BY_TWO.transpose(1, 0, 2), 48))) == 1  # height and width swapped
     np.testing.assert_array_equal(drawn.arrays["panel_2"], scrambled)
+    assert "x.transpose(1, 0, 2): H and W swapped: wrong" in drawn.note
 
 
 def test_rgb_matrices_values_and_flatten_order(tmp_path):
@@ -58,10 +67,10 @@ def test_rgb_matrices_values_and_flatten_order(tmp_path):
     np.testing.assert_array_equal(drawn.arrays["red"], [[255, 0], [0, 255]])
     np.testing.assert_array_equal(drawn.arrays["blue"], [[0, 0], [255, 255]])
     np.testing.assert_array_equal(drawn.arrays["flat"], [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])
-    figure = decode(drawn.image)
-    cell = rgb_matrices.CELL
-    assert tuple(figure[LABEL_HEIGHT, 0]) == (255, 0, 0)  # top-left pixel of the image panel
-    assert tuple(figure[LABEL_HEIGHT + cell, cell]) == (255, 255, 255)
+    figure = wide(drawn)
+    cell = 2 * rgb_matrices.CELL  # CSS px at 2x
+    assert len(find_patch(figure, enlarge(drawn.arrays["image"], cell))) == 1
+    assert drawn.legibility["desktop"]["map"] >= 48 and drawn.legibility["phone"]["text"] >= 10
 
 
 def test_rgb_matrices_from_pixels_refuses_large_images():
@@ -133,25 +142,48 @@ def test_keras_agrees_with_correlation_and_a_flipped_kernel_fails(padding):
         conv_check.require_agreement(bad, lambda message: FigureError(message, file="post.md", line=3))
 
 
-def test_conv_animation_frames_end_with_the_full_output(tmp_path):
+def gif_frames(data: bytes) -> list[np.ndarray]:
+    gif = Image.open(io.BytesIO(data))
+    frames = []
+    for index in range(gif.n_frames):
+        gif.seek(index)
+        frames.append((np.asarray(gif.convert("RGB")).copy(), gif.info["duration"]))
+    return frames
+
+
+def test_conv_animation_crops_at_full_resolution_and_ends_with_the_full_output(tmp_path):
     write_probes(tmp_path)
-    block = "kind: conv-animation\nprobe: triangle.png\nsize: [6, 5]\nkernel: [[1, -1], [1, -1]]\nscale: 2"
+    block = "kind: conv-animation\nprobe: triangle.png\nsize: [6, 5]\ncrop: [2, 3]\nkernel: [[1, -1], [1, -1]]"
     drawn = conv_animation.draw(request_for(block), DrawContext(None, tmp_path))
-    gif = Image.open(io.BytesIO(drawn.image))
-    assert gif.n_frames == 5 * 4
+    probe = np.asarray(Image.open(tmp_path / "triangle.png").convert("L")).astype(np.float64)
+    np.testing.assert_array_equal(drawn.arrays["image"], probe[2:8, 3:8])  # the probe's own pixels, not resized
     image, kernel = drawn.arrays["image"], drawn.arrays["kernel"]
     np.testing.assert_allclose(drawn.arrays["output"], correlate_by_hand(image[..., None], kernel[..., None], 0))
-    gif.seek(gif.n_frames - 1)
-    last = np.asarray(gif.convert("P"))
-    right = last[:, 5 * 2 + conv_animation.GAP:]
-    assert (right[: 5 * 2] != conv_animation.WHITE).all()  # every output cell is filled in
-    assert drawn.image == conv_animation.draw(request_for(block), DrawContext(None, tmp_path)).image
+    frames = gif_frames(drawn.variants["wide"].image)
+    assert len(frames) == 4 + (5 - 1)  # the first output row cell by cell, then a row per frame
+    assert sum(duration for _, duration in frames) <= 10_000
+    assert frames[-1][1] == conv_animation.HOLD_MS
+    highlight = np.array(conv_animation.HIGHLIGHT)
+    assert (frames[0][0] == highlight).all(axis=-1).any()  # the first frame already shows the window
+    assert drawn.variants["wide"].image == conv_animation.draw(request_for(block),
+                                                               DrawContext(None, tmp_path)).variants["wide"].image
+
+
+def test_conv_animation_of_the_default_probe_stays_small_and_short():
+    content = Path(__file__).resolve().parents[2] / "content"
+    block = "kind: conv-animation\nprobe: probes/chelsea-32.png\nkernel: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]"
+    drawn = conv_animation.draw(request_for(block), DrawContext(None, content))
+    for variant in drawn.variants.values():
+        assert len(variant.image) <= 1_000_000
+        assert sum(duration for _, duration in gif_frames(variant.image)) <= 10_000
+    assert drawn.arrays["image"].shape == (20, 20)
+    assert drawn.legibility["phone"]["text"] >= 10 and drawn.legibility["desktop"]["text"] >= 12
 
 
 def test_conv_animation_kernel_larger_than_image(tmp_path):
     write_probes(tmp_path)
     block = "kind: conv-animation\nprobe: triangle.png\nsize: [2, 2]\nkernel: [[1, 0, 1], [1, 0, 1], [1, 0, 1]]"
-    with pytest.raises(FigureError, match=r"^post.md:1: the 3x3 kernel is larger than the 2x2 image \(raise 'size'\)$"):
+    with pytest.raises(FigureError, match=r"^post.md:1: the 3x3 kernel is larger than the 2x2 crop \(raise 'size'\)$"):
         conv_animation.draw(request_for(block), DrawContext(None, tmp_path))
 
 

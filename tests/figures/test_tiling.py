@@ -6,8 +6,10 @@ import pytest
 from PIL import Image
 
 from generator.figures.kinds.activations import activation_grid
-from generator.figures.tiling import (INK, colormap_palette, gif_bytes, label_above, npz_bytes, png_bytes,
-                                      stack_horizontally, standardise_channels, table_of_panels, tile_grid)
+from generator.figures.layout import Layout, below_thresholds, legibility
+from generator.figures.tiling import (colour_bar, colormap_palette, flow, gif_bytes, label_above, npz_bytes,
+                                      png_bytes, stack_horizontally, standardise_channels, table_of_panels, text_lines,
+                                      text_width, tile_grid, wrap_text)
 
 
 def expected_tiling(tiles, per_row, gap, fill=255):
@@ -89,10 +91,56 @@ def test_activation_grid_is_the_expected_tiling_of_standardised_channels():
     np.testing.assert_array_equal(decoded, colormap_palette("magma")[grid])
 
 
-def test_palette_labels_use_ink_on_background():
-    labelled = label_above(np.zeros((3, 40), np.uint8), "conv2d")
-    assert labelled.ndim == 2 and set(np.unique(labelled[:14])) == {INK, 255}
-    assert (labelled[14:, :40] == 0).all() and (labelled[14:, 40:] == 255).all()
+def test_text_is_a_real_font_at_the_asked_css_size_and_2x():
+    layout = Layout(632)
+    band = text_lines(["Hxg 12"], layout, 13)
+    assert band.shape[0] == layout.px(13 * 1.4) and layout.smallest_text == 13
+    rows = np.flatnonzero((band < 128).any(axis=(1, 2)))
+    # an 'H' over a 'g' descender: about 0.95 em of ink at 26 image px (13 CSS px at 2x), anti-aliased
+    assert 0.8 * 26 <= rows[-1] - rows[0] + 1 <= 1.1 * 26
+    assert len(np.unique(band)) > 10  # grey levels: anti-aliased, not the bitmap default font
+    labelled = label_above(np.zeros((3, 400, 3), np.uint8), "conv2d", layout, 12)
+    assert layout.smallest_text == 12 and (labelled[-3:] == 0).all()
+
+
+def test_wrapping_keeps_parts_whole_and_lines_within_the_width():
+    layout = Layout(632)
+    text = "triangle.png: conv2d_1  output 14\u00d714\u00d732  values 0 to 1.83"
+    assert wrap_text(text, layout, 13, 10_000) == ["triangle.png: conv2d_1   output 14\u00d714\u00d732   values 0 to 1.83"]
+    narrow = text_width("triangle.png: conv2d_1", layout, 13) + 4
+    lines = wrap_text(text, layout, 13, narrow)
+    assert lines == ["triangle.png: conv2d_1", "output 14\u00d714\u00d732", "values 0 to 1.83"]
+    assert all(text_width(line, layout, 13) <= narrow for line in lines)
+
+
+def test_flow_wraps_parts_to_the_width():
+    parts = [np.full((2, 3, 3), value, np.uint8) for value in (10, 20, 30)]
+    out = flow(parts, width=7, gap=1)
+    assert out.shape == (2 + 1 + 2, 7, 3)
+    assert (out[0, :3] == 10).all() and (out[0, 4:7] == 20).all() and (out[3, :3] == 30).all()
+
+
+def test_colour_bar_is_symmetric_with_zero_in_the_middle():
+    layout = Layout(632)
+    ramp = colormap_palette("RdBu_r")[:254]
+    bar = colour_bar(ramp, -2.0, 2.0, layout, 400, "weight")
+    np.testing.assert_array_equal(bar[0, 0], ramp[0])
+    np.testing.assert_array_equal(bar[0, -1], ramp[-1])
+    np.testing.assert_array_equal(bar[0, 200], ramp[127])
+    ticks = bar[layout.px(10) + layout.px(1):layout.px(10) + layout.px(1) + layout.px(12 * 1.4)]
+    inked = np.flatnonzero((ticks < 128).any(axis=(0, 2)))
+    assert inked[0] < 40 and inked[-1] > 360 and ((inked > 180) & (inked < 220)).any()  # -2, 0 and 2
+
+
+def test_legibility_at_the_column_and_the_thresholds():
+    layout = Layout(632)
+    layout.saw_map(96)
+    layout.font(13)
+    assert legibility(1264, layout, 632) == {"column": 632, "map": 48.0, "text": 13.0}
+    phone = legibility(1264, layout, 350)  # shown at 350 / 632 of its size
+    assert phone == {"column": 350, "map": 26.6, "text": 7.2}
+    assert below_thresholds({"desktop": legibility(1264, layout, 632), "phone": phone}) == [
+        "text 7.2 px at phone width (at least 10 px)"]
 
 
 def test_png_has_no_metadata_and_round_trips():
@@ -117,16 +165,20 @@ def test_npz_is_byte_identical_and_loadable():
     assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
 
 
-def test_gif_frames_keep_their_palette_indices():
+def test_gif_frames_keep_their_palette_indices_and_store_only_changes():
     palette = np.zeros((256, 3), np.uint8)
     palette[:, 0] = np.arange(256)
-    frames = [np.full((3, 4), 10, np.uint8), np.full((3, 4), 200, np.uint8)]
-    data = gif_bytes(frames, palette, 100)
-    assert data == gif_bytes(frames, palette, 100)
+    first = np.full((30, 40), 10, np.uint8)
+    second = first.copy()
+    second[5:8, 5:8] = 200
+    data = gif_bytes([first, second], palette, [100, 300], transparent=255)
+    assert data == gif_bytes([first, second], palette, [100, 300], transparent=255)
     gif = Image.open(io.BytesIO(data))
     assert gif.n_frames == 2
     gif.seek(1)
-    assert gif.convert("RGB").getpixel((0, 0)) == (200, 0, 0)
+    assert gif.info["duration"] == 300
+    shown = gif.convert("RGB")
+    assert shown.getpixel((6, 6)) == (200, 0, 0) and shown.getpixel((0, 0)) == (10, 0, 0)
 
 
 def test_stacking_pads_smaller_images_with_white():

@@ -1,29 +1,40 @@
-"""An animated GIF of a kernel sliding over an image, with the output filling in beside it."""
+"""An animated GIF of a kernel sliding over a crop of a probe, at the probe's own resolution.
+
+Each frame shows where the crop comes from, the crop with the kernel's window, the kernel's
+values, the element-wise products under the window and their sum, and the output filling in on
+a symmetric colour scale. The first output row fills position by position, the later rows one
+row per frame, and the finished output is held: one loop lasts about ten seconds.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from generator.datasets.images import load_image
 from generator.figures import options as opt
 from generator.figures.common import layer_info
-from generator.figures.registry import DrawnFigure
-from generator.figures.tiling import INK, enlarge, gif_bytes, text_lines
+from generator.figures.layout import SMALL
+from generator.figures.registry import Variant, page_figure
+from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, flow, format_value, gif_bytes, \
+    label_above, pad_to, stack_horizontally, stack_vertically, text_lines, with_margin
 
-VERSION = 2
-GREYS = 250  # palette: 0..249 grey levels, then the marker colours below
-RED, WHITE = 250, 251
-GAP = 8
+VERSION = 3
+HIGHLIGHT = (230, 159, 0)  # Okabe-Ito orange: the kernel's window and the current output cell
+STEP_MS, ROW_MS, HOLD_MS = 150, 300, 2000
+CELL = 50  # CSS px per kernel or product value
 KEYS = {
     "probe": opt.Key(opt.text),
-    "size": opt.Key(opt.int_pair, [12, 12]),
+    "size": opt.Key(opt.int_pair, [20, 20]),  # the crop, in the probe's own pixels
+    "crop": opt.Key(opt.int_pair, None),  # [top, left] of the crop; default: centred
     "kernel": opt.Key(opt.matrix, None),
     "model": opt.Key(opt.text, None),
     "layer": opt.Key(opt.layer_name, None),
     "channel": opt.Key(opt.non_negative_int, 0),
     "input_channel": opt.Key(opt.non_negative_int, 0),
-    "scale": opt.Key(opt.positive_int, 16),
-    "duration": opt.Key(opt.positive_int, 150),  # milliseconds per frame
+    "scale": opt.Key(opt.positive_int, None),  # ignored: the crop is sized for the page
+    "duration": opt.Key(opt.positive_int, STEP_MS),  # milliseconds per position in the first row
 }
 
 
@@ -35,72 +46,194 @@ def check(options: dict) -> str | None:
     return None
 
 
-def palette() -> np.ndarray:
-    greys = np.round(np.linspace(0, 255, GREYS)).astype(np.uint8)
-    colours = np.zeros((256, 3), dtype=np.uint8)
-    colours[:GREYS] = greys[:, None]
-    colours[RED] = (220, 0, 0)
-    colours[WHITE] = (255, 255, 255)
-    return colours
+def crop_box(image_shape, size, corner) -> tuple[int, int, int, int]:
+    """(top, left, height, width) of the crop inside the image; centred unless `corner` is given."""
+    height, width = min(size[0], image_shape[0]), min(size[1], image_shape[1])
+    if corner is None:
+        return (image_shape[0] - height) // 2, (image_shape[1] - width) // 2, height, width
+    top, left = min(corner[0], image_shape[0] - height), min(corner[1], image_shape[1] - width)
+    return top, left, height, width
 
 
-def grey_indices(values: np.ndarray) -> np.ndarray:
-    low, high = values.min(), values.max()
-    scaled = np.zeros_like(values, dtype=np.float64) if high == low else (values - low) / (high - low)
-    return np.round(scaled * (GREYS - 1)).astype(np.uint8)
-
-
-def animation_frames(image: np.ndarray, kernel: np.ndarray, scale: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """Palette-index frames (one per kernel position) and the 'valid' correlation output."""
-    from scipy.signal import correlate2d
-
-    output = correlate2d(image, kernel, mode="valid")
-    left = enlarge(grey_indices(image), scale)
-    right_full = enlarge(grey_indices(output), scale)
-    kh, kw = kernel.shape
-    frames = []
-    for position in range(output.size):
-        row, column = divmod(position, output.shape[1])
-        frame = np.full((left.shape[0], left.shape[1] + GAP + right_full.shape[1]), WHITE, dtype=np.uint8)
-        frame[:, :left.shape[1]] = left
-        _outline(frame, row * scale, column * scale, kh * scale, kw * scale)
-        shown = np.full(output.shape, False)
-        shown.reshape(-1)[: position + 1] = True
-        right = np.where(enlarge(shown, scale), right_full, WHITE)
-        frame[:right.shape[0], left.shape[1] + GAP:] = right
-        _outline(frame, row * scale, left.shape[1] + GAP + column * scale, scale, scale)
-        frames.append(frame)
-    titles = _titles(left.shape[1], frames[0].shape[1], "input", "output (correlation)")
-    return [np.concatenate([titles, frame]) for frame in frames], output
-
-
-def _titles(right_start: int, width: int, left_title: str, right_title: str) -> np.ndarray:
-    """A white band with a title over each half, in this figure's palette (black ink, white paper)."""
-    band = np.full((text_lines([""]).shape[0], width), WHITE, dtype=np.uint8)
-    for start, title in ((0, left_title), (right_start + GAP, right_title)):
-        text = text_lines([title], palette=True)[:, : width - start]
-        band[:, start:start + text.shape[1]] = np.where(text == INK, 0, WHITE)
-    return band
-
-
-def _outline(frame, top, left, height, width) -> None:
-    frame[top:top + height, [left, left + width - 1]] = RED
-    frame[[top, top + height - 1], left:left + width] = RED
+def frame_steps(output_shape) -> list[tuple[int, int]]:
+    """(cells filled, milliseconds) per frame: the first row cell by cell, then a row at a time, then a hold."""
+    rows, columns = output_shape
+    steps = [(cell + 1, STEP_MS) for cell in range(columns)]
+    steps += [(row * columns, ROW_MS) for row in range(2, rows + 1)]
+    steps[-1] = (rows * columns, HOLD_MS)
+    return steps
 
 
 def draw(request, ctx):
     options = request.options
-    image = load_image(ctx.probe(options["probe"]), options["size"], "grayscale")[..., 0].astype(np.float64)
+    probe = load_image(ctx.probe(options["probe"]), None, "grayscale")[..., 0].astype(np.float64)
+    top, left, height, width = crop_box(probe.shape, options["size"], options["crop"])
+    image = probe[top:top + height, left:left + width]
     kernel = np.array(options["kernel"], dtype=np.float64) if options["kernel"] else _model_kernel(request, ctx)
     if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
         raise request.error(f"the {kernel.shape[0]}x{kernel.shape[1]} kernel is larger than the "
-                            f"{image.shape[0]}x{image.shape[1]} image", "raise 'size'")
-    frames, output = animation_frames(image, kernel, options["scale"])
-    return DrawnFigure(arrays={"image": image, "kernel": kernel, "output": output},
-                       image=gif_bytes(frames, palette(), options["duration"]), extension="gif",
-                       size=(frames[0].shape[1], frames[0].shape[0]),
-                       note=f"{len(frames)} kernel positions; output {output.shape[0]}x{output.shape[1]} "
-                            "(correlation, no padding, pixel values 0..255).")
+                            f"{image.shape[0]}x{image.shape[1]} crop", "raise 'size'")
+    from scipy.signal import correlate2d
+
+    output = correlate2d(image, kernel, mode="valid")
+    steps = frame_steps(output.shape)
+    durations = [options["duration"] if ms == STEP_MS else ms for _, ms in steps]
+
+    def compose(layout):
+        animation = Animation(probe, (top, left, height, width), kernel, output, layout)
+        frames = [animation.frame(filled) for filled, _ in steps]
+        tallest, widest = max(f.shape[0] for f in frames), max(f.shape[1] for f in frames)
+        return [pad_to(frame, tallest, widest) for frame in frames]
+
+    def encode(frames, layout) -> Variant:
+        framed = [with_margin(frame, layout) for frame in frames]
+        return Variant(gif_from_rgb(framed, durations), "gif", (framed[0].shape[1], framed[0].shape[0]))
+
+    arrays = {"image": image, "kernel": kernel, "output": output, "crop": np.array([top, left, height, width])}
+    seconds = sum(durations) / 1000
+    alt = (f"Animation: a {kernel.shape[0]}x{kernel.shape[1]} kernel sliding over a {height}x{width} crop of "
+           f"{options['probe'].rsplit('/', 1)[-1]}, with its values, the element-wise products and the output "
+           f"filling in.")
+    return page_figure(request, ctx, compose, arrays, alt=alt, encode=encode,
+                       note=f"{output.size} kernel positions over a {height}x{width} crop at ({top}, {left}); output "
+                            f"{output.shape[0]}x{output.shape[1]} (correlation, no padding, pixel values 0..255); "
+                            f"one loop {seconds:.1f} s.")
+
+
+class Animation:
+    """Draws the frames of one animation for one layout."""
+
+    def __init__(self, probe, box, kernel, output, layout):
+        self.layout, self.kernel, self.output = layout, kernel, output
+        top, left, height, width = box
+        self.image = probe[top:top + height, left:left + width]
+        gap = layout.px(16)
+        columns = width + output.shape[1]
+        self.scale = max(1, min(layout.px(12), (layout.width_px - gap) // columns))
+        layout.saw_map(self.scale * width)
+        self.limit = float(np.abs(output).max()) or 1.0
+        self.diverging = colormap_palette("RdBu_r")[:LEVELS]
+        greys = colormap_palette("gray")[:LEVELS]
+        self.crop_pixels = enlarge(greys[_levels(self.image, 0, 255)], self.scale)
+        self.output_pixels = enlarge(self.diverging[_levels(output, -self.limit, self.limit)], self.scale)
+        context_scale = max(1, layout.px(90) // max(probe.shape))
+        context = enlarge(greys[_levels(probe, 0, 255)], context_scale) if max(probe.shape) * context_scale \
+            <= layout.px(180) else _shrink(greys[_levels(probe, 0, 255)], layout.px(90))
+        factor = context.shape[0] / probe.shape[0]
+        _outline(context, int(top * factor), int(left * factor), max(2, int(height * factor)),
+                 max(2, int(width * factor)), 2)
+        self.context = label_above(context, "the probe", layout, SMALL)
+        self.kernel_panel = _value_grid(kernel, kernel, layout, "kernel")
+        self.bar = colour_bar(self.diverging, -self.limit, self.limit, layout,
+                              max(self.output_pixels.shape[1], layout.px(150)), "output value")
+
+    def frame(self, filled: int) -> np.ndarray:
+        layout, scale = self.layout, self.scale
+        kh, kw = self.kernel.shape
+        row, column = divmod(filled - 1, self.output.shape[1])
+        crop = self.crop_pixels.copy()
+        _outline(crop, row * scale, column * scale, kh * scale, kw * scale, layout.px(2))
+        shown = np.zeros(self.output.shape, dtype=bool)
+        shown.reshape(-1)[:filled] = True
+        output = np.where(enlarge(shown, scale)[..., None], self.output_pixels, 255).astype(np.uint8)
+        _grid_outline(output, self.output.shape, scale)
+        _outline(output, row * scale, column * scale, scale, scale, layout.px(2))
+        patch = self.image[row:row + kh, column:column + kw]
+        products = patch * self.kernel
+        value = float(self.output[row, column])
+        gap = layout.px(16)
+        top = stack_horizontally([
+            label_above(crop, f"input crop, window at row {row}, column {column}", layout, SMALL),
+            stack_vertically([label_above(output, "output (correlation)", layout, SMALL), self.bar],
+                             gap=layout.px(4)),
+        ], gap=gap)
+        sum_text = text_lines([f"sum = {format_value(value)}"], layout)
+        bottom = flow([self.context, self.kernel_panel,
+                            _value_grid(products, products, layout, "pixel \u00d7 weight"), sum_text],
+                           layout.width_px, gap)
+        return stack_vertically([top, bottom], gap=layout.px(12))
+
+
+def _value_grid(values: np.ndarray, colours: np.ndarray, layout, title: str) -> np.ndarray:
+    """Numbers in a grid of cells coloured on a symmetric diverging scale."""
+    from PIL import Image, ImageDraw
+
+    cell = layout.px(CELL)
+    limit = float(np.abs(colours).max()) or 1.0
+    palette = colormap_palette("RdBu_r")[:LEVELS]
+    picture = Image.fromarray(enlarge(palette[_levels(colours, -limit, limit)], cell))
+    draw = ImageDraw.Draw(picture)
+    font = layout.font(SMALL)
+    for (row, column), value in np.ndenumerate(values):
+        draw.rectangle((column * cell, row * cell, (column + 1) * cell - 1, (row + 1) * cell - 1), outline=(150,) * 3)
+        ink = (255, 255, 255) if abs(float(colours[row, column])) > 0.6 * limit else (0, 0, 0)
+        draw.text(((column + 0.5) * cell, (row + 0.5) * cell), format_value(float(value)), fill=ink, font=font,
+                  anchor="mm")
+    return label_above(np.asarray(picture).copy(), title, layout, SMALL)
+
+
+def _levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    scaled = np.zeros(values.shape) if high == low else (np.clip(values, low, high) - low) / (high - low)
+    return np.round(scaled * (LEVELS - 1)).astype(np.int64)
+
+
+def _shrink(image: np.ndarray, side: int) -> np.ndarray:
+    from PIL import Image
+
+    ratio = side / max(image.shape[:2])
+    size = (max(1, round(image.shape[1] * ratio)), max(1, round(image.shape[0] * ratio)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BOX)).copy()
+
+
+def _outline(frame, top, left, height, width, thickness) -> None:
+    t = thickness
+    frame[top:top + height, left:left + t] = HIGHLIGHT
+    frame[top:top + height, max(left + width - t, 0):left + width] = HIGHLIGHT
+    frame[top:top + t, left:left + width] = HIGHLIGHT
+    frame[max(top + height - t, 0):top + height, left:left + width] = HIGHLIGHT
+
+
+def _grid_outline(frame, shape, scale) -> None:
+    """A light border round the output area, so the empty cells read as a grid to fill."""
+    height, width = shape[0] * scale, shape[1] * scale
+    frame[[0, height - 1], :width] = np.minimum(frame[[0, height - 1], :width], 190)
+    frame[:height, [0, width - 1]] = np.minimum(frame[:height, [0, width - 1]], 190)
+
+
+TRANSPARENT = 255  # palette index of "unchanged since the previous frame"
+
+
+def gif_palette() -> np.ndarray:
+    """(256, 3): the grey ramp of the probe and the text, the diverging ramp of the values, the highlight,
+    and the transparent entry."""
+    greys = np.repeat(np.round(np.linspace(0, 255, 96)).astype(np.uint8)[:, None], 3, axis=1)
+    diverging = colormap_palette("RdBu_r")[:LEVELS][np.round(np.linspace(0, LEVELS - 1, 158)).astype(int)]
+    return np.concatenate([greys, diverging, [HIGHLIGHT, (255, 0, 255)]]).astype(np.uint8)
+
+
+def to_palette(frame: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """An RGB frame as indices of the nearest palette colours, through a 32-level-per-channel lookup table."""
+    red, green, blue = (frame[..., channel] >> 3 for channel in range(3))
+    return _nearest_table(palette.tobytes())[red, green, blue]
+
+
+@functools.lru_cache(maxsize=2)
+def _nearest_table(palette_bytes: bytes) -> np.ndarray:
+    """(32, 32, 32) uint8: the nearest usable palette entry to the centre of each RGB cube cell."""
+    usable = np.frombuffer(palette_bytes, np.uint8).reshape(-1, 3)[:TRANSPARENT].astype(np.int32)
+    centres = np.round(np.arange(32) * 255 / 31).astype(np.int32)  # 0 and 255 exact: white stays white
+    cube = np.stack(np.meshgrid(centres, centres, centres, indexing="ij"), axis=-1).reshape(-1, 1, 3)
+    nearest = np.empty(cube.shape[0], dtype=np.uint8)
+    for start in range(0, cube.shape[0], 4096):
+        chunk = cube[start:start + 4096]
+        nearest[start:start + 4096] = ((chunk - usable[None]) ** 2).sum(axis=2).argmin(axis=1)
+    return nearest.reshape(32, 32, 32)
+
+
+def gif_from_rgb(frames: list[np.ndarray], durations: list[int]) -> bytes:
+    """Looping GIF of RGB frames on one fixed palette (see tiling.gif_bytes)."""
+    palette = gif_palette()
+    return gif_bytes([to_palette(frame, palette) for frame in frames], palette, durations, TRANSPARENT)
 
 
 def _model_kernel(request, ctx) -> np.ndarray:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from generator.figures import options as opt
-from generator.figures.common import layer_info, probe_images
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, stack_horizontally, to_rgb
+from generator.figures.common import layer_info, probe_images, short_name
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, label_above, \
+    stack_horizontally, stack_vertically, text_lines
 
-VERSION = 2
+VERSION = 3
 TOLERANCE = 1e-4
 PANEL = 96
 KEYS = {
@@ -39,15 +41,19 @@ def reference_outputs(inputs, kernel, bias, activation, padding, strides) -> dic
     x = padded_input(inputs, kernel.shape[:2], strides, padding)
     correlated = sum(correlate2d(x[..., c], kernel[..., c], mode="valid") for c in range(x.shape[2]))
     convolved = sum(convolve2d(x[..., c], kernel[::-1, ::-1, c], mode="valid") for c in range(x.shape[2]))
+    unflipped = sum(convolve2d(x[..., c], kernel[..., c], mode="valid") for c in range(x.shape[2]))
     step = (slice(None, None, strides[0]), slice(None, None, strides[1]))
-    return {"correlate2d": activation(correlated[step] + bias), "convolve2d_flipped": activation(convolved[step] + bias)}
+    return {"correlate2d": activation(correlated[step] + bias), "convolve2d_flipped": activation(convolved[step] + bias),
+            "convolve2d_unflipped": activation(unflipped[step] + bias)}
 
 
 def differences(keras_output: np.ndarray, references: dict[str, np.ndarray]) -> dict[str, float]:
     return {"keras_vs_correlate2d": float(np.abs(keras_output - references["correlate2d"]).max()),
             "keras_vs_convolve2d_flipped": float(np.abs(keras_output - references["convolve2d_flipped"]).max()),
             "correlate2d_vs_convolve2d_flipped":
-                float(np.abs(references["correlate2d"] - references["convolve2d_flipped"]).max())}
+                float(np.abs(references["correlate2d"] - references["convolve2d_flipped"]).max()),
+            "keras_vs_convolve2d_unflipped":
+                float(np.abs(keras_output - references["convolve2d_unflipped"]).max())}
 
 
 def require_agreement(diffs: dict[str, float], error_at) -> None:
@@ -82,7 +88,11 @@ def draw(request, ctx):
     arrays = {"input": inputs, "kernel": kernel[..., channel], "bias": np.array(bias[channel]),
               "keras": keras_output, **references}
     note = "Max absolute differences: " + ", ".join(f"{k.replace('_', ' ')} {v:.2g}" for k, v in diffs.items()) + "."
-    return png_figure(_panels(inputs, kernel[..., channel], keras_output, references, diffs), arrays, note)
+    alt = (f"Convolution check on layer {info['name']} of model {options['model']}, channel {channel}, probe "
+           f"{short_name(options['probe'])}: the Keras output next to convolve2d with the kernel flipped (equal) and "
+           f"without the flip (different), with their difference maps.")
+    return page_figure(request, ctx, lambda layout: _panels(inputs, kernel[..., channel], keras_output, references,
+                                                             diffs, layout), arrays, note=note, alt=alt)
 
 
 def _layer_input_output(request, ctx, model, name):
@@ -103,16 +113,57 @@ def _activation(name: str):
     return lambda z: keras.ops.convert_to_numpy(function(keras.ops.convert_to_tensor(z))).astype(np.float64)
 
 
-def _panels(inputs, kernel, keras_output, references, diffs) -> np.ndarray:
-    def panel(array, title):
-        image = to_rgb(minmax_to_uint8(array))  # RGB: a 2-D array would be read as palette indices
-        return label_above(enlarge(image, max(1, PANEL // max(image.shape))), title)
+def _panels(inputs, kernel, keras_output, references, diffs, layout) -> np.ndarray:
+    """Input and kernel; Keras, flipped and unflipped convolve2d on one scale; their differences from Keras
+    on one symmetric diverging scale, with the largest error printed."""
+    gap = layout.px(10)
+    room = (layout.width_px - 2 * gap) // 3
+    side = max(keras_output.shape)
+    scale = max(1, min(room, layout.px(190)) // side)
+    layout.saw_map(scale * side)
+    outputs = [keras_output, references["convolve2d_flipped"], references["convolve2d_unflipped"]]
+    low, high = min(float(o.min()) for o in outputs), max(float(o.max()) for o in outputs)
+    greys = colormap_palette("gray")[:LEVELS]
 
-    return stack_horizontally([
-        panel(inputs[..., 0], "input channel 0"),
-        panel(kernel[..., 0], "kernel (input channel 0)"),
-        panel(keras_output, "Keras"),
-        panel(references["correlate2d"], f"correlate2d (max diff {diffs['keras_vs_correlate2d']:.1e})"),
-        panel(references["convolve2d_flipped"],
-              f"convolve2d, flipped kernel ({diffs['keras_vs_convolve2d_flipped']:.1e})"),
-    ], gap=10)
+    def shown(array, palette, lo, hi):
+        levels = np.zeros(array.shape) if hi == lo else (np.clip(array, lo, hi) - lo) / (hi - lo)
+        return enlarge(palette[np.round(levels * (LEVELS - 1)).astype(np.int64)], scale)
+
+    def panel(image, title):
+        return label_above(image, title, layout, SMALL)
+
+    first = [panel(shown(inputs[..., 0], greys, float(inputs[..., 0].min()), float(inputs[..., 0].max())),
+                   "input (channel 0)"), _kernel_panel(kernel[..., 0], layout)]
+    titles = ["Keras Conv2D", "convolve2d, kernel flipped", "convolve2d, not flipped"]
+    second = [panel(shown(o, greys, low, high), t) for o, t in zip(outputs, titles)]
+    errors = [references["convolve2d_flipped"] - keras_output, references["convolve2d_unflipped"] - keras_output]
+    limit = max(float(np.abs(e).max()) for e in errors) or 1.0
+    diverging = colormap_palette("RdBu_r")[:LEVELS]
+    third = [text_lines(["differences from Keras", "(one scale, red +, blue −)"], layout, SMALL)]
+    third += [panel(shown(e, diverging, -limit, limit), f"{name}: max error {np.abs(e).max():.2g}")
+              for e, name in zip(errors, ("flipped", "not flipped"))]
+    width = second[0].shape[1]
+    output_bar = colour_bar(greys, low, high, layout, min(layout.width_px, 3 * width + 2 * gap), "output value")
+    error_bar = colour_bar(diverging, -limit, limit, layout, min(layout.width_px, 2 * width + gap), "difference")
+    rows = [stack_horizontally(first, gap), stack_horizontally(second, gap), output_bar,
+            stack_horizontally(third, gap), error_bar]
+    return stack_vertically(rows, gap=layout.px(12))
+
+
+def _kernel_panel(kernel: np.ndarray, layout) -> np.ndarray:
+    """The kernel's weights as numbers in a grid of cells, coloured on a symmetric diverging scale."""
+    from PIL import Image, ImageDraw
+
+    cell = layout.px(44)
+    limit = float(np.abs(kernel).max()) or 1.0
+    palette = colormap_palette("RdBu_r")[:LEVELS]
+    levels = np.round((kernel / limit + 1) / 2 * (LEVELS - 1)).astype(np.int64)
+    picture = Image.fromarray(enlarge(palette[levels], cell))
+    draw = ImageDraw.Draw(picture)
+    font = layout.font(SMALL)
+    for (row, column), value in np.ndenumerate(kernel):
+        draw.rectangle((column * cell, row * cell, (column + 1) * cell - 1, (row + 1) * cell - 1), outline=(160,) * 3)
+        ink = (255, 255, 255) if abs(float(value)) > 0.6 * limit else (0, 0, 0)
+        draw.text(((column + 0.5) * cell, (row + 0.5) * cell), f"{value:.2f}".replace("-", "\u2212"), fill=ink,
+                  font=font, anchor="mm")
+    return label_above(np.asarray(picture).copy(), "kernel (input channel 0)", layout, SMALL)

@@ -6,9 +6,11 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures import options as opt
-from generator.figures.registry import png_figure
+from generator.figures.layout import MARGIN
+from generator.figures.registry import page_figure
 
-VERSION = 1
+VERSION = 2
+FONT_PT = 9.5  # at 100 dpi per CSS inch: 13 CSS px
 KEYS = {
     "model": opt.Key(opt.text),
     "metrics": opt.Key(opt.text_list, ["accuracy", "loss"]),
@@ -23,30 +25,46 @@ def draw(request, ctx):
         if metric not in history:
             raise request.error(f"model '{options['model']}' has no history of '{metric}'",
                                 did_you_mean(metric, history) or "metrics: " + ", ".join(sorted(history)))
-    image = plot_curves(history, options["metrics"], record.get("best_epoch"))
     arrays = {name: np.asarray(values) for name, values in history.items()
               if name.removeprefix("val_") in options["metrics"]}
     note = f"Best epoch: {record['best_epoch']} of {len(next(iter(history.values())))}." \
         if record.get("best_epoch") else ""
-    return png_figure(image, arrays, note)
+    alt = (f"Training curves of model {options['model']}: {' and '.join(options['metrics'])} per epoch on the "
+           f"training and validation sets" + (f", best epoch {record['best_epoch']} marked." if record.get("best_epoch")
+                                              else "."))
+    return page_figure(request, ctx, lambda layout: plot_curves(history, options["metrics"], record.get("best_epoch"),
+                                                                layout), arrays, note=note, alt=alt)
 
 
-def plot_curves(history: dict, metrics: list[str], best_epoch: int | None) -> np.ndarray:
-    """One panel per metric (train and validation against epochs 1..n) as an RGB array."""
+def plot_curves(history: dict, metrics: list[str], best_epoch: int | None, layout) -> np.ndarray:
+    """One panel per metric (train and validation against epochs 1..n) as an RGB array drawn for `layout`:
+    side by side on a wide column, one under the other on a narrow one."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(4 * len(metrics), 3), dpi=100, layout="constrained")
+    columns = len(metrics) if layout.width >= 280 * len(metrics) else 1
+    rows = -(-len(metrics) // columns)
+    width = (layout.width - 2 * MARGIN) / 100
+    dpi = 100 * layout.density
+    figure = Figure(figsize=(width, rows * min(2.6, 0.72 * width / columns + 0.4)), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    for axes, metric in zip(figure.subplots(1, len(metrics), squeeze=False)[0], metrics):
-        for name, label in ((metric, "train"), (f"val_{metric}", "validation")):
+    axes_grid = figure.subplots(rows, columns, squeeze=False).reshape(-1)
+    for axes in axes_grid[len(metrics):]:
+        axes.set_visible(False)
+    for axes, metric in zip(axes_grid, metrics):
+        for name, label, colour, marker in ((metric, "train", "#0072B2", "o"),
+                                            (f"val_{metric}", "validation", "#D55E00", "s")):
             if name in history:
-                axes.plot(np.arange(1, len(history[name]) + 1), history[name], marker="o", markersize=3,
-                          label=label)
+                axes.plot(np.arange(1, len(history[name]) + 1), history[name], marker=marker, markersize=3.5,
+                          label=label, color=colour)
         if best_epoch:
-            axes.axvline(best_epoch, color="grey", linestyle="--", linewidth=1, label=f"best epoch ({best_epoch})")
-        axes.set_xlabel("epoch")
-        axes.set_title(metric)
-        axes.legend(fontsize="small")
+            axes.axvline(best_epoch, color="#555555", linestyle="--", linewidth=1, label=f"best epoch ({best_epoch})")
+        axes.set_xlabel("epoch", fontsize=FONT_PT)
+        axes.set_title(metric, fontsize=FONT_PT)
+        axes.tick_params(labelsize=FONT_PT)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.legend(fontsize=FONT_PT, frameon=False)
+        axes.grid(alpha=0.3)
+    layout.saw_text(FONT_PT * dpi / 72)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()

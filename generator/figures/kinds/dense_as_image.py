@@ -1,4 +1,5 @@
-"""A Dense layer's output reshaped to an RGB image, beside the input and the prediction."""
+"""Dense layers' outputs folded into RGB images: one row per probe and model (e.g. trained and untrained),
+input | layer 1 | layer 2 ... | class probabilities."""
 
 from __future__ import annotations
 
@@ -7,20 +8,29 @@ import math
 import numpy as np
 
 from generator.figures import options as opt
-from generator.figures.common import display_image, layer_info, probe_images
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, minmax_to_uint8, table_of_panels, text_lines
+from generator.figures.common import display_image, layer_info, probe_images, short_name
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import enlarge, fit_scale, label_above, minmax_to_uint8, stack_horizontally, \
+    stack_vertically, table_of_panels, text_lines, text_width
 
-VERSION = 2
+VERSION = 3
 TRAINED = "trained"
-PANEL = 96
+PANEL = 72  # CSS px: the input and each folded layer
+BAR = 110  # CSS px: the longest probability bar
+BAR_COLOUR = (0, 114, 178)
 KEYS = {
     "model": opt.Key(opt.text),
-    "probe": opt.Key(opt.text),
-    "layer": opt.Key(opt.layer_name),
+    "probe": opt.Key(opt.text, None),
+    "probes": opt.Key(opt.text_list, None),
+    "layer": opt.Key(opt.layer_names),  # one Dense layer or a list of them
     "fit": opt.Key(opt.choice("pad", "truncate"), "pad"),
     "compare": opt.Key(opt.text_list, None),  # e.g. [trained, untrained]
 }
+
+
+def check(options: dict) -> str | None:
+    return None if options["probe"] or options["probes"] else "a dense-as-image figure needs 'probe' or 'probes'"
 
 
 def models(options: dict) -> list[str]:
@@ -49,36 +59,94 @@ def dense_image(values: np.ndarray, fit: str) -> tuple[np.ndarray, str]:
     return pixels.reshape(side, side, 3), f"{count} values as {side}x{side}x3 ({how})"
 
 
+def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) -> np.ndarray:
+    """One line per class: name, a bar as long as its probability, the percentage; the top class in bold ink."""
+    name_width = max(text_width(name, layout, SMALL) for name in class_names)
+    bar_room = layout.px(BAR)
+    rows = []
+    for name, p in zip(class_names, probabilities):
+        label = text_lines([name], layout, SMALL, width=name_width, align="right")
+        line_height = label.shape[0]
+        bar = np.full((line_height, bar_room, 3), 255, dtype=np.uint8)
+        length = int(round(float(p) * bar_room))
+        inset = line_height // 5
+        bar[inset:line_height - inset, :length] = BAR_COLOUR
+        bar[inset:line_height - inset, :1] = 0
+        rows.append(stack_horizontally([label, bar, text_lines([f"{p:.1%}"], layout, SMALL)], gap=layout.px(4)))
+    return label_above(stack_vertically(rows, gap=0), "class probabilities", layout, SMALL)
+
+
 def draw(request, ctx):
     options = request.options
-    rows, arrays, notes = [], {}, []
+    results = []  # (ref, probe index, {layer: (picture, how)}, probabilities)
+    arrays: dict[str, np.ndarray] = {}
+    notes = {}
+    probe_names, images, class_names = [], None, []
     for index, ref in enumerate(request.model_refs):
         model = ctx.model(ref)
-        info = layer_info(request, model, options["layer"])
-        if len(info["output_shape"]) != 2:
-            raise request.error(f"a dense-as-image figure needs a layer with flat output, '{info['name']}' "
-                                f"({info['class']}) outputs {tuple(info['output_shape'])}",
-                                "use kind 'activations' for feature maps")
-        _, images = probe_images(request, ctx, model)
-        values = np.asarray(model.activations([info["name"]], images)[info["name"]])[0]
-        probabilities = np.asarray(model.predict(images))[0]
-        try:
-            picture, how = dense_image(values, options["fit"])
-        except ValueError as error:
-            raise request.error(str(error)) from None
-        rows.append(_row(ref, images[0], picture, f"{info['name']}: {how}", probabilities,
-                         model.record["class_names"]))
-        arrays.update({f"dense_{index}": values, f"image_{index}": picture, f"probabilities_{index}": probabilities})
-        notes.append(f"{ref}: {info['name']}, {how}")
-    arrays["probe"] = images[0]
-    return png_figure(table_of_panels(rows), arrays, "; ".join(notes) + ".")
+        infos = [layer_info(request, model, layer) for layer in options["layer"]]
+        for info in infos:
+            if len(info["output_shape"]) != 2:
+                raise request.error(f"a dense-as-image figure needs a layer with flat output, '{info['name']}' "
+                                    f"({info['class']}) outputs {tuple(info['output_shape'])}",
+                                    "use kind 'activations' for feature maps")
+        probe_names, images = probe_images(request, ctx, model)
+        names = [info["name"] for info in infos]
+        activations = model.activations(names, images)
+        probabilities = np.asarray(model.predict(images))
+        class_names = model.record["class_names"]
+        for p in range(len(probe_names)):
+            pictures = {}
+            for name in names:
+                values = np.asarray(activations[name])[p]
+                try:
+                    pictures[name] = dense_image(values, options["fit"])
+                except ValueError as error:
+                    raise request.error(str(error)) from None
+                notes[name] = f"{name}: {pictures[name][1]}"
+                arrays[f"dense_{index}_{p}_{name}"] = values
+                arrays[f"image_{index}_{p}_{name}"] = pictures[name][0]
+            results.append((ref, p, pictures, probabilities[p]))
+        arrays[f"probabilities_{index}"] = probabilities
+    arrays["probes"] = images
+
+    def compose(layout):
+        side = layout.px(PANEL)
+        rows = []
+        for ref, p, pictures, probabilities in results:
+            shown = display_image(images[p])
+            title = f"{_model_label(ref, options['model'])}, {short_name(probe_names[p])}"
+            panels = [label_above(enlarge(shown, fit_scale(shown.shape[0], side)), "input", layout, SMALL)]
+            for name, (picture, _) in pictures.items():
+                scale = fit_scale(picture.shape[0], side)
+                layout.saw_map(scale * picture.shape[0])
+                panels.append(label_above(enlarge(picture, scale), f"{name} ({picture.shape[0]}\u00d7"
+                                          f"{picture.shape[1]}\u00d73)", layout, SMALL))
+            rows.append((title, panels, probability_bars(probabilities, class_names, layout)))
+        gap = layout.px(10)
+        fits = table_of_panels([panels + [bars] for _, panels, bars in rows], gap).shape[1] <= layout.width_px
+        return _titled_rows(rows, layout, gap, together=fits)
+
+    refs = ", ".join(_model_label(ref, options["model"]) for ref in request.model_refs)
+    alt = (f"Dense layers {', '.join(options['layer'])} of model {options['model']} ({refs}) folded into RGB "
+           f"images, for {'probe' if len(probe_names) == 1 else 'probes'} "
+           f"{', '.join(short_name(p) for p in probe_names)}, each row with its input and class probabilities.")
+    return page_figure(request, ctx, compose, arrays, note="; ".join(notes.values()) + ".", alt=alt)
 
 
-def _row(ref, probe, picture, title, probabilities, class_names) -> list[np.ndarray]:
-    shown = display_image(probe)
-    lines = [f"{name}: {p:.1%}" for name, p in zip(class_names, probabilities)]
-    return [
-        label_above(enlarge(shown, max(1, PANEL // shown.shape[0])), f"{ref}: input"),
-        label_above(enlarge(picture, max(1, PANEL // picture.shape[0])), title),
-        label_above(text_lines(lines), "prediction"),
-    ]
+def _titled_rows(rows, layout, gap, *, together: bool) -> np.ndarray:
+    """Each row under its title; images and probabilities side by side (columns aligned) or one under the other."""
+    if together:
+        table = table_of_panels([panels + [bars] for _, panels, bars in rows], gap)
+        heights = [max(part.shape[0] for part in panels + [bars]) for _, panels, bars in rows]
+        out, top = [], 0
+        for (title, _, _), height in zip(rows, heights):
+            out.append(label_above(table[top:top + height], title, layout))
+            top += height + gap
+        return stack_vertically(out, gap=layout.px(14))
+    return stack_vertically([label_above(stack_vertically([stack_horizontally(panels, gap), bars], gap), title, layout)
+                             for title, panels, bars in rows], gap=layout.px(14))
+
+
+def _model_label(ref: str, model: str) -> str:
+    return "trained" if ref == model else ref.split(":", 1)[1]

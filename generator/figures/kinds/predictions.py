@@ -7,12 +7,16 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image, probe_images, short_name
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, pad_to, stack_vertically, text_lines, tile_grid
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import enlarge, fit_scale, pad_to, stack_vertically, text_lines, tile_grid
 
-VERSION = 2
-BORDER = 3
-COLOURS = {True: (0, 150, 0), False: (210, 0, 0), None: (160, 160, 160)}
+VERSION = 3
+BORDER = 3  # CSS px
+# Okabe-Ito colours (safe for colour-blind readers); right and wrong are also written out (check / cross).
+COLOURS = {True: (0, 114, 178), False: (213, 94, 0), None: (150, 150, 150)}
+MARKS = {True: "\u2713 right", False: "\u2717 wrong", None: ""}
+IMAGE = 72  # CSS px: each image at least this wide
 KEYS = {
     "model": opt.Key(opt.text),
     "probe": opt.Key(opt.text, None),
@@ -39,17 +43,27 @@ def draw(request, ctx):
     class_names = model.record["class_names"]
     names, images, truth = _images(request, ctx, model, class_names)
     probabilities = np.asarray(model.predict(images))
-    scale = options["scale"] or max(1, 64 // images.shape[1])
-    tiles = [_tile(display_image(image), probs, class_names, label, name, scale, options["top"])
-             for image, probs, label, name in zip(images, probabilities, truth, names)]
-    height = max(t.shape[0] for t in tiles)
-    width = max(t.shape[1] for t in tiles)
-    grid = tile_grid(np.stack([pad_to(tile, height, width) for tile in tiles]), options["per_row"], gap=6)
+
+    def compose(layout):
+        scale = fit_scale(images.shape[2], layout.px(IMAGE))
+        layout.saw_map(images.shape[2] * scale)
+        tiles = [_tile(display_image(image), probs, class_names, label, name, scale, options["top"], layout)
+                 for image, probs, label, name in zip(images, probabilities, truth, names)]
+        height, width = max(t.shape[0] for t in tiles), max(t.shape[1] for t in tiles)
+        gap = layout.px(10)
+        per_row = max(1, min(options["per_row"], (layout.width_px + gap) // (width + gap)))
+        return tile_grid(np.stack([pad_to(tile, height, width) for tile in tiles]), per_row, gap=gap)
+
     mistakes = sum(1 for probs, label in zip(probabilities, truth) if label is not None and probs.argmax() != label)
     known = sum(1 for label in truth if label is not None)
     arrays = {"images": images, "probabilities": probabilities,
               "labels": np.array([-1 if label is None else label for label in truth])}
-    return png_figure(grid, arrays, f"{mistakes} of {known} labelled images misclassified." if known else "")
+    source = "probes " + ", ".join(names) if options["probe"] or options["probes"] else (
+        f"{len(names)} {'misclassified ' if options['select'] == 'mistakes' else ''}test images")
+    alt = (f"Predictions of model {options['model']} for {source}: each image with its "
+           f"{options['top']} most likely classes" + (", marked right or wrong." if known else "."))
+    return page_figure(request, ctx, compose, arrays, alt=alt,
+                       note=f"{mistakes} of {known} labelled images misclassified." if known else "")
 
 
 def _images(request, ctx, model, class_names):
@@ -77,11 +91,15 @@ def _test_indices(model, dataset, select: str) -> np.ndarray:
     return np.flatnonzero(predicted != dataset.y_test)
 
 
-def _tile(image, probs, class_names, label, name, scale, top) -> np.ndarray:
+def _tile(image, probs, class_names, label, name, scale, top, layout) -> np.ndarray:
     correct = None if label is None else bool(probs.argmax() == label)
-    framed = np.pad(enlarge(image, scale), ((BORDER, BORDER), (BORDER, BORDER), (0, 0)), constant_values=0)
-    framed[:BORDER, :], framed[-BORDER:, :], framed[:, :BORDER], framed[:, -BORDER:] = (COLOURS[correct],) * 4
-    lines = [name] + [f"{class_names[i]} {probs[i]:.0%}" for i in np.argsort(-probs, kind="stable")[:top]]
-    if correct is False:
-        lines.append(f"true: {class_names[label]}")
-    return stack_vertically([framed, text_lines(lines, framed.shape[1])], gap=2)
+    border = layout.px(BORDER)
+    framed = np.pad(enlarge(image, scale), ((border, border), (border, border), (0, 0)), constant_values=0)
+    framed[:border, :], framed[-border:, :], framed[:, :border], framed[:, -border:] = (COLOURS[correct],) * 4
+    lines = [f"{class_names[i]} {probs[i]:.0%}" for i in np.argsort(-probs, kind="stable")[:top]]
+    parts = [text_lines([name], layout, SMALL, width=framed.shape[1]), framed]
+    if correct is not None:
+        verdict = MARKS[correct] + ("" if correct else f": is {class_names[label]}")
+        parts.append(text_lines([verdict], layout, SMALL, colour=COLOURS[correct]))
+    parts.append(text_lines(lines, layout, SMALL))
+    return stack_vertically(parts, gap=layout.px(2))

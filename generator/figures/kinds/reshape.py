@@ -6,10 +6,14 @@ import numpy as np
 
 from generator.datasets.images import load_image
 from generator.figures import options as opt
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, stack_horizontally
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import enlarge, flow, label_above, pad_to, stack_vertically, text_lines
 
-VERSION = 1
+VERSION = 2
+PANEL = 96  # CSS px per panel at least
+# Okabe-Ito blue and vermillion, and a mark that does not need colour
+VERDICTS = {"right": ("\u2713 right", (0, 114, 178)), "wrong": ("\u2717 wrong", (213, 94, 0))}
 KEYS = {
     "probe": opt.Key(opt.text),
     "size": opt.Key(opt.int_pair, None),
@@ -27,6 +31,7 @@ def reshape_panels(image: np.ndarray) -> list[tuple[str, np.ndarray]]:
         ("chw.reshape(H, W, C)", channels_first.reshape(height, width, channels)),
         ("np.rollaxis(chw, 0, 3)", np.rollaxis(channels_first, 0, 3)),
         ("np.rollaxis(chw, 1, 3).reshape(H, W, C)", np.rollaxis(channels_first, 1, 3).reshape(height, width, channels)),
+        ("x.transpose(1, 0, 2): H and W swapped", image.transpose(1, 0, 2)),
     ]
     panels = [("original (H, W, C)", image)]
     for title, array in attempts:
@@ -38,9 +43,27 @@ def reshape_panels(image: np.ndarray) -> list[tuple[str, np.ndarray]]:
 def draw(request, ctx):
     options = request.options
     image = load_image(ctx.probe(options["probe"]), options["size"], "rgb")
-    scale = options["scale"] or max(1, 96 // max(image.shape[:2]))
     panels = reshape_panels(image)
-    figure = stack_horizontally([label_above(enlarge(array, scale), title) for title, array in panels], gap=8)
+
+    def compose(layout):
+        gap = layout.px(12)
+        per_row = 3 if layout.width_px >= 3 * layout.px(PANEL) + 2 * gap else 2
+        side = min((layout.width_px - (per_row - 1) * gap) // per_row, layout.px(2 * PANEL))
+        scale = options["scale"] or max(1, side // max(image.shape[:2]))
+        layout.saw_map(scale * max(image.shape[:2]))
+        drawn = []
+        for title, array in panels:
+            code, _, verdict = title.rpartition(": ")
+            mark = text_lines([VERDICTS[verdict][0]] if verdict in VERDICTS else [""], layout, SMALL,
+                              colour=VERDICTS.get(verdict, ("", (0, 0, 0)))[1])
+            drawn.append(label_above(stack_vertically([enlarge(array, scale), mark], gap=layout.px(2)),
+                                     code if verdict in VERDICTS else title, layout, SMALL))
+        width = max(part.shape[1] for part in drawn)
+        return flow([pad_to(part, part.shape[0], width) for part in drawn], min(per_row * (width + gap),
+                                                                                 layout.width_px), gap, layout.px(16))
+
     arrays = {f"panel_{index}": array for index, (_, array) in enumerate(panels)}
     note = "Panels: " + "; ".join(title for title, _ in panels) + "."
-    return png_figure(figure, arrays, note)
+    alt = (f"Reshape figure: probe {options['probe'].rsplit('/', 1)[-1]} flattened and put back in "
+           f"{len(panels) - 1} ways, right and wrong axis orders side by side, including height and width swapped.")
+    return page_figure(request, ctx, compose, arrays, note=note, alt=alt)

@@ -6,12 +6,13 @@ import numpy as np
 
 from generator.datasets.images import load_image
 from generator.figures import options as opt
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, stack_horizontally, stack_vertically
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import enlarge, flow, label_above, stack_vertically
 
-VERSION = 1
+VERSION = 2
 MAX_SIDE = 8
-CELL = 28
+CELL = 48  # CSS px per value
 CHANNELS = ("R", "G", "B")
 KEYS = {
     "probe": opt.Key(opt.text, None),
@@ -38,29 +39,31 @@ def _is_rgb(value) -> bool:
         isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in value)
 
 
-def channel_cells(values: np.ndarray, channel: int) -> np.ndarray:
+def channel_cells(values: np.ndarray, channel: int, layout) -> np.ndarray:
     """(h, w) uint8 values as CELL-sized squares tinted by their channel, value written in each."""
     from PIL import Image, ImageDraw
 
-    from generator.figures.tiling import default_font
-
+    cell = layout.px(CELL)
+    layout.saw_map(cell)
     tint = np.zeros((*values.shape, 3), dtype=np.uint8)
     tint[..., channel] = values
-    canvas = Image.fromarray(enlarge(tint, CELL))
+    canvas = Image.fromarray(enlarge(tint, cell))
     draw = ImageDraw.Draw(canvas)
+    font = layout.font(SMALL)
     for (row, column), value in np.ndenumerate(values):
-        colour = (0, 0, 0) if value >= 128 else (255, 255, 255)
-        draw.text((column * CELL + 3, row * CELL + 8), str(value), fill=colour, font=default_font())
+        luminance = 0.3 * tint[row, column, 0] + 0.59 * tint[row, column, 1] + 0.11 * tint[row, column, 2]
+        colour = (0, 0, 0) if luminance >= 110 else (255, 255, 255)
+        draw.text(((column + 0.5) * cell, (row + 0.5) * cell), str(value), fill=colour, font=font, anchor="mm")
     return np.asarray(canvas).copy()
 
 
-def flatten_strip(image: np.ndarray) -> np.ndarray:
-    """image.reshape(-1) as one row of cells, each numbered with its index above it."""
+def flatten_strip(image: np.ndarray, layout) -> np.ndarray:
+    """image.reshape(-1) as rows of cells wrapped to the column, each numbered with its index above it."""
     flat = image.reshape(-1)
     channel_of = np.tile(np.arange(image.shape[2]), image.shape[0] * image.shape[1])
-    cells = [label_above(channel_cells(np.array([[value]]), channel), str(index))
+    cells = [label_above(channel_cells(np.array([[value]]), channel, layout), str(index), layout, SMALL)
              for index, (value, channel) in enumerate(zip(flat, channel_of))]
-    return stack_horizontally(cells, gap=1)
+    return flow(cells, layout.width_px, layout.px(2), layout.px(6))
 
 
 def draw(request, ctx):
@@ -72,11 +75,19 @@ def draw(request, ctx):
     if max(image.shape[:2]) > MAX_SIDE:
         raise request.error(f"rgb-matrices shows images of at most {MAX_SIDE}x{MAX_SIDE} pixels, "
                             f"this one is {image.shape[1]}x{image.shape[0]}", "add e.g. 'size: [2, 2]'")
-    panels = [label_above(enlarge(image, CELL), "image")]
-    panels += [label_above(channel_cells(image[..., c], c), f"{name} channel") for c, name in enumerate(CHANNELS)]
-    figure = stack_vertically([stack_horizontally(panels, gap=12),
-                               label_above(flatten_strip(image), "image.reshape(-1): index above each value")],
-                              gap=12)
+
+    def compose(layout):
+        gap = layout.px(12)
+        panels = [label_above(enlarge(image, layout.px(CELL)), "image", layout, SMALL)]
+        panels += [label_above(channel_cells(image[..., c], c, layout), f"{name} channel", layout, SMALL)
+                   for c, name in enumerate(CHANNELS)]
+        return stack_vertically([flow(panels, layout.width_px, gap),
+                                 label_above(flatten_strip(image, layout), "image.reshape(-1): index above each value",
+                                             layout, SMALL)], gap=gap)
+
     arrays = {"image": image, "red": image[..., 0], "green": image[..., 1], "blue": image[..., 2],
               "flat": image.reshape(-1)}
-    return png_figure(figure, arrays)
+    height, width = image.shape[:2]
+    alt = (f"A {width}x{height} RGB image, its red, green and blue matrices with each value written in its cell, "
+           f"and the {image.size} numbers in the order reshape(-1) reads them.")
+    return page_figure(request, ctx, compose, arrays, alt=alt)

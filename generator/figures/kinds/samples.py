@@ -6,15 +6,17 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image
-from generator.figures.registry import png_figure
-from generator.figures.tiling import enlarge, label_above, stack_vertically, tile_grid
+from generator.figures.layout import SMALL
+from generator.figures.registry import page_figure
+from generator.figures.tiling import enlarge, fit_scale, flow, label_above, stack_vertically
 
-VERSION = 1
+VERSION = 2
+MIN_IMAGE, PHONE_IMAGE, MAX_IMAGE = 48, 30, 96  # CSS px per image: desktop minimum, phone minimum, largest
 KEYS = {
     "model": opt.Key(opt.text),
     "per_class": opt.Key(opt.positive_int, 8),
     "split": opt.Key(opt.choice("train", "val", "test"), "train"),
-    "scale": opt.Key(opt.positive_int, None),
+    "scale": opt.Key(opt.positive_int, None),  # image pixels per data pixel, when it fits the column
 }
 
 
@@ -22,15 +24,26 @@ def draw(request, ctx):
     options = request.options
     dataset = dataset_of(request, ctx.model(options["model"]))
     images, labels = getattr(dataset, f"x_{options['split']}"), getattr(dataset, f"y_{options['split']}")
-    scale = options["scale"] or max(1, 48 // images.shape[1])
-    rows, chosen = [], []
+    chosen = []
     for label, name in enumerate(dataset.class_names):
         picked = images[labels == label][: options["per_class"]]
-        if len(picked) == 0:
-            continue
-        chosen.append((label, picked))
-        tiles = np.stack([enlarge(display_image(image), scale) for image in picked])
-        rows.append(label_above(tile_grid(tiles, options["per_class"], gap=2), f"{name} ({len(picked)})"))
-    arrays = {"images": np.concatenate([picked for _, picked in chosen]),
-              "labels": np.concatenate([np.full(len(picked), label) for label, picked in chosen])}
-    return png_figure(stack_vertically(rows, gap=6), arrays)
+        if len(picked):
+            chosen.append((label, name, picked))
+
+    def compose(layout):
+        gap = layout.px(3)
+        smallest = layout.px(MIN_IMAGE if layout.width > 400 else PHONE_IMAGE)
+        room = (layout.width_px + gap) // options["per_class"] - gap
+        scale = options["scale"] if options["scale"] and images.shape[1] * options["scale"] <= room else \
+            max(fit_scale(images.shape[1], smallest), min(room, layout.px(MAX_IMAGE)) // images.shape[1])
+        layout.saw_map(images.shape[1] * scale)
+        rows = [label_above(flow([enlarge(display_image(image), scale) for image in picked], layout.width_px, gap),
+                            f"{name} ({len(picked)})", layout, SMALL)
+                for _, name, picked in chosen]
+        return stack_vertically(rows, gap=layout.px(8))
+
+    arrays = {"images": np.concatenate([picked for _, _, picked in chosen]),
+              "labels": np.concatenate([np.full(len(picked), label) for label, _, picked in chosen])}
+    alt = (f"Sample {options['split']} images of model {options['model']}'s data set: up to {options['per_class']} "
+           f"per class, one row each for {', '.join(name for _, name, _ in chosen)}.")
+    return page_figure(request, ctx, compose, arrays, alt=alt)

@@ -1,0 +1,98 @@
+"""Figures are drawn for a display width: the page's text column, in CSS pixels, at 2x density.
+
+A `Layout` is one drawing target (the desktop column, or a phone's). Kinds size everything
+in CSS pixels through it, and it remembers the smallest feature map and the smallest text
+it drew, so that the build can report how legible each figure is (figures.json) and warn
+when it is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+DENSITY = 2  # image pixels per CSS pixel: every PNG is drawn for 2x screens
+# The default theme's text column: .wrap {max-width: 42rem; padding: 0 1.25rem} -> 672 - 40 CSS px.
+DEFAULT_FIGURE_WIDTH = 632
+# A 390 px phone screen less the theme's 2 x 1.25rem padding: the narrow variants' width.
+PHONE_SCREEN = 390
+PHONE_COLUMN = 350
+NARROW_MEDIA = "(max-width: 480px)"
+# Legibility thresholds in CSS px, at the desktop column and on a 390 px phone.
+THRESHOLDS = {"desktop": {"map": 48, "text": 12}, "phone": {"map": 24, "text": 10}}
+
+TEXT = 13  # titles and labels, CSS px
+SMALL = 12  # channel numbers, tick labels
+MARGIN = 4  # white border drawn around every figure, CSS px
+
+
+@dataclass
+class Layout:
+    """Where a figure is drawn: `width` CSS px available, `density` image px per CSS px."""
+
+    width: int
+    density: int = DENSITY
+    smallest_map: float | None = None  # CSS px at the drawn size
+    smallest_text: float | None = None
+
+    @property
+    def width_px(self) -> int:
+        """The drawable width in image pixels (inside the figure's margin)."""
+        return self.px(self.width - 2 * MARGIN)
+
+    def px(self, css: float) -> int:
+        return int(round(css * self.density))
+
+    def font(self, size: float = TEXT):
+        """DejaVu Sans at `size` CSS px; noted as the figure's text size."""
+        self.smallest_text = size if self.smallest_text is None else min(self.smallest_text, size)
+        return font(self.px(size))
+
+    def saw_map(self, side_px: int) -> None:
+        """A feature map (or image cell) was drawn `side_px` image pixels wide."""
+        css = side_px / self.density
+        self.smallest_map = css if self.smallest_map is None else min(self.smallest_map, css)
+
+    def saw_text(self, size_px: float) -> None:
+        """Text drawn by other means (matplotlib) at `size_px` image pixels."""
+        css = size_px / self.density
+        self.smallest_text = css if self.smallest_text is None else min(self.smallest_text, css)
+
+
+def legibility(drawn_width_px: int, layout: Layout, column: int) -> dict:
+    """Smallest map and text in CSS px once the image is shown in a `column` CSS px wide."""
+    shown = min(1.0, column / (drawn_width_px / layout.density))
+
+    def at_column(value):
+        return None if value is None else round(value * shown, 1)
+
+    return {"column": column, "map": at_column(layout.smallest_map), "text": at_column(layout.smallest_text)}
+
+
+def below_thresholds(record: dict) -> list[str]:
+    """Human-readable problems of a figure's legibility record ({desktop: {...}, phone: {...}})."""
+    problems = []
+    for where, limits in THRESHOLDS.items():
+        measured = record.get(where) or {}
+        for what, limit in limits.items():
+            value = measured.get(what)
+            if value is not None and value < limit:
+                problems.append(f"{'maps' if what == 'map' else 'text'} {value:g} px at {where} width "
+                                f"(at least {limit} px)")
+    return problems
+
+
+@functools.lru_cache(maxsize=None)
+def font(size_px: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_path()), size_px)
+
+
+@functools.lru_cache(maxsize=None)
+def font_path() -> Path:
+    """DejaVu Sans as shipped inside matplotlib (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
