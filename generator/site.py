@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.config import Config
+from generator.content.claims import claim
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
@@ -139,6 +140,7 @@ class SiteRenderer:
         self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"],
                                          bytecode_cache=compiled)
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
+        self.body_env.globals["claim"] = claim
         self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)

@@ -88,6 +88,10 @@ def hand_drawn_sketches() -> None:
                                    ("square-rgb-32", diamond, ("darkgreen", "tomato")),
                                    ("circle-rgb-32", lumpy_circle(27), ("black", "deepskyblue"))):
         sketch(name, strokes, width=5, colours=colours, mode="RGB", size=32)
+    # 64x64 colour versions for conv_cnn, which learns coloured strokes on dark backgrounds.
+    for name, strokes, colours in (("triangle-rgb-64", triangle, ("midnightblue", "gold")),
+                                   ("circle-rgb-64", lumpy_circle(), ("black", "deepskyblue"))):
+        sketch(name, strokes, width=4, colours=colours, mode="RGB", size=64)
 
 
 def fashion_test_images() -> None:

@@ -19,9 +19,10 @@ import jinja2
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator.content.claims import FalseClaim
 from generator.content.liquid_compat import highlight_blocks_to_fences, liquid_to_jinja
 from generator.content.permalinks import slugify
-from generator.errors import ContentError, did_you_mean
+from generator.errors import ContentError, LayerpressError, did_you_mean
 
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<code>.*?)^(?P=indent)(?P=fence)[ \t]*$",
                    re.MULTILINE | re.DOTALL)
@@ -49,7 +50,7 @@ class StrictBodyUndefined(jinja2.StrictUndefined):
     __getattr__ = _fail_with_undefined_error
 
 
-BODY_NAMES = ["site", "page", "models", "paginator", "content"]
+BODY_NAMES = ["site", "page", "models", "paginator", "content", "claim"]
 
 
 def protect_fences(body: str) -> str:
@@ -145,6 +146,14 @@ def render_body(env: SandboxedEnvironment, body: str, context: dict, *, file, bo
     except UnknownVariable as problem:
         raise ContentError(str(problem), file=file, line=file_line(problem, body_line),
                            hint=problem.hint) from None
+    except FalseClaim as problem:
+        raise ContentError(str(problem), file=file, line=file_line(problem, body_line),
+                           hint="the models changed since this was written: update the sentence "
+                                "or its condition") from None
+    except LayerpressError as problem:  # e.g. a wrong key in {{ models.NAME.... }}
+        if problem.file is None:
+            problem.file, problem.line = file, file_line(problem, body_line)
+        raise
     except jinja2.TemplateError as problem:
         raise ContentError(f"template error: {problem}", file=file,
                            line=file_line(problem, body_line)) from None

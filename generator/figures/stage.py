@@ -28,7 +28,7 @@ from generator.figures.directive import FigureRequest, prose_lines, extract_figu
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
 # `models.NAME` as a whole word of an expression: not `three-generative-models.png` in a string.
-MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 META = "meta.json"
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
@@ -85,17 +85,21 @@ def percent(value, digits: int = 1) -> str:
 
 
 def model_refs_in_text(body: str) -> list[tuple[str, int]]:
-    """(ref, 0-based line) for each `models.NAME` / `models.NAME.variants.V` inside {{ }} or {% %},
-    outside fenced code."""
-    refs = []
+    """(ref, 0-based line) for each `models.NAME` / `models.NAME.variants.V` / `models["NAME:V"]` inside
+    {{ }} or {% %} (which may span lines, as a long claim() does), outside fenced code."""
+    prose = [""] * body.count("\n") + [""]
     for index, line in prose_lines(body):
-        for span in JINJA_SPAN.findall(line):
-            strings = [literal.span() for literal in STRING_LITERAL.finditer(span)]
-            for match in MODEL_REF.finditer(span):
-                if any(start < match.start() < end for start, end in strings):
-                    continue
-                name, variant = match[1] or match[2], match[3] or match[4]
-                refs.append((f"{name}:{variant}" if variant else name, index))
+        prose[index] = line
+    text = "\n".join(prose)
+    refs = []
+    for span in JINJA_SPAN.finditer(text):
+        strings = [literal.span() for literal in STRING_LITERAL.finditer(span.group(0))]
+        for match in MODEL_REF.finditer(span.group(0)):
+            if any(start < match.start() < end for start, end in strings):
+                continue
+            name, variant = match[1] or match[2], match[3] or match[4]
+            name, _, variant = name.partition(":") if ":" in name else (name, "", variant)
+            refs.append((f"{name}:{variant}" if variant else name, text.count("\n", 0, span.start() + match.start())))
     return refs
 
 
@@ -331,7 +335,8 @@ class RecordView:
 
 
 class ModelsContext(RecordView):
-    """`models` in templates: models.NAME.metrics.test_accuracy, models.NAME.variants.V.params ..."""
+    """`models` in templates: models.NAME.metrics.test_accuracy, models.NAME.variants.V.params ...;
+    models["NAME:V"] is models.NAME.variants.V."""
 
     def __init__(self, records: dict[str, dict], names: list[str]):
         views = {}
@@ -346,6 +351,9 @@ class ModelsContext(RecordView):
         self._names = names
 
     def __getitem__(self, key: str):
+        name, _, variant = str(key).partition(":")
+        if variant and name in self._data:
+            return self[name].variants[variant]
         if key not in self._data and key not in self._names:
             raise FigureError(f"unknown model '{key}'", hint=did_you_mean(key, self._names)
                               or "models: " + ", ".join(self._names))

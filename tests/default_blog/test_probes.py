@@ -12,7 +12,7 @@ from default_blog.blog_paths import CONTENT, FASHION, PROBES, read_idx
 from generator.datasets.fashion_mnist import CLASS_NAMES
 
 DERIVED = ["chelsea-32.png", "chelsea-8.png", "triangle.png", "square.png", "circle.png",
-           "triangle-rgb-32.png", "square-rgb-32.png", "circle-rgb-32.png",
+           "triangle-rgb-32.png", "square-rgb-32.png", "circle-rgb-32.png", "triangle-rgb-64.png", "circle-rgb-64.png",
            "fashion-test-0000-ankle-boot.png", "fashion-test-0002-trouser.png", "fashion-test-0009-sneaker.png"]
 
 
