@@ -13,6 +13,7 @@ from generator.lockfile import record_build
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
+from generator.explore.stage import add_explorer
 from generator.writer import SiteWriter
 
 
@@ -47,10 +48,13 @@ def build(options: BuildOptions) -> BuildResult:
     renderer = SiteRenderer(config, content)
     renderer.check_layouts()
     computed = compute_stage(config, content.posts + content.pages, options)
+    explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
     renderer.body_env.filters.update(computed.filters)
     writer = SiteWriter(dest)
     pages = renderer.render_all()
+    explorer.link_downloads(pages)
+    pages += explorer.pages(renderer)
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
     add_furniture(writer, renderer, config, pages, content)
