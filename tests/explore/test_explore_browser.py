@@ -51,6 +51,7 @@ def explorer(browser, served_blog):
 def point_at_cell(page, panel: int, x: int, y: int, columns: int, rows: int) -> str:
     """Move the mouse to the centre of cell (x, y) of a panel's enlarged map; the readout it shows."""
     canvas = page.locator(".explorer-panel .explorer-detail-map").nth(panel)
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + (x + 0.5) * box["width"] / columns, box["y"] + (y + 0.5) * box["height"] / rows)
     return page.locator(".explorer-panel .explorer-value").nth(panel).inner_text()

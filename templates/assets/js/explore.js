@@ -215,6 +215,7 @@ function panel(layer, codes, probe) {
     const y = Math.floor((event.clientY - bounds.top) / bounds.height * view.rows);
     pointAt(view.at(x, y) < 0 ? null : { x, y });
   });
+  canvas.addEventListener("pointerleave", () => pointAt(null));
   canvas.addEventListener("keydown", (event) => {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (!(event.key in moves)) return;
