@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import Store, digest, file_digest
+from generator.errors import FigureError
 from generator.explore import data
 
 VERSION = 1
@@ -125,6 +126,10 @@ class ExplorerStage:
             outputs = network.activations(names, images) if model.probes else {}
             for name in names:
                 maps = data.as_maps(outputs[name]) if model.probes else None
+                if maps is not None and not np.isfinite(maps).all():
+                    raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for "
+                                      "the explorer's probes", file=model.spec_file,
+                                      hint="retrain it (`layerpress train NAME --force`) or check its weights")
                 if maps is not None:
                     quantised[variant][name] = data.quantise(maps)
         for info in trained.record["layers"]:
@@ -214,7 +219,7 @@ class ExplorerStage:
         """After every link to models/NAME.keras in the site's pages, a link to NAME's explorer."""
         for model in self.models:
             pattern = re.compile(r'<a\b[^>]*\bhref="[^"]*?' + re.escape(f"{self.baseurl}/models/{model.name}.keras")
-                                 + r'"[^>]*>.*?</a>(?!\s*<a class="explore-link")', re.DOTALL)
+                                 + r'"[^>]*>(?:(?!</a>).)*</a>(?!\s*<a class="explore-link")', re.DOTALL)
             link = f' <a class="explore-link" href="{self.baseurl}{model.url}">({DOWNLOAD_LINK_TEXT})</a>'
             for page in pages:
                 if page.output_path.endswith(".html") and not page.output_path.startswith("explore/"):
