@@ -8,7 +8,6 @@ and `step` its range / 255, so a shown value is within step / 2 of the computed 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +74,7 @@ def write_entry(folder: Path, index: dict, layers: dict[str, dict[str, Quantised
     (folder / "probes").mkdir()
     for number, png in enumerate(probe_pngs):
         (folder / "probes" / f"{number}.png").write_bytes(png)
-    (folder / INDEX).write_text(json.dumps(json.loads(canonical_json(index)), indent=0) + "\n")
+    (folder / INDEX).write_text(canonical_json(index) + "\n")
 
 
 def read_codes(entry: Path, variant: str, layer: dict, probes: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from generator.cache import Store, digest, file_digest
 from generator.errors import FigureError
 from generator.explore import data
 
-VERSION = 1
+VERSION = 2  # bumped when the files an explorer entry holds change
 DEFAULT_CMAP = "viridis"
 MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")

@@ -4,7 +4,7 @@
 // A value is offset + step * code, exactly as generator/explore/data.py stored it.
 
 const WRAP = 32;           // a row vector longer than this is drawn in rows of WRAP values
-const GRID_SIDE = 96;      // CSS pixels (at least) of the longer side of a channel in the grid
+const GRID_SIDE = 96;      // CSS pixels (at least) of the longer side of a channel in the grid (64 past 16 channels)
 const DETAIL_SIDE = 320;   // CSS pixels (at most) of the longer side of the enlarged channel
 
 const article = document.querySelector("article.explorer");
@@ -204,8 +204,11 @@ function panel(layer, codes, probe) {
   cursor.hidden = true;
   frame.append(canvas, cursor);
   const readout = element("output", "explorer-value");
-  detail.append(element("p", "explorer-detail-title", `channel ${state.channel} of ${channels}`),
-                frame, colourBar(view), readout);
+  const title = channels > 1 ? `channel ${state.channel} of ${channels}`
+    : view.wrapped ? `${width} values, in rows of ${WRAP}` : `one map of ${height}×${width}`;
+  const bar = colourBar(view);
+  bar.style.width = canvas.style.width;
+  detail.append(element("p", "explorer-detail-title", title), frame, bar, readout);
   box.append(detail);
   box.explorer = { view, canvas, cursor, readout };
 
@@ -226,13 +229,15 @@ function panel(layer, codes, probe) {
     if (view.at(to.x, to.y) >= 0) pointAt(to);
   });
 
+  if (channels === 1) return box;        // nothing to choose from: the enlarged map is the layer
   const grid = element("div", "explorer-grid");
+  const side = channels > 16 ? GRID_SIDE * 2 / 3 : GRID_SIDE;
   for (let channel = 0; channel < channels; channel++) {
     const button = element("button", "explorer-channel");
     button.type = "button";
     button.setAttribute("aria-pressed", String(channel === state.channel));
     button.setAttribute("aria-label", `channel ${channel}`);
-    button.append(drawMap(mapView(layer, codes, state.variant, probe, channel), GRID_SIDE, "at-least"),
+    button.append(drawMap(mapView(layer, codes, state.variant, probe, channel), side, "at-least"),
                   element("span", "explorer-channel-number", String(channel)));
     button.addEventListener("click", () => { state.channel = channel; writeControls(); show(); });
     grid.append(button);
