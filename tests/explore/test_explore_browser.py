@@ -96,7 +96,7 @@ def test_the_untrained_toggle_changes_the_maps_and_the_title(explorer):
     assert "untrained" in page.locator(".explorer-status").inner_text()
     page.check("input[name=variant][value=trained]")
     page.wait_for_function("document.title.includes('(trained)')")
-    assert page.evaluate(grid) == trained
+    assert page.evaluate(grid) == trained      # the title changes once the maps are drawn
 
 
 def test_two_probes_side_by_side_read_the_same_cell(explorer):
@@ -141,3 +141,21 @@ def test_screenshots_at_two_widths(browser, served_blog, tmp_path):
         assert overflow <= 0, f"horizontal scroll at {width} px"
         page.screenshot(path=str(tmp_path / f"explorer-{width}.png"), full_page=True)
         page.close()
+
+
+def test_the_explorer_works_from_layerpress_serve(browser, blog_copy):
+    """The preview server (baseurl /blog) serves the page, its module script and its data files."""
+    from generator.serve import PreviewServer, ServeOptions
+
+    source, _ = blog_copy
+    with PreviewServer(ServeOptions(source=source, port=0, quiet=True)) as server:
+        assert server.url.endswith("/blog/")
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server.url + "explore/tiny/#layer=max_pooling2d&channel=3")
+        page.wait_for_selector(".explorer-panel .explorer-detail-map")
+        assert page.locator(".explorer-channel").count() == 4
+        assert point_at_cell(page, 0, 2, 5, 8, 8).startswith("row 5, column 2: ")
+        page.close()
+    assert errors == []

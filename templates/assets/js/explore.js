@@ -274,7 +274,6 @@ async function show() {
   writeControls();
   writeHash();
   const weights = state.variant === "trained" ? "trained" : "untrained";
-  document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
   const probes = [state.probe];
   if (state.compare !== "") probes.push(Number(state.compare));
   if (!index.probes.length) {
@@ -295,6 +294,7 @@ async function show() {
     `map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`;
   panelsBox.replaceChildren(...probes.map((probe) => panel(layer, codes, probe)));
   panelsBox.classList.toggle("explorer-side-by-side", probes.length > 1);
+  document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
   pointAt(state.cursor);
 }
 
