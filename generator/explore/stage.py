@@ -178,7 +178,6 @@ class ExplorerStage:
 
     def extend(self, computed) -> None:
         """Add the data files, the figures.json entries and the links under activations figures."""
-        names = {model.name for model in self.models}
         for model in self.models:
             computed.outputs.extend((path, item["path"]) for path, item in self.files(model).items())
         computed.manifest.extend(self.manifest())
@@ -188,13 +187,18 @@ class ExplorerStage:
         manifest_path.write_text(json.dumps(computed.manifest, indent=1, sort_keys=True) + "\n")
         computed.outputs[:] = [(path, file) for path, file in computed.outputs if path != "figures.json"]
         computed.outputs.append(("figures.json", manifest_path))
+        by_name = {model.name: model for model in self.models}
         for entry in computed.manifest:
-            if entry["kind"] == "activations" and entry["spec"].get("model") in names:
-                self._link_figure(computed.replacements, entry)
+            if entry["kind"] == "activations" and entry["spec"].get("model") in by_name:
+                self._link_figure(computed.replacements, entry, by_name[entry["spec"]["model"]])
 
-    def _link_figure(self, replacements: dict, entry: dict) -> None:
-        link = (f' <a class="figure-explore" href="{self.baseurl}/explore/{entry["spec"]["model"]}/">'
-                f'{LINK_TEXT}</a>')
+    def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
+        """The link under an activations figure opens the explorer at the figure's first layer and probe."""
+        layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
+        view = f"#layer={layer}" if isinstance(layer, str) else ""
+        if view and probe in model.probes:
+            view += f"&amp;probe={model.probes.index(probe)}"
+        link = f' <a class="figure-explore" href="{self.baseurl}{model.url}{view}">{LINK_TEXT}</a>'
         marker = f'id="figure-{entry["id"]}"'
         for source_path, by_placeholder in replacements.items():
             if _relative(source_path, self.source) != entry["post"]:

@@ -88,7 +88,8 @@ def test_figures_json_records_the_data_files_with_their_hashes(built_blog):
 def test_figure_and_download_links_lead_to_the_explorer(built_blog):
     _, site = built_blog
     post = (site / "2026/01/05/tiny-maps.html").read_text()
-    assert '<a class="figure-explore" href="/blog/explore/tiny/">explore these layers</a></figcaption>' in post
+    assert ('<a class="figure-explore" href="/blog/explore/tiny/#layer=conv2d&amp;probe=0">explore these layers</a>'
+            '</figcaption>') in post
     assert ('<a href="/blog/models/tiny.keras"><code>tiny.keras</code></a> '
             '<a class="explore-link" href="/blog/explore/tiny/">(explore its layers)</a>') in post
     assert "/blog/explore/tiny/" in (site / "sitemap.xml").read_text()
