@@ -23,6 +23,7 @@ from generator.writer import SiteWriter  # noqa: E402
 from generator import uptodate  # noqa: E402
 from generator.buildlock import build_lock  # noqa: E402
 from generator.destination import check_destination, keep_files  # noqa: E402
+from generator.explore.stage import add_explorer  # noqa: E402
 
 
 @dataclass
@@ -80,10 +81,13 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         if not options.quiet:
             print(f"warning: {warning}", file=sys.stderr)
     computed = compute_stage(config, content.posts + content.pages, options)
+    explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
     renderer.body_env.filters.update(computed.filters)
     writer = SiteWriter(real_dest, keep_files(config))
     pages = renderer.render_all()
+    explorer.link_downloads(pages)
+    pages += explorer.pages(renderer)
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
     add_furniture(writer, renderer, config, pages, content, cache_dir)

@@ -70,7 +70,7 @@ def figure_file(blog: Path, suffix: str) -> Path:
 def test_clean_build_checks_clean(blog):
     report = check(blog, blog.parent / "site")
     assert report.drifts == [] and report.notes == []
-    assert (report.figures, report.models) == (1, 1)
+    assert (report.figures, report.models) == (2, 2)   # the figure and the model's explorer; tiny, tiny:untrained
 
 
 def test_tampered_figure_is_an_output_drift(blog):
@@ -128,7 +128,7 @@ def test_other_metrics_in_the_cache_are_a_drift(blog):
 def test_lock_tells_output_drift_from_changed_inputs(blog):
     record_build(blog, build(BuildOptions(source=blog, dest=blog.parent / "site", quiet=True)).figures)
     lock = json.loads(lock_path(blog).read_text())
-    (entry,) = lock["figures"]
+    (entry,) = [entry for entry in lock["figures"] if entry["id"] == "kernels"]
     entry["outputs"]["figures/kernels/kernels.png"] = "0" * 64   # as if another machine drew other bytes
     lock_path(blog).write_text(json.dumps(lock))
     report = check(blog, blog.parent / "site")
@@ -153,14 +153,14 @@ def test_cli_prints_the_table_and_exits_1_naming_the_figure(blog):
     assert lines[0].split() == ["figure", "/", "model", "where", "what"]
     assert lines[1].split() == ["kernels", "blog/_posts/2026-01-02-kernels.md:6", "output", "drifted",
                                 "(figures/kernels/kernels.npz)"]
-    assert lines[2] == "1 drifted, checking 1 figure and 1 model"
+    assert lines[2] == "1 drifted, checking 2 figures and 2 models"
 
 
 def test_cli_says_everything_reproduced(blog):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=blog.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "1 figure and 1 model reproduced exactly\n"
+    assert result.stdout == "2 figures and 2 models reproduced exactly\n"
 
 
 def test_missing_build_is_a_one_line_error(tmp_path):

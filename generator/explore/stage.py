@@ -1,0 +1,272 @@
+"""The explorer stage of a build: a page per published model, its data computed once and cached.
+
+build.py calls `add_explorer(config, computed, options)` after the figures stage. It reads
+what that stage decided (the models published as `models/NAME.keras`, the probes and colour
+map of their figures), computes every layer's outputs for those probes with the trained and
+the untrained network (`TrainedModel.activations`, the call the activations figures use), and
+extends the figures stage's result: data files, `figures.json` entries with their hashes, an
+"explore these layers" link under every activations figure. `pages(renderer)` renders the
+pages and `link_downloads(pages)` adds the link after every download link of a model.
+A cached model and cached data need no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.cache import Store, digest, file_digest
+from generator.errors import FigureError
+from generator.explore import data
+
+VERSION = 2  # bumped when the files an explorer entry holds change
+DEFAULT_CMAP = "viridis"
+MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")
+LINK_TEXT = "explore these layers"
+DOWNLOAD_LINK_TEXT = "explore its layers"
+
+
+@dataclass
+class ExplorerModel:
+    name: str
+    probes: list[str]                   # source-relative probe paths
+    cmap: str
+    variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
+    spec_file: Path
+    key: str = ""
+    entry: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/explore/{self.name}/"
+
+    def site_path(self, relative: str) -> str:
+        return f"explore/{self.name}/data/{relative}"
+
+
+@dataclass
+class ExplorerStage:
+    store: object
+    source: Path
+    cache_dir: Path
+    baseurl: str = ""
+    quiet: bool = False
+    force: bool = False
+    models: list[ExplorerModel] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.cache = Store(Path(self.cache_dir) / "explore")
+        self.baseurl = self.baseurl.rstrip("/")
+
+    # -- what to show (no TensorFlow) --
+
+    def plan(self, outputs: list[tuple[str, Path]], manifest: list[dict]) -> None:
+        """One explorer per model published as models/NAME.keras, with the probes its figures use."""
+        published = sorted(path[len("models/"):-len(".keras")] for path, _ in outputs
+                           if re.fullmatch(r"models/[^/]+\.keras", path))
+        for name in published:
+            spec = self.store.spec(name)
+            variants = ("trained",) if spec.load or spec.weights else data.VARIANTS
+            self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
+                                             variants, Path(spec.file)))
+
+    def _probes(self, name: str, manifest: list[dict]) -> list[str]:
+        """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
+        entries = sorted((e for e in manifest if e["spec"].get("model") == name), key=lambda e: e["kind"] != "activations")
+        probes = list(dict.fromkeys(probe for entry in entries for probe in entry["inputs"]))
+        if not probes:
+            folder = self.source / "probes"
+            probes = [p.relative_to(self.source).as_posix() for p in sorted(folder.iterdir())
+                      if p.suffix.lower() in IMAGE_SUFFIXES and _readable(p)] if folder.is_dir() else []
+        return probes[:MAX_PROBES]
+
+    @staticmethod
+    def _cmap(name: str, manifest: list[dict]) -> str:
+        return next((e["spec"]["cmap"] for e in manifest if e["kind"] == "activations"
+                     and e["spec"].get("model") == name and e["spec"].get("cmap")), DEFAULT_CMAP)
+
+    def refs(self, model: ExplorerModel) -> dict[str, str]:
+        """variant -> model reference."""
+        return {variant: model.name if variant == "trained" else f"{model.name}:{variant}" for variant in model.variants}
+
+    # -- computing --
+
+    def compute(self) -> None:
+        from generator.figures.stage import library_versions
+
+        for model in self.models:
+            model.key = digest("explore", VERSION, model.name, model.cmap,
+                               {ref: self.store.cache_key(ref) for ref in self.refs(model).values()},
+                               [(probe, file_digest(self.source / probe)) for probe in model.probes],
+                               library_versions())
+            model.entry = None if self.force else self.cache.get(model.key)
+        misses = [model for model in self.models if model.entry is None]
+        if misses:
+            from tqdm import tqdm
+
+            for model in tqdm(misses, desc="explorer", unit="model", disable=self.quiet):
+                model.entry = self.cache.put(model.key, lambda folder, model=model: self._fill(folder, model))
+
+    def _fill(self, folder: Path, model: ExplorerModel) -> None:
+        import numpy as np
+
+        from generator.figures.common import display_image
+        from generator.figures.tiling import png_bytes
+
+        trained = self.store.get(model.name)
+        images = np.stack([trained.load_probe(self.source / probe) for probe in model.probes]).astype(np.float32) \
+            if model.probes else np.zeros((0, *trained.record["input_shape"]), dtype=np.float32)
+        names = trained.layer_names()
+        layers, quantised = [], {variant: {} for variant in model.variants}
+        for variant, ref in self.refs(model).items():
+            network = trained if variant == "trained" else self.store.get(ref)
+            outputs = network.activations(names, images) if model.probes else {}
+            for name in names:
+                maps = data.as_maps(outputs[name]) if model.probes else None
+                if maps is not None and not np.isfinite(maps).all():
+                    raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for "
+                                      "the explorer's probes", file=model.spec_file,
+                                      hint="retrain it (`layerpress train NAME --force`) or check its weights")
+                if maps is not None:
+                    quantised[variant][name] = data.quantise(maps)
+        for info in trained.record["layers"]:
+            stored = quantised["trained"].get(info["name"])
+            layers.append({
+                "name": info["name"], "class": info["class"], "output_shape": info["output_shape"],
+                "params": info["params"],
+                "maps": list(stored.codes.shape[1:]) if stored is not None else None,
+                "file": data.file_name(info["name"]) if stored is not None else None,
+                "offsets": {v: quantised[v][info["name"]].offsets.tolist() for v in model.variants} if stored else None,
+                "steps": {v: quantised[v][info["name"]].steps.tolist() for v in model.variants} if stored else None,
+            })
+        index = {
+            "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
+            "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": trained.record["input_shape"],
+            "probes": [{"name": probe.rsplit("/", 1)[-1], "path": probe, "image": f"probes/{number}.png"}
+                       for number, probe in enumerate(model.probes)],
+            "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
+            "layers": layers,
+        }
+        data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
+
+    # -- results --
+
+    def index(self, model: ExplorerModel) -> dict:
+        return json.loads((model.entry / data.INDEX).read_text())
+
+    def files(self, model: ExplorerModel) -> dict[str, dict]:
+        """Site path -> {"path": cached file, "sha256": hex} for every data file of a model."""
+        stored = self.cache.manifest(model.key)
+        return {model.site_path(name): {"path": model.entry / name, "sha256": item["sha256"]}
+                for name, item in sorted(stored.items())}
+
+    def manifest(self) -> list[dict]:
+        """figures.json entries (same fields as a figure's), one per explorer."""
+        from generator.figures.stage import library_versions
+
+        return [{
+            "post": _relative(model.spec_file, self.source), "line": 1, "id": f"explore-{model.name}",
+            "kind": "explorer", "spec": {"model": model.name, "probes": model.probes, "cmap": model.cmap},
+            "cache_key": model.key, "models": {ref: self.store.cache_key(ref) for ref in self.refs(model).values()},
+            "inputs": {probe: file_digest(self.source / probe) for probe in model.probes},
+            "outputs": {path: item["sha256"] for path, item in self.files(model).items()},
+            "versions": library_versions(),
+        } for model in self.models]
+
+    def extend(self, computed) -> None:
+        """Add the data files, the figures.json entries and the links under activations figures."""
+        for model in self.models:
+            computed.outputs.extend((path, item["path"]) for path, item in self.files(model).items())
+        computed.manifest.extend(self.manifest())
+        computed.manifest.sort(key=lambda entry: (entry["post"], entry["line"]))
+        manifest_path = self.cache.root / "figures.json"
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        manifest_path.write_text(json.dumps(computed.manifest, indent=1, sort_keys=True) + "\n")
+        computed.outputs[:] = [(path, file) for path, file in computed.outputs if path != "figures.json"]
+        computed.outputs.append(("figures.json", manifest_path))
+        by_name = {model.name: model for model in self.models}
+        for entry in computed.manifest:
+            if entry["kind"] == "activations" and entry["spec"].get("model") in by_name:
+                self._link_figure(computed.replacements, entry, by_name[entry["spec"]["model"]])
+
+    def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
+        """The link under an activations figure opens the explorer at the figure's first layer and probe."""
+        layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
+        view = f"#layer={layer}" if isinstance(layer, str) else ""
+        if view and probe in model.probes:
+            view += f"&amp;probe={model.probes.index(probe)}"
+        link = f' <a class="figure-explore" href="{self.baseurl}{model.url}{view}">{LINK_TEXT}</a>'
+        marker = f'id="figure-{entry["id"]}"'
+        for source_path, by_placeholder in replacements.items():
+            if _relative(source_path, self.source) != entry["post"]:
+                continue
+            for placeholder, html in by_placeholder.items():
+                if marker in html and "</figcaption>" in html:
+                    by_placeholder[placeholder] = html.replace("</figcaption>", link + "</figcaption>", 1)
+
+    def pages(self, renderer) -> list:
+        """The explorer pages, rendered with the theme's `explore.html`."""
+        rendered = []
+        for model in self.models:
+            index = self.index(model)
+            page = {"title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
+                "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
+                "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
+                "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"]}}
+            rendered.append(renderer.furniture_page("explore", f"explore/{model.name}/index.html", page))
+        return rendered
+
+    def link_downloads(self, pages) -> None:
+        """After every link to models/NAME.keras in the site's pages, a link to NAME's explorer."""
+        for model in self.models:
+            pattern = re.compile(r'<a\b[^>]*\bhref="[^"]*?' + re.escape(f"{self.baseurl}/models/{model.name}.keras")
+                                 + r'"[^>]*>(?:(?!</a>).)*</a>(?!\s*<a class="explore-link")', re.DOTALL)
+            link = f' <a class="explore-link" href="{self.baseurl}{model.url}">({DOWNLOAD_LINK_TEXT})</a>'
+            for page in pages:
+                if page.output_path.endswith(".html") and not page.output_path.startswith("explore/"):
+                    page.text = pattern.sub(lambda match: match[0] + link, page.text)
+
+
+def add_explorer(config, computed, options) -> ExplorerStage:
+    """The seam build.py calls after the figures stage; returns the stage for `pages` and `link_downloads`."""
+    from generator.models.store import ModelStore
+
+    cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
+    # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
+    store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet)
+    stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
+                          quiet=options.quiet, force=options.force)
+    stage.plan(computed.outputs, computed.manifest)
+    stage.compute()
+    stage.extend(computed)
+    return stage
+
+
+def _readable(path: Path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return False
+
+
+def _colors(cmap: str) -> list[str]:
+    """The colour map as 256 CSS colours, one per code."""
+    import matplotlib
+    import numpy as np
+
+    rgb = np.round(matplotlib.colormaps[cmap](np.linspace(0, 1, data.LEVELS + 1))[:, :3] * 255).astype(int)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

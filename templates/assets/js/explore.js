@@ -1,0 +1,301 @@
+// The activation explorer (see docs/explorer.md): plain static files, no framework.
+// data/index.json lists the layers, probes and each map's offset and step; a layer's codes
+// (uint8, probe x channel x row x column) are fetched from <variant>/<layer>.bin when first shown.
+// A value is offset + step * code, exactly as generator/explore/data.py stored it.
+
+const WRAP = 32;           // a row vector longer than this is drawn in rows of WRAP values
+const GRID_SIDE = 96;      // CSS pixels (at least) of the longer side of a channel in the grid (64 past 16 channels)
+const DETAIL_SIDE = 320;   // CSS pixels (at most) of the longer side of the enlarged channel
+
+const article = document.querySelector("article.explorer");
+const form = article.querySelector(".explorer-controls");
+const statusLine = article.querySelector(".explorer-status");
+const panelsBox = article.querySelector(".explorer-panels");
+const indexUrl = new URL(article.dataset.index, document.baseURI);
+const layerFiles = new Map();   // "variant/layer" -> Promise<Uint8Array>
+
+const state = { variant: "trained", layer: "", probe: 0, compare: "", channel: 0, cursor: null };
+let index = null;
+let palette = null;              // 256 [r, g, b]
+
+async function main() {
+  try {
+    const response = await fetch(indexUrl);
+    if (!response.ok) throw new Error(`${indexUrl.pathname}: HTTP ${response.status}`);
+    index = await response.json();
+  } catch (error) {
+    statusLine.textContent = `The explorer's data could not be loaded (${error.message}).`;
+    return;
+  }
+  palette = index.colors.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)));
+  readHash();
+  writeControls();
+  form.hidden = false;
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("change", () => { readControls(); show(); });
+  form.channel.addEventListener("input", () => { readControls(); show(); });
+  window.addEventListener("hashchange", () => { readHash(); writeControls(); show(); });
+  show();
+}
+
+// -- state: controls and the address's #hash --
+
+function mapLayers() { return index.layers.filter((layer) => layer.maps); }
+
+function currentLayer() {
+  return mapLayers().find((layer) => layer.name === state.layer) || mapLayers()[0];
+}
+
+function readControls() {
+  const data = new FormData(form);
+  state.variant = data.get("variant") || "trained";
+  state.layer = data.get("layer");
+  state.probe = Number(data.get("probe"));
+  state.compare = data.get("compare");
+  state.channel = Number(data.get("channel")) || 0;
+}
+
+function writeControls() {
+  const layer = currentLayer();
+  state.layer = layer.name;
+  state.channel = Math.min(Math.max(0, Math.trunc(state.channel) || 0), layer.maps[0] - 1);
+  if (!index.variants.includes(state.variant)) state.variant = "trained";
+  for (const radio of form.querySelectorAll('input[name="variant"]')) radio.checked = radio.value === state.variant;
+  form.layer.value = state.layer;
+  form.probe.value = String(state.probe);
+  form.compare.value = state.compare;
+  form.channel.max = String(layer.maps[0] - 1);
+  form.channel.value = String(state.channel);
+}
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has("layer")) state.layer = params.get("layer");
+  if (params.has("variant")) state.variant = params.get("variant");
+  if (params.has("channel")) state.channel = Number(params.get("channel"));
+  const probe = Number(params.get("probe"));
+  if (Number.isInteger(probe) && probe >= 0 && probe < index.probes.length) state.probe = probe;
+  const compare = params.get("compare");
+  state.compare = compare !== null && Number(compare) < index.probes.length ? compare : state.compare;
+}
+
+function writeHash() {
+  const params = new URLSearchParams({ layer: state.layer, variant: state.variant, probe: state.probe,
+                                       channel: state.channel });
+  if (state.compare !== "") params.set("compare", state.compare);
+  history.replaceState(null, "", `#${params}`);
+}
+
+// -- data --
+
+function codesOf(variant, layer) {
+  const key = `${variant}/${layer.name}`;
+  if (!layerFiles.has(key)) {
+    const url = new URL(`${variant}/${layer.file}`, indexUrl);
+    layerFiles.set(key, fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    }).then((buffer) => new Uint8Array(buffer)).catch((error) => { layerFiles.delete(key); throw error; }));
+  }
+  return layerFiles.get(key);
+}
+
+// One map of a layer: where its codes are, how to turn them into values, how it is laid out.
+function mapView(layer, codes, variant, probe, channel) {
+  const [channels, height, width] = layer.maps;
+  const size = height * width;
+  const wrapped = height === 1 && width > WRAP;
+  return {
+    codes: codes.subarray((probe * channels + channel) * size, (probe * channels + channel + 1) * size),
+    offset: layer.offsets[variant][probe][channel],
+    step: layer.steps[variant][probe][channel],
+    rows: wrapped ? Math.ceil(width / WRAP) : height,
+    columns: wrapped ? WRAP : width,
+    wrapped,
+    // The position (index into codes) drawn at cell (x, y), or -1 for the padding of a wrapped vector.
+    at(x, y) {
+      const position = wrapped ? y * WRAP + x : y * width + x;
+      return x >= 0 && y >= 0 && x < this.columns && y < this.rows && position < size ? position : -1;
+    },
+    value(position) { return this.offset + this.step * this.codes[position]; },
+    describe(x, y) {
+      const position = this.at(x, y);
+      if (position < 0) return null;
+      return wrapped ? `value ${position}` : height === 1 ? `column ${x}` : `row ${y}, column ${x}`;
+    },
+  };
+}
+
+// -- drawing --
+
+function drawMap(view, side, fit) {
+  const canvas = document.createElement("canvas");
+  canvas.width = view.columns;
+  canvas.height = view.rows;
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(view.columns, view.rows);
+  for (let y = 0; y < view.rows; y++) {
+    for (let x = 0; x < view.columns; x++) {
+      const position = view.at(x, y);
+      if (position < 0) continue;
+      const [r, g, b] = palette[view.codes[position]];
+      image.data.set([r, g, b, 255], (y * view.columns + x) * 4);
+    }
+  }
+  context.putImageData(image, 0, 0);
+  const longer = Math.max(view.rows, view.columns);
+  const scale = fit === "at-least" ? Math.max(1, Math.ceil(side / longer)) : Math.max(1, Math.floor(side / longer));
+  canvas.style.width = `${view.columns * scale}px`;
+  canvas.style.aspectRatio = `${view.columns} / ${view.rows}`;
+  return canvas;
+}
+
+function colourBar(view) {
+  const figure = element("div", "explorer-colourbar");
+  const canvas = document.createElement("canvas");
+  canvas.width = palette.length;
+  canvas.height = 1;
+  const context = canvas.getContext("2d");
+  palette.forEach(([r, g, b], code) => { context.fillStyle = `rgb(${r},${g},${b})`; context.fillRect(code, 0, 1, 1); });
+  canvas.setAttribute("aria-hidden", "true");
+  const high = view.offset + view.step * index.levels;
+  const labels = element("div", "explorer-colourbar-labels");
+  labels.append(element("span", "", format(view.offset)),
+                element("span", "", view.step > 0 ? `step ${format(view.step)}` : "constant"),
+                element("span", "", format(high)));
+  figure.append(canvas, labels);
+  return figure;
+}
+
+function format(value) {
+  if (value === 0) return "0";
+  return Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3 ? value.toExponential(4) : value.toPrecision(5);
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function panel(layer, codes, probe) {
+  const [channels, height, width] = layer.maps;
+  const box = element("section", "explorer-panel");
+  box.dataset.probe = String(probe);
+  const heading = element("h2", "explorer-panel-title");
+  const thumbnail = document.createElement("img");
+  thumbnail.src = new URL(index.probes[probe].image, indexUrl).href;
+  thumbnail.alt = `probe ${index.probes[probe].name} as the model sees it`;
+  thumbnail.className = "explorer-probe";
+  heading.append(thumbnail, ` ${index.probes[probe].name}`);
+  box.append(heading);
+
+  const view = mapView(layer, codes, state.variant, probe, state.channel);
+  const detail = element("div", "explorer-detail");
+  const frame = element("div", "explorer-detail-frame");
+  const canvas = drawMap(view, DETAIL_SIDE, "at-most");
+  canvas.classList.add("explorer-detail-map");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `${layer.name} channel ${state.channel} for ${index.probes[probe].name}; ` +
+                      "arrow keys move the pointer");
+  const cursor = element("div", "explorer-cursor");
+  cursor.hidden = true;
+  frame.append(canvas, cursor);
+  const readout = element("output", "explorer-value");
+  const title = channels > 1 ? `channel ${state.channel} of ${channels}`
+    : view.wrapped ? `${width} values, in rows of ${WRAP}` : `one map of ${height}×${width}`;
+  const bar = colourBar(view);
+  bar.style.width = canvas.style.width;
+  detail.append(element("p", "explorer-detail-title", title), frame, bar, readout);
+  box.append(detail);
+  box.explorer = { view, canvas, cursor, readout };
+
+  canvas.addEventListener("pointermove", (event) => {
+    const bounds = canvas.getBoundingClientRect();
+    const x = Math.floor((event.clientX - bounds.left) / bounds.width * view.columns);
+    const y = Math.floor((event.clientY - bounds.top) / bounds.height * view.rows);
+    pointAt(view.at(x, y) < 0 ? null : { x, y });
+  });
+  canvas.addEventListener("pointerleave", () => pointAt(null));
+  canvas.addEventListener("keydown", (event) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const [dx, dy] = moves[event.key];
+    const from = state.cursor || { x: 0, y: 0 };
+    const to = { x: from.x + (state.cursor ? dx : 0), y: from.y + (state.cursor ? dy : 0) };
+    if (view.at(to.x, to.y) >= 0) pointAt(to);
+  });
+
+  if (channels === 1) return box;        // nothing to choose from: the enlarged map is the layer
+  const grid = element("div", "explorer-grid");
+  const side = channels > 16 ? GRID_SIDE * 2 / 3 : GRID_SIDE;
+  for (let channel = 0; channel < channels; channel++) {
+    const button = element("button", "explorer-channel");
+    button.type = "button";
+    button.setAttribute("aria-pressed", String(channel === state.channel));
+    button.setAttribute("aria-label", `channel ${channel}`);
+    button.append(drawMap(mapView(layer, codes, state.variant, probe, channel), side, "at-least"),
+                  element("span", "explorer-channel-number", String(channel)));
+    button.addEventListener("click", () => { state.channel = channel; writeControls(); show(); });
+    grid.append(button);
+  }
+  box.append(grid);
+  return box;
+}
+
+// The value under the pointer (or the keyboard's cursor), at the same cell in every panel.
+function pointAt(cell) {
+  state.cursor = cell;
+  for (const box of panelsBox.querySelectorAll(".explorer-panel")) {
+    const { view, canvas, cursor, readout } = box.explorer;
+    const position = cell ? view.at(cell.x, cell.y) : -1;
+    cursor.hidden = position < 0;
+    if (position < 0) {
+      readout.textContent = "";
+      continue;
+    }
+    cursor.style.left = `${(cell.x / view.columns) * 100}%`;
+    cursor.style.top = `${(cell.y / view.rows) * 100}%`;
+    cursor.style.width = `${100 / view.columns}%`;
+    cursor.style.height = `${100 / view.rows}%`;
+    readout.textContent = `${view.describe(cell.x, cell.y)}: ${format(view.value(position))}`;
+    canvas.setAttribute("aria-valuetext", readout.textContent);
+  }
+}
+
+let shown = 0;
+
+async function show() {
+  const ticket = ++shown;
+  const layer = currentLayer();
+  writeControls();
+  writeHash();
+  const weights = state.variant === "trained" ? "trained" : "untrained";
+  const probes = [state.probe];
+  if (state.compare !== "") probes.push(Number(state.compare));
+  if (!index.probes.length) {
+    statusLine.textContent = "This model has no probe images to show.";
+    return;
+  }
+  statusLine.textContent = `Loading ${layer.name}…`;
+  let codes;
+  try {
+    codes = await codesOf(state.variant, layer);
+  } catch (error) {
+    statusLine.textContent = `Could not load ${layer.name} (${error.message}).`;
+    return;
+  }
+  if (ticket !== shown) return;
+  const [channels, height, width] = layer.maps;
+  statusLine.textContent = `${layer.name} (${layer.class}) of the ${weights} network: ${channels} ` +
+    `map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`;
+  panelsBox.replaceChildren(...probes.map((probe) => panel(layer, codes, probe)));
+  panelsBox.classList.toggle("explorer-side-by-side", probes.length > 1);
+  document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
+  pointAt(state.cursor);
+}
+
+main();
