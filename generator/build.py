@@ -62,24 +62,18 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
            started: float) -> BuildResult:
     if (options.strict or config.strict) and config.warnings:
         raise config.warnings[0]
-    if not options.quiet:
-        for warning in config.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
     cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
     inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
                                                                     content.posts + content.pages])
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
-        if not options.quiet:
-            for warning in last["warnings"]:
-                print(f"warning: {warning}", file=sys.stderr)
+        report_warnings(last["warnings"], options)
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)
-    for warning in renderer.check_layouts(strict=options.strict or config.strict):
-        if not options.quiet:
-            print(f"warning: {warning}", file=sys.stderr)
+    warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=options.strict or config.strict)]
+    report_warnings(warnings, options)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
@@ -95,13 +89,17 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
     differences = [str(difference) for difference in record_build(source, computed.manifest)]
-    if not options.quiet:
-        for difference in differences:
-            print(f"warning: {difference}", file=sys.stderr)
+    report_warnings(differences, options)
     uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
-                      warnings=differences)
+                      warnings=warnings + differences)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest)
+
+
+def report_warnings(warnings: list[str], options: BuildOptions) -> None:
+    if not options.quiet:
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content,
