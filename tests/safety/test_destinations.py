@@ -101,7 +101,20 @@ def dest_git_tree_without_kept_git(blog):
     return blog.dest
 
 
+def dest_is_dot_git(blog):
+    git_init(blog.source)
+    return blog.source / ".git"
+
+
+def dest_is_the_theme(blog):
+    from generator.site import THEME_DIR
+
+    return THEME_DIR
+
+
 BUILD_CASES = {
+    "build into the source's .git, forced": (dest_is_dot_git, "inside a version-control folder", ("--force",)),
+    "build into the default theme, forced": (dest_is_the_theme, "it is the default theme", ("--force",)),
     "build into the source": (dest_is_source, "it is the source folder", ()),
     "build into _posts": (dest_in_posts, "inside the source folder", ()),
     "build into _models/site": (dest_in_models, "inside the source folder", ()),
