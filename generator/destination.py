@@ -36,9 +36,10 @@ def keep_files(config) -> list[str]:
     value = config.data.get("keep_files") if config is not None else None
     if value is None:
         return list(DEFAULT_KEEP_FILES)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and not v.startswith("/")
+                                              and ".." not in v.split("/") for v in value):
         raise OutputError("'keep_files' must be a list of paths inside the site, such as [.git, CNAME]",
-                          file=config.file)
+                          file=config.file, line=config.lines.get("keep_files"))
     return [v.strip("/") for v in value]
 
 

@@ -149,7 +149,7 @@ def figure_id_path(blog):
 
 def config_permalink_escaping_the_site(blog):
     blog.write("_config.yml", "title: Safety\npermalink: /../../:title/\n")
-    return "blog/_posts/2020-01-01-good.md:1: permalink '/../../:title/' escapes the site folder"
+    return "blog/_config.yml:2: permalink '/../../:title/' escapes the site folder"
 
 
 CASES = {

@@ -216,3 +216,10 @@ def test_a_site_folder_inside_the_source_starting_with_underscore_is_allowed(blo
     assert blog.build(dest=dest).status == 0
     assert (dest / "index.html").is_file()
     assert blog.build(dest=dest).status == 0  # and the second build does not read the first one's pages
+
+
+@pytest.mark.parametrize("value", ["[../outside]", "[/etc]", "not-a-list"])
+def test_keep_files_must_name_paths_inside_the_site(blog, value):
+    blog.write("_config.yml", f"title: Safety\nkeep_files: {value}\n")
+    before = blog.everything()
+    blog.refuses(blog.build(), "blog/_config.yml:2: 'keep_files' must be a list of paths inside the site", before)
