@@ -68,6 +68,11 @@ def check_destination(source: Path, dest: Path, config=None, *, force: bool = Fa
         raise refuse("it lies inside a version-control folder (.git, .svn, .hg)")
     if real.exists() and not real.is_dir():
         raise refuse("it is a file, not a folder")
+    if real.exists() and source_real.exists() and os.path.samefile(real, source_real):
+        raise refuse("it is the source folder")  # e.g. another spelling on a case-insensitive disk
+    ancestor = next(folder for folder in real.parents if folder.exists())
+    if not ancestor.is_dir():
+        raise refuse(f"{display_path(ancestor)} is a file, not a folder")
     if real.is_dir():
         check_contents(real, keep_files(config), force, refuse)
     return real

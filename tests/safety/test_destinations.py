@@ -89,6 +89,11 @@ def dest_is_a_file(blog):
     return blog.root / "notes.md"
 
 
+def dest_below_a_file(blog):
+    (blog.root / "notes.md").write_text("# notes\n")
+    return blog.root / "notes.md" / "site"
+
+
 def dest_symlink_to_source(blog):
     (blog.root / "link").symlink_to(blog.source)
     return blog.root / "link"
@@ -130,6 +135,7 @@ BUILD_CASES = {
                                                     ("--force",)),
     "build into a folder no build wrote": (dest_not_a_site, "it is not empty and no layerpress build wrote it", ()),
     "build into a file": (dest_is_a_file, "it is a file, not a folder", ("--force",)),
+    "build below a file": (dest_below_a_file, "notes.md is a file, not a folder", ()),
     "build through a symlink to the source": (dest_symlink_to_source, "it is the source folder", ()),
     "build into a checkout whose .git is not kept": (dest_git_tree_without_kept_git,
                                                      "keep_files does not keep its .git", ()),
