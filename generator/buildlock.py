@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 from contextlib import ExitStack, contextmanager
@@ -31,6 +32,10 @@ def lock_path(folder: Path) -> Path:
     name = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:24]
     root = Path(tempfile.gettempdir()) / f"layerpress-locks-{os.getuid()}"
     root.mkdir(mode=0o700, exist_ok=True)
+    status = root.lstat()
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():  # planted by someone else
+        raise LayerpressError(f"the build-lock folder {root} is not a folder of yours",
+                              hint="remove it, or set TMPDIR to a folder of your own")
     return root / f"{name}.lock"
 
 

@@ -19,6 +19,9 @@ from typing import Callable
 from generator.errors import display_path
 
 MANIFEST = "MANIFEST.json"
+# (size, mtime, ctime, inode) of each file when its hash was last checked: any write since then
+# changes the ctime, so an entry whose stamps still match needs no re-hashing.
+STAMPS = "STAMPS.json"
 
 
 def canonical_json(value) -> str:
@@ -42,7 +45,7 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._verified: set[str] = set()   # keys whose files were re-hashed by this Store
+        self._verified: set[str] = set()   # keys this Store has checked
 
 
     def entry_path(self, key: str) -> Path:
@@ -51,20 +54,24 @@ class Store:
     def get(self, key: str, *, deep: bool = False) -> Path | None:
         """The entry's folder if it is complete and intact, else None (a broken entry is removed).
 
-        The first `get` of a key re-hashes every file (a flipped byte is caught on the path a
-        no-change build takes, at the cost of reading the entries it uses once); later ones
-        compare sizes only, unless `deep`.
+        The first `get` of a key in a Store re-hashes every file whose stamp (size, mtime, ctime,
+        inode) changed since its hash was last checked, so a flipped byte is caught on the path a
+        no-change build takes without reading unchanged files; later gets compare sizes only.
+        `deep` always re-hashes.
         """
         path = self.entry_path(key)
         manifest = self._read_manifest(path)
         if manifest is None and not path.exists():
             return None
-        damaged = MANIFEST if manifest is None else self._damaged(path, manifest, deep=deep or key not in self._verified)
+        rehash = deep or (key not in self._verified and not self._stamps_match(path, manifest))
+        damaged = MANIFEST if manifest is None else self._damaged(path, manifest, deep=rehash)
         if damaged:  # entries are renamed into place complete, so this is damage, not an interrupted write
             print(f"warning: cache entry {display_path(path)} is damaged ({damaged} differs from its manifest): "
                   "dropped, computing it again", file=sys.stderr)
             self.remove(key)
             return None
+        if rehash:
+            self._write_stamps(path, manifest)
         self._verified.add(key)
         return path
 
@@ -95,6 +102,7 @@ class Store:
                     raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        self._write_stamps(final, json.loads((final / MANIFEST).read_text()))
         return final
 
     def remove(self, key: str) -> None:
@@ -112,6 +120,28 @@ class Store:
             return json.loads((path / MANIFEST).read_text())
         except (OSError, ValueError):
             return None
+
+    @staticmethod
+    def _stamps(path: Path, manifest: dict) -> dict:
+        stamps = {}
+        for name in manifest:
+            status = (path / name).stat()
+            stamps[name] = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        return stamps
+
+    def _stamps_match(self, path: Path, manifest) -> bool:
+        try:
+            return json.loads((path / STAMPS).read_text()) == self._stamps(path, manifest)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return False
+
+    def _write_stamps(self, path: Path, manifest: dict) -> None:
+        try:
+            scratch = path / f"{STAMPS}.{os.getpid()}"
+            scratch.write_text(canonical_json(self._stamps(path, manifest)))
+            os.replace(scratch, path / STAMPS)
+        except OSError:
+            pass  # a read-only cache is still usable: it is re-hashed each time
 
     @staticmethod
     def _damaged(path: Path, manifest: dict, *, deep: bool) -> str | None:

@@ -62,6 +62,7 @@ class Config:
     source: Path
     data: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    lines: dict = field(default_factory=dict)      # line of each top-level key in _config.yml
 
     def __getattr__(self, name):
         data = self.__dict__.get("data", {})
@@ -99,7 +100,7 @@ def load_config(source: Path) -> Config:
     data = {key: default for key, (_, default, _) in TYPED_KEYS.items()} | given
     data["baseurl"] = normalise_baseurl(data["baseurl"])
     data["url"] = data["url"].rstrip("/")
-    return Config(source=source, data=data, warnings=warnings)
+    return Config(source=source, data=data, warnings=warnings, lines=lines)
 
 
 def check_type(key: str, value, path: Path, line: int | None) -> None:

@@ -26,6 +26,7 @@ MARKER = ".layerpress-site"
 MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` replaces everything in it\n"
                "except the keep_files of _config.yml (default .git and .svn).\n")
 DEFAULT_KEEP_FILES = (".git", ".svn")
+VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
 READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", ".layerpress-cache")
 
@@ -35,9 +36,10 @@ def keep_files(config) -> list[str]:
     value = config.data.get("keep_files") if config is not None else None
     if value is None:
         return list(DEFAULT_KEEP_FILES)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and not v.startswith("/")
+                                              and ".." not in v.split("/") for v in value):
         raise OutputError("'keep_files' must be a list of paths inside the site, such as [.git, CNAME]",
-                          file=config.file)
+                          file=config.file, line=config.lines.get("keep_files"))
     return [v.strip("/") for v in value]
 
 
@@ -57,14 +59,29 @@ def check_destination(source: Path, dest: Path, config=None, *, force: bool = Fa
         raise refuse("it lies inside the source folder, where the build reads",
                      hint="use a folder beside the source, or one starting with '_' (such as _site) "
                           "that the build does not read")
-    for what, folder in (("working folder", Path.cwd()), ("home folder", Path.home())):
+    for what, folder in (("working folder", Path.cwd()), ("home folder", Path.home()),
+                         ("layerpress program", Path(__file__).parent), ("default theme", theme_dir())):
         if folder.resolve().is_relative_to(real):
-            raise refuse(f"it {'is' if folder.resolve() == real else 'holds'} your {what}")
+            raise refuse(f"it {'is' if folder.resolve() == real else 'holds'} {'your' if 'folder' in what else 'the'} "
+                         f"{what}")
+    if any(part in VERSION_CONTROL for part in real.parts):
+        raise refuse("it lies inside a version-control folder (.git, .svn, .hg)")
     if real.exists() and not real.is_dir():
         raise refuse("it is a file, not a folder")
+    if real.exists() and source_real.exists() and os.path.samefile(real, source_real):
+        raise refuse("it is the source folder")  # e.g. another spelling on a case-insensitive disk
+    ancestor = next(folder for folder in real.parents if folder.exists())
+    if not ancestor.is_dir():
+        raise refuse(f"{display_path(ancestor)} is a file, not a folder")
     if real.is_dir():
         check_contents(real, keep_files(config), force, refuse)
     return real
+
+
+def theme_dir() -> Path:
+    from generator.site import THEME_DIR
+
+    return THEME_DIR
 
 
 def reads_inside(source: Path, dest: Path, config) -> bool:

@@ -132,8 +132,12 @@ def remove_outputs(source: Path, dest: Path, config=None, *, force: bool = False
         kept = {name.split("/")[0] for name in keep_files(config)}
         if any((real / name).exists() for name in kept):
             for entry in sorted(real.iterdir()):
-                if entry.name not in kept:
-                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                if entry.name in kept:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
         else:
             shutil.rmtree(real)
         removed.append(dest)

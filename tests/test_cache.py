@@ -71,3 +71,13 @@ def test_failed_fill_leaves_no_entry(tmp_path):
         pass
     assert store.get("ab12") is None
     assert not any((tmp_path / ".incoming").iterdir())
+
+
+def test_a_write_that_restores_the_mtime_is_still_caught(tmp_path):
+    import os
+
+    path = Store(tmp_path).put("ab12", write_two_files)
+    before = (path / "a.txt").stat()
+    (path / "a.txt").write_text("ALPHA")
+    os.utime(path / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert Store(tmp_path).get("ab12") is None

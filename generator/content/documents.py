@@ -149,7 +149,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     output_ext = ".html"
     values = permalinks.post_placeholders(date, slug, categories, output_ext, path.stem)
     template = str(fm["permalink"]) if fm.get("permalink") else permalinks.style_template(config.permalink)
-    url = build_url(template, values, path, parsed.key_lines.get("permalink"))
+    url = build_url(template, values, *permalink_origin(fm, parsed, path, config))
     return Document(
         source_path=path, relative_path=relative, kind="post", front_matter=fm,
         key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
@@ -170,7 +170,7 @@ def read_page(path: Path, config: Config) -> Document:
     values = {"path": directory, "basename": path.stem, "output_ext": output_ext}
     template = (str(fm["permalink"]) if fm.get("permalink")
                 else permalinks.page_template(config.permalink, directory, path.stem, is_html))
-    url = build_url(template, values, path, parsed.key_lines.get("permalink"))
+    url = build_url(template, values, *permalink_origin(fm, parsed, path, config))
     return Document(
         source_path=path, relative_path=relative.as_posix(), kind="page", front_matter=fm,
         key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
@@ -178,6 +178,13 @@ def read_page(path: Path, config: Config) -> Document:
         title=display_text(fm.get("title", "")), categories=merged_categories(fm),
         tags=merged_tags(fm), layout=layout_name(fm, "page" if is_html else None),
         is_markdown=is_markdown)
+
+
+def permalink_origin(fm: dict, parsed, path: Path, config: Config) -> tuple[Path, int | None]:
+    """Where the permalink template was written: the front matter, or _config.yml."""
+    if fm.get("permalink"):
+        return path, parsed.key_lines.get("permalink")
+    return config.file, config.lines.get("permalink")
 
 
 def build_url(template: str, values: dict, path: Path, line: int | None) -> str:

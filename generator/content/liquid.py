@@ -11,8 +11,8 @@ import hashlib
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 from html import escape as html_escape
+from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.content.claims import FalseClaim
+from generator.confine import confined
 from generator.content.liquid_compat import highlight_blocks_to_fences, liquid_to_jinja
 from generator.content.permalinks import slugify
 from generator.errors import ContentError, LayerpressError, did_you_mean
@@ -65,8 +66,6 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     """Includes from the blog's _includes/; one that a symlink leads out of the blog is an error."""
 
     def get_source(self, environment, template):
-        from generator.confine import confined
-
         if template.startswith("/") or ".." in template.replace("\\", "/").split("/"):
             raise jinja2.TemplateNotFound(template, f"include '{template}' is outside the blog's _includes folder")
         source, filename, uptodate = super().get_source(environment, template)

@@ -41,11 +41,11 @@ def identity(options: dict, base_dir: Path) -> list:
 def load(options: dict, base_dir: Path):
     """(x_train, y_train, x_test, y_test, class_names)."""
     root = _root(options, base_dir)
-    train_files = _labelled_files(root, options, skip=TEST_FOLDER)
+    train_files = _inside(root, _labelled_files(root, options, skip=TEST_FOLDER))
     class_names = options["classes"] or sorted({label for _, label in train_files})
     x, y = _read(train_files, class_names, options)
     if (root / TEST_FOLDER).is_dir():
-        x_test, y_test = _read(_labelled_files(root / TEST_FOLDER, options), class_names, options)
+        x_test, y_test = _read(_inside(root, _labelled_files(root / TEST_FOLDER, options)), class_names, options)
     else:
         x, y, x_test, y_test = carve(x, y, options["test_split"], [options["seed"], 1])
     return x, y, x_test, y_test, list(class_names)
@@ -74,12 +74,16 @@ def _labelled_files(root: Path, options: dict, skip: str | None = None) -> list[
 
 
 def _images(folder: Path) -> list[Path]:
-    images = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    for image in images:
-        if image.is_symlink() and not is_confined(folder, image):
-            raise DataError(f"dataset: image {image} is a symlink to a file outside the data folder",
-                            file=image, hint="copy the file into the blog instead")
-    return images
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def _inside(root: Path, files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """`files`, after checking that no symlink (of an image or a class folder) leads out of `root`."""
+    for path, _ in files:
+        if not is_confined(root, path):
+            raise DataError("dataset: a symlink leads this image outside the data folder",
+                            file=path, hint="copy the file into the blog instead")
+    return files
 
 
 def _read(files: list[tuple[Path, str]], class_names: list[str], options: dict):

@@ -175,11 +175,14 @@ class FigureStage:
             figure.entry = None if self.force else self.cache.get(figure.key)
         misses = [figure for figure in self.figures if figure.entry is None]
         if misses:
+            import numpy as np
             from tqdm import tqdm
 
             context = DrawContext(self.store, self.source, self.figure_width)
             for figure in tqdm(misses, desc="figures", unit="figure", disable=self.quiet):
-                drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
+                with np.errstate(invalid="ignore"):  # NaNs are refused below, in one line, not warned about
+                    drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
+                refuse_non_finite(figure.request, drawn)
                 figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn: _write_entry(folder, drawn))
         self.warn_illegible()
 
@@ -369,6 +372,18 @@ def caption_converter():
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     return converter
+
+
+def refuse_non_finite(request: FigureRequest, drawn) -> None:
+    """A figure is never drawn from NaN or infinite values (a diverged or damaged model)."""
+    import numpy as np
+
+    for name, array in drawn.arrays.items():
+        array = np.asarray(array)
+        if array.dtype.kind in "fc" and not np.isfinite(array).all():
+            models = ", ".join(request.model_refs) or "its inputs"
+            raise request.error(f"the {request.kind} figure's '{name}' holds NaN or infinite values from {models}",
+                                "a model whose weights diverged cannot be drawn; retrain it with a lower learning rate")
 
 
 def render_caption(caption: str) -> str:

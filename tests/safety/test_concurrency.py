@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -113,3 +115,15 @@ def test_serve_waits_for_a_running_build(blog, holder):
         assert server.events.state.generation == 1
     finally:
         server.stop()
+
+
+def test_a_planted_lock_folder_is_refused(blog, monkeypatch, tmp_path):
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    (tmp_path / "tmp" / f"layerpress-locks-{os.getuid()}").symlink_to(tmp_path / "elsewhere")
+    before = blog.everything()
+    run = blog.build()
+    assert run.status == 1 and "is not a folder of yours" in run.err, run
+    assert blog.everything() == before

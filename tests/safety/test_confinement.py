@@ -87,7 +87,19 @@ def folder_data_symlinked_image(blog):
     (data / "cat" / "2.png").symlink_to(outside_file(blog, "private.png"))
     spec(blog, "dataset:\n  name: folder\n  path: _data/pets\n  image_size: [8, 8]\nlayers:\n  - Flatten\n"
                "  - Dense: {units: 2}\n")
-    return "is a symlink to a file outside the data folder"
+    return "blog/_data/pets/cat/2.png: dataset: a symlink leads this image outside the data folder"
+
+
+def folder_data_symlinked_class(blog):
+    data = blog.source / "_data" / "pets"
+    (data / "cat").mkdir(parents=True)
+    (data / "cat" / "1.png").write_bytes(png_bytes(color=(10, 20, 30)))
+    (blog.root / "private").mkdir()
+    (blog.root / "private" / "1.png").write_bytes(png_bytes())
+    (data / "dog").symlink_to(blog.root / "private")
+    spec(blog, "dataset:\n  name: folder\n  path: _data/pets\n  image_size: [8, 8]\nlayers:\n  - Flatten\n"
+               "  - Dense: {units: 2}\n")
+    return "blog/_data/pets/dog/1.png: dataset: a symlink leads this image outside the data folder"
 
 
 def include_symlink(blog):
@@ -149,7 +161,7 @@ def figure_id_path(blog):
 
 def config_permalink_escaping_the_site(blog):
     blog.write("_config.yml", "title: Safety\npermalink: /../../:title/\n")
-    return "blog/_posts/2020-01-01-good.md:1: permalink '/../../:title/' escapes the site folder"
+    return "blog/_config.yml:2: permalink '/../../:title/' escapes the site folder"
 
 
 CASES = {
@@ -162,6 +174,7 @@ CASES = {
     "weights: absolute": weights_absolute,
     "folder data set outside": folder_data_dotdot,
     "folder data set with a symlinked image": folder_data_symlinked_image,
+    "folder data set with a symlinked class folder": folder_data_symlinked_class,
     "include that is a symlink out": include_symlink,
     "include with ..": include_dotdot,
     "include with an absolute path": include_absolute,

@@ -89,6 +89,11 @@ def dest_is_a_file(blog):
     return blog.root / "notes.md"
 
 
+def dest_below_a_file(blog):
+    (blog.root / "notes.md").write_text("# notes\n")
+    return blog.root / "notes.md" / "site"
+
+
 def dest_symlink_to_source(blog):
     (blog.root / "link").symlink_to(blog.source)
     return blog.root / "link"
@@ -101,7 +106,20 @@ def dest_git_tree_without_kept_git(blog):
     return blog.dest
 
 
+def dest_is_dot_git(blog):
+    git_init(blog.source)
+    return blog.source / ".git"
+
+
+def dest_is_the_theme(blog):
+    from generator.site import THEME_DIR
+
+    return THEME_DIR
+
+
 BUILD_CASES = {
+    "build into the source's .git, forced": (dest_is_dot_git, "inside a version-control folder", ("--force",)),
+    "build into the default theme, forced": (dest_is_the_theme, "it is the default theme", ("--force",)),
     "build into the source": (dest_is_source, "it is the source folder", ()),
     "build into _posts": (dest_in_posts, "inside the source folder", ()),
     "build into _models/site": (dest_in_models, "inside the source folder", ()),
@@ -117,6 +135,7 @@ BUILD_CASES = {
                                                     ("--force",)),
     "build into a folder no build wrote": (dest_not_a_site, "it is not empty and no layerpress build wrote it", ()),
     "build into a file": (dest_is_a_file, "it is a file, not a folder", ("--force",)),
+    "build below a file": (dest_below_a_file, "notes.md is a file, not a folder", ()),
     "build through a symlink to the source": (dest_symlink_to_source, "it is the source folder", ()),
     "build into a checkout whose .git is not kept": (dest_git_tree_without_kept_git,
                                                      "keep_files does not keep its .git", ()),
@@ -203,3 +222,10 @@ def test_a_site_folder_inside_the_source_starting_with_underscore_is_allowed(blo
     assert blog.build(dest=dest).status == 0
     assert (dest / "index.html").is_file()
     assert blog.build(dest=dest).status == 0  # and the second build does not read the first one's pages
+
+
+@pytest.mark.parametrize("value", ["[../outside]", "[/etc]", "not-a-list"])
+def test_keep_files_must_name_paths_inside_the_site(blog, value):
+    blog.write("_config.yml", f"title: Safety\nkeep_files: {value}\n")
+    before = blog.everything()
+    blog.refuses(blog.build(), "blog/_config.yml:2: 'keep_files' must be a list of paths inside the site", before)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import png_bytes
+
 SPEC = "blog/_models/net.yml"
 TINY = """\
 dataset: {name: shapes, image_size: [8, 8], per_class: 12, test_per_class: 4, validation_split: 0.25, seed: 3}
@@ -54,3 +56,23 @@ def test_impossible_specs_are_spec_errors(blog, spec, message):
     use_model(blog, spec)
     before = blog.everything()
     blog.refuses(blog.build(), f"error: {SPEC}:{message}", before)
+
+
+def test_a_loaded_model_with_nan_weights_draws_no_figure(blog):
+    import numpy as np
+
+    from generator.models.backend import import_keras
+
+    keras = import_keras()
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="conv2d")])
+    model.set_weights([np.full(w.shape, np.nan, dtype="float32") for w in model.get_weights()])
+    model.save(blog.source / "broken.keras")
+    blog.write("_models/net.yml", "load: broken.keras\n")
+    blog.write("probes/x.png", png_bytes(mode="L", size=(8, 8), color=9))
+    blog.post("```figure\nkind: activations\nmodel: net\nprobe: probes/x.png\nlayers: [conv2d]\n```\n")
+    before = blog.everything()
+    run = blog.build()
+    blog.refuses(run, "blog/_posts/2020-01-02-hostile.md:4: the activations figure's", before)
+    assert "holds NaN or infinite values from net" in run.err
+    figures = blog.source / ".layerpress-cache" / "figures"
+    assert not any(p.name == "figure.png" for p in figures.rglob("*"))
