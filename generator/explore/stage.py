@@ -117,40 +117,40 @@ class ExplorerStage:
         from generator.figures.tiling import png_bytes
 
         trained = self.store.get(model.name)
+        shape = trained.record["input_shape"]
         images = np.stack([trained.load_probe(self.source / probe) for probe in model.probes]).astype(np.float32) \
-            if model.probes else np.zeros((0, *trained.record["input_shape"]), dtype=np.float32)
-        names = trained.layer_names()
-        layers, quantised = [], {variant: {} for variant in model.variants}
-        for variant, ref in self.refs(model).items():
-            network = trained if variant == "trained" else self.store.get(ref)
-            outputs = network.activations(names, images) if model.probes else {}
-            for name in names:
-                maps = data.as_maps(outputs[name]) if model.probes else None
-                if maps is not None and not np.isfinite(maps).all():
-                    raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for "
-                                      "the explorer's probes", file=model.spec_file,
-                                      hint="retrain it (`layerpress train NAME --force`) or check its weights")
-                if maps is not None:
-                    quantised[variant][name] = data.quantise(maps)
-        for info in trained.record["layers"]:
-            stored = quantised["trained"].get(info["name"])
-            layers.append({
-                "name": info["name"], "class": info["class"], "output_shape": info["output_shape"],
-                "params": info["params"],
-                "maps": list(stored.codes.shape[1:]) if stored is not None else None,
-                "file": data.file_name(info["name"]) if stored is not None else None,
-                "offsets": {v: quantised[v][info["name"]].offsets.tolist() for v in model.variants} if stored else None,
-                "steps": {v: quantised[v][info["name"]].steps.tolist() for v in model.variants} if stored else None,
-            })
+            if model.probes else np.zeros((0, *shape), dtype=np.float32)
+        quantised = {variant: self._quantised_layers(model, ref, trained, images)
+                     for variant, ref in self.refs(model).items()}
         index = {
             "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
-            "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": trained.record["input_shape"],
+            "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": shape,
             "probes": [{"name": probe.rsplit("/", 1)[-1], "path": probe, "image": f"probes/{number}.png"}
                        for number, probe in enumerate(model.probes)],
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
-            "layers": layers,
+            "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
         }
         data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
+
+    def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images) -> dict:
+        """layer name -> Quantised maps, for every layer with a 2-D picture, in one forward pass."""
+        import numpy as np
+
+        if not len(images):
+            return {}
+        network = trained if ref == model.name else self.store.get(ref)
+        outputs = network.activations(trained.layer_names(), images)
+        quantised = {}
+        for name, output in outputs.items():
+            maps = data.as_maps(output)
+            if maps is None:
+                continue
+            if not np.isfinite(maps).all():
+                raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for the "
+                                  "explorer's probes", file=model.spec_file,
+                                  hint="retrain it (`layerpress train NAME --force`) or check its weights")
+            quantised[name] = data.quantise(maps)
+        return quantised
 
     # -- results --
 
@@ -243,6 +243,19 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     stage.compute()
     stage.extend(computed)
     return stage
+
+
+def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:
+    """A layer of index.json: its record entry, map shape, file, and per variant each map's offset and step."""
+    stored = {variant: layers[info["name"]] for variant, layers in quantised.items() if info["name"] in layers}
+    first = next(iter(stored.values()), None)
+    return {
+        "name": info["name"], "class": info["class"], "output_shape": info["output_shape"], "params": info["params"],
+        "maps": list(first.codes.shape[1:]) if first is not None else None,
+        "file": data.file_name(info["name"]) if first is not None else None,
+        "offsets": {variant: maps.offsets.tolist() for variant, maps in stored.items()} if first is not None else None,
+        "steps": {variant: maps.steps.tolist() for variant, maps in stored.items()} if first is not None else None,
+    }
 
 
 def _readable(path: Path) -> bool:

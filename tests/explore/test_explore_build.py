@@ -8,11 +8,13 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from generator.cache import file_digest
 from generator.explore.data import read_codes
 
 DATA = "explore/tiny/data"
+pytestmark = pytest.mark.slow   # trains the tiny model once per session
 
 
 def index_of(site) -> dict:

@@ -28,6 +28,10 @@ async function main() {
     return;
   }
   palette = index.colors.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)));
+  if (!index.probes.length || !mapLayers().length) {
+    statusLine.textContent = "This model has no probe images (or no layer with a picture) to show.";
+    return;
+  }
   readHash();
   writeControls();
   form.hidden = false;
@@ -210,7 +214,7 @@ function panel(layer, codes, probe) {
   bar.style.width = canvas.style.width;
   detail.append(element("p", "explorer-detail-title", title), frame, bar, readout);
   box.append(detail);
-  box.explorer = { view, canvas, cursor, readout };
+  box.explorer = { view, cursor, readout };
 
   canvas.addEventListener("pointermove", (event) => {
     const bounds = canvas.getBoundingClientRect();
@@ -250,7 +254,7 @@ function panel(layer, codes, probe) {
 function pointAt(cell) {
   state.cursor = cell;
   for (const box of panelsBox.querySelectorAll(".explorer-panel")) {
-    const { view, canvas, cursor, readout } = box.explorer;
+    const { view, cursor, readout } = box.explorer;
     const position = cell ? view.at(cell.x, cell.y) : -1;
     cursor.hidden = position < 0;
     if (position < 0) {
@@ -262,7 +266,6 @@ function pointAt(cell) {
     cursor.style.width = `${100 / view.columns}%`;
     cursor.style.height = `${100 / view.rows}%`;
     readout.textContent = `${view.describe(cell.x, cell.y)}: ${format(view.value(position))}`;
-    canvas.setAttribute("aria-valuetext", readout.textContent);
   }
 }
 
@@ -276,10 +279,6 @@ async function show() {
   const weights = state.variant === "trained" ? "trained" : "untrained";
   const probes = [state.probe];
   if (state.compare !== "") probes.push(Number(state.compare));
-  if (!index.probes.length) {
-    statusLine.textContent = "This model has no probe images to show.";
-    return;
-  }
   statusLine.textContent = `Loading ${layer.name}…`;
   let codes;
   try {
