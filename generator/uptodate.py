@@ -20,6 +20,9 @@ from generator.cache import canonical_json, digest
 
 CODE_DIR = Path(__file__).resolve().parent
 STATE_VERSION = 1
+# Folders no build reads (version control, environments, caches of other tools): not walked.
+NEVER_READ = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache",
+              ".jekyll-cache", ".sass-cache"}
 
 
 def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
@@ -27,7 +30,8 @@ def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
     root, skipped = Path(root), {str(Path(folder).resolve()) for folder in skip}
     rows = []
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if str(Path(folder, name).resolve()) not in skipped)
+        subfolders[:] = sorted(name for name in subfolders if name not in NEVER_READ
+                               and str(Path(folder, name).resolve()) not in skipped)
         for name in sorted(files):
             path = os.path.join(folder, name)
             try:
