@@ -5,8 +5,8 @@ What a build reads, compared by file size and modification time (no file is read
 of the blog folder except the cache and the output, the theme, layerpress's own code, the
 folders Python imports libraries from (installing or upgrading a package changes them), the
 build options and the documents the build keeps (a post dated in the future becomes due with
-no file changing). The state is kept in `<cache_dir>/builds/`, one file per output folder and
-options, with what the full build reported (pages written, figures, warnings) to report again.
+no file changing). The state is kept in `<cache_dir>/builds/`, one file per set of options,
+with what the full build reported (pages written, figures, warnings) to report again.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: lis
 
 
 def _state_path(options, cache_dir: Path) -> Path:
-    where = digest(str(Path(options.source).resolve()), str(Path(options.dest).resolve()),
-                   options.drafts, options.unpublished, options.future)
+    """One state per set of options: a build into another folder (`serve`'s) replaces it."""
+    where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
     return Path(cache_dir) / "builds" / f"{where}.json"
 
 
