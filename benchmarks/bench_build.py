@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.machine import print_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "content"
@@ -70,7 +69,6 @@ def reference_epoch(folder: Path) -> dict:
 
 
 def run() -> None:
-    print_machine()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         before = reference_epoch(folder)

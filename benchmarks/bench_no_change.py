@@ -19,7 +19,6 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.machine import print_machine
 
 PAIRS = 9
 SOURCE = Path(__file__).resolve().parent.parent / "content"
@@ -64,7 +63,6 @@ def report(label: str, result: dict, target: float) -> None:
 
 
 def run() -> None:
-    print_machine()
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "content"
         shutil.copytree(SOURCE, source, symlinks=True)  # the blog's cache comes along: models stay trained

@@ -10,18 +10,18 @@ VECTOR_FLAGS = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl
 
 
 def machine() -> dict:
-    model, flags = platform.processor() or platform.machine(), set()
+    model, flags = None, set()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and model in ("", platform.machine(), platform.processor()):
-                model = value.strip()
-            elif key.strip() in ("flags", "Features"):
+            key, _, value = (part.strip() for part in line.partition(":"))
+            if key == "model name" and model is None:
+                model = value
+            elif key in ("flags", "Features"):
                 flags = set(value.split())
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "vector": [flag for flag in VECTOR_FLAGS if flag in flags],
-            "load": os.getloadavg()}
+    return {"cpu": model or platform.processor() or platform.machine(), "cores": os.cpu_count(),
+            "vector": [flag for flag in VECTOR_FLAGS if flag in flags], "load": os.getloadavg()}
 
 
 def print_machine() -> None:

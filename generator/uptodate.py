@@ -5,8 +5,8 @@ What a build reads, compared by file size and modification time (no file is read
 of the blog folder except the cache and the output, the theme, layerpress's own code, the
 folders Python imports libraries from (installing or upgrading a package changes them), the
 build options and the documents the build keeps (a post dated in the future becomes due with
-no file changing). The state is kept in `<cache_dir>/builds/`, one file per output folder and
-options, with what the full build reported (pages written, figures, warnings) to report again.
+no file changing). The state is kept in `<cache_dir>/builds/`, one file per set of options,
+with what the full build reported (pages written, figures, warnings) to report again.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from generator.cache import canonical_json, digest
 
 CODE_DIR = Path(__file__).resolve().parent
 STATE_VERSION = 1
+# Folders no build reads (version control, environments, caches of other tools): not walked.
+NEVER_READ = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache",
+              ".jekyll-cache", ".sass-cache"}
 
 
 def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
@@ -27,7 +30,8 @@ def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
     root, skipped = Path(root), {str(Path(folder).resolve()) for folder in skip}
     rows = []
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if str(Path(folder, name).resolve()) not in skipped)
+        subfolders[:] = sorted(name for name in subfolders if name not in NEVER_READ
+                               and str(Path(folder, name).resolve()) not in skipped)
         for name in sorted(files):
             path = os.path.join(folder, name)
             try:
@@ -48,8 +52,8 @@ def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: lis
 
 
 def _state_path(options, cache_dir: Path) -> Path:
-    where = digest(str(Path(options.source).resolve()), str(Path(options.dest).resolve()),
-                   options.drafts, options.unpublished, options.future)
+    """One state per set of options: a build into another folder (`serve`'s) replaces it."""
+    where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
     return Path(cache_dir) / "builds" / f"{where}.json"
 
 

@@ -21,7 +21,7 @@ def progress_callback(ref: str, reason: str, epochs: int, first_epoch: int, step
                 from tqdm import tqdm
 
                 self.bar = tqdm(total=epochs * steps, initial=first_epoch * steps, desc=f"{ref} ({reason})",
-                                unit="step", file=stream, dynamic_ncols=True, leave=True)
+                                unit="step", file=stream, leave=True)
 
         def on_train_batch_end(self, batch, logs=None):
             if self.bar is not None:
