@@ -152,31 +152,32 @@ class KramdownSource(Preprocessor):
 
 
 def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
-    """Nested lists indented as kramdown nests them (under the parent item's text, two spaces
-    for `- `), re-indented by four spaces a level, which Python-Markdown needs."""
+    """Nested lists indented as kramdown nests them (a marker indented further than its parent's,
+    `- a` then `  - b`), re-indented by four spaces a level, which Python-Markdown needs."""
     out = []
-    stack: list[tuple[int, int]] = []     # per open item: (kramdown content column, new content column)
+    stack: list[tuple[int, int, int]] = []   # per open item: marker indent, content column, new content column
     for row, line in enumerate(lines):
-        marker = LIST_ITEM.match(line) if row not in skip else None
         indent = len(line) - len(line.lstrip(" "))
         if row in skip or line.startswith(">") or not line.strip():
             out.append(line)
             continue
-        while stack and indent < stack[-1][0]:
-            stack.pop()
-        if marker and indent >= (stack[-1][0] if stack else 0) + 4:
+        marker = LIST_ITEM.match(line)
+        if marker and indent >= (stack[-1][1] if stack else 0) + 4:
             marker = None       # indented code, not a list
         if marker:
-            new_indent = stack[-1][1] if stack else min(indent, 3)
+            while stack and indent <= stack[-1][0]:
+                stack.pop()
+            new_indent = stack[-1][2] if stack else min(indent, 3)
             content = len(marker.group(0))
-            stack.append((content, new_indent + 4 if stack or new_indent + 4 > content else content))
+            stack.append((indent, content, new_indent + 4 if stack or new_indent + 4 > content else content))
             out.append(" " * new_indent + line.lstrip(" "))
-        elif stack:
-            out.append(" " * (stack[-1][1] + indent - stack[-1][0]) + line.lstrip(" "))
+            continue
+        while stack and indent < stack[-1][1]:
+            stack.pop()
+        if stack:
+            out.append(" " * (stack[-1][2] + indent - stack[-1][1]) + line.lstrip(" "))
         else:
             out.append(line)
-            if indent == 0 and out[-2:-1] == [""]:
-                stack = []
     return out
 
 
