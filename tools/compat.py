@@ -53,6 +53,7 @@ class PostResult:
     formulas_intact: int = 0
     heading_ids: int = 0
     heading_ids_matched: int = 0
+    lists_matched: bool = False
     first_difference: str = ""
 
 
@@ -82,6 +83,7 @@ class BlogReport:
             "formulas": formulas, "formulas_intact": sum(p.formulas_intact for p in posts),
             "heading_ids": sum(p.heading_ids for p in posts),
             "heading_ids_matched": sum(p.heading_ids_matched for p in posts),
+            "lists_matched": sum(p.lists_matched for p in posts),
             "feed": f"{self.feed_entries_matched}/{self.jekyll_feed_entries}",
             "feed_valid": self.feed_valid, "sitemap_valid": self.sitemap_valid,
             "placeholders": self.placeholders, "warnings": self.layerpress_warnings,
@@ -149,6 +151,33 @@ class TextExtractor(HTMLParser):
     def handle_data(self, data):
         if not self.skipping:
             self.parts.append(data)
+
+
+class ListShape(HTMLParser):
+    """The nesting depth of every list item: [1, 2, 2, 1] for an item with two sub-items, then one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth, self.items = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.depth += 1
+        elif tag == "li":
+            self.items.append(self.depth)
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol"):
+            self.depth -= 1
+
+
+def list_shape(body: str) -> list[int]:
+    """List items by depth, without the table of contents (markup of its own on each side)."""
+    body = re.sub(r'<ul[^>]*id="markdown-toc".*?</ul>\s*(?=<h|<p|$)|<div class="toc">.*?</div>', "", body,
+                  flags=re.DOTALL)
+    shape = ListShape()
+    shape.feed(body)
+    return shape.items
 
 
 def body_text(body: str) -> str:
@@ -268,6 +297,7 @@ def compare(blog: Path, work: Path) -> BlogReport:
         expected_ids, found_ids = HEADING_ID.findall(theirs), set(HEADING_ID.findall(ours))
         result.heading_ids = len(expected_ids)
         result.heading_ids_matched = sum(anchor in found_ids for anchor in expected_ids)
+        result.lists_matched = list_shape(theirs) == list_shape(ours)
         a, b = body_text(theirs), body_text(ours)
         result.text_matched = a == b
         if a != b:
@@ -296,14 +326,16 @@ def print_report(report: BlogReport, verbose: bool) -> None:
     total = s["formulas"] or 1
     print(f"   formulas       {s['formulas_intact']}/{s['formulas']} ({100 * s['formulas_intact'] / total:.1f}%)")
     print(f"   heading ids    {s['heading_ids_matched']}/{s['heading_ids']}")
+    print(f"   list nesting   {s['lists_matched']}/{s['posts']} posts")
     print(f"   feed entries   {s['feed']} matched, feed.xml {'valid' if s['feed_valid'] else 'INVALID'}, "
           f"sitemap.xml {'valid' if s['sitemap_valid'] else 'INVALID'}, pages with placeholders {s['placeholders']}")
     print(f"   layerpress warnings {s['warnings']}")
     if verbose:
         for post in report.posts:
-            if not (post.url_matched and post.text_matched and post.formulas == post.formulas_intact):
+            if not (post.url_matched and post.text_matched and post.lists_matched
+                    and post.formulas == post.formulas_intact):
                 print(f"   - {post.url}: url {'ok' if post.url_matched else 'MISSING'}, "
-                      f"formulas {post.formulas_intact}/{post.formulas}")
+                      f"formulas {post.formulas_intact}/{post.formulas}, lists {'ok' if post.lists_matched else 'DIFFER'}")
                 if post.first_difference:
                     print(f"    {post.first_difference}")
 

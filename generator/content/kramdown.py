@@ -34,6 +34,7 @@ TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[
 OPTIONS = re.compile(r"^[ \t]*\{::options\b(?P<options>[^}]*)/\}[ \t]*$", re.MULTILINE)
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
+LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
@@ -115,12 +116,14 @@ class KramdownSource(Preprocessor):
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
+        math_rows: set[int] = set()
         display_math = in_math = False
         for line in lines:
             if in_math and not display_math and not line.strip():
                 in_math = False     # inline math ends with its paragraph
             if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
                 # kramdown's display math may hold blank lines; a space keeps the block whole.
+                math_rows.add(len(out))
                 out.append(" " if display_math and not line.strip() else line)
                 in_math = len(DOLLARS.findall(line)) % 2 == 0
                 continue
@@ -137,7 +140,7 @@ class KramdownSource(Preprocessor):
             elif self.gfm and self.list_interrupts(previous, line):
                 out.append(">" if line.startswith(">") else "")
             out.append(line)
-        return kramdown_tables(out)
+        return kramdown_tables(nest_lists(out, math_rows))
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -145,7 +148,37 @@ class KramdownSource(Preprocessor):
         if previous.startswith(">") and line.startswith(">"):
             previous, line = previous[1:].removeprefix(" "), line[1:].removeprefix(" ")
         return (previous.strip() != "" and LIST_START.match(line) is not None
-                and LIST_START.match(previous) is None and not TABLE_ROW.match(previous))
+                and LIST_ITEM.match(previous) is None and not TABLE_ROW.match(previous))
+
+
+def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
+    """Nested lists indented as kramdown nests them (a marker indented further than its parent's,
+    `- a` then `  - b`), re-indented by four spaces a level, which Python-Markdown needs."""
+    out = []
+    stack: list[tuple[int, int, int]] = []   # per open item: marker indent, content column, new content column
+    for row, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" "))
+        if row in skip or line.startswith(">") or not line.strip():
+            out.append(line)
+            continue
+        marker = LIST_ITEM.match(line)
+        if marker and indent >= (stack[-1][1] if stack else 0) + 4:
+            marker = None       # indented code, not a list
+        if marker:
+            while stack and indent <= stack[-1][0]:
+                stack.pop()
+            new_indent = stack[-1][2] if stack else min(indent, 3)
+            content = len(marker.group(0))
+            stack.append((indent, content, new_indent + 4 if stack or new_indent + 4 > content else content))
+            out.append(" " * new_indent + line.lstrip(" "))
+            continue
+        while stack and indent < stack[-1][1]:
+            stack.pop()
+        if stack:
+            out.append(" " * (stack[-1][2] + indent - stack[-1][1]) + line.lstrip(" "))
+        else:
+            out.append(line)
+    return out
 
 
 def kramdown_tables(lines: list[str]) -> list[str]:

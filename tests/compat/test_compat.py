@@ -36,6 +36,7 @@ def test_fixture_blog_matches_jekyll(fixture, tmp_path):
     assert summary["text_matched"] == summary["posts"], differing
     assert summary["formulas"] > 0 and summary["formulas_intact"] == summary["formulas"]
     assert summary["heading_ids"] > 0 and summary["heading_ids_matched"] == summary["heading_ids"]
+    assert summary["lists_matched"] == summary["posts"]
     assert report.feed_entries_matched == report.jekyll_feed_entries == summary["posts"]
     assert summary["feed_valid"] and summary["sitemap_valid"] and summary["placeholders"] == 0
 

@@ -110,6 +110,23 @@ def test_gfm_list_after_a_paragraph_line_and_in_a_quote(render):
     assert html.count("<li>") == 4 and "<ul>" in html and "<ol>" in html
 
 
+def test_nested_lists_indented_as_kramdown_nests_them(render):
+    html = render("""
+        - a
+          - b, two spaces in
+            - c
+          - d
+        - e
+
+        Code:
+
+            1. not a list
+        """)
+    assert re.sub(r"\s+", "", html).startswith(
+        "<ul><li>a<ul><li>b,twospacesin<ul><li>c</li></ul></li><li>d</li></ul></li><li>e</li></ul>")
+    assert "1. not a list" in html and html.count("<li>") == 5
+
+
 def test_without_gfm_input_a_list_needs_its_blank_line():
     html = MarkdownRenderer(MarkdownOptions(gfm=False)).convert("Things:\n- one\n- two\n")
     assert "<li>" not in html
