@@ -61,7 +61,9 @@ def extract_figures(body: str, source_path: Path, body_line: int = 1) -> tuple[s
                                 "give each figure of a document its own id")
         requests.append(request)
     for block, request in reversed(list(zip(_figure_blocks(lines), requests))):
-        lines[block.start:block.end + 1] = ["", block.indent + request.placeholder, ""]
+        # As many lines as the block, so that template errors further down name the file's own lines.
+        padding = [""] * (block.end - block.start + 1 - 3)
+        lines[block.start:block.end + 1] = ["", block.indent + request.placeholder, ""] + padding
     return "\n".join(lines), requests
 
 

@@ -22,7 +22,8 @@ def error_text(body: str, body_line: int = 1) -> str:
 def test_block_becomes_a_placeholder_paragraph_and_a_request():
     body = "Before.\n" + fence("kind: reshape\nprobe: probes/a.png\nid: flat") + "\nAfter."
     new_body, [request] = extract_figures(body, POST, body_line=5)
-    assert new_body == "Before.\n\n<!--layerpress-figure:flat-->\n\nAfter."
+    assert new_body == "Before.\n\n<!--layerpress-figure:flat-->\n\n\n\nAfter."
+    assert new_body.count("\n") == body.count("\n")  # template errors further down keep their line numbers
     assert (request.kind, request.figure_id, request.line) == ("reshape", "flat", 6)
     assert request.options["probe"] == "probes/a.png" and request.options["size"] is None
     assert request.model_refs == []

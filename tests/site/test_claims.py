@@ -89,6 +89,17 @@ def test_a_false_claim_stops_the_build_at_its_line(blog, write_blog, capsys):
     assert not blog.dest.exists()
 
 
+def test_a_false_claim_after_a_figure_block_names_its_own_line(blog, write_blog, capsys):
+    post = TRUE_CLAIMS + "\n```figure\nkind: summary\nmodel: tiny\ncaption: >-\n  The layers.\n```\n\n" \
+        "After the figure: {{ claim(models.tiny.epochs > 10, 'it trained long') }}\n"
+    write_blog(post)
+
+    assert blog.build() == 1
+
+    error = capsys.readouterr().err
+    assert f"claims.md:{len(post.splitlines())}: claim is false: 'it trained long'" in error, error
+
+
 def test_a_false_call_block_claim_names_its_sentence(blog, write_blog, capsys):
     post = TRUE_CLAIMS + ("\n{% call claim(models.tiny.epochs < models['tiny:sgd'].epochs) %}"
                           "Training *longer* ({{ models.tiny.epochs }} epochs) lost.{% endcall %}\n")
