@@ -51,6 +51,15 @@ def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: lis
                   sorted(kept_documents))
 
 
+# Cache folders whose entries a build copies into the site: a damaged entry must make the next
+# build a full one, which checks every entry it uses against its manifest.
+RESULT_FOLDERS = ("models", "figures", "explore")
+
+
+def results_stats(cache_dir: Path) -> list:
+    return [[folder, file_stats(Path(cache_dir) / folder)] for folder in RESULT_FOLDERS]
+
+
 def _state_path(options, cache_dir: Path) -> Path:
     """One state per set of options: a build into another folder (`serve`'s) replaces it."""
     where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
@@ -58,14 +67,16 @@ def _state_path(options, cache_dir: Path) -> Path:
 
 
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
-    """The state of the last build if its inputs were `inputs` and `dest` is untouched since, else None."""
-    if options.force:
+    """The state of the last build if its inputs were `inputs` and `dest` and the cached results are
+    untouched since, else None."""
+    if options.force or getattr(options, "refresh", ()) or getattr(options, "freeze", False):
         return None
     try:
         state = json.loads(_state_path(options, cache_dir).read_text())
     except (OSError, ValueError):
         return None
-    if state.get("inputs") != inputs or state.get("dest") != file_stats(Path(options.dest)):
+    if state.get("inputs") != inputs or state.get("dest") != file_stats(Path(options.dest)) \
+            or state.get("results") != results_stats(cache_dir):
         return None
     return state
 
@@ -74,7 +85,8 @@ def remember(options, cache_dir: Path, inputs: str, *, pages_written: int, figur
     """Write the state of a build that just succeeded."""
     path = _state_path(options, cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "pages_written": pages_written,
+    state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "results": results_stats(cache_dir),
+             "pages_written": pages_written,
              "figures": figures, "warnings": warnings}
     scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     scratch.write_text(canonical_json(state))
