@@ -18,7 +18,7 @@ from pymdownx import emoji
 from generator.content.kramdown import HeadingIds, KramdownExtension
 
 EXTENSIONS = [
-    "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty",
+    "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty", "sane_lists",
     "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tasklist",
     "pymdownx.tilde", "pymdownx.emoji",
 ]
