@@ -11,6 +11,8 @@ adds the glue those extensions do not have:
 - `{::options ... /}` and `{::comment}` blocks are dropped (with `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
 - with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
+- lists nested the way kramdown nests them (two spaces under `- `), tables without a header
+  row or with separator lines inside, attribute lists that end a block;
 - kramdown's backslash escapes (`\\<`, `\\|`, `\\:` ...);
 - heading ids made by kramdown's own algorithm, so existing `#anchors` keep working.
 """
