@@ -11,6 +11,8 @@ adds the glue those extensions do not have:
 - `{::options ... /}` and `{::comment}` blocks are dropped (with `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
 - with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
+- lists nested the way kramdown nests them (two spaces under `- `), tables without a header
+  row or with separator lines inside, attribute lists that end a block;
 - kramdown's backslash escapes (`\\<`, `\\|`, `\\:` ...);
 - heading ids made by kramdown's own algorithm, so existing `#anchors` keep working.
 """
@@ -147,8 +149,14 @@ class KramdownSource(Preprocessor):
         """GFM: a list may start right after a paragraph line (in a quote too)."""
         if previous.startswith(">") and line.startswith(">"):
             previous, line = previous[1:].removeprefix(" "), line[1:].removeprefix(" ")
-        return (previous.strip() != "" and LIST_START.match(line) is not None
-                and LIST_ITEM.match(previous) is None and not TABLE_ROW.match(previous))
+        if LIST_START.match(line) is None or previous.strip() == "" or TABLE_ROW.match(previous):
+            return False
+        before = LIST_ITEM.match(previous)
+        return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def ordered(item: str) -> bool:
+    return item.lstrip()[:1].isdigit()
 
 
 def nest_lists(lines: list[str], skip: set[int]) -> list[str]:

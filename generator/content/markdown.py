@@ -1,7 +1,7 @@
 """Markdown -> HTML with Python-Markdown and pymdown-extensions, read as Jekyll's kramdown reads it.
 
-One `markdown.Markdown` object per build (building one costs far more than converting a
-document with it), `reset()` before each document. See generator/content/kramdown.py for
+One `markdown.Markdown` object per process and set of options (`shared_renderer`: building
+one costs far more than converting a document with it), `reset()` before each document. See generator/content/kramdown.py for
 the kramdown syntax the extensions below do not cover.
 """
 
@@ -18,7 +18,7 @@ from pymdownx import emoji
 from generator.content.kramdown import HeadingIds, KramdownExtension
 
 EXTENSIONS = [
-    "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty",
+    "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty", "sane_lists",
     "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tasklist",
     "pymdownx.tilde", "pymdownx.emoji",
 ]

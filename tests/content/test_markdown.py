@@ -215,3 +215,9 @@ def test_python_markdown_placeholder_leak_is_cleaned():
 def test_has_math():
     assert has_math('<span class="arithmatex">\\(x\\)</span>')
     assert has_math("<p>\\(x\\)</p>") and not has_math("<p>$5</p>")
+
+
+def test_bullets_and_numbers_are_separate_lists(render):
+    html = render("- a\n- b\n\n1. one\n2. two\n\n3. three\n- c\n")
+    assert re.sub(r"\s+|</?p>", "", html) == (
+        "<ul><li>a</li><li>b</li></ul><ol><li>one</li><li>two</li><li>three</li></ol><ul><li>c</li></ul>")

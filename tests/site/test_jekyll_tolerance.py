@@ -90,3 +90,9 @@ def test_no_math_no_typesetter_files(blog):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nJust text.\n")
     assert blog.build() == 0
     assert not any(name.startswith("assets/katex/") for name in blog.files())
+
+
+def test_front_matter_math_false_turns_the_typesetter_off(blog):
+    blog.write("_posts/2020-01-01-a.md", "---\nmath: false\n---\nPrices $$5 and $$6.\n")
+    assert blog.build() == 0
+    assert "katex" not in blog.read("2020/01/01/a.html")
