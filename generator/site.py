@@ -13,7 +13,6 @@ from generator.config import Config
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
-from generator.content.markdown import MarkdownRenderer
 from generator.content.permalinks import slugify
 from generator.errors import ContentError, did_you_mean
 
@@ -126,6 +125,8 @@ class SiteRenderer:
     cache_dir: Path | None = None                         # compiled templates are kept in <cache_dir>/templates
 
     def __post_init__(self) -> None:
+        from generator.content.markdown import MarkdownRenderer  # its extensions: not for a no-change build
+
         self.site = site_data(self.config, self.content)
         compiled = template_cache(self.cache_dir)
         self.theme = Theme(self.config.source, self.site, compiled)
