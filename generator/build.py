@@ -8,22 +8,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.lazy import defer_heavy_modules
-
-defer_heavy_modules()  # before the modules below import numpy at their top
-
-from generator.cache import digest  # noqa: E402
-from generator.config import CACHE_DIR_NAME, Config, load_config  # noqa: E402
-from generator.content.documents import ReadOptions, read_site  # noqa: E402
-from generator.lockfile import record_build  # noqa: E402
-from generator.site import THEME_DIR, SiteRenderer  # noqa: E402
-from generator.errors import ConfigError, did_you_mean  # noqa: E402
-from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401,E402 (ComputeResult re-exported)
-from generator.writer import SiteWriter  # noqa: E402
-from generator import uptodate  # noqa: E402
-from generator.buildlock import build_lock  # noqa: E402
-from generator.destination import check_destination, keep_files  # noqa: E402
-from generator.explore.stage import add_explorer  # noqa: E402
+from generator import uptodate
+from generator.cache import digest
+from generator.config import CACHE_DIR_NAME, Config, load_config
+from generator.content.documents import ReadOptions, read_site
+from generator.lockfile import record_build
+from generator.site import THEME_DIR, SiteRenderer
+from generator.errors import ConfigError, did_you_mean
+from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
+from generator.writer import SiteWriter
+from generator.buildlock import build_lock
+from generator.destination import check_destination, keep_files
+from generator.explore.stage import add_explorer
 
 
 @dataclass

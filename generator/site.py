@@ -14,7 +14,6 @@ from generator.content.claims import claim
 from generator.content.documents import Document, SiteContent
 from generator.content.frontmatter import split_front_matter
 from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
-from generator.content.markdown import MarkdownOptions, has_math, shared_renderer
 from generator.content.permalinks import slugify
 from generator.confine import confined
 from generator.errors import ContentError, did_you_mean
@@ -134,6 +133,8 @@ class SiteRenderer:
     cache_dir: Path | None = None                         # compiled templates are kept in <cache_dir>/templates
 
     def __post_init__(self) -> None:
+        from generator.content.markdown import MarkdownOptions, shared_renderer  # not for a no-change build
+
         self.site = site_data(self.config, self.content)
         compiled = template_cache(self.cache_dir)
         self.theme = Theme(self.config.source, self.site, compiled)
@@ -184,6 +185,8 @@ class SiteRenderer:
                            protect_code=not doc.front_matter.get("liquid_in_code", False))
         page["content"] = Markup(self.to_html(doc, text))
         page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+        from generator.content.markdown import has_math
+
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
 
     def to_html(self, doc: Document, text: str) -> str:

@@ -14,7 +14,6 @@ import sys
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from generator import __version__
@@ -397,6 +396,8 @@ def render_caption(caption: str) -> str:
 
 @cache
 def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version  # not needed by a no-change build
+
     versions = {"layerpress": __version__}
     for name in LIBRARIES:
         try:
