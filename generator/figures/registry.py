@@ -92,11 +92,21 @@ def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: s
     return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured)
 
 
-def _png_variant(image: np.ndarray, layout) -> Variant:
+@dataclass
+class Indexed:
+    """A drawn figure as palette indices (H, W) and its (256, 3) palette, whose entry 255 is white."""
+
+    image: np.ndarray
+    palette: np.ndarray
+
+
+def _png_variant(drawn, layout) -> Variant:
+    """An RGB array, or an Indexed image, with a margin, as PNG."""
     from generator.figures.tiling import with_margin
 
+    image, palette = (drawn.image, drawn.palette) if isinstance(drawn, Indexed) else (drawn, None)
     framed = with_margin(image, layout)
-    return Variant(png_bytes(framed), "png", (int(framed.shape[1]), int(framed.shape[0])))
+    return Variant(png_bytes(framed, palette), "png", (int(framed.shape[1]), int(framed.shape[0])))
 
 
 def kind_module(name: str) -> ModuleType:

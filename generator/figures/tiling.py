@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,9 +24,6 @@ LEVELS = 254
 INK = 254
 # A fixed date for every .npz member: zip entries otherwise carry the time of writing.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-# zlib's run-length strategy compresses palette images (long runs of one index) about four times
-# faster than the default strategy, to files of the same size.
-Z_RLE = 3
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,16 @@ def colormap_palette(name: str) -> np.ndarray:
     palette = np.concatenate([levels, [[0, 0, 0], [255, 255, 255]]]).astype(np.uint8)
     palette.setflags(write=False)  # cached and shared between figures
     return palette
+
+
+@functools.lru_cache(maxsize=None)
+def colormap_levels(name: str, count: int) -> np.ndarray:
+    """(count, 3) uint8: a matplotlib colormap sampled evenly from its low to its high end."""
+    import matplotlib
+
+    levels = np.round(matplotlib.colormaps[name](np.linspace(0, 1, count))[:, :3] * 255).astype(np.uint8)
+    levels.setflags(write=False)
+    return levels
 
 
 def palette_levels(values: np.ndarray) -> np.ndarray:
@@ -148,7 +157,7 @@ def to_rgb(image: np.ndarray) -> np.ndarray:
 
 def label_above(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarray:
     """The RGB image with text above it (wrapped to the image's width), a little space between."""
-    band = text_lines(wrap_text(text, layout, size, max(image.shape[1], layout.px(120))), layout, size,
+    band = text_lines(wrap_text(text, layout, size, max(image.shape[1], layout.px(60))), layout, size,
                       width=image.shape[1])
     return stack_vertically([band, to_rgb(image)], gap=layout.px(2))
 
@@ -156,18 +165,27 @@ def label_above(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.
 def text_lines(lines: list[str], layout, size: float = TEXT, *, width: int = 0, align: str = "left",
                colour=(0, 0, 0)) -> np.ndarray:
     """A white RGB band holding `lines` of anti-aliased text (DejaVu Sans at `size` CSS px),
-    at least `width` image pixels wide."""
+    at least `width` image pixels wide. Read-only: bands are cached (figures repeat their labels)."""
+    layout.font(size)  # notes the size as drawn
+    return _text_band(tuple(lines), layout.px(size), layout.px(size * LINE_SPACING), width, align, tuple(colour))
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_band(lines: tuple, font_px: int, line_height: int, width: int, align: str, colour: tuple) -> np.ndarray:
     from PIL import Image, ImageDraw
 
-    font = layout.font(size)
-    line_height = layout.px(size * LINE_SPACING)
+    from generator.figures.layout import font as font_of
+
+    font = font_of(font_px)
     lengths = [int(np.ceil(font.getlength(line))) for line in lines]
     band = Image.new("RGB", (max([width, 1] + [n + 2 for n in lengths]), line_height * len(lines)), (255,) * 3)
     draw = ImageDraw.Draw(band)
     for index, (line, length) in enumerate(zip(lines, lengths)):
         left = {"left": 1, "center": (band.width - length) // 2, "right": band.width - length - 1}[align]
         draw.text((left, index * line_height + line_height // 2), line, fill=colour, font=font, anchor="lm")
-    return np.asarray(band).copy()
+    array = np.asarray(band).copy()
+    array.setflags(write=False)
+    return array
 
 
 def wrap_text(text: str, layout, size: float, width: int) -> list[str]:
@@ -211,9 +229,11 @@ def flow(parts: list[np.ndarray], width: int, gap: int, row_gap: int | None = No
 
 
 def with_margin(image: np.ndarray, layout) -> np.ndarray:
-    """The figure on white paper with a margin all round (the dark theme shows it as a card)."""
+    """The figure on white paper with a margin all round (the dark theme shows it as a card); a 2-D
+    palette-index image is padded with index BACKGROUND, which must be white."""
     border = layout.px(MARGIN)
-    return np.pad(to_rgb(image), ((border, border), (border, border), (0, 0)), constant_values=BACKGROUND)
+    pads = ((border, border), (border, border)) + (((0, 0),) if image.ndim == 3 else ())
+    return np.pad(image, pads, constant_values=BACKGROUND)
 
 
 def fit_scale(side: int, target: int, room: int | None = None) -> int:
@@ -257,14 +277,37 @@ def png_bytes(image: np.ndarray, palette: np.ndarray | None = None) -> bytes:
     from PIL import Image
 
     image = np.ascontiguousarray(image)
+    if palette is not None:
+        return palette_png(image, palette)
     buffer = io.BytesIO()
-    if palette is None:
-        Image.fromarray(image).save(buffer, format="PNG")
-    else:
-        picture = Image.frombytes("P", (image.shape[1], image.shape[0]), image.tobytes())
-        picture.putpalette(palette.astype(np.uint8).reshape(-1).tolist())
-        picture.save(buffer, format="PNG", compress_type=Z_RLE)
+    Image.fromarray(image).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def palette_png(indices: np.ndarray, palette: np.ndarray) -> bytes:
+    """An 8-bit palette PNG written directly, filtered so that nearest-neighbour enlarged maps become
+    runs of zeros that zlib's run-length strategy packs at once (several times faster than Pillow's
+    unfiltered writer, and smaller)."""
+    height, width = indices.shape
+    rows = np.empty((height, width + 1), dtype=np.uint8)
+    # Sub (1): each byte minus its left neighbour; a row repeating the one above gets Up (2): all zeros.
+    # uint8 arithmetic wraps modulo 256, as PNG wants.
+    rows[:, 0] = 1
+    rows[:, 1] = indices[:, 0]
+    rows[:, 2:] = indices[:, 1:] - indices[:, :-1]
+    repeated = np.flatnonzero((indices[1:] == indices[:-1]).all(axis=1)) + 1
+    rows[repeated, 0] = 2
+    rows[repeated, 1:] = 0
+    packer = zlib.compressobj(6, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = packer.compress(rows.tobytes()) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"PLTE", np.asarray(palette, dtype=np.uint8)[:256].tobytes()) + _chunk(b"IDAT", data)
+            + _chunk(b"IEND", b""))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def gif_bytes(frames: list[np.ndarray], palette: np.ndarray, durations: list[int], transparent: int) -> bytes:

@@ -143,3 +143,58 @@ def test_full_page_screenshots_of_index_and_a_post(served_site, browser):
         result["page"].screenshot(path=str(target), full_page=True)
         result["page"].close()
         assert target.stat().st_size > 10_000
+
+
+FIGURE_IMAGES = """async () => {
+  const images = Array.from(document.querySelectorAll('figure.layerpress-figure img'));
+  return Promise.all(images.map(async img => {
+    const file = new Image();  // no srcset: its natural width is the file's own pixel width
+    file.src = img.currentSrc;
+    await file.decode();
+    const box = img.getBoundingClientRect();
+    return {src: img.currentSrc, pixels: file.naturalWidth, rendered: box.width, left: box.left, right: box.right,
+            alt: img.getAttribute('alt')};
+  }));
+}"""
+
+
+@pytest.mark.parametrize("viewport_width", [1280, 390])
+def test_every_figure_is_sharp_and_unclipped(served_site, browser, viewport_width):
+    """At a desktop and a phone width, every figure image has 2 file pixels per CSS pixel and fits the screen."""
+    base, dest = served_site
+    posts = [p for p in html_pages(dest) if p.count("/") >= 4]
+    failures, checked = [], 0
+    for path in posts:
+        page = browser.new_page(viewport={"width": viewport_width, "height": 900})
+        page.goto(urljoin(base, path), wait_until="load")
+        page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
+        page.wait_for_function("Array.from(document.images).every(img => img.complete)", timeout=15_000)
+        for image in page.evaluate(FIGURE_IMAGES):
+            checked += 1
+            name = f"{path} {image['src'].rsplit('/', 1)[-1]} at {viewport_width}px"
+            if image["pixels"] < 2 * image["rendered"] - 0.5:
+                failures.append(f"{name}: {image['pixels']} file pixels for {image['rendered']:.0f} CSS px")
+            if image["left"] < 0 or image["right"] > viewport_width + 0.5:
+                failures.append(f"{name}: clipped ({image['left']:.0f}..{image['right']:.0f})")
+            if "&" in image["alt"] or not image["alt"]:
+                failures.append(f"{name}: alt text {image['alt']!r}")
+            if viewport_width <= 480 and "-narrow." not in image["src"] and image["rendered"] > 340:
+                failures.append(f"{name}: a phone shows the desktop layout")
+        page.close()
+    assert checked >= 15
+    assert failures == []
+
+
+def test_no_default_figure_falls_below_the_legibility_thresholds(served_site):
+    import json
+
+    from generator.figures.layout import THRESHOLDS, below_thresholds
+
+    _, dest = served_site
+    manifest = json.loads((dest / "figures.json").read_text())
+    drawn = [entry for entry in manifest if entry["legibility"]]
+    assert len(drawn) >= 15
+    for entry in drawn:
+        assert set(entry["legibility"]) == set(THRESHOLDS), entry["id"]
+    assert [(entry["id"], below_thresholds(entry["legibility"])) for entry in drawn
+            if below_thresholds(entry["legibility"])] == []

@@ -14,9 +14,9 @@ from PIL import Image
 
 from generator.cache import file_digest
 from generator.errors import FigureError
-from generator.figures.kinds.activations import activation_grid
+from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles
 from generator.figures.stage import FigureStage, model_refs_in_text
-from generator.figures.tiling import colormap_palette, stack_vertically
+from generator.figures.tiling import colormap_levels
 from generator.models.store import ModelStore
 
 EVERY_KIND = """\
@@ -135,13 +135,13 @@ variants: [base, sgd]
 """
 
 
-def run_stage(source: Path, cache: Path, body: str, *, force: bool = False):
+def run_stage(source: Path, cache: Path, body: str, *, force: bool = False, figure_width: int = 632):
     post = source / "_posts" / "2026-01-01-post.md"
     post.parent.mkdir(exist_ok=True)
     post.write_text("---\ntitle: t\n---\n" + body)
     document = Doc(post, body, body_line=4, slug="post")
     stage = FigureStage(ModelStore(source, cache, quiet=True), source, cache, baseurl="/blog", quiet=True,
-                        force=force)
+                        force=force, figure_width=figure_width)
     stage.add_documents([document])
     stage.compute()
     return stage, stage.result(), document
@@ -174,13 +174,21 @@ def test_every_kind_draws_files_and_html(every_kind):
             assert "<table" in html and "<img" not in html
             continue
         extension = "gif" if figure.request.kind == "conv-animation" else "png"
+        url = f"/blog/figures/post/{figure.request.figure_id}"
         image = Image.open(outputs[f"figures/post/{figure.request.figure_id}.{extension}"])
-        width, height = image.size
-        if figure.request.options["width"]:
-            width, height = 400, round(height * 400 / width)
-        assert (f'<img src="/blog/figures/post/{figure.request.figure_id}.{extension}" width="{width}" '
+        width, height = (round(n / 2) for n in image.size)  # drawn at 2x: shown at half its pixel size
+        assert width <= (figure.request.options["width"] or 632)
+        assert (f'<img src="{url}.{extension}" srcset="{url}.{extension} 2x" width="{width}" '
                 f'height="{height}" alt=') in html
         assert 'loading="lazy" decoding="async"' in html
+        narrow = outputs.get(f"figures/post/{figure.request.figure_id}-narrow.{extension}")
+        if width > 350:  # too wide for a phone's column: a narrow variant for small screens
+            narrow_width = Image.open(narrow).size[0]
+            assert narrow_width <= 2 * 350
+            assert f'<source media="(max-width: 480px)" srcset="{url}-narrow.{extension} 2x" ' \
+                   f'width="{round(narrow_width / 2)}"' in html
+        else:
+            assert narrow is None and "<source" not in html
     assert {"models/tiny.keras", "figures.json"} <= set(outputs)
     assert not [path for path in outputs if path.startswith("models/tiny-")]  # variants are not published
 
@@ -188,7 +196,23 @@ def test_every_kind_draws_files_and_html(every_kind):
 def test_caption_markdown_and_alt_text(every_kind):
     _, _, stage, result, document = every_kind
     html = result.replacements[document.source_path]["<!--layerpress-figure:grid-->"]
-    assert "<figcaption>Every <em>channel</em>. " in html and 'alt="Every channel."' in html
+    assert "<figcaption>Every <em>channel</em>. " in html
+    # the alt text says what the image shows, in plain text, not the caption again
+    assert ('alt="Activations of model tiny: every channel, in a grid, of layers conv2d, max_pooling2d, conv2d_1 '
+            'for probes triangle.png, circle.png."') in html
+    for figure in stage.figures:
+        alt = result.replacements[document.source_path][figure.request.placeholder].partition(' alt="')[2]
+        alt = alt.partition('"')[0]
+        caption = figure.request.options["caption"]
+        assert alt and "&" not in alt and (not caption or caption not in alt), figure.request.figure_id
+
+
+def test_an_alt_key_replaces_the_generated_text(site_source):
+    source, cache = site_source
+    _, result, document = run_stage(source, cache, "```figure\nkind: reshape\nprobe: probes/tiny.png\n"
+                                                   "alt: A <cat> & a dog\n```\n")
+    html = next(iter(result.replacements[document.source_path].values()))
+    assert 'alt="A &lt;cat&gt; &amp; a dog"' in html
 
 
 def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_source):
@@ -199,11 +223,23 @@ def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_so
     images = np.stack([model.load_probe(source / "probes" / p) for p in ("triangle.png", "circle.png")])
     live = model.activations(["conv2d", "max_pooling2d", "conv2d_1"], images)
     np.testing.assert_allclose(data["activations_conv2d_1"], live["conv2d_1"], rtol=1e-6)
-    expected = stack_vertically([activation_grid(data[f"activations_{name}"][index], 3)[0]
-                                 for index in range(2) for name in ("conv2d", "max_pooling2d", "conv2d_1")])
     drawn = np.asarray(Image.open(outputs["figures/post/grid.png"]).convert("RGB"))
-    np.testing.assert_array_equal(drawn, colormap_palette("viridis")[expected])
+    palette = colormap_levels("viridis", MAP_LEVELS)
+    for index in range(2):
+        for name in ("conv2d", "max_pooling2d", "conv2d_1"):
+            maps = data[f"activations_{name}"][index]
+            scale = next(s for s in range(1, 40) if maps.shape[0] * s >= 96)  # at least 48 CSS px at 2x
+            tiles, _ = channel_tiles(maps, scale)
+            for tile in tiles:  # every channel is in the PNG, nearest-neighbour enlarged, never blurred
+                assert find_patch(drawn, palette[tile]), (index, name)
     assert data["dead_channels"].shape == (2, 3)
+
+
+def find_patch(figure: np.ndarray, patch: np.ndarray) -> list[tuple[int, int]]:
+    height, width = patch.shape[:2]
+    candidates = zip(*np.nonzero((figure[:figure.shape[0] - height + 1, :figure.shape[1] - width + 1]
+                                  == patch[0, 0]).all(axis=-1)))
+    return [(int(y), int(x)) for y, x in candidates if np.array_equal(figure[y:y + height, x:x + width], patch)]
 
 
 def test_notes_report_measured_differences_and_dead_channels(every_kind):
@@ -224,6 +260,13 @@ def test_manifest_lists_posts_lines_inputs_and_output_hashes(every_kind):
     assert grid["inputs"] == {p: file_digest(source / p) for p in ("probes/triangle.png", "probes/circle.png")}
     assert grid["outputs"]["figures/post/grid.png"] == file_digest(outputs["figures/post/grid.png"])
     assert set(grid["models"]) == {"tiny"} and grid["versions"]["numpy"] == np.__version__
+    for entry in manifest:
+        if entry["kind"] in ("summary", "compare"):
+            continue
+        legibility = entry["legibility"]
+        assert legibility["desktop"]["column"] == 632 and legibility["phone"]["column"] == 350, entry["id"]
+        assert legibility["desktop"]["text"] >= 12 and legibility["phone"]["text"] >= 10, entry["id"]
+    assert grid["legibility"]["desktop"]["map"] >= 48 and grid["legibility"]["phone"]["map"] >= 24
 
 
 def test_second_build_redraws_nothing_and_same_bytes_from_scratch(every_kind, tmp_path):
@@ -305,8 +348,14 @@ def test_conv_check_on_a_model_with_a_hand_set_kernel(site_source):
     assert np.abs(data["keras"] - data["correlate2d"]).max() < 1e-4
     assert np.abs(data["keras"] - data["convolve2d_flipped"]).max() < 1e-4
     assert np.abs(data["keras"] - data["correlate2d"][::-1, ::-1]).max() > 1e-4  # the check can tell
+    assert "keras vs convolve2d unflipped " in document_html(result, document)  # the wrong answer, measured
+    assert np.abs(data["keras"] - data["convolve2d_unflipped"]).max() > 1e-4
     image = np.asarray(Image.open(dict(result.outputs)["figures/post/hand.png"]).convert("L"))
-    assert (image[:12] < 100).sum() > 50  # the panel titles are drawn as dark text on the white band
+    assert (image[8:40] < 100).sum() > 50  # the panel titles are drawn as dark text on the white band
+
+
+def document_html(result, document) -> str:
+    return "".join(result.replacements[document.source_path].values())
 
 
 ACTIVATIONS = "```figure\nkind: activations\nmodel: {model}\nprobe: {probe}\nlayers: [{layer}]\n{extra}```\n"
@@ -405,3 +454,72 @@ def test_predictions_can_show_only_the_mistakes(site_source):
     data = np.load(dict(result.outputs)["figures/post/wrong.npz"])
     assert 0 < len(data["labels"]) <= 5
     assert (data["probabilities"].argmax(-1) != data["labels"]).all()
+
+
+def test_figures_are_laid_out_for_the_configured_width(site_source):
+    source, cache = site_source
+    body = ("```figure\nkind: activations\nid: maps\nmodel: tiny\nprobe: probes/triangle.png\n"
+            "layers: [conv2d, conv2d_1]\nlayout: strip\n```\n")
+    narrow_stage, narrow, _ = run_stage(source, cache, body, figure_width=400)
+    wide_stage, wide, _ = run_stage(source, cache, body, figure_width=900)
+    assert narrow_stage.figures[0].key != wide_stage.figures[0].key
+    narrow_png = Image.open(dict(narrow.outputs)["figures/post/maps.png"])
+    wide_png = Image.open(dict(wide.outputs)["figures/post/maps.png"])
+    assert narrow_png.width <= 800 < wide_png.width <= 1800
+    assert narrow_png.height > wide_png.height  # fewer maps per row: more rows
+
+
+def test_figure_width_comes_from_the_config_and_is_checked(tmp_path):
+    from generator.config import load_config
+    from generator.errors import ConfigError
+    from generator.figures.stage import figure_width
+
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    assert figure_width(load_config(tmp_path)) == 632
+    (tmp_path / "_config.yml").write_text("layerpress:\n  figure_width: 700\n")
+    assert figure_width(load_config(tmp_path)) == 700
+    (tmp_path / "_config.yml").write_text("layerpress:\n  figure_width: wide\n")
+    with pytest.raises(ConfigError, match=r"_config.yml: 'layerpress.figure_width' must be a number of CSS pixels"):
+        figure_width(load_config(tmp_path))
+
+
+def test_activations_both_layouts_and_one_enlarged_channel(site_source):
+    source, cache = site_source
+    body = ("```figure\nkind: activations\nid: both\nmodel: tiny\nprobe: probes/triangle.png\nlayers: [conv2d]\n"
+            "layout: both\nper_row: 2\n```\n\n```figure\nkind: activations\nid: one\nmodel: tiny\n"
+            "probe: probes/triangle.png\nlayers: [conv2d_1]\nchannel: 2\n```\n")
+    _, result, document = run_stage(source, cache, body)
+    outputs = dict(result.outputs)
+    html = document_html(result, document)
+    assert "every channel, as strips and as a grid, of layers conv2d" in html
+    assert "channel 2 of layers conv2d_1" in html
+    both = np.asarray(Image.open(outputs["figures/post/both.png"]).convert("RGB"))
+    maps = np.load(outputs["figures/post/both.npz"])["activations_conv2d"][0]
+    tile = colormap_levels("viridis", MAP_LEVELS)[channel_tiles(maps, 6)[0][3]]  # 16 px maps at 96 px: 48 CSS px
+    assert len(find_patch(both, tile)) == 2  # once among the strips, once in the grid
+    one = np.asarray(Image.open(outputs["figures/post/one.png"]).convert("RGB"))
+    assert one.shape[1] > 600  # one channel, enlarged
+    with pytest.raises(FigureError, match=r"layer 'conv2d_1' has 3 channels, no channel 7"):
+        run_stage(source, cache, body.replace("channel: 2", "channel: 7"))
+
+
+def test_build_warns_about_a_figure_too_small_to_read(site_source, capsys):
+    source, cache = site_source
+    # a probe name too long to wrap makes the title wider than a phone: the phone shrinks the figure
+    long_name = "a-hand-drawn-triangle-photographed-on-a-table-under-a-lamp-scanned-and-cropped" + ".png"
+    shutil.copy(source / "probes" / "triangle.png", source / "probes" / long_name)
+    body = (f"```figure\nkind: activations\nid: long\nmodel: tiny\nprobes: [probes/{long_name}, probes/circle.png]\n"
+            "layers: [conv2d]\n```\n")
+    stage, result, _ = run_stage(source, cache, body)
+    legibility = result.manifest[0]["legibility"]
+    assert legibility["phone"]["text"] < 10 <= legibility["desktop"]["text"]
+    stage.quiet = False
+    stage.warn_illegible()
+    assert capsys.readouterr().err == (
+        f"warning: {source}/_posts/2026-01-01-post.md:4: figure 'long' is hard to read: text "
+        f"{legibility['phone']['text']:g} px at phone width (at least 10 px) (raise 'width' or lower 'per_row')\n")
+    shutil.copy(source / "probes" / "circle.png", source / "probes" / "short.png")
+    stage, _, _ = run_stage(source, cache, body.replace(long_name, "short.png"))
+    stage.quiet = False
+    stage.warn_illegible()
+    assert capsys.readouterr().err == ""

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generator.figures.kinds.activations import activation_grid
+from generator.figures.kinds.activations import channel_tiles
 from generator.figures.layout import Layout, below_thresholds, legibility
 from generator.figures.tiling import (colour_bar, colormap_palette, flow, gif_bytes, label_above, npz_bytes,
                                       png_bytes, stack_horizontally, standardise_channels, table_of_panels, text_lines,
@@ -70,23 +70,25 @@ def test_palette_holds_the_colormap_then_ink_and_background():
     assert tuple(palette[254]) == (0, 0, 0) and tuple(palette[255]) == (255, 255, 255)
 
 
-def test_activation_grid_is_the_expected_tiling_of_standardised_channels():
+def test_channel_tiles_are_standardised_levels_enlarged_without_blur():
     rng = np.random.default_rng(0)
     # Integer values over 4x8 pixels keep every mean and variance exact, so the reference below
     # may compute channel by channel and still agree to the last bit.
     maps = rng.integers(0, 50, size=(4, 8, 11)).astype(np.float32)
     maps[..., 4] = 3
-    grid, dead = activation_grid(maps, per_row=4)
+    tiles, dead = channel_tiles(maps, scale=3, levels=224)
     levels = []
     for channel in range(11):
         x = maps[..., channel]
         std = x.std()
         scaled = np.full(x.shape, 128.0) if std == 0 else (x - x.mean()) / std * 64 + 128
         value = np.clip(scaled, 0, 255).astype(np.uint8).astype(int)
-        levels.append(((value * 253 + 127) // 255).astype(np.uint8))
-    assert dead == 1
-    np.testing.assert_array_equal(grid, expected_tiling(np.stack(levels), 4, gap=1))
-    assert grid.max() == 255 and grid[:, :-1].max() <= 255  # background only in gaps and padding
+        levels.append(((value * 223 + 127) // 255).astype(np.uint8))
+    assert dead == 1 and tiles.shape == (11, 12, 24)
+    np.testing.assert_array_equal(tiles[:, ::3, ::3], np.stack(levels))  # every pixel a 3x3 square
+    np.testing.assert_array_equal(tiles[:, 2::3, 2::3], np.stack(levels))
+    grid = tile_grid(tiles, 4, gap=1)
+    np.testing.assert_array_equal(grid, expected_tiling(tiles, 4, gap=1))
     decoded = np.asarray(Image.open(io.BytesIO(png_bytes(grid, colormap_palette("magma")))).convert("RGB"))
     np.testing.assert_array_equal(decoded, colormap_palette("magma")[grid])
 

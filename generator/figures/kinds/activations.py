@@ -15,11 +15,15 @@ from generator.figures import options as opt
 from generator.figures.common import colormap, display_image, layer_info, probe_images, require_feature_maps, \
     short_name
 from generator.figures.layout import SMALL, TEXT
-from generator.figures.registry import page_figure
-from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, enlarge, fit_scale, flow, format_value, \
-    label_above, palette_levels, stack_horizontally, stack_vertically, standardise_channels, text_lines, tile_grid
+from generator.figures.registry import Indexed, page_figure
+from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
+    format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
+    tile_grid, wrap_text
 
 VERSION = 2
+# The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
+MAP_LEVELS, PROBE_COLOURS, GREYS = 224, 16, 16
+PROBE_BASE, GREY_BASE = MAP_LEVELS, MAP_LEVELS + PROBE_COLOURS
 MIN_MAP = 48  # CSS px: no feature map is drawn smaller at the column's width
 PHONE_MAP = 28  # CSS px on a phone: fewer maps per row, still well above 24
 GAP = 4  # CSS px between maps
@@ -42,72 +46,92 @@ def check(options: dict) -> str | None:
     return None if options["probe"] or options["probes"] else "an activations figure needs 'probe' or 'probes'"
 
 
-def activation_grid(maps: np.ndarray, per_row: int, scale: int = 1) -> tuple[np.ndarray, int]:
-    """Every channel of (H, W, C) maps, standardised, in rows of `per_row`, as colormap palette indices.
-
-    Returns the 2-D index grid (see tiling.colormap_palette) and the number of constant channels.
-    """
-    tiles, dead = channel_tiles(maps, scale)
-    return tile_grid(tiles, per_row), dead
-
-
-def channel_tiles(maps: np.ndarray, scale: int) -> tuple[np.ndarray, int]:
-    """(C, H*scale, W*scale) palette indices of the standardised channels, and the constant-channel count."""
+def channel_tiles(maps: np.ndarray, scale: int, levels: int = MAP_LEVELS) -> tuple[np.ndarray, int]:
+    """(C, H*scale, W*scale) colour levels 0..levels-1 of the standardised channels, and the constant-channel
+    count."""
     standardised = standardise_channels(maps)
-    tiles = palette_levels(standardised.maps)
+    tiles = ((standardised.maps.astype(np.uint16) * (levels - 1) + 127) // 255).astype(np.uint8)
     return np.repeat(np.repeat(tiles, scale, axis=1), scale, axis=2), standardised.dead_channels
 
 
-def layer_block(probe_rgb: np.ndarray, maps: np.ndarray, title: str, palette: np.ndarray, layout, *,
-                per_row: int | None, width: int, labels: bool = True) -> np.ndarray:
-    """One layer for one probe: a title line, then the probe and every channel, numbered, wrapped to `width` px.
+def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The figure's 256 colours (colormap levels, the probes' colours, greys ending in white) and each probe
+    as indices into it. Drawing in palette indices keeps the PNG small and fast to write."""
+    from PIL import Image
+
+    stacked = np.concatenate([pad_to(p, max(q.shape[0] for q in probes_rgb), max(q.shape[1] for q in probes_rgb))
+                              for p in probes_rgb], axis=1)
+    quantised = Image.fromarray(stacked).quantize(colors=PROBE_COLOURS, method=Image.Quantize.MEDIANCUT,
+                                                  dither=Image.Dither.NONE)
+    probe_colours = np.array(quantised.getpalette()[:3 * PROBE_COLOURS], dtype=np.uint8).reshape(-1, 3)
+    probe_colours = pad_to(probe_colours, PROBE_COLOURS, 3, 0)
+    indices = np.asarray(quantised).astype(np.uint8) + PROBE_BASE
+    probes, left = [], 0
+    for probe in probes_rgb:
+        probes.append(indices[:probe.shape[0], left:left + probe.shape[1]])
+        left += probe.shape[1]
+    greys = np.repeat(np.round(np.linspace(0, 255, GREYS)).astype(np.uint8)[:, None], 3, axis=1)
+    return np.concatenate([colormap_levels(cmap, MAP_LEVELS), probe_colours, greys]), probes
+
+
+GREY_INDEX = (GREY_BASE + (np.arange(256) * (GREYS - 1) + 127) // 255).astype(np.uint8)
+
+
+def grey(values) -> np.ndarray:
+    """0..255 grey values (black ink on white) as the figure palette's grey indices (255 is white)."""
+    return GREY_INDEX[np.asarray(values, dtype=np.uint8)]
+
+
+def text_indices(lines: list[str], layout, size: float, width: int = 0, align: str = "left") -> np.ndarray:
+    return grey(text_lines(lines, layout, size, width=width, align=align)[..., 0])
+
+
+def titled(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarray:
+    """A palette-index image with text above it, wrapped to its width."""
+    lines = wrap_text(text, layout, size, max(image.shape[1], layout.px(60)))
+    return stack_vertically([text_indices(lines, layout, size, image.shape[1]), image], gap=layout.px(2))
+
+
+def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_row: int | None, width: int,
+                labels: bool = True) -> np.ndarray:
+    """One layer for one probe, in figure-palette indices: a title, then the probe and every channel, numbered,
+    in rows that fit `width` px.
 
     `per_row` channels per row at the largest size that fits (grid), or None for as many as fit at the
-    smallest legible size (strip).
+    smallest legible size (strip). The probe takes the first place; one vectorised tiling lays out all.
     """
     side = max(maps.shape[:2])
     gap = layout.px(GAP)
     smallest = layout.px(MIN_MAP if layout.width > 400 else PHONE_MAP)
-    at_least = fit_scale(side, smallest)
+    scale = fit_scale(side, smallest)
     if per_row:
-        # room for per_row maps plus the probe in the first row
-        columns = max(1, min(per_row, maps.shape[-1]))
-        room = (width - columns * gap) // (columns + 1)
-        scale = max(at_least, room // side) if room >= side * at_least else at_least
-    else:
-        scale = at_least
+        columns = max(1, min(per_row, maps.shape[-1])) + 1
+        room = (width - (columns - 1) * gap) // columns
+        scale = max(scale, room // side)
     tiles, _ = channel_tiles(maps, scale)
     layout.saw_map(tiles.shape[2])
-    coloured = palette[tiles]  # (C, h, w, 3) RGB
-    numbered = [_numbered(tile, str(index), layout) if labels else tile for index, tile in enumerate(coloured)]
-    probe = _probe_tile(probe_rgb, tiles.shape[1], layout, labels)
-    if per_row:
-        columns = max(1, min(per_row, (width + gap) // (tiles.shape[2] + gap) - 1, len(numbered)))
-        rows = [[probe] + numbered[:columns]] + [numbered[i:i + columns] for i in range(columns, len(numbered), columns)]
-        body = stack_vertically([stack_horizontally(row, gap) for row in rows], gap)
-    else:
-        body = flow([probe] + numbered, width, gap)
-    if not labels:
-        return body
-    return label_above(body, title, layout)
+    tiles = np.concatenate([_probe_tile(probe, tiles.shape[1:])[None], tiles])
+    fit = max(1, (width + gap) // (tiles.shape[2] + gap))
+    columns = min(fit, per_row + 1) if per_row else fit
+    if labels:
+        names = ["input"] + [str(index) for index in range(len(tiles) - 1)]
+        bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
+                          for name in names])
+        tiles = np.concatenate([bands, tiles], axis=1)
+    body = tile_grid(tiles, columns, gap=gap)
+    return titled(body, title, layout) if labels else body
 
 
-def _numbered(tile: np.ndarray, number: str, layout) -> np.ndarray:
-    band = text_lines([number], layout, SMALL, width=tile.shape[1], align="center")
-    return stack_vertically([band, tile], gap=0)
-
-
-def _probe_tile(probe_rgb: np.ndarray, size: int, layout, labels: bool) -> np.ndarray:
-    """The probe at the maps' size, framed in grey, labelled 'input'."""
-    scale = max(1, size // max(probe_rgb.shape[:2]))
-    image = enlarge(probe_rgb, scale)
-    if max(image.shape[:2]) < size:
-        image = enlarge(probe_rgb, scale + 1)[:size, :size]
-    framed = np.full((size, size, 3), 160, dtype=np.uint8)
+def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
+    """The probe (palette indices) enlarged to a map's (height, width), framed in grey."""
+    height, width = shape
+    scale = max(1, -(-max(height, width) // max(probe.shape[:2])))
+    image = enlarge(probe, scale)
+    framed = np.full((height, width), grey(160), dtype=np.uint8)
     framed[1:-1, 1:-1] = BACKGROUND
-    inner = image[:size - 2, :size - 2]
+    inner = image[:height - 2, :width - 2]
     framed[1:1 + inner.shape[0], 1:1 + inner.shape[1]] = inner
-    return _numbered(framed, "input", layout) if labels else framed
+    return framed
 
 
 def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, cmap: np.ndarray, layout,
@@ -148,7 +172,7 @@ def draw(request, ctx):
     infos = [layer_info(request, model, layer) for layer in options["layers"]]
     for info in infos:
         require_feature_maps(request, model, info)
-    palette = colormap(request, options["cmap"])
+    cmap = colormap(request, options["cmap"])
     probe_names, images = probe_images(request, ctx, model)
     layer_names = [info["name"] for info in infos]
     activations = model.activations(layer_names, images)
@@ -171,25 +195,30 @@ def draw(request, ctx):
         return (f"{prefix}{name}  output {shape}  values {format_value(float(maps.min()))} to "
                 f"{format_value(float(maps.max()))}{constant}")
 
+    palette, probes_indexed = figure_palette(options["cmap"], probes_rgb)
+
     def compose(layout):
         width = layout.width_px
         if channel is not None:
             return stack_vertically([
                 channel_detail(probes_rgb[p], activations[name][p][..., channel], f"{title(p, name)}  channel {channel}",
-                               palette, layout, width)
+                               cmap, layout, width)
                 for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
         forms = {"grid": [options["per_row"]], "strip": [None], "both": [None, options["per_row"]]}[options["layout"]]
+
+        def blocks(per_row, room):
+            return stack_vertically([layer_block(probes_indexed[p], activations[name][p], title(p, name), layout,
+                                                 per_row=per_row, width=room, labels=options["labels"])
+                                     for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
+
         if len(forms) == 1:
-            return _blocks(probes_rgb, activations, layer_names, title, palette, layout, forms[0], width,
-                           options["labels"])
+            return Indexed(blocks(forms[0], width), palette)
         # both: side by side when each half still holds legible maps, else one under the other
         gap = layout.px(16)
         for room, arrange in (((width - gap) // 2, stack_horizontally), (width, stack_vertically)):
-            parts = [label_above(_blocks(probes_rgb, activations, layer_names, title, palette, layout, per_row, room,
-                                         options["labels"]), _form_title(per_row), layout, TEXT)
-                     for per_row in forms]
+            parts = [titled(blocks(per_row, room), _form_title(per_row), layout) for per_row in forms]
             if arrange is stack_vertically or all(part.shape[1] <= room for part in parts):
-                return arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24))
+                return Indexed(arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24)), palette)
 
     arrays = {"probes": images, **{f"activations_{name}": activations[name] for name in layer_names},
               "dead_channels": dead}
@@ -201,13 +230,6 @@ def draw(request, ctx):
     alt = (f"Activations of model {options['model']}: {what} layers {', '.join(layer_names)} for "
            f"{'probe' if len(probe_names) == 1 else 'probes'} {', '.join(short_name(p) for p in probe_names)}.")
     return page_figure(request, ctx, compose, arrays, note=note, alt=alt)
-
-
-def _blocks(probes_rgb, activations, layer_names, title, palette, layout, per_row, width, labels) -> np.ndarray:
-    blocks = [layer_block(probes_rgb[p], activations[name][p], title(p, name), palette, layout,
-                          per_row=per_row, width=width, labels=labels)
-              for p in range(len(probes_rgb)) for name in layer_names]
-    return stack_vertically(blocks, gap=layout.px(16))
 
 
 def _form_title(per_row: int | None) -> str:

@@ -9,7 +9,7 @@ from generator.figures.common import layer_info, probe_images, short_name
 from generator.figures.layout import SMALL
 from generator.figures.registry import page_figure
 from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, label_above, \
-    stack_horizontally, stack_vertically, text_lines
+    pad_to, stack_horizontally, stack_vertically, text_lines, wrap_text
 
 VERSION = 3
 TOLERANCE = 1e-4
@@ -133,21 +133,25 @@ def _panels(inputs, kernel, keras_output, references, diffs, layout) -> np.ndarr
         return label_above(image, title, layout, SMALL)
 
     first = [panel(shown(inputs[..., 0], greys, float(inputs[..., 0].min()), float(inputs[..., 0].max())),
-                   "input (channel 0)"), _kernel_panel(kernel[..., 0], layout)]
-    titles = ["Keras Conv2D", "convolve2d, kernel flipped", "convolve2d, not flipped"]
+                   "input, channel 0"), _kernel_panel(kernel[..., 0], layout)]
+    titles = ["Keras Conv2D", "convolve2d, flipped", "convolve2d, not flipped"]
     second = [panel(shown(o, greys, low, high), t) for o, t in zip(outputs, titles)]
     errors = [references["convolve2d_flipped"] - keras_output, references["convolve2d_unflipped"] - keras_output]
     limit = max(float(np.abs(e).max()) for e in errors) or 1.0
     diverging = colormap_palette("RdBu_r")[:LEVELS]
-    third = [text_lines(["differences from Keras", "(one scale, red +, blue −)"], layout, SMALL)]
-    third += [panel(shown(e, diverging, -limit, limit), f"{name}: max error {np.abs(e).max():.2g}")
-              for e, name in zip(errors, ("flipped", "not flipped"))]
     width = second[0].shape[1]
+    legend = text_lines(wrap_text("Differences from Keras on one scale: red above, blue below.", layout, SMALL,
+                                  width), layout, SMALL)
+    third = [legend] + [stack_vertically([panel(shown(e, diverging, -limit, limit), f"{name} \u2212 Keras"),
+                                          text_lines(wrap_text(f"max error {np.abs(e).max():.2g}", layout, SMALL, width),
+                                                     layout, SMALL)], gap=0)
+                        for e, name in zip(errors, ("flipped", "not flipped"))]
     output_bar = colour_bar(greys, low, high, layout, min(layout.width_px, 3 * width + 2 * gap), "output value")
-    error_bar = colour_bar(diverging, -limit, limit, layout, min(layout.width_px, 2 * width + gap), "difference")
-    rows = [stack_horizontally(first, gap), stack_horizontally(second, gap), output_bar,
-            stack_horizontally(third, gap), error_bar]
-    return stack_vertically(rows, gap=layout.px(12))
+    error_bar = colour_bar(diverging, -limit, limit, layout, min(layout.width_px, 3 * width + 2 * gap), "difference")
+    column = max(part.shape[1] for part in second + third)  # the two rows' columns line up
+    rows = [stack_horizontally([pad_to(part, part.shape[0], column) for part in row], gap) for row in (second, third)]
+    return stack_vertically([stack_horizontally(first, gap), rows[0], output_bar, rows[1], error_bar],
+                            gap=layout.px(12))
 
 
 def _kernel_panel(kernel: np.ndarray, layout) -> np.ndarray:
@@ -166,4 +170,4 @@ def _kernel_panel(kernel: np.ndarray, layout) -> np.ndarray:
         ink = (255, 255, 255) if abs(float(value)) > 0.6 * limit else (0, 0, 0)
         draw.text(((column + 0.5) * cell, (row + 0.5) * cell), f"{value:.2f}".replace("-", "\u2212"), fill=ink,
                   font=font, anchor="mm")
-    return label_above(np.asarray(picture).copy(), "kernel (input channel 0)", layout, SMALL)
+    return label_above(np.asarray(picture).copy(), "kernel, channel 0", layout, SMALL)

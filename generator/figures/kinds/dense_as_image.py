@@ -109,6 +109,7 @@ def draw(request, ctx):
             results.append((ref, p, pictures, probabilities[p]))
         arrays[f"probabilities_{index}"] = probabilities
     arrays["probes"] = images
+    results.sort(key=lambda result: result[1])  # a probe's rows together: trained above untrained
 
     def compose(layout):
         side = layout.px(PANEL)

@@ -16,7 +16,7 @@ KEYS = {
     "model": opt.Key(opt.text),
     "per_class": opt.Key(opt.positive_int, 8),
     "split": opt.Key(opt.choice("train", "val", "test"), "train"),
-    "scale": opt.Key(opt.positive_int, None),  # image pixels per data pixel, when it fits the column
+    "scale": opt.Key(opt.positive_int, None),  # image pixels per data pixel, if larger than legible and it fits
 }
 
 
@@ -34,8 +34,9 @@ def draw(request, ctx):
         gap = layout.px(3)
         smallest = layout.px(MIN_IMAGE if layout.width > 400 else PHONE_IMAGE)
         room = (layout.width_px + gap) // options["per_class"] - gap
-        scale = options["scale"] if options["scale"] and images.shape[1] * options["scale"] <= room else \
-            max(fit_scale(images.shape[1], smallest), min(room, layout.px(MAX_IMAGE)) // images.shape[1])
+        scale = max(fit_scale(images.shape[1], smallest), min(room, layout.px(MAX_IMAGE)) // images.shape[1])
+        if options["scale"] and scale < options["scale"] and images.shape[1] * options["scale"] <= room:
+            scale = options["scale"]  # larger still, when it fits
         layout.saw_map(images.shape[1] * scale)
         rows = [label_above(flow([enlarge(display_image(image), scale) for image in picked], layout.width_px, gap),
                             f"{name} ({len(picked)})", layout, SMALL)
