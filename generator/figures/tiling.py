@@ -232,7 +232,9 @@ def with_margin(image: np.ndarray, layout) -> np.ndarray:
     """The figure on white paper with a margin all round (the dark theme shows it as a card); a 2-D
     palette-index image is padded with index BACKGROUND, which must be white."""
     border = layout.px(MARGIN)
-    pads = ((border, border), (border, border)) + (((0, 0),) if image.ndim == 3 else ())
+    # Even sizes, so that a 2x image is exactly twice its CSS size (an odd width would be rounded up).
+    bottom, right = border + image.shape[0] % 2, border + image.shape[1] % 2
+    pads = ((border, bottom), (border, right)) + (((0, 0),) if image.ndim == 3 else ())
     return np.pad(image, pads, constant_values=BACKGROUND)
 
 
