@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.config import Config, load_config
 from generator.content.documents import ReadOptions, read_site
-from generator.lockfile import record_build
+from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
@@ -26,6 +26,9 @@ class BuildOptions:
     quiet: bool = False
     cache_dir: Path | None = None        # default <source>/.layerpress-cache
     force: bool = False                  # ignore caches (used by `layerpress check`)
+    refresh: tuple = ()                  # models (NAME, NAME:VARIANT) and figure ids to compute again
+    freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
+    prune: bool = False                  # with freeze: drop frozen results nothing uses
 
 
 @dataclass
@@ -57,9 +60,9 @@ def build(options: BuildOptions) -> BuildResult:
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
-    for difference in record_build(source, computed.manifest):
-        if not options.quiet:
-            print(f"warning: {difference}", file=sys.stderr)
+    drift = summarise(record_build(source, computed.manifest))
+    if drift and not options.quiet:
+        print(f"note: {drift}", file=sys.stderr)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest)
 

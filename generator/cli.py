@@ -30,12 +30,16 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool) -> None:
+@click.option("--refresh", metavar="NAME", multiple=True,
+              help="Train this model (NAME or NAME:VARIANT) or draw this figure (its id) again, "
+                   "whatever is frozen or cached; repeatable.")
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool,
+          refresh: tuple) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet))
+                                    future=future, quiet=quiet, refresh=refresh))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 
@@ -82,11 +86,12 @@ def main(argv=None) -> None:
 
 
 # The author's loop (serve, publish, check) lives in its own modules.
-from generator.loop_commands import check_command, publish_command, serve_command  # noqa: E402
+from generator.loop_commands import check_command, freeze_command, publish_command, serve_command  # noqa: E402
 
 cli.add_command(serve_command)
 cli.add_command(publish_command)
 cli.add_command(check_command)
+cli.add_command(freeze_command)
 
 
 from generator.models.commands import models_command, train_command  # noqa: E402
