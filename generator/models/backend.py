@@ -6,6 +6,8 @@ import contextlib
 import os
 import sys
 
+from generator.errors import ModelSpecError
+
 
 @contextlib.contextmanager
 def native_stderr_silenced():
@@ -23,15 +25,19 @@ def native_stderr_silenced():
 
 def import_keras():
     """The keras module, TensorFlow backend, importing it on first call."""
-    if "keras" not in sys.modules:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        with native_stderr_silenced():
-            import tensorflow as tf
+    try:
+        if sys.modules.get("keras") is None:
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+            with native_stderr_silenced():
+                import tensorflow as tf
 
-            tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
-        tf.get_logger().setLevel("ERROR")
-    import keras
-
+                tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
+            tf.get_logger().setLevel("ERROR")
+        import keras
+    except ImportError as error:
+        raise ModelSpecError(f"a model must be trained or run here, but TensorFlow cannot be imported ({error})",
+                             hint="pip install the project with its dependencies, or build from frozen results: "
+                                  "`layerpress freeze` where TensorFlow works, then commit _freeze/") from None
     return keras
 
 
