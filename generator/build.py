@@ -29,6 +29,7 @@ class BuildOptions:
     refresh: tuple = ()                  # models (NAME, NAME:VARIANT) and figure ids to compute again
     freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
     prune: bool = False                  # with freeze: drop frozen results nothing uses
+    frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
 
 
 @dataclass

@@ -33,13 +33,16 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--refresh", metavar="NAME", multiple=True,
               help="Train this model (NAME or NAME:VARIANT) or draw this figure (its id) again, "
                    "whatever is frozen or cached; repeatable.")
+@click.option("--frozen", "frozen_only", is_flag=True,
+              help="Fail unless every model and figure is in SOURCE/_freeze/ (so nothing trains, e.g. in CI).")
 def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool,
-          refresh: tuple) -> None:
+          refresh: tuple, frozen_only: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet, refresh=refresh))
+                                    future=future, quiet=quiet, refresh=refresh,
+                                    frozen_only=frozen_only))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 

@@ -153,6 +153,21 @@ def check_refresh_names(names, models: list[str], figure_ids: list[str]) -> None
             raise FreezeError(f"--refresh {name}: no model or figure of that name", hint=hint)
 
 
+def require_complete(stage) -> None:
+    """`build --frozen` (CI): fail, before anything is computed, when a result the site needs is not frozen."""
+    store, frozen = stage.store, stage.frozen
+    if frozen is None:
+        return
+    missing = [f"model {ref}" for ref in stage.text_refs if store.frozen_entry(ref) is None]
+    missing += [f"model {name} (its .keras file)" for name in sorted({r.split(":")[0] for r in stage.model_refs()})
+                if store.frozen_entry(name, with_model=True) is None]
+    missing += [f"figure '{figure.request.figure_id}' in {figure.post}" for figure in stage.figures
+                if frozen.figure_entry(stage.input_key(figure.request)) is None]
+    if missing:
+        raise FreezeError(f"{_count(len(missing), 'result')} not frozen: {_listing(missing)}",
+                          file=frozen.root, hint="run `layerpress freeze` and commit the folder")
+
+
 def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
     """After a build's compute stage: freeze what it used (when `write`), find and prune stale entries."""
     from generator.models.store import MODEL_FILE, RECORD_FILE

@@ -66,6 +66,8 @@ def compute(config, documents, options) -> ComputeResult:
                         quiet=options.quiet, force=options.force, frozen=frozen, refresh=refresh)
     stage.add_documents(documents)
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
+    if getattr(options, "frozen_only", False):
+        freeze.require_complete(stage)
     stage.compute()
     result = stage.result()
     if frozen is not None:
@@ -163,7 +165,7 @@ class FigureStage:
         for ref in self.text_refs:
             self.records[ref] = self.store.record(ref)
         for figure in self.figures:
-            figure.key, figure.input_key = self._cache_key(figure.request), self._input_key(figure.request)
+            figure.key, figure.input_key = self._cache_key(figure.request), self.input_key(figure.request)
             figure.entry = None if self.force or self.is_refreshed(figure) else (
                 self._frozen_entry(figure) or self.cache.get(figure.key))
         misses = [figure for figure in self.figures if figure.entry is None]
@@ -189,7 +191,7 @@ class FigureStage:
     def _cache_key(self, request: FigureRequest) -> str:
         return self._key(request, self.store.cache_key, library_versions())
 
-    def _input_key(self, request: FigureRequest) -> str:
+    def input_key(self, request: FigureRequest) -> str:
         """The frozen results' key: the cache key's inputs without any library version."""
         return self._key(request, self.store.input_key)
 

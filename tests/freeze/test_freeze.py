@@ -24,7 +24,7 @@ def frozen_keys(blog) -> tuple[list[str], list[str]]:
 
 def test_a_clone_builds_the_same_site_without_tensorflow_and_says_nothing(blog, tmp_path):
     fresh = clone(blog, tmp_path / "clone" / "blog")
-    result = layerpress("build", "--source", "blog", "--dest", "site", cwd=fresh.parent,
+    result = layerpress("build", "--frozen", "--source", "blog", "--dest", "site", cwd=fresh.parent,
                         env=without_tensorflow(tmp_path))
     assert result.stderr == ""  # no drift warning, nothing computed, nothing stale
     assert result.stdout.startswith("3 pages written to site")
@@ -41,6 +41,17 @@ def test_without_tensorflow_a_missing_result_fails_the_build(blog, tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: a model must be trained or run here, but TensorFlow cannot be imported (")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_build_frozen_names_what_is_not_frozen_before_computing_anything(blog, tmp_path):
+    fresh = clone(blog, tmp_path / "clone" / "blog")
+    post = fresh / POST_PATH
+    post.write_text(post.read_text().replace("metrics: [accuracy, loss]", "metrics: [loss]"))
+    result = layerpress("build", "--frozen", "--source", "blog", "--dest", "site", cwd=fresh.parent, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: blog/_freeze: 1 result not frozen: figure 'curves' in {POST_PATH} "
+                             "(run `layerpress freeze` and commit the folder)\n")
+    assert not (fresh.parent / "site").exists() and not (fresh / ".layerpress-cache" / "figures").exists()
 
 
 def test_train_and_freeze_in_one_folder_then_build_in_another(tmp_path):
