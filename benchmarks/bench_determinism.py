@@ -1,14 +1,17 @@
-"""Does training give the same weights with 1, 2 and 4 intra-op threads, and with oneDNN on and off?
+"""Does training give the same weights with 1, 2 and 4 intra-op threads, with oneDNN on and off,
+and on one core or all (with TensorFlow's thread default, and with layerpress's fixed count)?
 
 Each configuration trains one small model (a shapes CNN, 16x16, a few epochs) in a fresh
-process, through the real ModelStore, and prints a digest of the trained weights and the
-training time. Run alone with `python -m benchmarks determinism`.
+process, through the real ModelStore, and prints the training time, the test metrics and
+whether the weights equal the 1-thread ones (else their largest difference). Times on a
+shared machine are noisy. Run alone with `python -m benchmarks determinism`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,14 +34,18 @@ fit: {epochs: 4, batch_size: 32}
 seed: 21
 """
 
-# (label, intra-op threads or None for TensorFlow's default, extra environment)
+# (label, intra-op threads or None for layerpress's setting, extra environment, run on one core only)
+EVERY_CORE = {"LAYERPRESS_INTRA_OP_THREADS": "0"}
 CONFIGURATIONS = [
-    ("1 thread", 1, {}),
-    ("2 threads", 2, {}),
-    ("4 threads", 4, {}),
-    ("default threads", None, {}),
-    ("1 thread, oneDNN off", 1, {"TF_ENABLE_ONEDNN_OPTS": "0"}),
-    ("4 threads, oneDNN off", 4, {"TF_ENABLE_ONEDNN_OPTS": "0"}),
+    ("1 thread", 1, {}, False),
+    ("2 threads", 2, {}, False),
+    ("4 threads", 4, {}, False),
+    ("1 thread, oneDNN off", 1, {"TF_ENABLE_ONEDNN_OPTS": "0"}, False),
+    ("4 threads, oneDNN off", 4, {"TF_ENABLE_ONEDNN_OPTS": "0"}, False),
+    ("TF default, all cores", None, EVERY_CORE, False),
+    ("TF default, one core", None, EVERY_CORE, True),
+    ("layerpress, all cores", None, {}, False),
+    ("layerpress, one core", None, {}, True),
 ]
 
 TRAIN_ONE = """
@@ -62,9 +69,10 @@ print(json.dumps({"digest": digest, "seconds": seconds, "accuracy": record["metr
 """
 
 
-def train_in_a_fresh_process(blog: Path, cache: Path, threads, environment: dict) -> dict:
+def train_in_a_fresh_process(blog: Path, cache: Path, threads, environment: dict, one_core: bool = False) -> dict:
     env = {**os.environ, **environment}
-    result = subprocess.run([sys.executable, "-c", TRAIN_ONE, str(blog), str(cache), json.dumps(threads)],
+    pin = ["taskset", "-c", "0"] if one_core and shutil.which("taskset") else []
+    result = subprocess.run([*pin, sys.executable, "-c", TRAIN_ONE, str(blog), str(cache), json.dumps(threads)],
                             env=env, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -75,8 +83,8 @@ def run() -> None:
         (blog / "_models").mkdir(parents=True)
         (blog / "_models" / "small.yml").write_text(SMALL_MODEL)
         results = []
-        for index, (label, threads, environment) in enumerate(CONFIGURATIONS):
-            outcome = train_in_a_fresh_process(blog, Path(folder) / f"cache-{index}", threads, environment)
+        for index, (label, threads, environment, one_core) in enumerate(CONFIGURATIONS):
+            outcome = train_in_a_fresh_process(blog, Path(folder) / f"cache-{index}", threads, environment, one_core)
             results.append((label, outcome))
     import numpy as np
 

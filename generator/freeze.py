@@ -175,14 +175,17 @@ def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
     store, frozen = stage.store, stage.frozen
     report = FreezeReport()
     published = {ref.split(":")[0] for ref in stage.model_refs()}
-    used_models = {store.input_key(ref): ref for ref in stage.model_refs()}
-    for key, ref in sorted(used_models.items(), key=lambda item: item[1]):
-        files = [RECORD_FILE] + ([MODEL_FILE] if ref in published else [])
-        if store.frozen_entry(ref, with_model=ref in published) is not None:
+    used_models: dict[str, list[str]] = {}  # a variant equal to its base spec shares its key
+    for ref in stage.model_refs():
+        used_models.setdefault(store.input_key(ref), []).append(ref)
+    for key, refs in sorted(used_models.items(), key=lambda item: item[1]):
+        ref, with_model = refs[0], any(r in published for r in refs)
+        files = [RECORD_FILE] + ([MODEL_FILE] if with_model else [])
+        if store.frozen_entry(ref, with_model=with_model) is not None:
             continue
         if not write:
             report.computed.append(("model", ref))
-        elif frozen.put_model(key, store.cached_entry(ref), files, replace=store.is_refreshed(ref)):
+        elif frozen.put_model(key, store.cached_entry(ref), files, replace=any(map(store.is_refreshed, refs))):
             report.written.append(("model", ref))
     for figure in stage.figures:
         if figure.entry.is_relative_to(frozen.root):

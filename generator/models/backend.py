@@ -23,6 +23,21 @@ def native_stderr_silenced():
         os.close(saved)
 
 
+# Kernels split their work by the intra-op thread count, and the split changes float rounding:
+# 1, 2 and 4 threads train other weights. A fixed count makes them the same whatever the machine's
+# core count (measured: docs/reproducibility.md). LAYERPRESS_INTRA_OP_THREADS=0 uses every core.
+THREADS_VARIABLE = "LAYERPRESS_INTRA_OP_THREADS"
+DEFAULT_INTRA_OP_THREADS = 2
+
+
+def intra_op_threads() -> int:
+    value = os.environ.get(THREADS_VARIABLE, str(DEFAULT_INTRA_OP_THREADS))
+    if not value.isdigit():
+        raise ModelSpecError(f"{THREADS_VARIABLE} must be a whole number, not {value!r}",
+                             hint="0 lets TensorFlow use every core (results then depend on the core count)")
+    return int(value)
+
+
 def import_keras():
     """The keras module, TensorFlow backend, importing it on first call."""
     try:
@@ -31,6 +46,8 @@ def import_keras():
             with native_stderr_silenced():
                 import tensorflow as tf
 
+                if intra_op_threads():  # before TensorFlow runs anything, or it is too late
+                    tf.config.threading.set_intra_op_parallelism_threads(intra_op_threads())
                 tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
             tf.get_logger().setLevel("ERROR")
         import keras

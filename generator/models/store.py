@@ -23,7 +23,8 @@ from generator.models.versions import versions
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
 # Bump when training or the record changes in a way that makes old cache entries wrong.
-KEY_VERSION = 1
+# 2: model.keras without optimizer state (what `freeze` publishes).
+KEY_VERSION = 2
 
 
 class ModelStore:

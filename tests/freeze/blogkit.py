@@ -22,6 +22,7 @@ fit: {epochs: 1, batch_size: 8}
 seed: 5
 variants:
   sgd: {compile: {optimizer: sgd}}
+  same: {compile: {optimizer: adam}}   # equal to the base spec: one key, one frozen entry
 """
 
 POST = """\
@@ -29,7 +30,8 @@ POST = """\
 title: Kernels
 ---
 The tiny model reaches {{ models.tiny.metrics.test_accuracy | percent(3) }};
-with SGD {{ models.tiny.variants.sgd.metrics.test_accuracy | percent }}.
+with SGD {{ models.tiny.variants.sgd.metrics.test_accuracy | percent }}
+({{ models.tiny.variants.same.params }} parameters).
 
 ```figure
 id: kernels
