@@ -38,6 +38,7 @@ class BuildResult:
     pages_written: int
     seconds: float
     figures: list                        # manifest entries (see figures)
+    models: list = ()                    # the model references the site uses (figures and text)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -65,7 +66,7 @@ def build(options: BuildOptions) -> BuildResult:
     if drift and not options.quiet:
         print(f"note: {drift}", file=sys.stderr)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
-                       figures=computed.manifest)
+                       figures=computed.manifest, models=computed.model_refs)
 
 
 def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content) -> None:

@@ -172,8 +172,9 @@ def figure_comparisons(source: Path, current: dict, fresh: dict, site: Path, fre
 
 # -- models --
 
-def model_refs(*manifests: dict) -> list[str]:
-    return sorted({ref for manifest in manifests for entry in manifest.values() for ref in entry["models"]})
+def model_refs(used: list[str], *manifests: dict) -> list[str]:
+    """The models the fresh build used (figures and text), and those the current build's figures used."""
+    return sorted(set(used) | {ref for manifest in manifests for entry in manifest.values() for ref in entry["models"]})
 
 
 def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: dict) -> Comparison:
@@ -187,7 +188,7 @@ def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: di
                 f"{_number(fresh.get('test_loss'))} ({_signed(loss)})")
     failures = []
     if abs(accuracy) > limits["accuracy"]:
-        failures.append(f"accuracy changed {_points(accuracy)} > {limits['accuracy'] * 100:g} points")
+        failures.append(f"accuracy changed {_points(accuracy)} > {_limit_points(limits['accuracy'])}")
     if abs(loss) > limits["loss"]:
         failures.append(f"loss changed {_signed(loss)} > {limits['loss']:g}")
     return Comparison(ref, where, "model", measured, tuple(failures))
@@ -222,9 +223,10 @@ def check(source: Path, dest: Path, *, quiet: bool = True) -> CheckReport:
     current = read_manifest(dest)
     with tempfile.TemporaryDirectory(prefix="layerpress-check-") as scratch:
         fresh_site, fresh_cache = Path(scratch) / "site", Path(scratch) / "cache"
-        build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True, quiet=quiet))
+        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True,
+                                    quiet=quiet))
         fresh = read_manifest(fresh_site)
-        refs = model_refs(current, fresh)
+        refs = model_refs(result.models, current, fresh)
         comparisons = (model_comparisons(source, refs, fresh_cache, limits)
                        + figure_comparisons(source, current, fresh, Path(dest), fresh_site, limits))
     return CheckReport(figures=len(fresh), models=len(refs), comparisons=comparisons, tolerances=limits)
@@ -247,7 +249,7 @@ def print_report(source: Path, dest: Path) -> bool:
     click.echo(report_table(report.comparisons))
     counted = f"{count(report.figures, 'figure')} and {count(report.models, 'model')}"
     limits = report.tolerances
-    within = (f"accuracy ±{limits['accuracy'] * 100:g} points, loss ±{limits['loss']:g}, "
+    within = (f"accuracy ±{_limit_points(limits['accuracy'])}, loss ±{limits['loss']:g}, "
               f"arrays {_percent(limits['array'])} of range, pixels {_percent(limits['pixels'])}")
     if report.reproduced:
         click.echo(f"{counted} reproduced within tolerance ({within})")
@@ -279,6 +281,11 @@ def _percent(value) -> str:
 
 def _points(change: float) -> str:
     return "inf" if math.isinf(change) else f"{change * 100:+.2f} points"
+
+
+def _limit_points(share: float) -> str:
+    points = f"{share * 100:g}"
+    return f"{points} point" if points == "1" else f"{points} points"
 
 
 def _signed(value: float) -> str:

@@ -39,6 +39,7 @@ class ComputeResult:
     filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
     freeze_report: object = None  # generator.freeze.FreezeReport: what was frozen, computed, stale
+    model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
 
 
 @dataclass
@@ -70,6 +71,7 @@ def compute(config, documents, options) -> ComputeResult:
         freeze.require_complete(stage)
     stage.compute()
     result = stage.result()
+    result.model_refs = stage.model_refs()
     if frozen is not None:
         result.freeze_report = freeze.record_results(stage, write=writes_frozen,
                                                      prune=getattr(options, "prune", False))

@@ -143,7 +143,7 @@ def test_other_accuracy_in_the_cache_is_outside_tolerance(blog):
     (failure,) = report.failures
     assert (failure.name, failure.what) == ("tiny", "model")
     assert failure.measured.startswith("test accuracy 200.00% -> ")
-    assert failure.failures[0].startswith("accuracy changed -1") and failure.failures[0].endswith("> 1 points")
+    assert failure.failures[0].startswith("accuracy changed -1") and failure.failures[0].endswith("> 1 point")
     assert failure.where.endswith("_models/tiny.yml")
 
 
@@ -194,7 +194,7 @@ def test_cli_says_everything_reproduced_within_tolerance(blog):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=blog.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ("1 figure and 1 model reproduced within tolerance (accuracy ±1 points, "
+    assert result.stdout.splitlines()[-1] == ("1 figure and 1 model reproduced within tolerance (accuracy ±1 point, "
                                               "loss ±0.05, arrays 5.00% of range, pixels 10.00%)")
 
 

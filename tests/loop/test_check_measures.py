@@ -54,4 +54,4 @@ def test_model_change_in_points_and_loss():
     assert compared.measured == "test accuracy 91.17% -> 91.83% (+0.66 points), test loss 0.31 -> 0.3 (-0.0100)"
     worse = compare_model("m", "m.yml", {"test_accuracy": 1.0, "test_loss": 0.01},
                           {"test_accuracy": 0.9867, "test_loss": 0.04}, DEFAULT_TOLERANCES)
-    assert worse.failures == ("accuracy changed -1.33 points > 1 points",)
+    assert worse.failures == ("accuracy changed -1.33 points > 1 point",)
