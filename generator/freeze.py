@@ -136,7 +136,7 @@ class FreezeReport:
 
 def freeze_mode(config) -> str | None:
     """`freeze:` in _config.yml: 'auto' keeps _freeze/ current on every build; absent or false: read only."""
-    value = config.data.get("freeze")
+    value = getattr(config, "data", {}).get("freeze")
     if value in (None, False):
         return None
     if value != AUTO:
