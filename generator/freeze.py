@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Store
+from generator.cache import Store, canonical_json
 from generator.errors import ConfigError, LayerpressError, did_you_mean
 
 FREEZE_DIR = "_freeze"
@@ -86,7 +86,12 @@ class FrozenResults:
         self.models.put(key, lambda folder: [shutil.copyfile(entry / name, folder / name) for name in files])
         return True
 
-    def put_figure(self, key: str, entry: Path, post: str, figure_id: str, *, replace: bool = False) -> bool:
+    def put_figure(self, key: str, entry: Path, post: str, figure_id: str, *, versions: dict,
+                   replace: bool = False) -> bool:
+        """Copy a figure's cache entry under `key`. `versions` (the libraries that drew it: the cache key
+        holds them) goes into meta.json when an entry from an older layerpress lacks them."""
+        from generator.figures.stage import META
+
         if not replace and self.figures.get(key) is not None:
             return False
         self._start()
@@ -95,6 +100,9 @@ class FrozenResults:
             for file in sorted(entry.iterdir()):
                 if file.is_file() and file.name != "MANIFEST.json":
                     shutil.copyfile(file, folder / file.name)
+            meta = json.loads((folder / META).read_text())
+            if "versions" not in meta:
+                (folder / META).write_text(canonical_json({**meta, "versions": versions}))
             (folder / ABOUT).write_text(json.dumps({"post": post, "id": figure_id}, sort_keys=True) + "\n")
 
         self.figures.put(key, fill)
@@ -170,6 +178,7 @@ def require_complete(stage) -> None:
 
 def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
     """After a build's compute stage: freeze what it used (when `write`), find and prune stale entries."""
+    from generator.figures.stage import library_versions
     from generator.models.store import MODEL_FILE, RECORD_FILE
 
     store, frozen = stage.store, stage.frozen
@@ -194,7 +203,7 @@ def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
         if not write:
             report.computed.append(("figure", name))
         elif frozen.put_figure(figure.input_key, figure.entry, figure.post, figure.request.figure_id,
-                               replace=stage.is_refreshed(figure)):
+                               versions=library_versions(), replace=stage.is_refreshed(figure)):
             report.written.append(("figure", name))
     report.stale = frozen.stale(set(used_models), {figure.input_key for figure in stage.figures})
     if write and not prune:  # a figure or model frozen again under a new key replaces its old entry
