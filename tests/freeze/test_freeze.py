@@ -195,3 +195,29 @@ def test_a_wrong_freeze_setting_is_a_one_line_error(blog):
     assert result.returncode == 1
     assert result.stderr == ("error: blog/_config.yml: 'freeze' must be 'auto' or false, not 'always' "
                              "(freeze: auto writes every computed result into _freeze/ on each build)\n")
+
+
+def test_figures_cached_by_an_older_layerpress_are_frozen_with_their_versions(blog, tmp_path):
+    """Cache entries drawn before meta.json recorded library versions: freezing adds this machine's
+    (the ones in their cache key), so a machine without TensorFlow writes the same figures.json."""
+    from generator.cache import Store
+    from generator.figures.stage import library_versions
+
+    shutil.rmtree(blog / FREEZE_DIR)
+    figures = Store(blog / ".layerpress-cache" / "figures")
+    for meta in (blog / ".layerpress-cache" / "figures").glob("*/*/meta.json"):
+        entry, old = meta.parent, json.loads(meta.read_text())
+        files = {p.name: p.read_bytes() for p in entry.iterdir() if p.name not in ("MANIFEST.json", "meta.json")}
+        old.pop("versions")
+        figures.put(entry.name, lambda folder, files=files, old=old: (
+            [(folder / name).write_bytes(data) for name, data in files.items()],
+            (folder / "meta.json").write_text(json.dumps(old))))
+    layerpress("freeze", "--source", "blog", "--quiet", cwd=blog.parent)
+    frozen_metas = [json.loads(p.read_text()) for p in (blog / FREEZE_DIR / "figures").glob("*/*/meta.json")]
+    assert len(frozen_metas) == 2 and all(meta["versions"] == library_versions() for meta in frozen_metas)
+
+    layerpress("build", "--source", "blog", "--dest", "site", "--quiet", cwd=blog.parent)
+    fresh = clone(blog, tmp_path / "clone" / "blog")
+    layerpress("build", "--frozen", "--source", "blog", "--dest", "site", "--quiet", cwd=fresh.parent,
+               env=without_tensorflow(tmp_path))
+    assert tree_hash(fresh.parent / "site") == tree_hash(blog.parent / "site")
