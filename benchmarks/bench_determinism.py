@@ -89,9 +89,9 @@ def run() -> None:
     import numpy as np
 
     reference = results[0][1]
+    weight_sets: dict[str, str] = {}  # digest -> "A", "B", ...: configurations with one letter agree
     for label, outcome in results:
+        letter = weight_sets.setdefault(outcome["digest"], chr(ord("A") + len(weight_sets)))
         largest = max(float(np.max(np.abs(np.subtract(a, b)))) for a, b in zip(outcome["weights"], reference["weights"]))
-        same = "same weights as 1 thread" if outcome["digest"] == reference["digest"] else \
-            f"other weights (largest difference {largest:.2e})"
         print(f"{label:<24} training {outcome['seconds']:6.2f} s  test accuracy {outcome['accuracy']:.4f}  "
-              f"loss {outcome['loss']:.6f}  {same}")
+              f"loss {outcome['loss']:.6f}  weights {letter} (largest difference from 1 thread {largest:.2e})")
