@@ -118,6 +118,19 @@ def test_a_changed_figure_invalidates_only_its_entry_and_freezing_replaces_it(bl
     assert len(figures_after) == 2 and len(set(figures_after) & set(figures_before)) == 1
 
 
+def test_a_changed_variant_spec_invalidates_only_its_record(blog, capsys):
+    from generator.build import BuildOptions, build
+
+    spec = blog / "_models" / "tiny.yml"
+    spec.write_text(spec.read_text().replace("sgd: {compile: {optimizer: sgd}}",
+                                             "sgd: {compile: {optimizer: sgd}, fit: {epochs: 2}}"))
+    build(BuildOptions(source=blog, dest=blog.parent / "site"))
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        "note: 1 result computed here, not frozen (model tiny:sgd); `layerpress freeze` keeps them",
+        "note: 1 frozen result no longer used (model tiny:sgd); `layerpress freeze --prune` removes them"]
+
+
 def test_prune_drops_what_no_post_uses(blog):
     post = blog / POST_PATH
     text = post.read_text()
