@@ -12,7 +12,7 @@ from generator import uptodate
 from generator.cache import digest
 from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
-from generator.lockfile import record_build
+from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
@@ -35,6 +35,10 @@ class BuildOptions:
     replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
     wait: bool = False                   # wait for another build of the same folders instead of failing
     strict: bool = False                 # warnings are errors (also `strict: true` in _config.yml)
+    refresh: tuple = ()                  # models (NAME, NAME:VARIANT) and figure ids to compute again
+    freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
+    prune: bool = False                  # with freeze: drop frozen results nothing uses
+    frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
 
 
 @dataclass
@@ -43,6 +47,7 @@ class BuildResult:
     pages_written: int
     seconds: float
     figures: list                        # manifest entries (see figures)
+    models: list = ()                    # the model references the site uses (figures and text)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -84,12 +89,13 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
-    differences = [str(difference) for difference in record_build(source, computed.manifest)]
-    report_warnings(differences, options)
+    drift = summarise(record_build(source, computed.manifest))
+    if drift and not options.quiet:
+        print(f"note: {drift}", file=sys.stderr)
     uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
-                      warnings=warnings + differences)
+                      warnings=warnings)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
-                       figures=computed.manifest)
+                       figures=computed.manifest, models=computed.model_refs)
 
 
 def report_warnings(warnings: list[str], options: BuildOptions) -> None:

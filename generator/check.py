@@ -1,16 +1,20 @@
-"""`layerpress check`: rebuild every model and figure from scratch and compare with the site.
+"""`layerpress check`: retrain every model and redraw every figure from scratch, and compare by meaning.
 
-The fresh build goes to a temporary folder with an empty cache (`force=True`), so
-nothing is reused. A figure passes when its files in the current site are
-byte-identical to the fresh ones (hashes from both manifests and from the files
-themselves), a model when its metrics are equal. The fresh figures are also compared
-with `figures.lock`: same input key but other output hashes is a drift there too.
+The fresh build goes to a temporary folder with an empty cache and ignores `_freeze/`
+(`force=True`), so nothing is reused. It is compared with the published results: the
+build in `dest` (its figures.json and files) and the models' records (frozen first, then
+the local cache, as the build took them). Per model: the change in test accuracy and
+test loss; per figure: the largest absolute difference of its `.npz` arrays (also as a
+share of the array's range) and the share of changed pixels. Each passes within the
+tolerances of `layerpress: check:` in _config.yml (DEFAULT_TOLERANCES otherwise).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import math
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -18,31 +22,57 @@ from pathlib import Path
 
 import click
 
-from generator.cache import file_digest
-from generator.errors import PublishError, display_path
-from generator.lockfile import INPUTS_CHANGED, OUTPUT_DRIFTED, LockDifference, compare, entries_from_manifest, read_lock
+from generator.errors import ConfigError, PublishError, did_you_mean, display_path
 
 MANIFEST_NAME = "figures.json"
+# accuracy, loss: largest change of a model's test accuracy (0.01 = one point) and test loss.
+# array: largest |difference| of a figure's .npz arrays, as a share of the published array's range.
+# pixels: share of a figure's pixels that may differ.
+DEFAULT_TOLERANCES = {"accuracy": 0.01, "loss": 0.05, "array": 0.05, "pixels": 0.1}
 
 
 @dataclass(frozen=True)
-class Drift:
+class Comparison:
     name: str                            # figure id or model reference
     where: str                           # post:line or the model spec's path
-    what: str
-    detail: str = ""
+    what: str                            # "model", "figure" or a structural problem
+    measured: str = ""                   # the numbers, as printed
+    failures: tuple = ()                 # which tolerances it exceeds, with the numbers
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
 
 
 @dataclass
 class CheckReport:
     figures: int
     models: int
-    drifts: list[Drift] = field(default_factory=list)
-    notes: list[LockDifference] = field(default_factory=list)   # inputs changed since the lock
+    comparisons: list[Comparison] = field(default_factory=list)
+    tolerances: dict = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[Comparison]:
+        return [c for c in self.comparisons if not c.passed]
 
     @property
     def reproduced(self) -> bool:
-        return not self.drifts
+        return not self.failures
+
+
+def tolerances(config) -> dict:
+    """`layerpress: check:` from _config.yml over the defaults; unknown or non-numeric values are errors."""
+    given = config.option("check") or {}
+    if not isinstance(given, dict):
+        raise ConfigError("'layerpress.check' must be a mapping of tolerances", file=config.file,
+                          hint="keys: " + ", ".join(DEFAULT_TOLERANCES))
+    for key, value in given.items():
+        if key not in DEFAULT_TOLERANCES:
+            raise ConfigError(f"unknown tolerance 'layerpress.check.{key}'", file=config.file,
+                              hint=did_you_mean(key, DEFAULT_TOLERANCES) or "keys: " + ", ".join(DEFAULT_TOLERANCES))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"'layerpress.check.{key}' must be a number, 0 or more, not {value!r}", file=config.file)
+    return DEFAULT_TOLERANCES | given
 
 
 def read_manifest(site: Path) -> dict[tuple[str, str], dict]:
@@ -54,104 +84,215 @@ def read_manifest(site: Path) -> dict[tuple[str, str], dict]:
     return {(entry["post"], entry["id"]): entry for entry in json.loads(path.read_text(encoding="utf-8"))}
 
 
-def figure_drifts(source: Path, current: dict, fresh: dict, site: Path) -> list[Drift]:
-    drifts = []
+# -- figures --
+
+def array_difference(published: bytes, fresh: bytes) -> tuple[float, float]:
+    """(largest |difference| over every array of two .npz files, the same as a share of the array's range);
+    arrays missing on one side or of another shape differ infinitely."""
+    import numpy as np
+
+    with np.load(io.BytesIO(published)) as old, np.load(io.BytesIO(fresh)) as new:
+        if sorted(old.files) != sorted(new.files):
+            return math.inf, math.inf
+        largest, share = 0.0, 0.0
+        for name in old.files:
+            a, b = old[name], new[name]
+            if a.shape != b.shape:
+                return math.inf, math.inf
+            if not (np.issubdtype(a.dtype, np.number) and np.issubdtype(b.dtype, np.number)):
+                if not np.array_equal(a, b):
+                    return math.inf, math.inf
+                continue
+            a, b = a.astype(np.float64), b.astype(np.float64)
+            difference = float(np.max(np.abs(a - b))) if a.size else 0.0
+            spread = float(np.max(a) - np.min(a)) if a.size else 0.0
+            largest = max(largest, difference)
+            share = max(share, difference / spread if spread else (0.0 if difference == 0 else math.inf))
+        return largest, share
+
+
+def changed_pixels(published: bytes, fresh: bytes) -> float:
+    """Share of pixels (over every frame of a GIF) whose colour differs; 1.0 when the sizes differ."""
+    import numpy as np
+    from PIL import Image, ImageSequence
+
+    def frames(data: bytes):
+        with Image.open(io.BytesIO(data)) as image:
+            return [np.asarray(frame.convert("RGBA")) for frame in ImageSequence.Iterator(image)]
+
+    old, new = frames(published), frames(fresh)
+    if len(old) != len(new) or any(a.shape != b.shape for a, b in zip(old, new)):
+        return 1.0
+    changed = sum(int(np.any(a != b, axis=-1).sum()) for a, b in zip(old, new))
+    return changed / sum(a.shape[0] * a.shape[1] for a in old)
+
+
+def compare_figure(entry: dict, fresh_entry: dict, site: Path, fresh_site: Path, where: str,
+                   limits: dict) -> Comparison:
+    largest, share, pixels = 0.0, 0.0, None
+    for path in sorted(fresh_entry["outputs"]):
+        published, fresh = _read(site / path), (fresh_site / path).read_bytes()
+        if published is None:
+            return Comparison(entry["id"], where, "figure", f"{path} is missing", (f"{path} missing from the site",))
+        if path.endswith(".npz"):
+            largest, share = array_difference(published, fresh)
+        else:
+            pixels = changed_pixels(published, fresh)
+    measured = f"arrays: largest |difference| {_number(largest)} ({_percent(share)} of range)"
+    if pixels is not None:
+        measured += f", pixels changed {_percent(pixels)}"
+    failures = []
+    if share > limits["array"]:
+        failures.append(f"arrays differ by {_percent(share)} of their range > {_percent(limits['array'])}")
+    if pixels is not None and pixels > limits["pixels"]:
+        failures.append(f"{_percent(pixels)} of pixels changed > {_percent(limits['pixels'])}")
+    return Comparison(entry["id"], where, "figure", measured, tuple(failures))
+
+
+def figure_comparisons(source: Path, current: dict, fresh: dict, site: Path, fresh_site: Path,
+                       limits: dict) -> list[Comparison]:
+    comparisons = []
     for key, entry in sorted(fresh.items()):
         where = f"{display_path(Path(source) / entry['post'])}:{entry['line']}"
         built = current.get(key)
         if built is None:
-            drifts.append(Drift(entry["id"], where, "not in the current build", "run `layerpress build`"))
+            comparisons.append(Comparison(entry["id"], where, "figure", "not in the current build",
+                                          ("run `layerpress build`",)))
         elif built["cache_key"] != entry["cache_key"]:
-            drifts.append(Drift(entry["id"], where, INPUTS_CHANGED, "the site is older than its sources"))
+            comparisons.append(Comparison(entry["id"], where, "figure", "inputs changed since the build",
+                                          ("the site is older than its sources: run `layerpress build`",)))
         else:
-            changed = [path for path, sha in sorted(entry["outputs"].items())
-                       if built["outputs"].get(path) != sha or on_disk_digest(site / path) != sha]
-            if changed:
-                drifts.append(Drift(entry["id"], where, OUTPUT_DRIFTED, ", ".join(changed)))
+            comparisons.append(compare_figure(built, entry, site, fresh_site, where, limits))
     for key, entry in sorted(current.items()):
         if key not in fresh:
-            drifts.append(Drift(entry["id"], f"{display_path(Path(source) / entry['post'])}:{entry['line']}",
-                                "no longer in the sources", "run `layerpress build`"))
-    return drifts
+            comparisons.append(Comparison(entry["id"], f"{display_path(Path(source) / entry['post'])}:{entry['line']}",
+                                          "figure", "no longer in the sources", ("run `layerpress build`",)))
+    return comparisons
 
 
-def on_disk_digest(path: Path) -> str | None:
-    return file_digest(path) if path.is_file() else None
+# -- models --
+
+def model_refs(used: list[str], *manifests: dict) -> list[str]:
+    """The models the fresh build used (figures and text), and those the current build's figures used."""
+    return sorted(set(used) | {ref for manifest in manifests for entry in manifest.values() for ref in entry["models"]})
 
 
-def lock_drifts(source: Path, locked: dict, fresh: dict) -> tuple[list[Drift], list[LockDifference]]:
-    """Drifts against figures.lock, and the figures whose inputs changed since it (not failures)."""
-    lines = {(entry["post"], entry["id"]): entry["line"] for entry in fresh.values()}
-    differences = compare(locked, entries_from_manifest(list(fresh.values())))
-    drifts = [Drift(d.figure_id, f"{display_path(Path(source) / d.post)}:{lines[(d.post, d.figure_id)]}",
-                    OUTPUT_DRIFTED, "differs from figures.lock: " + ", ".join(d.files))
-              for d in differences if d.what == OUTPUT_DRIFTED]
-    return drifts, [d for d in differences if d.what == INPUTS_CHANGED]
+def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: dict) -> Comparison:
+    published, fresh = published or {}, fresh or {}
+    if not published and not fresh:
+        return Comparison(ref, where, "model", "no test metrics (no data set)")
+    accuracy = _change(published.get("test_accuracy"), fresh.get("test_accuracy"))
+    loss = _change(published.get("test_loss"), fresh.get("test_loss"))
+    measured = (f"test accuracy {_percent(published.get('test_accuracy'))} -> {_percent(fresh.get('test_accuracy'))} "
+                f"({_points(accuracy)}), test loss {_number(published.get('test_loss'))} -> "
+                f"{_number(fresh.get('test_loss'))} ({_signed(loss)})")
+    failures = []
+    if abs(accuracy) > limits["accuracy"]:
+        failures.append(f"accuracy changed {_points(accuracy)} > {_limit_points(limits['accuracy'])}")
+    if abs(loss) > limits["loss"]:
+        failures.append(f"loss changed {_signed(loss)} > {limits['loss']:g}")
+    return Comparison(ref, where, "model", measured, tuple(failures))
 
 
-def model_refs(*manifests: dict) -> list[str]:
-    return sorted({ref for manifest in manifests for entry in manifest.values() for ref in entry["models"]})
-
-
-def model_drifts(source: Path, refs: list[str], fresh_cache: Path) -> list[Drift]:
-    """Metrics of the models the current build used (its cache) against the fresh ones."""
+def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: dict) -> list[Comparison]:
+    """Metrics the build published (frozen, else the local cache) against the fresh ones."""
+    from generator.freeze import FrozenResults
     from generator.models.store import ModelStore
 
-    current_store = ModelStore(Path(source), Path(source) / ".layerpress-cache", quiet=True)
+    published_store = ModelStore(Path(source), Path(source) / ".layerpress-cache", quiet=True,
+                                 frozen=FrozenResults(Path(source)))
     fresh_store = ModelStore(Path(source), fresh_cache, quiet=True)
-    drifts = []
+    comparisons = []
     for ref in refs:
         where = display_path(fresh_store.spec(ref).file)
         fresh = fresh_store.record(ref)["metrics"]
-        if not current_store.is_cached(ref):
-            drifts.append(Drift(ref, where, "not in the build cache", "run `layerpress build`"))
+        if not published_store.is_cached(ref):
+            comparisons.append(Comparison(ref, where, "model", "not frozen nor in the build cache",
+                                          ("run `layerpress build`",)))
             continue
-        built = current_store.record(ref)["metrics"]
-        if built != fresh:
-            changed = [f"{name} {built.get(name)} -> {fresh.get(name)}"
-                       for name in sorted(built.keys() | fresh.keys()) if built.get(name) != fresh.get(name)]
-            drifts.append(Drift(ref, where, "metrics drifted", ", ".join(changed)))
-    return drifts
+        comparisons.append(compare_model(ref, where, published_store.record(ref)["metrics"], fresh, limits))
+    return comparisons
 
 
 def check(source: Path, dest: Path, *, quiet: bool = True) -> CheckReport:
     """Rebuild from scratch in a temporary folder and compare with the build in `dest`."""
     from generator.build import BuildOptions, build
+    from generator.config import load_config
 
+    limits = tolerances(load_config(Path(source)))
     current = read_manifest(dest)
-    locked = read_lock(source)  # read before the fresh build, which may update it
     with tempfile.TemporaryDirectory(prefix="layerpress-check-") as scratch:
         fresh_site, fresh_cache = Path(scratch) / "site", Path(scratch) / "cache"
-        build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True, quiet=quiet))
+        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True,
+                                    quiet=quiet))
         fresh = read_manifest(fresh_site)
-        refs = model_refs(current, fresh)
-        drifts = figure_drifts(source, current, fresh, Path(dest)) + model_drifts(source, refs, fresh_cache)
-    from_lock, notes = lock_drifts(source, locked, fresh)
-    drifts += from_lock
-    return CheckReport(figures=len(fresh), models=len(refs), drifts=drifts, notes=notes)
+        refs = model_refs(result.models, current, fresh)
+        comparisons = (model_comparisons(source, refs, fresh_cache, limits)
+                       + figure_comparisons(source, current, fresh, Path(dest), fresh_site, limits))
+    return CheckReport(figures=len(fresh), models=len(refs), comparisons=comparisons, tolerances=limits)
 
 
-def drift_table(drifts: list[Drift]) -> str:
-    rows = [("figure / model", "where", "what")] + [
-        (d.name, d.where, f"{d.what} ({d.detail})" if d.detail else d.what) for d in drifts]
-    widths = [max(len(row[column]) for row in rows) for column in range(2)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in rows)
+# -- the report --
+
+def report_table(comparisons: list[Comparison]) -> str:
+    rows = [("model / figure", "where", "measured", "verdict")] + [
+        (c.name, c.where, c.measured, "ok" if c.passed else "OUTSIDE: " + "; ".join(c.failures))
+        for c in comparisons]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in rows)
 
 
 def print_report(source: Path, dest: Path) -> bool:
-    """`layerpress check`: the report on stdout (build progress on stderr); True when nothing drifted."""
+    """`layerpress check`: the report on stdout (build progress on stderr); True when all is within tolerance."""
     with contextlib.redirect_stdout(sys.stderr):  # training progress: stdout is for the report
         report = check(source, dest, quiet=False)
-    for note in report.notes:
-        click.echo(f"note: {note} since figures.lock (an edit; the build updates the lock)")
+    click.echo(report_table(report.comparisons))
     counted = f"{count(report.figures, 'figure')} and {count(report.models, 'model')}"
+    limits = report.tolerances
+    within = (f"accuracy ±{_limit_points(limits['accuracy'])}, loss ±{limits['loss']:g}, "
+              f"arrays {_percent(limits['array'])} of range, pixels {_percent(limits['pixels'])}")
     if report.reproduced:
-        click.echo(f"{counted} reproduced exactly")
+        click.echo(f"{counted} reproduced within tolerance ({within})")
         return True
-    click.echo(drift_table(report.drifts))
-    click.echo(f"{len(report.drifts)} drifted, checking {counted}")
+    names = ", ".join(f"{c.name} ({'; '.join(c.failures)})" for c in report.failures)
+    click.echo(f"{len(report.failures)} outside tolerance, checking {counted}: {names}")
     return False
 
 
 def count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _change(old, new) -> float:
+    if old is None or new is None:
+        return 0.0 if old == new else math.inf
+    return new - old
+
+
+def _percent(value) -> str:
+    if value is None:
+        return "-"
+    return "inf" if math.isinf(value) else f"{value * 100:.2f}%"
+
+
+def _points(change: float) -> str:
+    return "inf" if math.isinf(change) else f"{change * 100:+.2f} points"
+
+
+def _limit_points(share: float) -> str:
+    points = f"{share * 100:g}"
+    return f"{points} point" if points == "1" else f"{points} points"
+
+
+def _signed(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:+.4f}"
+
+
+def _number(value) -> str:
+    if value is None:
+        return "-"
+    return "inf" if math.isinf(value) else f"{value:.4g}"

@@ -54,13 +54,19 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--force", is_flag=True, help="Replace DEST even if it is a non-empty folder no build wrote.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (also `strict: true` in _config.yml).")
+@click.option("--refresh", metavar="NAME", multiple=True,
+              help="Train this model (NAME or NAME:VARIANT) or draw this figure (its id) again, "
+                   "whatever is frozen or cached; repeatable.")
+@click.option("--frozen", "frozen_only", is_flag=True,
+              help="Fail unless every model and figure is in SOURCE/_freeze/ (so nothing trains, e.g. in CI).")
 def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool, force: bool,
-          strict: bool) -> None:
+          strict: bool, refresh: tuple, frozen_only: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet, replace=force, strict=strict))
+                                    future=future, quiet=quiet, replace=force, strict=strict, refresh=refresh,
+                                    frozen_only=frozen_only))
     if not quiet:
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 
@@ -113,9 +119,10 @@ def main(argv=None) -> None:
 
 
 # The author's loop (serve, publish, check) lives in its own modules.
-from generator.loop_commands import check_command, publish_command, serve_command  # noqa: E402
+from generator.loop_commands import check_command, freeze_command, publish_command, serve_command  # noqa: E402
 
 cli.add_command(serve_command)
 cli.add_command(publish_command)
 cli.add_command(check_command)
+cli.add_command(freeze_command)
 

@@ -38,6 +38,7 @@ TYPED_KEYS = {
     "unpublished": ((bool,), False, "true or false"),
     "strict": ((bool,), False, "true or false"),
     "layerpress": ((dict,), {}, "a mapping"),
+    "freeze": ((str, bool), False, "'auto' or false"),   # see generator/freeze.py
 }
 
 # Keys Jekyll or its common themes and plugins understand: accepted silently, passed to `site`.

@@ -3,8 +3,9 @@
 Like a package lock, the build keeps it up to date: a figure whose inputs changed (the
 author edited its spec, model or data) gets its new entry. A figure whose input key is
 the one in the lock but whose output hashes differ has *drifted*: the same inputs gave
-other bytes on this machine. The build keeps the locked entry then, so the drift stays
-visible, and `layerpress check` fails on it. Delete the entry (or the file) to accept it.
+other bytes on this machine (a build that takes its figures from `_freeze/` never does).
+The build keeps the locked entry then and says so in one line; `layerpress check` tells
+whether the difference matters. Delete the entry (or the file) to accept it.
 """
 
 from __future__ import annotations
@@ -119,6 +120,17 @@ def write_lock(source: Path, entries: dict) -> bool:
         return False
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def summarise(differences: list[LockDifference]) -> str:
+    """One line for the build's output: how many figures drew other bytes than the lock holds."""
+    drifted = [d for d in differences if d.what == OUTPUT_DRIFTED]
+    if not drifted:
+        return ""
+    names = ", ".join(f"'{d.figure_id}'" for d in drifted[:3]) + (f" and {len(drifted) - 3} more" if len(drifted) > 3 else "")
+    figures = "1 figure" if len(drifted) == 1 else f"{len(drifted)} figures"
+    return (f"{figures} drawn on this machine differ from figures.lock ({names}); "
+            f"`layerpress check` compares them by meaning, `layerpress freeze` publishes the same bytes everywhere")
 
 
 def record_build(source: Path, figures: list[dict]) -> list[LockDifference]:

@@ -59,3 +59,21 @@ def check_command(source: Path, dest: Path) -> None:
     check_destination(source, dest, load_config(source))
     if not print_report(source, dest):
         sys.exit(1)  # not click's ctx.exit: the CLI runs click with standalone_mode=False
+
+
+@click.command("freeze")
+@SOURCE_OPTION
+@click.option("--prune", is_flag=True, help="Also remove frozen results nothing in the blog uses any more.")
+@click.option("--refresh", metavar="NAME", multiple=True,
+              help="Train this model or draw this figure again and freeze the new result; repeatable.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def freeze_command(source: Path, prune: bool, refresh: tuple, quiet: bool) -> None:
+    """Write every model record, published model and figure the blog uses into SOURCE/_freeze/
+    (commit it: builds anywhere then take these results instead of computing them)."""
+    from generator.freeze import FrozenResults, freeze_blog
+
+    freeze_blog(source, prune=prune, refresh=refresh, quiet=quiet)
+    if not quiet:
+        frozen = FrozenResults(source)
+        click.echo(f"{frozen.root}: {len(frozen.models.keys())} models and {len(frozen.figures.keys())} figures, "
+                   f"{frozen.size() / 1e6:.1f} MB")

@@ -330,7 +330,7 @@ class PreviewServer:
         from watchdog.observers import Observer
 
         source = Path(self.options.source)
-        ignored = [source / ".layerpress-cache", self._folder]
+        ignored = [source / ".layerpress-cache", source / "_freeze", self._folder]  # _freeze: `freeze: auto` writes it
         handler = ChangeHandler(ignored, self._changed.set)
         observer = Observer()
         for folder in [source, *theme_folders()]:

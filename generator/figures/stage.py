@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import Store, canonical_json, digest, file_digest
+from generator.cache import MANIFEST, Store, canonical_json, digest, file_digest
 from generator.confine import confined
 from generator.errors import ConfigError, FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
@@ -42,27 +42,47 @@ class ComputeResult:
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
     filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
+    freeze_report: object = None  # generator.freeze.FreezeReport: what was frozen, computed, stale
+    model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
 
 
 @dataclass
 class _Figure:
     request: FigureRequest
     slug: str
-    key: str = ""
+    post: str = ""                     # the document's path relative to the source folder
+    key: str = ""                      # the local cache's key
+    input_key: str = ""                # the frozen results' key (no library versions)
     entry: Path | None = None
 
 
 def compute(config, documents, options) -> ComputeResult:
     """The seam build.py calls between reading documents and rendering them."""
+    from generator import freeze
     from generator.models.store import ModelStore
 
     cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
-    store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet, force=options.force)
+    refresh = tuple(getattr(options, "refresh", ()))
+    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
+    writes_frozen = getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO
+    store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet, force=options.force,
+                       frozen=frozen, refresh=refresh)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
-                        quiet=options.quiet, force=options.force, figure_width=figure_width(config))
+                        quiet=options.quiet, force=options.force, figure_width=figure_width(config),
+                        frozen=frozen, refresh=refresh)
     stage.add_documents(documents)
+    freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
+    if getattr(options, "frozen_only", False):
+        freeze.require_complete(stage)
     stage.compute()
-    return stage.result()
+    result = stage.result()
+    result.model_refs = stage.model_refs()
+    if frozen is not None:
+        result.freeze_report = freeze.record_results(stage, write=writes_frozen,
+                                                     prune=getattr(options, "prune", False))
+        if not options.quiet:
+            freeze.print_summary(result.freeze_report, frozen)
+    return result
 
 
 def figure_width(config) -> int:
@@ -104,9 +124,11 @@ def model_refs_in_text(body: str) -> list[tuple[str, int]]:
 
 class FigureStage:
     def __init__(self, store, source: Path, cache_dir: Path, *, baseurl: str = "", quiet: bool = False,
-                 force: bool = False, figure_width: int = DEFAULT_FIGURE_WIDTH):
+                 force: bool = False, figure_width: int = DEFAULT_FIGURE_WIDTH, frozen=None, refresh=()):
         self.store = store
         self.figure_width = figure_width
+        self.frozen = frozen  # generator.freeze.FrozenResults, looked up before the cache
+        self.refresh = set(refresh)
         self.source = Path(source)
         self.cache = Store(Path(cache_dir) / "figures")
         self.baseurl = baseurl.rstrip("/")
@@ -130,7 +152,7 @@ class FigureStage:
                     self._check_ref(ref, request.source_path, request.line)
                 for probe in registry.probe_paths(request.options):
                     self._check_probe(probe, request)
-                self.figures.append(_Figure(request, document.slug))
+                self.figures.append(_Figure(request, document.slug, _relative(request.source_path, self.source)))
             for ref, index in model_refs_in_text(text):
                 self._check_ref(ref, document.source_path, document.body_line + index)
                 if ref not in self.text_refs:
@@ -170,8 +192,9 @@ class FigureStage:
         for ref in self.text_refs:
             self.records[ref] = self.store.record(ref)
         for figure in self.figures:
-            figure.key = self._cache_key(figure.request)
-            figure.entry = None if self.force else self.cache.get(figure.key)
+            figure.key, figure.input_key = self._cache_key(figure.request), self.input_key(figure.request)
+            figure.entry = None if self.force or self.is_refreshed(figure) else (
+                self._frozen_entry(figure) or self.cache.get(figure.key))
         misses = [figure for figure in self.figures if figure.entry is None]
         if misses:
             import numpy as np
@@ -200,13 +223,27 @@ class FigureStage:
         """Every model a figure draws from or the text quotes."""
         return sorted({ref for f in self.figures for ref in f.request.model_refs} | set(self.text_refs))
 
+    def is_refreshed(self, figure: _Figure) -> bool:
+        """`--refresh` named this figure or a model it draws from."""
+        return figure.request.figure_id in self.refresh or any(map(self.store.is_refreshed, figure.request.model_refs))
+
+    def _frozen_entry(self, figure: _Figure) -> Path | None:
+        return self.frozen.figure_entry(figure.input_key) if self.frozen is not None else None
+
     def _cache_key(self, request: FigureRequest) -> str:
+        return self._key(request, self.store.cache_key, library_versions())
+
+    def input_key(self, request: FigureRequest) -> str:
+        """The frozen results' key: the cache key's inputs without any library version."""
+        return self._key(request, self.store.input_key)
+
+    def _key(self, request: FigureRequest, model_key, *versions) -> str:
         drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
         return digest("figure", request.kind, drawing_options,
-                      {ref: self.store.cache_key(ref) for ref in request.model_refs},
+                      {ref: model_key(ref) for ref in request.model_refs},
                       {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
-                      registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION, library_versions(),
-                      {"figure_width": self.figure_width})
+                      registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION,
+                      {"figure_width": self.figure_width}, *versions)
 
     # -- results --
 
@@ -266,19 +303,21 @@ class FigureStage:
         entries = []
         for figure in self.figures:
             request, meta = figure.request, _meta(figure.entry)
-            stored = self.cache.manifest(figure.key)
+            stored = json.loads((figure.entry / MANIFEST).read_text())  # a cached or a frozen entry
             files = {self._site_path(figure, "npz"): "data.npz"}
             for name, variant in meta["variants"].items():
                 files[self._site_path(figure, variant["extension"], _suffix(name))] = \
                     f"figure{_suffix(name)}.{variant['extension']}"
             entries.append({
-                "post": _relative(request.source_path, self.source), "line": request.line,
-                "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.key,
-                "models": {ref: self.store.cache_key(ref) for ref in request.model_refs},
+                "post": figure.post, "line": request.line,
+                "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.input_key,
+                "models": {ref: self.store.input_key(ref) for ref in request.model_refs},
                 "inputs": {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
                 "outputs": {path: stored[name]["sha256"] for path, name in files.items()},
                 "legibility": meta["legibility"],
-                "versions": library_versions(),
+                # the versions that drew the figure (from its entry): the same frozen results give
+                # the same figures.json on every machine
+                "versions": meta.get("versions") or library_versions(),
             })
         return sorted(entries, key=lambda e: (e["post"], e["line"]))
 
@@ -416,7 +455,8 @@ def _write_entry(folder: Path, drawn: registry.DrawnFigure) -> None:
     variants = {name: {"extension": v.extension, "size": list(v.size)} for name, v in drawn.variants.items()}
     (folder / META).write_text(canonical_json({"variants": variants, "table_html": drawn.table_html,
                                                "note": drawn.note, "alt": drawn.alt,
-                                               "legibility": drawn.legibility}))
+                                               "legibility": drawn.legibility,
+                                               "versions": library_versions()}))
 
 
 def _suffix(variant: str) -> str:

@@ -6,6 +6,8 @@ import contextlib
 import os
 import sys
 
+from generator.errors import ModelSpecError
+
 
 @contextlib.contextmanager
 def native_stderr_silenced():
@@ -21,17 +23,38 @@ def native_stderr_silenced():
         os.close(saved)
 
 
+# Kernels split their work by the intra-op thread count, and the split changes float rounding:
+# 1, 2 and 4 threads train other weights. A fixed count makes them the same whatever the machine's
+# core count (measured: docs/reproducibility.md). LAYERPRESS_INTRA_OP_THREADS=0 uses every core.
+THREADS_VARIABLE = "LAYERPRESS_INTRA_OP_THREADS"
+DEFAULT_INTRA_OP_THREADS = 2
+
+
+def intra_op_threads() -> int:
+    value = os.environ.get(THREADS_VARIABLE, str(DEFAULT_INTRA_OP_THREADS))
+    if not value.isdigit():
+        raise ModelSpecError(f"{THREADS_VARIABLE} must be a whole number, not {value!r}",
+                             hint="0 lets TensorFlow use every core (results then depend on the core count)")
+    return int(value)
+
+
 def import_keras():
     """The keras module, TensorFlow backend, importing it on first call."""
-    if "keras" not in sys.modules:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        with native_stderr_silenced():
-            import tensorflow as tf
+    try:
+        if sys.modules.get("keras") is None:
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+            with native_stderr_silenced():
+                import tensorflow as tf
 
-            tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
-        tf.get_logger().setLevel("ERROR")
-    import keras
-
+                if intra_op_threads():  # before TensorFlow runs anything, or it is too late
+                    tf.config.threading.set_intra_op_parallelism_threads(intra_op_threads())
+                tf.config.list_physical_devices()  # CUDA probing happens here; its errors are not ours
+            tf.get_logger().setLevel("ERROR")
+        import keras
+    except ImportError as error:
+        raise ModelSpecError(f"a model must be trained or run here, but TensorFlow cannot be imported ({error})",
+                             hint="pip install the project with its dependencies, or build from frozen results: "
+                                  "`layerpress freeze` where TensorFlow works, then commit _freeze/") from None
     return keras
 
 

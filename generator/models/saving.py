@@ -1,4 +1,4 @@
-"""Saving a Keras model as a byte-stable `.keras` file: the same weights give the same bytes."""
+"""Saving a Keras model as a small, byte-stable `.keras` file: the same weights give the same bytes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,21 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def save_model(model, path: Path) -> None:
-    """model.save(path), then drop the save date and zip timestamps Keras writes."""
+    """model.save(path) without the optimizer's state, then drop the save date and zip timestamps Keras writes.
+
+    The file is for predicting (figures, readers' downloads); training resumes from its own
+    checkpoints, never from it. Keras 3 ignores `include_optimizer` for `.keras` files, so the
+    optimizer is detached while saving: Adam's two slots per weight would triple the size. The
+    compile settings stay: `load_model(..., compile=True)` gives a fresh optimizer (and Keras
+    warns that it skips the missing optimizer variables); `compile=False` loads silently.
+    """
     scratch = path.with_name(path.name + ".raw.keras")
-    model.save(scratch)
+    optimizer = getattr(model, "optimizer", None)
+    model.optimizer = None
+    try:
+        model.save(scratch)
+    finally:
+        model.optimizer = optimizer
     with zipfile.ZipFile(scratch) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)

@@ -25,18 +25,27 @@ from generator.models.versions import versions
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
 # Bump when training or the record changes in a way that makes old cache entries wrong.
-KEY_VERSION = 1
+# 2: model.keras without optimizer state (what `freeze` publishes).
+KEY_VERSION = 2
 
 
 class ModelStore:
-    def __init__(self, source: Path, cache_dir: Path, *, quiet: bool = False, force: bool = False):
+    """`frozen` (a generator.freeze.FrozenResults) is looked up before the cache; `refresh` names
+    models (NAME or NAME:VARIANT) to train again whatever is frozen or cached."""
+
+    def __init__(self, source: Path, cache_dir: Path, *, quiet: bool = False, force: bool = False,
+                 frozen=None, refresh=()):
         self.source = Path(source)
         self.cache_dir = Path(cache_dir)
         self.quiet = quiet
         self.force = force
+        self.frozen = frozen
+        self.refresh = set(refresh)
         self._store = Store(self.cache_dir / "models")
         self._specs: dict[str, ModelSpec] = {}
         self._keys: dict[str, str] = {}
+        self._input_keys: dict[str, str] = {}
+        self._key_inputs: dict[str, dict] = {}
         self._datasets: dict[str, Dataset] = {}
         self._forced: set[str] = set()
         self.trainings = 0
@@ -57,12 +66,25 @@ class ModelStore:
         return [ref for name in self.names() for ref in [name] + [f"{name}:{v}" for v in self.spec(name).variants]]
 
     def cache_key(self, ref: str) -> str:
+        """The local cache's key: the inputs and the library versions that trained the model here."""
         if ref not in self._keys:
             self._keys[ref] = digest("model", KEY_VERSION, *self.key_inputs(ref).values())
         return self._keys[ref]
 
+    def input_key(self, ref: str) -> str:
+        """The frozen results' key: the inputs only (spec, files, data), whatever libraries run them."""
+        if ref not in self._input_keys:
+            inputs = self.key_inputs(ref)
+            self._input_keys[ref] = digest("model", KEY_VERSION, inputs["spec"], inputs["files"], inputs["data"])
+        return self._input_keys[ref]
+
     def key_inputs(self, ref: str) -> dict:
         """Everything the cache key is made of (kept in the record, to tell why a model retrains)."""
+        if ref not in self._key_inputs:
+            self._key_inputs[ref] = self._read_key_inputs(ref)
+        return self._key_inputs[ref]
+
+    def _read_key_inputs(self, ref: str) -> dict:
         spec = self.spec(ref)
         files = {key: file_digest(path) for key, path in (("load", spec.load), ("weights", spec.weights)) if path}
         fingerprint = self._with_location(spec, lambda: dataset_fingerprint(
@@ -70,27 +92,40 @@ class ModelStore:
         return {"spec": spec.canonical(), "files": files, "data": fingerprint, "versions": versions()}
 
     def is_cached(self, ref: str) -> bool:
-        return self._store.get(self.cache_key(ref)) is not None
+        return self.frozen_entry(ref) is not None or self._store.get(self.cache_key(ref)) is not None
+
+    def is_refreshed(self, ref: str) -> bool:
+        return ref in self.refresh or ref.split(":")[0] in self.refresh
+
+    def frozen_entry(self, ref: str, *, with_model: bool = False) -> Path | None:
+        """The frozen entry of `ref` (with its .keras file when `with_model`), unless refreshed or forced."""
+        if self.frozen is None or self.force or self.is_refreshed(ref):
+            return None
+        return self.frozen.model_entry(self.input_key(ref), with_model=with_model)
 
     def check(self, refs) -> None:
         """Check every model of `refs` that must be trained against Keras, before any is trained."""
         for ref in refs:
-            if self.force or not self.is_cached(ref):
+            if self.force or self.is_refreshed(ref) or not self.is_cached(ref):
                 check_with_keras(self.spec(ref))
 
     def record(self, ref: str) -> dict:
-        return json.loads((self._entry(ref) / RECORD_FILE).read_text())
+        return json.loads(((self.frozen_entry(ref) or self._entry(ref)) / RECORD_FILE).read_text())
 
     def get(self, ref: str) -> "TrainedModel":
         from generator.models.trained import TrainedModel
 
-        entry = self._entry(ref, deep=True)
+        entry = self.frozen_entry(ref, with_model=True) or self._entry(ref, deep=True)
         record = json.loads((entry / RECORD_FILE).read_text())
         return TrainedModel(ref, self.spec(ref), self.cache_key(ref), record, entry / MODEL_FILE,
                             lambda: self.dataset(ref))
 
     def publish_path(self, ref: str) -> Path:
-        return self._entry(ref) / MODEL_FILE
+        return (self.frozen_entry(ref, with_model=True) or self._entry(ref)) / MODEL_FILE
+
+    def cached_entry(self, ref: str) -> Path:
+        """The local cache entry of `ref` (training first when missing): what `freeze` copies."""
+        return self._entry(ref)
 
     def dataset(self, ref: str) -> Dataset | None:
         spec = self.spec(ref)
@@ -114,7 +149,7 @@ class ModelStore:
     def _entry(self, ref: str, *, deep: bool = False) -> Path:
         """The complete cache entry for `ref`, training first when missing, broken or forced."""
         key = self.cache_key(ref)
-        forced = self.force and key not in self._forced
+        forced = (self.force or self.is_refreshed(ref)) and key not in self._forced
         entry = None if forced else self._store.get(key, deep=deep)
         if entry is None:
             entry = self._train(ref, key, fresh=forced)

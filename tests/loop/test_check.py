@@ -1,4 +1,5 @@
-"""`layerpress check`: a real tiny model trained twice (the build, then from scratch) and one figure."""
+"""`layerpress check`: a real tiny model trained twice (the build, then from scratch) and one figure,
+compared by meaning: accuracy and loss per model, arrays and pixels per figure, within tolerances."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from conftest import make_blog
 
 from generator.build import BuildOptions, build
 from generator.cache import Store
-from generator.check import check
-from generator.lockfile import OUTPUT_DRIFTED, lock_path, record_build
+from generator.check import array_difference, changed_pixels, check
+from generator.freeze import FrozenResults
 from generator.models.store import MODEL_FILE, RECORD_FILE, ModelStore
 
 pytestmark = pytest.mark.slow
@@ -67,30 +68,46 @@ def figure_file(blog: Path, suffix: str) -> Path:
     return blog.parent / "site" / "figures" / "kernels" / f"kernels.{suffix}"
 
 
-def test_clean_build_checks_clean(blog):
+def test_clean_build_checks_clean_and_byte_identical(blog):
     report = check(blog, blog.parent / "site")
-    assert report.drifts == [] and report.notes == []
-    assert (report.figures, report.models) == (2, 2)   # the figure and the model's explorer; tiny, tiny:untrained
+    assert [(c.name, c.what, c.passed) for c in report.comparisons] == [("tiny", "model", True),
+                                                                          ("kernels", "figure", True)]
+    assert (report.figures, report.models) == (1, 1)
+    model, figure = report.comparisons
+    assert "(+0.00 points)" in model.measured and "(+0.0000)" in model.measured
+    assert figure.measured == "arrays: largest |difference| 0 (0.00% of range), pixels changed 0.00%"
 
 
-def test_tampered_figure_is_an_output_drift(blog):
-    png = figure_file(blog, "png")
-    png.write_bytes(png.read_bytes()[:-1] + b"\x00")
+def redraw_png(path: Path, share: float) -> None:
+    """Invert the top `share` of the image's rows, as a differently trained model would draw other pixels."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(path).convert("RGB")).copy()
+    rows = round(pixels.shape[0] * share)
+    pixels[:rows] = 255 - pixels[:rows]
+    Image.fromarray(pixels).save(path)
+
+
+def test_a_figure_with_other_pixels_is_outside_tolerance(blog):
+    redraw_png(figure_file(blog, "png"), 0.5)
     report = check(blog, blog.parent / "site")
-    assert [(d.name, d.what, d.detail) for d in report.drifts] == [
-        ("kernels", OUTPUT_DRIFTED, "figures/kernels/kernels.png")]
-    assert report.drifts[0].where.endswith("_posts/2026-01-02-kernels.md:6")
+    (failure,) = report.failures
+    assert (failure.name, failure.what) == ("kernels", "figure")
+    assert failure.where.endswith("_posts/2026-01-02-kernels.md:6")
+    (reason,) = failure.failures
+    assert reason.endswith("of pixels changed > 10.00%") and float(reason.split("%")[0]) > 10
 
 
-def test_changed_cached_weights_are_an_output_drift(blog, tmp_path):
-    """The cache holds other weights under the same key (as a non-deterministic training would):
-    the figures drawn from them differ from a training from scratch."""
+def test_changed_cached_weights_put_the_figure_outside_tolerance(blog, tmp_path):
+    """The cache holds other weights under the same key (as a training elsewhere would):
+    the figure drawn from them differs from a training from scratch by more than the tolerance."""
     import keras
 
     cache = blog / ".layerpress-cache"
     store = ModelStore(blog, cache, quiet=True)
     key, entry = store.cache_key("tiny"), store.publish_path("tiny").parent
-    model = keras.saving.load_model(entry / MODEL_FILE)
+    model = keras.saving.load_model(entry / MODEL_FILE, compile=False)
     conv = model.layers[0]
     conv.kernel.assign(-conv.kernel.numpy())
     model.save(tmp_path / "other.keras")
@@ -103,64 +120,82 @@ def test_changed_cached_weights_are_an_output_drift(blog, tmp_path):
     build(BuildOptions(source=blog, dest=blog.parent / "site", quiet=True))
 
     report = check(blog, blog.parent / "site")
-    assert {(d.name, d.what) for d in report.drifts} == {("kernels", OUTPUT_DRIFTED)}
-    assert "figures/kernels/kernels.npz" in report.drifts[0].detail
+    assert [(c.name, c.what) for c in report.failures] == [("kernels", "figure")]
+    assert report.failures[0].failures[0].startswith("arrays differ by ")
 
 
-def test_other_metrics_in_the_cache_are_a_drift(blog):
+def tamper_accuracy(blog: Path, value: float) -> None:
     cache = blog / ".layerpress-cache"
     store = ModelStore(blog, cache, quiet=True)
     key, entry = store.cache_key("tiny"), store.publish_path("tiny").parent
     record = json.loads((entry / RECORD_FILE).read_text())
-    record["metrics"]["test_accuracy"] = 2.0
+    record["metrics"]["test_accuracy"] = value
     model_bytes = (entry / MODEL_FILE).read_bytes()
     models = Store(cache / "models")
     models.remove(key)
     models.put(key, lambda folder: ((folder / MODEL_FILE).write_bytes(model_bytes),
                                     (folder / RECORD_FILE).write_text(json.dumps(record))))
+
+
+def test_other_accuracy_in_the_cache_is_outside_tolerance(blog):
+    tamper_accuracy(blog, 2.0)
     report = check(blog, blog.parent / "site")
-    (drift,) = report.drifts
-    assert (drift.name, drift.what) == ("tiny", "metrics drifted")
-    assert drift.detail.startswith("test_accuracy 2.0 -> ")
-    assert drift.where.endswith("_models/tiny.yml")
+    (failure,) = report.failures
+    assert (failure.name, failure.what) == ("tiny", "model")
+    assert failure.measured.startswith("test accuracy 200.00% -> ")
+    assert failure.failures[0].startswith("accuracy changed -1") and failure.failures[0].endswith("> 1 point")
+    assert failure.where.endswith("_models/tiny.yml")
 
 
-def test_lock_tells_output_drift_from_changed_inputs(blog):
-    record_build(blog, build(BuildOptions(source=blog, dest=blog.parent / "site", quiet=True)).figures)
-    lock = json.loads(lock_path(blog).read_text())
-    (entry,) = [entry for entry in lock["figures"] if entry["id"] == "kernels"]
-    entry["outputs"]["figures/kernels/kernels.png"] = "0" * 64   # as if another machine drew other bytes
-    lock_path(blog).write_text(json.dumps(lock))
+def test_tolerances_come_from_the_config(blog):
+    tamper_accuracy(blog, 2.0)
+    config = blog / "_config.yml"
+    config.write_text(config.read_text() + "layerpress:\n  check: {accuracy: 2.5}\n")
     report = check(blog, blog.parent / "site")
-    assert [(d.name, d.what, d.detail) for d in report.drifts] == [
-        ("kernels", OUTPUT_DRIFTED, "differs from figures.lock: figures/kernels/kernels.png")]
+    assert report.reproduced and report.tolerances["accuracy"] == 2.5
 
-    entry["input_key"] = "an older spec"
-    lock_path(blog).write_text(json.dumps(lock))
+
+def test_frozen_results_are_what_check_compares_with(blog):
+    """With _freeze/, the published numbers are the frozen ones, whatever the local cache holds."""
+    subprocess.run([sys.executable, "-m", "generator", "freeze", "--source", "blog", "--quiet"], cwd=blog.parent,
+                   check=True)
+    frozen = FrozenResults(blog)
+    store = ModelStore(blog, blog / ".layerpress-cache", frozen=frozen)
+    key, entry = store.input_key("tiny"), store.frozen_entry("tiny")
+    record = json.loads((entry / RECORD_FILE).read_text())
+    record["metrics"]["test_loss"] += 0.5
+    model_bytes = (entry / MODEL_FILE).read_bytes()
+    frozen.models.put(key, lambda folder: ((folder / MODEL_FILE).write_bytes(model_bytes),
+                                           (folder / RECORD_FILE).write_text(json.dumps(record))))
     report = check(blog, blog.parent / "site")
-    assert report.drifts == []
-    assert [str(note) for note in report.notes] == [
-        "figure 'kernels' in _posts/2026-01-02-kernels.md: inputs changed"]
+    (failure,) = report.failures
+    assert failure.name == "tiny" and failure.failures == ("loss changed -0.5000 > 0.05",)
 
 
-def test_cli_prints_the_table_and_exits_1_naming_the_figure(blog):
+def test_cli_prints_the_table_and_exits_1_naming_the_figure_and_the_numbers(blog):
+    import numpy as np
+
     npz = figure_file(blog, "npz")
-    npz.write_bytes(npz.read_bytes() + b"\x00")
+    with np.load(npz) as arrays:
+        changed = {name: arrays[name] * 2 + 1 for name in arrays.files}
+    np.savez(npz, **changed)
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=blog.parent, capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["figure", "/", "model", "where", "what"]
-    assert lines[1].split() == ["kernels", "blog/_posts/2026-01-02-kernels.md:6", "output", "drifted",
-                                "(figures/kernels/kernels.npz)"]
-    assert lines[2] == "1 drifted, checking 2 figures and 2 models"
+    assert lines[0].split() == ["model", "/", "figure", "where", "measured", "verdict"]
+    assert lines[1].split()[:2] == ["tiny", "blog/_models/tiny.yml"] and lines[1].endswith("  ok")
+    assert lines[2].split()[:2] == ["kernels", "blog/_posts/2026-01-02-kernels.md:6"]
+    assert "OUTSIDE: arrays differ by " in lines[2]
+    assert lines[3].startswith("1 outside tolerance, checking 1 figure and 1 model: kernels (arrays differ by ")
 
 
-def test_cli_says_everything_reproduced(blog):
+def test_cli_says_everything_reproduced_within_tolerance(blog):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=blog.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "2 figures and 2 models reproduced exactly\n"
+    assert result.stdout.splitlines()[-1] == ("1 figure and 1 model reproduced within tolerance (accuracy ±1 point, "
+                                              "loss ±0.05, arrays 5.00% of range, pixels 10.00%)")
 
 
 def test_missing_build_is_a_one_line_error(tmp_path):
@@ -170,3 +205,15 @@ def test_missing_build_is_a_one_line_error(tmp_path):
     assert result.returncode == 1
     assert result.stderr == "error: no build to check: 'site/figures.json' is missing (run `layerpress build` first)\n"
     assert blog.is_dir()
+
+
+def test_a_wrong_tolerance_is_a_one_line_error(tmp_path):
+    blog = make_blog(tmp_path / "blog")
+    (blog / "_config.yml").write_text("title: t\nlayerpress:\n  check: {acuracy: 0.02}\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "figures.json").write_text("[]")
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == ("error: blog/_config.yml: unknown tolerance 'layerpress.check.acuracy' "
+                             "(did you mean 'accuracy'?)\n")

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from generator.lockfile import (INPUTS_CHANGED, OUTPUT_DRIFTED, LockDifference, LockfileError, lock_path,
-                                read_lock, record_build)
+                                read_lock, record_build, summarise)
 
 
 def figure(figure_id: str, input_key: str, png_hash: str, post: str = "_posts/2026-01-01-hello.md") -> dict:
@@ -66,3 +66,14 @@ def test_malformed_lock_is_a_one_line_error(tmp_path):
     assert raised.value.line == 3
     assert raised.value.message == "not valid JSON: Expecting value"
     assert raised.value.hint == "delete the file, the next build writes it again"
+
+
+def test_drift_is_summarised_in_one_line_and_new_inputs_not_at_all(tmp_path):
+    record_build(tmp_path, [figure(name, f"key-{name}", f"hash-{name}") for name in "abcde"])
+    differences = record_build(tmp_path, [figure("a", "key-a", "other"), figure("b", "key-b", "other"),
+                                          figure("c", "key-c", "other"), figure("d", "key-d", "other"),
+                                          figure("e", "new-key", "other")])
+    assert summarise(differences) == (
+        "4 figures drawn on this machine differ from figures.lock ('a', 'b', 'c' and 1 more); "
+        "`layerpress check` compares them by meaning, `layerpress freeze` publishes the same bytes everywhere")
+    assert summarise([d for d in differences if d.what == INPUTS_CHANGED]) == ""

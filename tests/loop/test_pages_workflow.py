@@ -1,4 +1,4 @@
-""".github/workflows/pages.yml: parses as YAML and has the steps a cached Pages deployment needs."""
+""".github/workflows/pages.yml: parses as YAML and builds from the frozen results, training nothing."""
 
 from __future__ import annotations
 
@@ -28,25 +28,24 @@ def test_runs_on_push_with_pages_permissions_and_one_deployment_at_a_time(workfl
     assert workflow["concurrency"]["group"] == "pages"
 
 
-def test_build_job_installs_caches_and_builds_in_order(workflow):
+def test_build_job_installs_then_builds_from_frozen_results_only(workflow):
     build = workflow["jobs"]["build"]
     steps = build["steps"]
     order = [steps.index(step(build, name)) for name in
-             ["actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-pages-artifact"]]
+             ["actions/checkout", "actions/setup-python", "actions/upload-pages-artifact"]]
     assert order == sorted(order)
     assert step(build, "actions/setup-python")["with"]["python-version"] == "3.11"
-    runs = [s["run"] for s in steps if "run" in s]
-    assert any(run.startswith("pip install") for run in runs)
-    build_index = next(i for i, s in enumerate(steps) if s.get("run", "").startswith("layerpress build"))
-    assert order[2] < build_index < order[3]
+    runs = [s.get("run", "") for s in steps]
+    install = next(i for i, run in enumerate(runs) if run.startswith("pip install"))
+    (build_index,) = [i for i, run in enumerate(runs) if run.startswith("layerpress build")]
+    assert runs[build_index].split() == ["layerpress", "build", "--frozen", "--source", "content", "--dest", "site"]
+    assert order[1] < install < build_index < order[2]
 
 
-def test_cache_keeps_the_model_and_figure_cache_keyed_on_specs_data_and_version(workflow):
-    cache = step(workflow["jobs"]["build"], "actions/cache")["with"]
-    assert cache["path"] == "content/.layerpress-cache"
-    for inputs in ["content/_models/**", "content/_data/**", "pyproject.toml"]:
-        assert f"'{inputs}'" in cache["key"]
-    assert cache["key"].startswith(cache["restore-keys"].strip())
+def test_no_model_cache_and_no_training_step(workflow):
+    steps = workflow["jobs"]["build"]["steps"]
+    assert not [s for s in steps if s.get("uses", "").startswith("actions/cache")]
+    assert not [s for s in steps if "train" in s.get("run", "") or "freeze" in s.get("run", "")]
 
 
 def test_deploy_job_uses_the_official_action_after_the_build(workflow):

@@ -157,6 +157,19 @@ def test_editor_temp_files_and_the_cache_do_not_trigger_rebuilds(tmp_path):
     assert handler.is_relevant(tmp_path / "_posts" / "2026-01-01-a.md")
 
 
+def test_writes_into_the_frozen_results_do_not_trigger_rebuilds(preview, tiny_blog):
+    """`freeze: auto` writes _freeze/ during a build: reacting to it would rebuild in a loop."""
+    import time
+
+    generation = wait_until(lambda: preview.events.state.generation, what="the first build")
+    (tiny_blog / "_freeze" / "figures").mkdir(parents=True)
+    (tiny_blog / "_freeze" / "figures" / "entry.json").write_text("{}")
+    time.sleep(1.0)
+    assert preview.events.state.generation == generation
+    write_post(tiny_blog, "Edited words.")
+    wait_until(lambda: preview.events.state.generation > generation, what="the rebuild after an edit")
+
+
 def test_project_site_is_served_under_its_baseurl(tmp_path):
     blog = make_blog(tmp_path / "blog", baseurl="/proj")
     with PreviewServer(ServeOptions(source=blog, port=0, quiet=True)) as server:
