@@ -13,7 +13,7 @@ from generator.errors import ConfigError
 
 OPSET = 17
 INPUT_NAME = "image"
-INSTALL_HINT = "install it with `pip install 'layerpress[reader-images]'`, or set reader_images: false"
+INSTALL_HINT = "install it with `pip install tf2onnx onnx` (a layerpress dependency), or set reader_images: false"
 
 
 @dataclass
