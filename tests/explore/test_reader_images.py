@@ -15,7 +15,6 @@ import pytest
 
 from generator.build import BuildOptions, build
 from generator.errors import ConfigError
-from tests.explore.conftest import QuietHandler
 
 pytestmark = pytest.mark.slow
 RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "ort"
