@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import http.server
 import json
 import re
@@ -12,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from generator.build import BuildOptions, build
+from generator.datasets.images import load_image
 from generator.errors import ConfigError
 
 pytestmark = pytest.mark.slow
@@ -111,3 +115,96 @@ def test_a_model_over_the_budget_is_skipped_with_a_note(built_blog, tmp_path, mo
     page = (tmp_path / "site/explore/tiny/index.html").read_text()
     assert "Your own image cannot be run on this model" in page and 'name="reader-image"' not in page
     assert not (tmp_path / "site/assets/ort").exists()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def reader_page(reader_blog):
+    """The tiny model's explorer page of the reader_images blog in Chromium, with its console errors."""
+    import os
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI", pytrace=False)
+        pytest.skip("headless Chromium not installed (apt-get install chromium)")
+    source, site = reader_blog
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.parent)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"http://127.0.0.1:{server.server_port}/blog/explore/tiny/")
+        page.wait_for_selector(".explorer-panel .explorer-detail-map")
+        yield page, source, site, errors
+        browser.close()
+    server.shutdown()
+    server.server_close()
+
+
+def shown_value(page, x: int, y: int, columns: int, rows: int) -> tuple[int, int, float]:
+    canvas = page.locator(".explorer-panel .explorer-detail-map").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + (x + 0.5) * box["width"] / columns, box["y"] + (y + 0.5) * box["height"] / rows)
+    row, column, value = re.match(r"^row (\d+), column (\d+): (\S+)$",
+                                  page.locator(".explorer-panel .explorer-value").first.inner_text()).groups()
+    return int(row), int(column), float(value)
+
+
+@needs_runtime
+def test_a_dropped_probe_shows_the_builds_activations(reader_page):
+    """The circle probe (40x40, resized in the page to 16x16) run in the browser gives the figure's values."""
+    page, source, site, errors = reader_page
+    page.set_input_files("input[name=reader-image]", str(source / "probes" / "circle.png"))
+    page.wait_for_function("document.querySelector('.explorer-panel-title').textContent.includes('your image')",
+                           timeout=60_000)
+    assert errors == [], errors
+    assert page.locator("select[name=probe]").input_value() == "2"      # after the site's two probes
+    prepared = page.locator(".explorer-panel .explorer-probe").first.get_attribute("src")
+    with Image.open(io.BytesIO(base64.b64decode(prepared.split(",", 1)[1]))) as thumbnail:
+        pixels = np.asarray(thumbnail.convert("RGB"))
+    expected_pixels = load_image(source / "probes" / "circle.png", [16, 16], "rgb")   # the build's probe rule
+    assert pixels.shape == expected_pixels.shape and np.array_equal(pixels, expected_pixels)
+    page.select_option("select[name=layer]", "conv2d")
+    page.fill("input[name=channel]", "2")
+    page.wait_for_function("document.querySelector('.explorer-detail-title').textContent.startsWith('channel 2 ')")
+    assert "your image" in page.locator(".explorer-panel-title").first.inner_text()
+
+    index = json.loads((site / "explore/tiny/data/index.json").read_text())
+    step = next(layer for layer in index["layers"] if layer["name"] == "conv2d")["steps"]["trained"][1][2]
+    with np.load(site / "figures/tiny-maps/maps.npz") as figure:
+        maps = figure["activations_conv2d"][1, :, :, 2]                    # probe circle, channel 2
+    assert step > 0 and np.ptp(maps) > 0
+    for x, y in [(0, 0), (7, 3), (15, 15), (4, 11), (10, 8), (12, 2), (8, 1)]:
+        row, column, shown = shown_value(page, x, y, 16, 16)
+        assert (row, column) == (y, x)
+        expected = float(maps[y, x])
+        assert abs(shown - expected) <= step / 2 + 1e-4 * abs(expected) + 1e-6, (x, y, shown, expected)
+
+    page.check("input[name=variant][value=untrained]")                   # the untrained network runs too
+    page.wait_for_function("document.title.includes('(untrained)')")
+    assert "your image" in page.locator(".explorer-panel-title").first.inner_text()
+    assert errors == [], errors
+
+
+@needs_runtime
+def test_a_file_that_is_not_an_image_is_an_error_on_the_page(reader_page, tmp_path):
+    page, _, _, errors = reader_page
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    page.set_input_files("input[name=reader-image]", str(text))
+    status = page.locator(".explorer-reader-status")
+    page.wait_for_function("document.querySelector('.explorer-reader-status').classList.contains('explorer-error')")
+    assert "notes.png" in status.inner_text() and "not an image" in status.inner_text()
+    errors.clear()

@@ -109,7 +109,8 @@ function loadRuntime(runtimeUrl) {
     runtime = import(runtimeUrl).then((ort) => {
       ort.env.wasm.numThreads = 1;     // GitHub Pages sends no COOP/COEP headers: no threads
       ort.env.wasm.proxy = false;
-      ort.env.wasm.wasmPaths = new URL("./", runtimeUrl).href;
+      // The bundle holds the WebAssembly loader; only the .wasm file is fetched, from beside it.
+      ort.env.wasm.wasmPaths = { wasm: new URL("ort-wasm-simd-threaded.wasm", runtimeUrl).href };
       return ort;
     }).catch((error) => { runtime = null; throw error; });
   }
