@@ -219,3 +219,20 @@ def test_without_the_runtime_the_build_says_to_run_make_ort(monkeypatch, tmp_pat
     with pytest.raises(ConfigError) as raised:
         reader.runtime_files(Path("content/_config.yml"))
     assert "needs ONNX Runtime Web" in str(raised.value) and "make ort" in str(raised.value)
+
+
+@needs_runtime
+def test_an_image_dropped_on_the_zone_replaces_the_readers_image(reader_page):
+    page, source, _, errors = reader_page
+    page.evaluate("""(bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], "triangle.png", { type: "image/png" }));
+        document.querySelector(".explorer-drop").dispatchEvent(
+            new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }""", list((source / "probes" / "triangle.png").read_bytes()))
+    page.wait_for_function("document.querySelector('.explorer-panel-title').textContent.includes('triangle.png (your image)')",
+                           timeout=60_000)
+    options = page.locator("select[name=probe] option").all_inner_texts()
+    assert options == ["triangle.png", "circle.png", "triangle.png (your image)"]      # one reader's image at a time
+    assert "triangle.png is shown below" in page.locator(".explorer-reader-status").inner_text()
+    assert errors == [], errors
