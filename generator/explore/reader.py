@@ -59,16 +59,25 @@ def runtime_files(config_file=None) -> list[tuple[str, Path]]:
 
 
 def add_models(folder: Path, networks: dict, layers: list[str]) -> dict:
-    """Write `<variant>.onnx` for each network into a cache entry; the index.json `reader` entry."""
+    """Write `<variant>.onnx` for each network into a cache entry; the index.json `reader` entry.
+
+    A model tf2onnx cannot convert, or whose file would be over BUDGET, gets a `skipped` reason instead.
+    """
     from generator.explore.onnx_export import INPUT_NAME, convert
 
-    entry: dict = {"input": INPUT_NAME, "input_shape": next(iter(networks.values())).record["input_shape"]}
+    converted = {}
     for variant, network in networks.items():
-        converted = convert(network.keras_model, layers)
-        if len(converted.onnx) > BUDGET:
-            return {"skipped": f"its ONNX file would be {len(converted.onnx) / 1e6:.2f} MB, "
+        keras_model = network.keras_model
+        try:
+            converted[variant] = convert(keras_model, layers)
+        except Exception as problem:  # noqa: BLE001 (any converter failure: this model just gets no reader's image)
+            first_line = (str(problem).strip().splitlines() or [""])[0][:160]
+            return {"skipped": f"tf2onnx cannot convert it ({type(problem).__name__}: {first_line})"}
+        if len(converted[variant].onnx) > BUDGET:
+            return {"skipped": f"its ONNX file would be {len(converted[variant].onnx) / 1e6:.2f} MB, "
                                f"over the {BUDGET / 1e6:.2f} MB budget"}
-        (folder / f"{variant}.onnx").write_bytes(converted.onnx)
-        entry.setdefault("files", {})[variant] = f"{variant}.onnx"
-        entry["outputs"] = [[output, layer] for output, layer in converted.outputs]
-    return entry
+    for variant, model in converted.items():
+        (folder / f"{variant}.onnx").write_bytes(model.onnx)
+    return {"input": INPUT_NAME, "input_shape": next(iter(networks.values())).record["input_shape"],
+            "files": {variant: f"{variant}.onnx" for variant in converted},
+            "outputs": [[output, layer] for output, layer in converted["trained"].outputs]}
