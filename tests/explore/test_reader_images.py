@@ -236,3 +236,12 @@ def test_an_image_dropped_on_the_zone_replaces_the_readers_image(reader_page):
     assert options == ["triangle.png", "circle.png", "triangle.png (your image)"]      # one reader's image at a time
     assert "triangle.png is shown below" in page.locator(".explorer-reader-status").inner_text()
     assert errors == [], errors
+
+
+@needs_runtime
+def test_the_file_button_is_reached_from_the_keyboard(reader_page):
+    page, _, _, _ = reader_page
+    page.focus("input[name=channel]")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "reader-image"
+    assert page.evaluate("getComputedStyle(document.querySelector('.explorer-drop')).outlineStyle") == "solid"
