@@ -6,7 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: site test serve bench clean compat
+.PHONY: site test serve bench clean compat ort
+
+# ONNX Runtime Web for the explorer's "your own image" (layerpress.explorer.reader_images):
+# the ES module and its one WebAssembly file, taken from the npm package into the theme
+# (templates/ort/, not in git: the .wasm is 14 MB). See docs/explorer.md.
+ORT_VERSION := 1.30.0
+ORT_DIR := templates/ort
+ORT_STAMP := $(ORT_DIR)/.onnxruntime-web-$(ORT_VERSION)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +33,7 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/layerpress serve --source content
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(ORT_STAMP)
 	$(BIN)/python -m pytest
 
 # Compare with Debian's Jekyll: `make compat BLOGS="path/to/blog other/blog"` (default: the fixtures).
@@ -39,3 +46,13 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf site content/.layerpress-cache
+
+ort: $(ORT_STAMP)
+
+$(ORT_STAMP):
+	rm -rf $(ORT_DIR) $(ORT_DIR).tmp && mkdir -p $(ORT_DIR).tmp
+	cd $(ORT_DIR).tmp && npm pack --silent onnxruntime-web@$(ORT_VERSION) >/dev/null \
+	  && tar xzf onnxruntime-web-$(ORT_VERSION).tgz package/dist/ort.wasm.bundle.min.mjs package/dist/ort-wasm-simd-threaded.wasm
+	mkdir -p $(ORT_DIR) && mv $(ORT_DIR).tmp/package/dist/* $(ORT_DIR)/ && rm -rf $(ORT_DIR).tmp
+	printf 'onnxruntime-web $(ORT_VERSION) from npm (https://www.npmjs.com/package/onnxruntime-web),\nCopyright (c) Microsoft Corporation, MIT License (https://github.com/microsoft/onnxruntime/blob/main/LICENSE).\n' > $(ORT_DIR)/NOTICE
+	touch $@

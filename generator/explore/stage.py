@@ -8,18 +8,22 @@ extends the figures stage's result: data files, `figures.json` entries with thei
 "explore these layers" link under every activations figure. `pages(renderer)` renders the
 pages and `link_downloads(pages)` adds the link after every download link of a model.
 A cached model and cached data need no TensorFlow.
+
+With `layerpress: {explorer: {reader_images: true}}` each explorer also holds the model as
+ONNX (`reader.py`) and the site gets ONNX Runtime Web, so a reader can run their own image.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import Store, digest, file_digest
 from generator.errors import FigureError
-from generator.explore import data
+from generator.explore import data, reader
 
 VERSION = 2  # bumped when the files an explorer entry holds change
 DEFAULT_CMAP = "viridis"
@@ -55,6 +59,8 @@ class ExplorerStage:
     baseurl: str = ""
     quiet: bool = False
     force: bool = False
+    reader_images: bool = False
+    config_file: Path | None = None
     models: list[ExplorerModel] = field(default_factory=list)
 
     def __post_init__(self):
@@ -97,11 +103,12 @@ class ExplorerStage:
     def compute(self) -> None:
         from generator.figures.stage import library_versions
 
+        conversion = reader.versions(self.config_file) if self.reader_images else None
         for model in self.models:
             model.key = digest("explore", VERSION, model.name, model.cmap,
                                {ref: self.store.cache_key(ref) for ref in self.refs(model).values()},
                                [(probe, file_digest(self.source / probe)) for probe in model.probes],
-                               library_versions())
+                               library_versions(), *([conversion] if conversion else []))
             model.entry = None if self.force else self.cache.get(model.key)
         misses = [model for model in self.models if model.entry is None]
         if misses:
@@ -130,6 +137,9 @@ class ExplorerStage:
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
         }
+        if self.reader_images:
+            index["reader"] = reader.add_models(folder, {variant: self.store.get(ref) for variant, ref
+                                                         in self.refs(model).items()}, trained.layer_names())
         data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
 
     def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images) -> dict:
@@ -180,6 +190,9 @@ class ExplorerStage:
         """Add the data files, the figures.json entries and the links under activations figures."""
         for model in self.models:
             computed.outputs.extend((path, item["path"]) for path, item in self.files(model).items())
+        if any(self.index(model).get("reader", {}).get("outputs") for model in self.models):
+            computed.outputs.extend(reader.runtime_files(self.config_file))
+        self._note_skipped()
         computed.manifest.extend(self.manifest())
         computed.manifest.sort(key=lambda entry: (entry["post"], entry["line"]))
         manifest_path = self.cache.root / "figures.json"
@@ -191,6 +204,12 @@ class ExplorerStage:
         for entry in computed.manifest:
             if entry["kind"] == "activations" and entry["spec"].get("model") in by_name:
                 self._link_figure(computed.replacements, entry, by_name[entry["spec"]["model"]])
+
+    def _note_skipped(self) -> None:
+        for model in self.models:
+            skipped = self.index(model).get("reader", {}).get("skipped")
+            if skipped and not self.quiet:
+                print(f"note: explorer of '{model.name}': no reader's own image ({skipped})", file=sys.stderr)
 
     def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
         """The link under an activations figure opens the explorer at the figure's first layer and probe."""
@@ -215,7 +234,8 @@ class ExplorerStage:
             page = {"title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
                 "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
                 "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
-                "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"]}}
+                "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
+                "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}
             rendered.append(renderer.furniture_page("explore", f"explore/{model.name}/index.html", page))
         return rendered
 
@@ -238,7 +258,8 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
     store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet)
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
-                          quiet=options.quiet, force=options.force)
+                          quiet=options.quiet, force=options.force, reader_images=reader.enabled(config),
+                          config_file=getattr(config, "file", None))
     stage.plan(computed.outputs, computed.manifest)
     stage.compute()
     stage.extend(computed)

@@ -87,6 +87,8 @@ def test_values_under_the_pointer_are_the_npz_activations(explorer):
 def test_the_untrained_toggle_changes_the_maps_and_the_title(explorer):
     page, _ = explorer
     page.select_option("select[name=layer]", "conv2d")
+    # The layer's file is fetched first: the grid is conv2d's once the status line names it.
+    page.wait_for_function("document.querySelector('.explorer-status').textContent.startsWith('conv2d ')")
     assert "(trained)" in page.title()
     grid = "Array.from(document.querySelectorAll('.explorer-channel canvas')).map(c => c.toDataURL()).join()"
     trained = page.evaluate(grid)

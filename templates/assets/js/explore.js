@@ -2,6 +2,9 @@
 // data/index.json lists the layers, probes and each map's offset and step; a layer's codes
 // (uint8, probe x channel x row x column) are fetched from <variant>/<layer>.bin when first shown.
 // A value is offset + step * code, exactly as generator/explore/data.py stored it.
+// A reader's own image (explore-reader.js) becomes one more probe, numbered after the site's.
+
+import { preparePixels, runNetwork, thumbnail } from "./explore-reader.js";
 
 const WRAP = 32;           // a row vector longer than this is drawn in rows of WRAP values
 const GRID_SIDE = 96;      // CSS pixels (at least) of the longer side of a channel in the grid (64 past 16 channels)
@@ -17,6 +20,7 @@ const layerFiles = new Map();   // "variant/layer" -> Promise<Uint8Array>
 const state = { variant: "trained", layer: "", probe: 0, compare: "", channel: 0, cursor: null };
 let index = null;
 let palette = null;              // 256 [r, g, b]
+let reader = null;               // the reader's image: { name, image, layers: { variant: { layer: maps } } }
 
 async function main() {
   try {
@@ -39,7 +43,71 @@ async function main() {
   form.addEventListener("change", () => { readControls(); show(); });
   form.channel.addEventListener("input", () => { readControls(); show(); });
   window.addEventListener("hashchange", () => { readHash(); writeControls(); show(); });
+  setUpReaderImages();
   show();
+}
+
+// -- the reader's own image --
+
+function setUpReaderImages() {
+  const box = article.querySelector(".explorer-reader");
+  if (!box || !index.reader || !index.reader.files) return;
+  const input = box.querySelector("input[type=file]");
+  const zone = box.querySelector(".explorer-drop");
+  input.addEventListener("change", () => { if (input.files.length) addReaderImage(input.files[0]); });
+  zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("explorer-dragging"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("explorer-dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("explorer-dragging");
+    if (event.dataTransfer.files.length) addReaderImage(event.dataTransfer.files[0]);
+  });
+  box.hidden = false;
+}
+
+async function addReaderImage(file) {
+  const box = article.querySelector(".explorer-reader");
+  const status = box.querySelector(".explorer-reader-status");
+  status.classList.remove("explorer-error");
+  status.textContent = `Running ${file.name} through the network…`;
+  try {
+    const shape = index.reader.input_shape;
+    const pixels = await preparePixels(file, shape);
+    const layers = {};
+    for (const variant of index.variants) {
+      const modelUrl = new URL(index.reader.files[variant], indexUrl).href;
+      layers[variant] = await runNetwork(new URL(box.dataset.runtime, document.baseURI).href, modelUrl,
+                                         index.reader, pixels);
+    }
+    reader = { name: `${file.name} (your image)`, image: thumbnail(pixels, shape), layers };
+  } catch (error) {
+    status.textContent = `Could not run ${file.name} through the network: ${error.message || error}`;
+    status.classList.add("explorer-error");
+    return;
+  }
+  for (const select of [form.probe, form.compare]) {
+    const option = select.querySelector("option.explorer-reader-option") || select.appendChild(element("option"));
+    option.className = "explorer-reader-option";
+    option.value = String(index.probes.length);
+    option.textContent = reader.name;
+  }
+  state.probe = index.probes.length;
+  status.textContent = `${file.name} is shown below as a probe, in every layer.`;
+  writeControls();
+  show();
+}
+
+function probeInfo(probe) {
+  if (reader && probe === index.probes.length) return { name: reader.name, image: reader.image };
+  return { name: index.probes[probe].name, image: new URL(index.probes[probe].image, indexUrl).href };
+}
+
+// One probe's maps of a layer: codes (channel x row x column) and each channel's offset and step.
+function probeMaps(layer, codes, variant, probe) {
+  if (reader && probe === index.probes.length) return reader.layers[variant][layer.name];
+  const block = layer.maps[0] * layer.maps[1] * layer.maps[2];
+  return { codes: codes.subarray(probe * block, (probe + 1) * block),
+           offsets: layer.offsets[variant][probe], steps: layer.steps[variant][probe] };
 }
 
 // -- state: controls and the address's #hash --
@@ -109,10 +177,11 @@ function mapView(layer, codes, variant, probe, channel) {
   const [channels, height, width] = layer.maps;
   const size = height * width;
   const wrapped = height === 1 && width > WRAP;
+  const maps = probeMaps(layer, codes, variant, probe);
   return {
-    codes: codes.subarray((probe * channels + channel) * size, (probe * channels + channel + 1) * size),
-    offset: layer.offsets[variant][probe][channel],
-    step: layer.steps[variant][probe][channel],
+    codes: maps.codes.subarray(channel * size, (channel + 1) * size),
+    offset: maps.offsets[channel],
+    step: maps.steps[channel],
     rows: wrapped ? Math.ceil(width / WRAP) : height,
     columns: wrapped ? WRAP : width,
     wrapped,
@@ -188,11 +257,12 @@ function panel(layer, codes, probe) {
   const box = element("section", "explorer-panel");
   box.dataset.probe = String(probe);
   const heading = element("h2", "explorer-panel-title");
-  const thumbnail = document.createElement("img");
-  thumbnail.src = new URL(index.probes[probe].image, indexUrl).href;
-  thumbnail.alt = `probe ${index.probes[probe].name} as the model sees it`;
-  thumbnail.className = "explorer-probe";
-  heading.append(thumbnail, ` ${index.probes[probe].name}`);
+  const info = probeInfo(probe);
+  const picture = document.createElement("img");
+  picture.src = info.image;
+  picture.alt = `probe ${info.name} as the model sees it`;
+  picture.className = "explorer-probe";
+  heading.append(picture, ` ${info.name}`);
   box.append(heading);
 
   const view = mapView(layer, codes, state.variant, probe, state.channel);
@@ -202,7 +272,7 @@ function panel(layer, codes, probe) {
   canvas.classList.add("explorer-detail-map");
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", `${layer.name} channel ${state.channel} for ${index.probes[probe].name}; ` +
+  canvas.setAttribute("aria-label", `${layer.name} channel ${state.channel} for ${info.name}; ` +
                       "arrow keys move the pointer");
   const cursor = element("div", "explorer-cursor");
   cursor.hidden = true;

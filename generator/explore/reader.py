@@ -1,0 +1,83 @@
+"""A reader's own image: the explorer's ONNX models and the ONNX Runtime Web files a site needs.
+
+Opt-in per site (`layerpress: {explorer: {reader_images: true}}`): each explorer entry then
+holds `<variant>.onnx`, every layer of the network as an output (`onnx_export.py`), unless the
+file is over `BUDGET`; the page runs it in the browser with ONNX Runtime Web, which `make ort`
+puts into the theme (`templates/ort/`) from npm.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import ConfigError
+
+BUDGET = 4_000_000                 # bytes of one ONNX file; a larger model gets no reader's image
+RUNTIME_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm", "NOTICE")
+RUNTIME_MODULE = "assets/ort/ort.wasm.bundle.min.mjs"
+
+
+def enabled(config) -> bool:
+    """The site's `layerpress.explorer.reader_images` (false by default), checked."""
+    options = (getattr(config, "layerpress", None) or {}).get("explorer") or {}
+    file = getattr(config, "file", None)
+    if not isinstance(options, dict):
+        raise ConfigError(f"'layerpress.explorer' must be a mapping, not {options!r}", file=file,
+                          hint="for example `explorer: {reader_images: true}`")
+    value = options.get("reader_images", False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"'layerpress.explorer.reader_images' must be true or false, not {value!r}", file=file)
+    return value
+
+
+def versions(config_file=None) -> dict[str, str]:
+    """What the converted files depend on (for the cache key); reads package metadata, imports nothing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from generator.explore.onnx_export import INSTALL_HINT, OPSET
+
+    try:
+        found = {name: version(name) for name in ("tf2onnx", "onnx")}
+    except PackageNotFoundError as missing:
+        raise ConfigError(f"layerpress.explorer.reader_images needs {missing.name}, which is not installed",
+                          file=config_file, hint=INSTALL_HINT) from None
+    runtime_files(config_file)
+    return {"reader": found | {"opset": OPSET, "budget": BUDGET}}
+
+
+def runtime_files(config_file=None) -> list[tuple[str, Path]]:
+    """(site path, theme file) of ONNX Runtime Web; an error if `make ort` has not put them in the theme."""
+    from generator.site import THEME_DIR
+
+    folder = THEME_DIR / "ort"
+    missing = [name for name in RUNTIME_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ConfigError(f"layerpress.explorer.reader_images needs ONNX Runtime Web in {folder} "
+                          f"({', '.join(missing)} missing)", file=config_file,
+                          hint="run `make ort` in the layerpress checkout (it uses npm), or set reader_images: false")
+    return [(f"assets/ort/{name}", folder / name) for name in RUNTIME_FILES]
+
+
+def add_models(folder: Path, networks: dict, layers: list[str]) -> dict:
+    """Write `<variant>.onnx` for each network into a cache entry; the index.json `reader` entry.
+
+    A model tf2onnx cannot convert, or whose file would be over BUDGET, gets a `skipped` reason instead.
+    """
+    from generator.explore.onnx_export import INPUT_NAME, convert
+
+    converted = {}
+    for variant, network in networks.items():
+        keras_model = network.keras_model
+        try:
+            converted[variant] = convert(keras_model, layers)
+        except Exception as problem:  # noqa: BLE001 (any converter failure: this model just gets no reader's image)
+            first_line = (str(problem).strip().splitlines() or [""])[0][:160]
+            return {"skipped": f"tf2onnx cannot convert it ({type(problem).__name__}: {first_line})"}
+        if len(converted[variant].onnx) > BUDGET:
+            return {"skipped": f"its ONNX file would be {len(converted[variant].onnx) / 1e6:.2f} MB, "
+                               f"over the {BUDGET / 1e6:.2f} MB budget"}
+    for variant, model in converted.items():
+        (folder / f"{variant}.onnx").write_bytes(model.onnx)
+    return {"input": INPUT_NAME, "input_shape": next(iter(networks.values())).record["input_shape"],
+            "files": {variant: f"{variant}.onnx" for variant in converted},
+            "outputs": [[output, layer] for output, layer in converted["trained"].outputs]}
