@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_blog
+from .conftest import make_blog
 
 from generator.build import BuildOptions, build
 from generator.cache import Store

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_blog, write_post
+from .conftest import make_blog, write_post
 
 from generator import __version__
 from generator.errors import PublishError

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import fetch, make_blog, wait_until, write_post
+from .conftest import fetch, make_blog, wait_until, write_post
 
 from generator.build import BuildOptions, build
 from generator.errors import LayerpressError

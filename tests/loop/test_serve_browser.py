@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from conftest import write_post
+from .conftest import write_post
 
 from generator.serve import PreviewServer, ServeOptions
 
