@@ -18,7 +18,7 @@ from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import Indexed, page_figure
 from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
     format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
-    tile_grid, wrap_text
+    text_width, tile_grid, wrap_text
 
 VERSION = 2
 # The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
@@ -114,7 +114,8 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
     fit = max(1, (width + gap) // (tiles.shape[2] + gap))
     columns = min(fit, per_row + 1) if per_row else fit
     if labels:
-        names = ["input"] + [str(index) for index in range(len(tiles) - 1)]
+        probe_label = "input" if text_width("input", layout, SMALL) <= tiles.shape[2] else "in"
+        names = [probe_label] + [str(index) for index in range(len(tiles) - 1)]
         bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
                           for name in names])
         tiles = np.concatenate([bands, tiles], axis=1)
