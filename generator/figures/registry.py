@@ -43,7 +43,7 @@ COMMON_KEYS = {
 }
 
 # Bumped when code shared by every kind (tiling, file writing) changes how figures look.
-SHARED_VERSION = 2
+SHARED_VERSION = 3
 
 
 @dataclass
