@@ -276,7 +276,7 @@ class FigureStage:
                           f'width="{narrow_width}" height="{narrow_height}">')
             # Drawn at 2x for the text column (and for phones); the link opens the image at its full size.
             body = (f'<a class="figure-full-size" href="{src}"><picture>{source}<img src="{src}" '
-                    f'srcset="{src} {DENSITY}x" width="{width}" height="{height}" alt="{escape(alt)}" '
+                    f'srcset="{src} {DENSITY}x" width="{width}" height="{height}" alt="{_attribute(alt)}" '
                     f'loading="lazy" decoding="async"></picture></a>')
         return (f'<figure class="layerpress-figure figure-{request.kind}" id="figure-{request.figure_id}">\n'
                 f"{body}\n<figcaption>{caption}{note} {data_link}</figcaption>\n</figure>")
@@ -457,6 +457,11 @@ def _write_entry(folder: Path, drawn: registry.DrawnFigure) -> None:
                                                "note": drawn.note, "alt": drawn.alt,
                                                "legibility": drawn.legibility,
                                                "versions": library_versions()}))
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted attribute: only what must be escaped is (an apostrophe stays one)."""
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def _suffix(variant: str) -> str:

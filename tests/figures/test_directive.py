@@ -86,7 +86,7 @@ def test_wrong_type():
 
 def test_bad_choice():
     body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nlayout: mosaic")
-    assert error_text(body) == "post.md:6: key 'layout' must be one of grid, strip"
+    assert error_text(body) == "post.md:6: key 'layout' must be one of grid, strip, both"
 
 
 def test_missing_required_key():

@@ -1,5 +1,6 @@
 """The figures stage end to end on a really trained tiny model (see conftest.py)."""
 
+import html as html_module
 import json
 import shutil
 import subprocess
@@ -14,9 +15,11 @@ from PIL import Image
 
 from generator.cache import file_digest
 from generator.errors import FigureError
-from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles
+from generator.figures.common import display_image
+from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles, figure_palette, layer_block
+from generator.figures.layout import Layout
 from generator.figures.stage import FigureStage, model_refs_in_text
-from generator.figures.tiling import colormap_levels
+from generator.figures.tiling import colormap_levels, stack_vertically, with_margin
 from generator.models.store import ModelStore
 
 EVERY_KIND = """\
@@ -201,8 +204,10 @@ def test_caption_markdown_and_alt_text(every_kind):
     assert ('alt="Activations of model tiny: every channel, in a grid, of layers conv2d, max_pooling2d, conv2d_1 '
             'for probes triangle.png, circle.png."') in html
     for figure in stage.figures:
+        if figure.request.kind in ("summary", "compare"):
+            continue  # HTML tables, not images
         alt = result.replacements[document.source_path][figure.request.placeholder].partition(' alt="')[2]
-        alt = alt.partition('"')[0]
+        alt = html_module.unescape(alt.partition('"')[0])
         caption = figure.request.options["caption"]
         assert alt and "&" not in alt and (not caption or caption not in alt), figure.request.figure_id
 
@@ -224,14 +229,15 @@ def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_so
     live = model.activations(["conv2d", "max_pooling2d", "conv2d_1"], images)
     np.testing.assert_allclose(data["activations_conv2d_1"], live["conv2d_1"], rtol=1e-6)
     drawn = np.asarray(Image.open(outputs["figures/post/grid.png"]).convert("RGB"))
-    palette = colormap_levels("viridis", MAP_LEVELS)
-    for index in range(2):
-        for name in ("conv2d", "max_pooling2d", "conv2d_1"):
-            maps = data[f"activations_{name}"][index]
-            scale = next(s for s in range(1, 40) if maps.shape[0] * s >= 96)  # at least 48 CSS px at 2x
-            tiles, _ = channel_tiles(maps, scale)
-            for tile in tiles:  # every channel is in the PNG, nearest-neighbour enlarged, never blurred
-                assert find_patch(drawn, palette[tile]), (index, name)
+    # redrawn from the .npz arrays alone: the same pixels
+    layout = Layout(632)
+    palette, probes = figure_palette("viridis", [display_image(image) for image in data["probes"]])
+    blocks = [layer_block(probes[index], data[f"activations_{name}"][index], "", layout, per_row=3,
+                          width=layout.width_px, labels=False)
+              for index in range(2) for name in ("conv2d", "max_pooling2d", "conv2d_1")]
+    expected = palette[with_margin(stack_vertically(blocks, gap=layout.px(16)), layout)]
+    np.testing.assert_array_equal(drawn, expected)
+    assert layout.smallest_map >= 48  # every map at least 48 CSS px wide
     assert data["dead_channels"].shape == (2, 3)
 
 
@@ -265,7 +271,7 @@ def test_manifest_lists_posts_lines_inputs_and_output_hashes(every_kind):
             continue
         legibility = entry["legibility"]
         assert legibility["desktop"]["column"] == 632 and legibility["phone"]["column"] == 350, entry["id"]
-        assert legibility["desktop"]["text"] >= 12 and legibility["phone"]["text"] >= 10, entry["id"]
+        assert (legibility["desktop"]["text"] or 12) >= 12 and (legibility["phone"]["text"] or 10) >= 10, entry["id"]
     assert grid["legibility"]["desktop"]["map"] >= 48 and grid["legibility"]["phone"]["map"] >= 24
 
 
@@ -459,14 +465,14 @@ def test_predictions_can_show_only_the_mistakes(site_source):
 def test_figures_are_laid_out_for_the_configured_width(site_source):
     source, cache = site_source
     body = ("```figure\nkind: activations\nid: maps\nmodel: tiny\nprobe: probes/triangle.png\n"
-            "layers: [conv2d, conv2d_1]\nlayout: strip\n```\n")
+            "layers: [conv2d, conv2d_1]\n```\n")
     narrow_stage, narrow, _ = run_stage(source, cache, body, figure_width=400)
     wide_stage, wide, _ = run_stage(source, cache, body, figure_width=900)
     assert narrow_stage.figures[0].key != wide_stage.figures[0].key
     narrow_png = Image.open(dict(narrow.outputs)["figures/post/maps.png"])
     wide_png = Image.open(dict(wide.outputs)["figures/post/maps.png"])
     assert narrow_png.width <= 800 < wide_png.width <= 1800
-    assert narrow_png.height > wide_png.height  # fewer maps per row: more rows
+    assert narrow_png.height < wide_png.height  # the grid's maps grow with the column
 
 
 def test_figure_width_comes_from_the_config_and_is_checked(tmp_path):
@@ -495,8 +501,9 @@ def test_activations_both_layouts_and_one_enlarged_channel(site_source):
     assert "channel 2 of layers conv2d_1" in html
     both = np.asarray(Image.open(outputs["figures/post/both.png"]).convert("RGB"))
     maps = np.load(outputs["figures/post/both.npz"])["activations_conv2d"][0]
-    tile = colormap_levels("viridis", MAP_LEVELS)[channel_tiles(maps, 6)[0][3]]  # 16 px maps at 96 px: 48 CSS px
-    assert len(find_patch(both, tile)) == 2  # once among the strips, once in the grid
+    levels = colormap_levels("viridis", MAP_LEVELS)
+    assert find_patch(both, levels[channel_tiles(maps, 6)[0][3]])  # strips: 16 px maps at 96 px, 48 CSS px
+    assert any(find_patch(both, levels[channel_tiles(maps, s)[0][3]]) for s in range(7, 40))  # grid: larger
     one = np.asarray(Image.open(outputs["figures/post/one.png"]).convert("RGB"))
     assert one.shape[1] > 600  # one channel, enlarged
     with pytest.raises(FigureError, match=r"layer 'conv2d_1' has 3 channels, no channel 7"):

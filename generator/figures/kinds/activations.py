@@ -18,7 +18,7 @@ from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import Indexed, page_figure
 from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
     format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
-    tile_grid, wrap_text
+    text_width, tile_grid, wrap_text
 
 VERSION = 2
 # The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
@@ -114,7 +114,8 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
     fit = max(1, (width + gap) // (tiles.shape[2] + gap))
     columns = min(fit, per_row + 1) if per_row else fit
     if labels:
-        names = ["input"] + [str(index) for index in range(len(tiles) - 1)]
+        probe_label = "input" if text_width("input", layout, SMALL) <= tiles.shape[2] else "in"
+        names = [probe_label] + [str(index) for index in range(len(tiles) - 1)]
         bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
                           for name in names])
         tiles = np.concatenate([bands, tiles], axis=1)
@@ -136,34 +137,39 @@ def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
 
 def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, cmap: np.ndarray, layout,
                    width: int) -> np.ndarray:
-    """One channel enlarged (raw values, one colour scale with its bar), its mean values on a coarse grid."""
+    """One channel enlarged on one colour scale (raw values, with its bar), beside a coarse grid of the mean
+    value of each block, printed on the block's colour."""
     from PIL import Image, ImageDraw
 
     height, wide = channel_map.shape
     low, high = float(channel_map.min()), float(channel_map.max())
-    scaled = np.zeros(channel_map.shape) if high == low else (channel_map - low) / (high - low)
-    levels = np.round(scaled * (LEVELS - 1)).astype(np.uint8)
-    scale = max(1, min(width // wide, layout.px(360) // max(height, wide)))
-    picture = Image.fromarray(enlarge(cmap[levels], scale))
+
+    def levels_of(values):
+        scaled = np.zeros(np.shape(values)) if high == low else (np.asarray(values) - low) / (high - low)
+        return np.round(scaled * (LEVELS - 1)).astype(np.uint8)
+
+    gap = layout.px(12)
+    side = min((width - gap) // 2, layout.px(300))
+    scale = max(1, side // max(height, wide))
+    enlarged = enlarge(cmap[levels_of(channel_map)], scale)
+    layout.saw_map(scale * max(height, wide))
+    block = -(-max(height, wide) // CELLS)
+    means = np.array([[channel_map[top:top + block, left:left + block].mean() for left in range(0, wide, block)]
+                      for top in range(0, height, block)])
+    cell = max(layout.px(44), side // max(means.shape))
+    picture = Image.fromarray(enlarge(cmap[levels_of(means)], cell))
     draw = ImageDraw.Draw(picture)
-    cell = -(-max(height, wide) // CELLS)
     font = layout.font(SMALL)
-    for top in range(0, height, cell):
-        for left in range(0, wide, cell):
-            block = channel_map[top:top + cell, left:left + cell]
-            box = (left * scale, top * scale, min(left + cell, wide) * scale - 1, min(top + cell, height) * scale - 1)
-            draw.rectangle(box, outline=(255, 255, 255))
-            level = levels[top:top + cell, left:left + cell].mean() / (LEVELS - 1)
-            ink = (0, 0, 0) if level > 0.55 else (255, 255, 255)
-            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-            draw.text(centre, format_value(float(block.mean())), fill=ink, font=font, anchor="mm")
-    layout.saw_map(cell * scale)
-    enlarged = np.asarray(picture).copy()
-    bar = colour_bar(cmap[:LEVELS], low, high, layout, enlarged.shape[1], "activation value")
+    for (row, column), value in np.ndenumerate(means):
+        box = (column * cell, row * cell, (column + 1) * cell - 1, (row + 1) * cell - 1)
+        draw.rectangle(box, outline=(255, 255, 255))
+        ink = (0, 0, 0) if levels_of(value) > 0.55 * (LEVELS - 1) else (255, 255, 255)
+        draw.text(((column + 0.5) * cell, (row + 0.5) * cell), f"{value:.2g}", fill=ink, font=font, anchor="mm")
+    grid = label_above(np.asarray(picture).copy(), f"mean of each {block}\u00d7{block} block", layout, SMALL)
+    pictures = flow([label_above(enlarged, "the channel", layout, SMALL), grid], width, gap)
+    bar = colour_bar(cmap[:LEVELS], low, high, layout, min(width, pictures.shape[1]), "activation value")
     probe = label_above(enlarge(probe_rgb, max(1, layout.px(64) // max(probe_rgb.shape[:2]))), "input", layout, SMALL)
-    note = text_lines([f"numbers: the mean of each {cell}x{cell} block"], layout, SMALL)
-    main = stack_vertically([enlarged, bar, note], gap=layout.px(4))
-    return label_above(flow([main, probe], width, layout.px(12)), title, layout)
+    return label_above(stack_vertically([probe, pictures, bar], gap=layout.px(8)), title, layout)
 
 
 def draw(request, ctx):
