@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Store, canonical_json
+from generator.cache import MANIFEST, STAMPS, Store, canonical_json
 from generator.errors import ConfigError, LayerpressError, did_you_mean
 
 FREEZE_DIR = "_freeze"
@@ -43,7 +43,10 @@ class FrozenStore(Store):
     def get(self, key: str, *, deep: bool = False) -> Path | None:
         path = self.entry_path(key)
         manifest = self._read_manifest(path)
-        return path if manifest is not None and self._matches(path, manifest, deep=deep) else None
+        return path if manifest is not None and self._damaged(path, manifest, deep=deep) is None else None
+
+    def _write_stamps(self, path: Path, manifest: dict) -> None:
+        """Frozen entries are committed: no machine-specific stamps (inodes, ctimes) inside them."""
 
     def keys(self) -> list[str]:
         if not self.root.is_dir():
@@ -98,7 +101,7 @@ class FrozenResults:
 
         def fill(folder: Path) -> None:
             for file in sorted(entry.iterdir()):
-                if file.is_file() and file.name != "MANIFEST.json":
+                if file.is_file() and file.name not in (MANIFEST, STAMPS):
                     shutil.copyfile(file, folder / file.name)
             meta = json.loads((folder / META).read_text())
             if "versions" not in meta:
