@@ -9,6 +9,7 @@ bytes. Layout, the same as the cache's (generator/cache.py):
 
     _freeze/models/<key[:2]>/<key>/   record.json, model.keras (published models only), MANIFEST.json
     _freeze/figures/<key[:2]>/<key>/  figure.png|gif, data.npz, meta.json, frozen.json, MANIFEST.json
+    _freeze/explore/<key[:2]>/<key>/  an explorer's index.json, layer data and probes, MANIFEST.json
 
 `layerpress freeze` (or `freeze: auto` in _config.yml, on every build) copies into it every
 result the build used that is not frozen yet; an entry nothing references any more is
@@ -62,6 +63,7 @@ class FrozenResults:
         self.root = Path(source) / FREEZE_DIR
         self.models = FrozenStore(self.root / "models")
         self.figures = FrozenStore(self.root / "figures")
+        self.explorers = FrozenStore(self.root / "explore")
 
     def exists(self) -> bool:
         return self.root.is_dir()
@@ -74,6 +76,9 @@ class FrozenResults:
 
     def figure_entry(self, key: str) -> Path | None:
         return self.figures.get(key)
+
+    def explorer_entry(self, key: str) -> Path | None:
+        return self.explorers.get(key)
 
     def size(self) -> int:
         """Bytes of every file in the folder."""
@@ -111,6 +116,15 @@ class FrozenResults:
         self.figures.put(key, fill)
         return True
 
+    def put_explorer(self, key: str, entry: Path) -> bool:
+        """Copy an explorer's cache entry under `key`; False when it is frozen already."""
+        if self.explorers.get(key) is not None:
+            return False
+        self._start()
+        self.explorers.put(key, lambda folder: shutil.copytree(entry, folder, dirs_exist_ok=True,
+                                                               ignore=shutil.ignore_patterns(MANIFEST, STAMPS)))
+        return True
+
     def _start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         attributes = self.root / ".gitattributes"
@@ -133,8 +147,11 @@ class FrozenResults:
                 found.append(("figure", f"'{about.get('id', '?')}' in {about.get('post', '?')}", key))
         return found
 
+    def stale_explorers(self, used: set[str]) -> list[str]:
+        return [key for key in self.explorers.keys() if key not in used]
+
     def remove(self, what: str, key: str) -> None:
-        (self.models if what == "model" else self.figures).remove(key)
+        {"model": self.models, "figure": self.figures, "explorer": self.explorers}[what].remove(key)
 
 
 @dataclass
@@ -251,13 +268,16 @@ def freeze_blog(source: Path, *, prune: bool = False, refresh=(), quiet: bool = 
     from generator.build import BuildOptions
     from generator.config import load_config
     from generator.content.documents import ReadOptions, read_site
+    from generator.explore.stage import add_explorer
     from generator.figures.stage import compute
 
     options = BuildOptions(source=Path(source), quiet=quiet, cache_dir=cache_dir, refresh=tuple(refresh),
                            freeze=True, prune=prune)
     config = load_config(Path(source))
     content = read_site(config, ReadOptions())
-    return compute(config, content.posts + content.pages, options).freeze_report
+    computed = compute(config, content.posts + content.pages, options)
+    add_explorer(config, computed, options)  # the explorer pages' data, frozen like the figures
+    return computed.freeze_report
 
 
 def _names(items) -> list[str]:

@@ -21,8 +21,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Store, digest, file_digest
+from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
+from generator import freeze
 from generator.explore import data, reader
 
 VERSION = 2  # bumped when the files an explorer entry holds change
@@ -40,7 +41,8 @@ class ExplorerModel:
     cmap: str
     variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
     spec_file: Path
-    key: str = ""
+    key: str = ""                       # the local cache's key (with library versions)
+    input_key: str = ""                 # the frozen results' key (without them)
     entry: Path | None = None
 
     @property
@@ -61,6 +63,7 @@ class ExplorerStage:
     force: bool = False
     reader_images: bool = False
     config_file: Path | None = None
+    frozen: object = None               # generator.freeze.FrozenResults, looked up before the cache
     models: list[ExplorerModel] = field(default_factory=list)
 
     def __post_init__(self):
@@ -105,11 +108,13 @@ class ExplorerStage:
 
         conversion = reader.versions(self.config_file) if self.reader_images else None
         for model in self.models:
-            model.key = digest("explore", VERSION, model.name, model.cmap,
-                               {ref: self.store.cache_key(ref) for ref in self.refs(model).values()},
-                               [(probe, file_digest(self.source / probe)) for probe in model.probes],
-                               library_versions(), *([conversion] if conversion else []))
-            model.entry = None if self.force else self.cache.get(model.key)
+            probes = [(probe, file_digest(self.source / probe)) for probe in model.probes]
+            refs = self.refs(model).values()
+            model.key = digest("explore", VERSION, model.name, model.cmap, {ref: self.store.cache_key(ref) for ref in refs},
+                               probes, library_versions(), *([conversion] if conversion else []))
+            model.input_key = digest("explore", VERSION, model.name, model.cmap,
+                                     {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images)
+            model.entry = None if self.force else (self._frozen_entry(model) or self.cache.get(model.key))
         misses = [model for model in self.models if model.entry is None]
         if misses:
             from tqdm import tqdm
@@ -117,10 +122,23 @@ class ExplorerStage:
             for model in tqdm(misses, desc="explorer", unit="model", disable=self.quiet):
                 model.entry = self.cache.put(model.key, lambda folder, model=model: self._fill(folder, model))
 
+    def _frozen_entry(self, model: ExplorerModel) -> Path | None:
+        return self.frozen.explorer_entry(model.input_key) if self.frozen is not None else None
+
+    def freeze(self, *, prune: bool) -> None:
+        """Copy every explorer computed here into the frozen results; with `prune`, drop the unused ones."""
+        for model in self.models:
+            if not model.entry.is_relative_to(self.frozen.root):
+                self.frozen.put_explorer(model.input_key, model.entry)
+        if prune:
+            for key in self.frozen.stale_explorers({model.input_key for model in self.models}):
+                self.frozen.remove("explorer", key)
+
     def _fill(self, folder: Path, model: ExplorerModel) -> None:
         import numpy as np
 
         from generator.figures.common import display_image
+        from generator.figures.stage import library_versions
         from generator.figures.tiling import png_bytes
 
         trained = self.store.get(model.name)
@@ -136,6 +154,7 @@ class ExplorerStage:
                        for number, probe in enumerate(model.probes)],
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
+            "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
         }
         if self.reader_images:
             index["reader"] = reader.add_models(folder, {variant: self.store.get(ref) for variant, ref
@@ -169,7 +188,7 @@ class ExplorerStage:
 
     def files(self, model: ExplorerModel) -> dict[str, dict]:
         """Site path -> {"path": cached file, "sha256": hex} for every data file of a model."""
-        stored = self.cache.manifest(model.key)
+        stored = json.loads((model.entry / MANIFEST).read_text())  # a cached or a frozen entry
         return {model.site_path(name): {"path": model.entry / name, "sha256": item["sha256"]}
                 for name, item in sorted(stored.items())}
 
@@ -180,10 +199,10 @@ class ExplorerStage:
         return [{
             "post": _relative(model.spec_file, self.source), "line": 1, "id": f"explore-{model.name}",
             "kind": "explorer", "spec": {"model": model.name, "probes": model.probes, "cmap": model.cmap},
-            "cache_key": model.key, "models": {ref: self.store.cache_key(ref) for ref in self.refs(model).values()},
+            "cache_key": model.input_key, "models": {ref: self.store.input_key(ref) for ref in self.refs(model).values()},
             "inputs": {probe: file_digest(self.source / probe) for probe in model.probes},
             "outputs": {path: item["sha256"] for path, item in self.files(model).items()},
-            "versions": library_versions(),
+            "versions": self.index(model).get("versions") or library_versions(),
         } for model in self.models]
 
     def extend(self, computed) -> None:
@@ -257,11 +276,14 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
     # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
     store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet)
+    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
                           quiet=options.quiet, force=options.force, reader_images=reader.enabled(config),
-                          config_file=getattr(config, "file", None))
+                          config_file=getattr(config, "file", None), frozen=frozen)
     stage.plan(computed.outputs, computed.manifest)
     stage.compute()
+    if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):
+        stage.freeze(prune=getattr(options, "prune", False))
     stage.extend(computed)
     return stage
 

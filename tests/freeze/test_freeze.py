@@ -27,7 +27,7 @@ def test_a_clone_builds_the_same_site_without_tensorflow_and_says_nothing(blog, 
     result = layerpress("build", "--frozen", "--source", "blog", "--dest", "site", cwd=fresh.parent,
                         env=without_tensorflow(tmp_path))
     assert result.stderr == ""  # no drift warning, nothing computed, nothing stale
-    assert result.stdout.startswith("3 pages written to site")
+    assert result.stdout.startswith("4 pages written to site")  # 3 documents and the explorer page
     assert tree_hash(fresh.parent / "site") == tree_hash(blog.parent / "site")
     assert not (fresh / ".layerpress-cache" / "models").exists()  # nothing trained, nothing cached
 
