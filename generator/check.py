@@ -25,6 +25,7 @@ import click
 from generator.errors import ConfigError, PublishError, did_you_mean, display_path
 
 MANIFEST_NAME = "figures.json"
+IMAGE_SUFFIXES = (".png", ".gif")
 # accuracy, loss: largest change of a model's test accuracy (0.01 = one point) and test loss.
 # array: largest |difference| of a figure's .npz arrays, as a share of the published array's range.
 # pixels: share of a figure's pixels that may differ.
@@ -135,9 +136,10 @@ def compare_figure(entry: dict, fresh_entry: dict, site: Path, fresh_site: Path,
         if published is None:
             return Comparison(entry["id"], where, "figure", f"{path} is missing", (f"{path} missing from the site",))
         if path.endswith(".npz"):
-            largest, share = array_difference(published, fresh)
-        else:
-            pixels = changed_pixels(published, fresh)
+            largest, share = map(max, zip((largest, share), array_difference(published, fresh)))
+        elif path.endswith(IMAGE_SUFFIXES):  # every variant (wide, narrow) of a figure; an explorer's probes
+            pixels = max(pixels or 0.0, changed_pixels(published, fresh))
+        # other files (an explorer's quantised maps and index) follow from the models compared above
     measured = f"arrays: largest |difference| {_number(largest)} ({_percent(share)} of range)"
     if pixels is not None:
         measured += f", pixels changed {_percent(pixels)}"

@@ -202,6 +202,7 @@ class ExplorerStage:
             "cache_key": model.input_key, "models": {ref: self.store.input_key(ref) for ref in self.refs(model).values()},
             "inputs": {probe: file_digest(self.source / probe) for probe in model.probes},
             "outputs": {path: item["sha256"] for path, item in self.files(model).items()},
+            "legibility": {},   # no drawn figure: the page lays out its maps itself
             "versions": self.index(model).get("versions") or library_versions(),
         } for model in self.models]
 

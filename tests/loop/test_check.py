@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from generator.destination import MARKER
 from .conftest import make_blog
 
 from generator.build import BuildOptions, build
@@ -70,10 +72,12 @@ def figure_file(blog: Path, suffix: str) -> Path:
 
 def test_clean_build_checks_clean_and_byte_identical(blog):
     report = check(blog, blog.parent / "site")
-    assert [(c.name, c.what, c.passed) for c in report.comparisons] == [("tiny", "model", True),
-                                                                          ("kernels", "figure", True)]
-    assert (report.figures, report.models) == (1, 1)
-    model, figure = report.comparisons
+    # the explorer page of the published model counts as a figure, and it shows tiny:untrained too
+    assert [(c.name, c.what, c.passed) for c in report.comparisons] == [
+        ("tiny", "model", True), ("tiny:untrained", "model", True), ("explore-tiny", "figure", True),
+        ("kernels", "figure", True)]
+    assert (report.figures, report.models) == (2, 2)
+    model, _, _, figure = report.comparisons
     assert "(+0.00 points)" in model.measured and "(+0.0000)" in model.measured
     assert figure.measured == "arrays: largest |difference| 0 (0.00% of range), pixels changed 0.00%"
 
@@ -185,16 +189,18 @@ def test_cli_prints_the_table_and_exits_1_naming_the_figure_and_the_numbers(blog
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["model", "/", "figure", "where", "measured", "verdict"]
     assert lines[1].split()[:2] == ["tiny", "blog/_models/tiny.yml"] and lines[1].endswith("  ok")
-    assert lines[2].split()[:2] == ["kernels", "blog/_posts/2026-01-02-kernels.md:6"]
-    assert "OUTSIDE: arrays differ by " in lines[2]
-    assert lines[3].startswith("1 outside tolerance, checking 1 figure and 1 model: kernels (arrays differ by ")
+    assert lines[2].split()[:2] == ["tiny:untrained", "blog/_models/tiny.yml"] and lines[2].endswith("  ok")
+    assert lines[3].split()[:2] == ["explore-tiny", "blog/_models/tiny.yml:1"] and lines[3].endswith("  ok")
+    assert lines[4].split()[:2] == ["kernels", "blog/_posts/2026-01-02-kernels.md:6"]
+    assert "OUTSIDE: arrays differ by " in lines[4]
+    assert lines[5].startswith("1 outside tolerance, checking 2 figures and 2 models: kernels (arrays differ by ")
 
 
 def test_cli_says_everything_reproduced_within_tolerance(blog):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=blog.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ("1 figure and 1 model reproduced within tolerance (accuracy ±1 point, "
+    assert result.stdout.splitlines()[-1] == ("2 figures and 2 models reproduced within tolerance (accuracy ±1 point, "
                                               "loss ±0.05, arrays 5.00% of range, pixels 10.00%)")
 
 
@@ -212,6 +218,7 @@ def test_a_wrong_tolerance_is_a_one_line_error(tmp_path):
     (blog / "_config.yml").write_text("title: t\nlayerpress:\n  check: {acuracy: 0.02}\n")
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "figures.json").write_text("[]")
+    (tmp_path / "site" / MARKER).write_text("")   # a site a build wrote
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1

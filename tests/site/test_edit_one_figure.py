@@ -47,7 +47,9 @@ def test_editing_one_figure_block_redraws_only_that_figure(blog):
     post.write_text(FIGURES.replace("[[0, 1, 0], [1, -4, 1], [0, 1, 0]]", "[[0, -1, 0], [-1, 4, -1], [0, -1, 0]]"))
     second = {entry["id"]: entry for entry in build(options).figures}
     after = entries(cache)
-    assert set(after) - set(before) == {second["second"]["cache_key"]}  # one new drawing
-    assert after[first["first"]["cache_key"]] == before[first["first"]["cache_key"]]  # the other untouched
+    assert len(set(after) - set(before)) == 1  # one new drawing
+    assert all(after[key] == stamp for key, stamp in before.items())  # nothing else redrawn or rewritten
+    assert second["first"]["cache_key"] == first["first"]["cache_key"]
+    assert second["second"]["cache_key"] != first["second"]["cache_key"]
     assert second["first"]["outputs"] == first["first"]["outputs"]
     assert second["second"]["outputs"] != first["second"]["outputs"]
