@@ -36,6 +36,7 @@ class MarkdownOptions:
     gfm: bool = True                 # kramdown: input: GFM (GitHub Pages' default)
     toc_levels: str = "1-6"          # kramdown: toc_levels: 1..4
     heading_permalinks: bool = False  # layerpress: heading_permalinks: true adds a ¶ link to headings
+    raw_html: bool = True            # False for texts that must not carry markup (figure captions)
 
     @classmethod
     def from_config(cls, data: dict) -> "MarkdownOptions":
@@ -71,6 +72,9 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(
             extensions=EXTENSIONS + [KramdownExtension(gfm=options.gfm)],
             extension_configs=extension_configs(options, self._heading_ids), output_format="html")
+        if not options.raw_html:  # raw HTML is shown as text
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
 
     def convert(self, text: str) -> str:
         self._md.reset()
@@ -106,5 +110,6 @@ def shared_renderer(options: MarkdownOptions) -> MarkdownRenderer:
 
 
 def render_fragment(text: str) -> str:
-    """Markdown for short texts (figure captions), with the shared converter."""
-    return shared_renderer(MarkdownOptions()).convert(text)
+    """Markdown for short texts that must not inject markup (figure captions): raw HTML is shown as
+    text; math, code and typographic quotes work as in a post."""
+    return shared_renderer(MarkdownOptions(raw_html=False)).convert(text)

@@ -401,17 +401,6 @@ class ModelsContext(RecordView):
         return super().__getitem__(key)
 
 
-@cache
-def caption_converter():
-    """One Markdown converter for every caption, with raw HTML turned off."""
-    import markdown
-
-    converter = markdown.Markdown()
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    return converter
-
-
 def refuse_non_finite(request: FigureRequest, drawn) -> None:
     """A figure is never drawn from NaN or infinite values (a diverged or damaged model)."""
     import numpy as np
@@ -429,7 +418,9 @@ def render_caption(caption: str) -> str:
     so a caption cannot inject markup into the figure."""
     if not caption:
         return ""
-    html = caption_converter().reset().convert(caption)
+    from generator.content.markdown import render_fragment  # Markdown's extensions: not for a no-change build
+
+    html = render_fragment(caption)
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
 
 
