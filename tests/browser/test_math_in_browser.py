@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
@@ -14,11 +13,7 @@ from generator.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed")]
+pytestmark = pytest.mark.slow
 
 POST = r"""---
 title: Softmax and cross-entropy
@@ -57,27 +52,23 @@ def served(tmp_path):
     server.server_close()
 
 
-def test_katex_typesets_inline_and_display_math_offline(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        requests = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.goto(served + "2020/01/01/softmax.html")
-        page.wait_for_selector(".katex-display", timeout=10_000)
-        assert page.locator(".post-content .katex").count() == 3          # 2 inline + 1 display
-        assert page.locator(".katex-display").count() == 1
-        assert page.locator(".katex-error").count() == 0
-        assert page.locator("code", has_text="$$x_1$$").count() == 1
-        assert all(url.startswith(served) for url in requests), requests  # no CDN
-        fonts = page.evaluate("document.fonts.check('20px KaTeX_Main')")
-        assert fonts
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "math-1280.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(ARTIFACTS / "math-390.png"), full_page=True)
-        page.goto(served + "2020/01/02/plain.html")
-        assert page.evaluate("typeof katex") == "undefined"
-        browser.close()
+def test_katex_typesets_inline_and_display_math_offline(served, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served + "2020/01/01/softmax.html")
+    page.wait_for_selector(".katex-display", timeout=10_000)
+    assert page.locator(".post-content .katex").count() == 3          # 2 inline + 1 display
+    assert page.locator(".katex-display").count() == 1
+    assert page.locator(".katex-error").count() == 0
+    assert page.locator("code", has_text="$$x_1$$").count() == 1
+    assert all(url.startswith(served) for url in requests), requests  # no CDN
+    fonts = page.evaluate("document.fonts.check('20px KaTeX_Main')")
+    assert fonts
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "math-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "math-390.png"), full_page=True)
+    page.goto(served + "2020/01/02/plain.html")
+    assert page.evaluate("typeof katex") == "undefined"
+    page.close()

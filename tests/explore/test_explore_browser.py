@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 
 import numpy as np
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium", pytrace=False)
-    pytest.skip("headless Chromium not installed (apt-get install chromium)", allow_module_level=True)
-
 pytestmark = pytest.mark.slow
 READOUT = re.compile(r"^row (\d+), column (\d+): (\S+)$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -125,30 +125,19 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def reader_page(reader_blog):
+def reader_page(reader_blog, browser):
     """The tiny model's explorer page of the reader_images blog in Chromium, with its console errors."""
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI", pytrace=False)
-        pytest.skip("headless Chromium not installed (apt-get install chromium)")
     source, site = reader_blog
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.parent)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"http://127.0.0.1:{server.server_port}/blog/explore/tiny/")
-        page.wait_for_selector(".explorer-panel .explorer-detail-map")
-        yield page, source, site, errors
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"http://127.0.0.1:{server.server_port}/blog/explore/tiny/")
+    page.wait_for_selector(".explorer-panel .explorer-detail-map")
+    yield page, source, site, errors
+    page.close()
     server.shutdown()
     server.server_close()
 
