@@ -13,22 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "figures"))
-from figures_testkit import write_probes  # noqa: E402
-
-# Two convolutions and a pooling layer on 16x16 RGB shapes: trains in seconds on a CPU.
-TINY_SPEC = """\
-dataset: {name: shapes, image_size: [16, 16], per_class: 12, validation_split: 0.25, seed: 3, color_mode: rgb}
-layers:
-  - Rescaling: {scale: 0.00392156862745098}
-  - Conv2D: {filters: 4, kernel_size: 3, activation: relu, padding: same}
-  - MaxPooling2D: {pool_size: 2}
-  - Conv2D: {filters: 3, kernel_size: 3, activation: relu}
-  - Flatten
-  - Dense: {units: 8, activation: relu}
-  - Dense: {units: 3, activation: softmax}
-fit: {epochs: 2, batch_size: 8}
-seed: 5
-"""
+from figures_testkit import TINY_SPEC, write_probes  # noqa: E402  (two convolutions and a pooling layer)
 
 POST = """\
 ---
