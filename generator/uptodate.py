@@ -44,7 +44,11 @@ def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
 
 def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: list[str]) -> str:
     source, dest = Path(options.source), Path(options.dest)
-    libraries = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path if entry and os.path.isdir(entry)]
+    # Installing or upgrading a package changes its folder's mtime. The folder the site is swapped
+    # into changes with every build (often the working folder, on sys.path as '' or via -m): not a library.
+    swapped_in = dest.resolve().parent
+    libraries = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path
+                 if entry and os.path.isdir(entry) and Path(entry).resolve() != swapped_in]
     return digest(STATE_VERSION, sys.version, os.environ.get("TZ"), libraries,
                   [options.drafts, options.unpublished, options.future, str(dest.resolve())],
                   file_stats(source, skip=(cache_dir, dest)), file_stats(theme_dir), file_stats(CODE_DIR),

@@ -62,3 +62,18 @@ def test_other_options_or_a_new_layout_are_a_change(blog):
     blog.write("_layouts/post.html", "<main>{{ content }}</main>\n")
     assert blog.build() == 0
     assert blog.read("2020/01/01/a.html") == "<main><p>First version.</p></main>\n"
+
+
+def test_a_second_build_from_the_folder_holding_the_site_rewrites_nothing(blog):
+    """`make site` runs from the folder the site is swapped into, which is on sys.path as the working
+    folder: that folder's own change must not count as a changed library."""
+    import subprocess
+    import sys
+
+    blog.write("_posts/2020-01-01-a.md", POST)
+    command = [sys.executable, "-m", "generator", "build", "--source", str(blog.source), "--dest", blog.dest.name,
+               "--quiet"]
+    subprocess.run(command, cwd=blog.dest.parent, check=True)
+    written = stamps(blog.dest)
+    subprocess.run(command, cwd=blog.dest.parent, check=True)
+    assert stamps(blog.dest) == written
