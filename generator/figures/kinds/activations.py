@@ -9,6 +9,8 @@ colour bar and its values on a coarse grid.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from generator.figures import options as opt
@@ -74,12 +76,15 @@ def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray,
     return np.concatenate([colormap_levels(cmap, MAP_LEVELS), probe_colours, greys]), probes
 
 
-GREY_INDEX = (GREY_BASE + (np.arange(256) * (GREYS - 1) + 127) // 255).astype(np.uint8)
+@cache
+def grey_index() -> np.ndarray:
+    """The palette index of each 0..255 grey value (a function: numpy is not needed until a figure is drawn)."""
+    return (GREY_BASE + (np.arange(256) * (GREYS - 1) + 127) // 255).astype(np.uint8)
 
 
 def grey(values) -> np.ndarray:
     """0..255 grey values (black ink on white) as the figure palette's grey indices (255 is white)."""
-    return GREY_INDEX[np.asarray(values, dtype=np.uint8)]
+    return grey_index()[np.asarray(values, dtype=np.uint8)]
 
 
 def text_indices(lines: list[str], layout, size: float, width: int = 0, align: str = "left") -> np.ndarray:
