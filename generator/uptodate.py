@@ -86,8 +86,12 @@ def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
 
 
 def remember(options, cache_dir: Path, inputs: str, *, pages_written: int, figures: list, warnings: list) -> None:
-    """Write the state of a build that just succeeded."""
+    """Write the state of a build that just succeeded. A `--refresh` build wrote other results than
+    a plain build would (this machine's, not the frozen ones): the next build must be a full one."""
     path = _state_path(options, cache_dir)
+    if getattr(options, "refresh", ()):
+        path.unlink(missing_ok=True)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "results": results_stats(cache_dir),
              "pages_written": pages_written,
