@@ -2,7 +2,7 @@
 
     python content/_data/make_probes.py
 
-The photographs in probes/ are copies of ../../shared/probes (see probes/SOURCES.md).
+The photographs in probes/ come from scikit-image's sample data (see probes/SOURCES.md).
 This script makes the rest from them, from the shipped Fashion-MNIST test set and
 from fixed drawing instructions; no randomness, so the PNGs are byte-identical on
 every run with the same Pillow and zlib.
