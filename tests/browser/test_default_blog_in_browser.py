@@ -53,6 +53,8 @@ def visit(browser, url: str) -> dict:
     page.on("pageerror", lambda error: problems.append(str(error)))
     response = page.goto(url, wait_until="load")
     page.evaluate("document.querySelectorAll('img').forEach(img => { img.loading = 'eager'; })")
+    # the explorer adds its probe images from its data after load: wait until nothing is in flight
+    page.wait_for_load_state("networkidle")
     page.wait_for_function("Array.from(document.images).every(img => img.complete)", timeout=15_000)
     images = page.evaluate(
         "Array.from(document.images).map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth}))"
