@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.yamldoc import load_mapping
-from generator.errors import ConfigError, did_you_mean
+from generator.errors import ConfigError
+from generator.options import Invalid, Option, Where, declared, named, of_type, string, validate
+from generator.yaml_lines import load_mapping
 
 CONFIG_NAME = "_config.yml"
 CACHE_DIR_NAME = ".layerpress-cache"
@@ -15,31 +15,6 @@ CACHE_DIR_NAME = ".layerpress-cache"
 JEKYLL_EXCLUDES = [".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock",
                    "node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/",
                    "figures.lock"]
-
-# key: (accepted types, default, what to call the type in an error message)
-TYPED_KEYS = {
-    "title": ((str,), "", "a string"),
-    "description": ((str,), "", "a string"),
-    "author": ((str, dict), "", "a string or a mapping"),
-    "email": ((str,), "", "a string"),
-    "url": ((str,), "", "a string"),
-    "baseurl": ((str,), "", "a string"),
-    "lang": ((str,), "en", "a string"),
-    "permalink": ((str,), "date", "a string"),
-    "excerpt_separator": ((str,), "\n\n", "a string"),
-    "paginate": ((int,), 0, "an integer"),
-    "paginate_path": ((str,), "/page:num/", "a string"),
-    "timezone": ((str,), "UTC", "a string"),
-    "cname": ((str,), "", "a string"),
-    "exclude": ((list,), [], "a list"),
-    "include": ((list,), [], "a list"),
-    "future": ((bool,), False, "true or false"),
-    "show_drafts": ((bool,), False, "true or false"),
-    "unpublished": ((bool,), False, "true or false"),
-    "strict": ((bool,), False, "true or false"),
-    "layerpress": ((dict,), {}, "a mapping"),
-    "freeze": ((str, bool), False, "'auto' or false"),   # see generator/freeze.py
-}
 
 # Keys Jekyll or its common themes and plugins understand: accepted silently, passed to `site`.
 KNOWN_JEKYLL_KEYS = {
@@ -52,24 +27,57 @@ KNOWN_JEKYLL_KEYS = {
     "includes_dir", "profile", "quiet", "verbose",
 }
 
-# Options of the `layerpress:` mapping that the site engine reads (other stages add theirs).
-THEME_KEYS = {"pygments_style": "friendly", "pygments_dark_style": "monokai"}
+
+def non_negative_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("an integer")
+    if value < 0:
+        raise Invalid("0 or more")
+    return value
 
 
-@dataclass
+def path_list(value) -> list:
+    if not isinstance(value, list):
+        raise Invalid("a list")
+    return value
+
+
 class Config:
-    """The validated site configuration; `data` is what templates see as `site`."""
+    """The validated site configuration; `data` is what templates see as `site`.
 
-    source: Path
-    data: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
-    lines: dict = field(default_factory=dict)      # line of each top-level key in _config.yml
+    Each option below is a typed attribute (`config.baseurl` is a str); adding a key is one line.
+    Keys not declared here stay in `data` (templates see them) and warn unless Jekyll knows them.
+    """
 
-    def __getattr__(self, name):
-        data = self.__dict__.get("data", {})
-        if name in TYPED_KEYS:
-            return data.get(name, TYPED_KEYS[name][1])
-        raise AttributeError(name)
+    title = Option(string, "", "The site's title (site.title), shown in the header and the feed.")
+    description = Option(string, "", "A sentence about the site, for the home page and search engines.")
+    author = Option(of_type(str, dict), "", "The author's name, or a mapping such as {name, email}.")
+    email = Option(string, "", "The author's email address, shown by the default theme.")
+    url = Option(string, "", "The site's scheme and host, e.g. https://user.github.io (no trailing slash).")
+    baseurl = Option(string, "", "The folder the site is served from, e.g. /blog for a project site.")
+    lang = Option(string, "en", "The language of the pages (the html element's lang).")
+    permalink = Option(string, "date", "Jekyll's permalink style or template for posts, e.g. /:year/:title/.")
+    excerpt_separator = Option(string, "\n\n", "What ends a post's excerpt.")
+    paginate = Option(non_negative_int, 0, "Posts per home page; 0 puts every post on one page.")
+    paginate_path = Option(string, "/page:num/", "Where the second and later home pages go.")
+    timezone = Option(string, "UTC", "The time zone of post dates written without one, e.g. Europe/Paris.")
+    cname = Option(string, "", "A custom domain for GitHub Pages: written to the site's CNAME file.")
+    exclude = Option(path_list, [], "Files and folders (glob patterns) the build leaves out, after Jekyll's own.")
+    include = Option(path_list, [], "Files and folders the build keeps although their names start with '.' or '_'.")
+    future = Option(of_type(bool), False, "Also build posts dated in the future (as --future).")
+    show_drafts = Option(of_type(bool), False, "Also build the posts in _drafts/ (as --drafts).")
+    unpublished = Option(of_type(bool), False, "Also build documents with published: false (as --unpublished).")
+    strict = Option(of_type(bool), False, "Treat warnings as errors (as --strict).")
+    layerpress = Option(of_type(dict), {}, "layerpress's own options: see LAYERPRESS_KEYS.")
+    freeze = Option(of_type(str, bool, phrase="'auto' or false"), False,
+                    "'auto' keeps _freeze/ current on every build (see generator/freeze.py).")
+
+    def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
+                 lines: dict | None = None):
+        self.source = source
+        self.data = data if data is not None else {name: option.default for name, option in CONFIG_KEYS.items()}
+        self.warnings = warnings if warnings is not None else []
+        self.lines = lines if lines is not None else {}        # line of each top-level key in _config.yml
 
     @property
     def file(self) -> Path:
@@ -77,7 +85,17 @@ class Config:
 
     def option(self, name: str):
         """A `layerpress:` option with its default."""
-        return self.layerpress.get(name, THEME_KEYS.get(name))
+        default = LAYERPRESS_KEYS[name].default if name in LAYERPRESS_KEYS else None
+        return self.layerpress.get(name, default)
+
+
+CONFIG_KEYS = declared(Config)
+
+# Options of the `layerpress:` mapping that the site engine reads (other stages check theirs).
+LAYERPRESS_KEYS = named({
+    "pygments_style": Option(string, "friendly", "The Pygments style of code blocks."),
+    "pygments_dark_style": Option(string, "monokai", "The Pygments style of code blocks in dark mode."),
+})
 
 
 def load_config(source: Path) -> Config:
@@ -89,28 +107,16 @@ def load_config(source: Path) -> Config:
     path = source / CONFIG_NAME
     text = read_utf8(path, ConfigError) if path.is_file() else ""
     data, lines = load_mapping(text, file=path, error=ConfigError)
-    warnings = []
-    for key, value in data.items():
-        if key in TYPED_KEYS:
-            check_type(key, value, path, lines.get(key))
-        elif key not in KNOWN_JEKYLL_KEYS:
-            hint = did_you_mean(key, list(TYPED_KEYS) + sorted(KNOWN_JEKYLL_KEYS))
-            warnings.append(ConfigError(f"unknown key '{key}' (available to templates as site.{key})",
-                                        file=path, line=lines.get(key), hint=hint))
-    given = {key: value for key, value in data.items() if value is not None or key not in TYPED_KEYS}
-    data = {key: default for key, (_, default, _) in TYPED_KEYS.items()} | given
-    data["baseurl"] = normalise_baseurl(data["baseurl"])
-    data["url"] = data["url"].rstrip("/")
-    return Config(source=source, data=data, warnings=warnings, lines=lines)
-
-
-def check_type(key: str, value, path: Path, line: int | None) -> None:
-    types, _, described = TYPED_KEYS[key]
-    wrong_bool = isinstance(value, bool) and bool not in types
-    if value is not None and (wrong_bool or not isinstance(value, types)):
-        raise ConfigError(f"'{key}' must be {described}, not {value!r}", file=path, line=line)
-    if key == "paginate" and value is not None and value < 0:
-        raise ConfigError(f"'paginate' must be 0 or more, not {value}", file=path, line=line)
+    where = Where(path, lines.get, ConfigError)
+    declared_data = {key: value for key, value in data.items() if key in CONFIG_KEYS}
+    values = validate(declared_data, CONFIG_KEYS, where, null_is_default=True)
+    warnings = [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
+                              note=f" (available to templates as site.{key})", list_keys=False)
+                for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
+    values["baseurl"] = normalise_baseurl(values["baseurl"])
+    values["url"] = values["url"].rstrip("/")
+    others = {key: value for key, value in data.items() if key not in CONFIG_KEYS}
+    return Config(source=source, data=values | others, warnings=warnings, lines=lines)
 
 
 def normalise_baseurl(baseurl: str | None) -> str:

@@ -52,7 +52,7 @@ def allowed_roots(source: Path) -> tuple[Path, ...]:
 @lru_cache(maxsize=32)
 def _roots(source: Path, stamp: int | None) -> tuple[Path, ...]:
     from generator.config import CONFIG_NAME
-    from generator.content.yamldoc import load_mapping
+    from generator.yaml_lines import load_mapping
 
     roots = [source]
     if stamp is None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.yamldoc import load_mapping
+from generator.yaml_lines import load_mapping
 from generator.errors import ContentError
 
 OPENING = re.compile(r"\A---[ \t]*\r?\n")

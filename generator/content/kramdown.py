@@ -28,9 +28,10 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
+from generator.content.fences import fences
+
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
-FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
                       re.MULTILINE)
 OPTIONS = re.compile(r"^[ \t]*\{::options\b(?P<options>[^}]*)/\}[ \t]*$", re.MULTILINE)
@@ -215,24 +216,19 @@ def kramdown_tables(lines: list[str]) -> list[str]:
 
 
 def split_fences(text: str) -> list[str]:
-    """[prose, fence, prose, fence, ..., prose]: fenced code blocks kept whole, in order."""
-    chunks, current, fence = [], [], None
-    for line in text.split("\n"):
-        match = FENCE_LINE.match(line)
-        if fence is None and match:
-            chunks.append("\n".join(current) + "\n" if current else "")
-            current, fence = [line], match.group(1)
-        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                and line.strip() == match.group(1):
-            current.append(line)
-            chunks.append("\n".join(current) + "\n")
-            current, fence = [], None
-        else:
-            current.append(line)
-    if fence is not None:       # an unclosed fence: prose, as Python-Markdown reads it
-        chunks[-1:] = [chunks[-1] + "\n".join(current)]
-        return chunks
-    chunks.append("\n".join(current))
+    """[prose, fence, prose, fence, ..., prose]: fenced code blocks kept whole, in order.
+
+    An unclosed fence is prose, as Python-Markdown reads it.
+    """
+    lines = text.split("\n")
+    chunks, prose_start = [], 0
+    for fence in fences(lines, max_indent=3):
+        if not fence.closed:
+            break
+        prose = lines[prose_start:fence.start]
+        chunks += ["\n".join(prose) + "\n" if prose else "", "\n".join(lines[fence.start:fence.end + 1]) + "\n"]
+        prose_start = fence.end + 1
+    chunks.append("\n".join(lines[prose_start:]))
     return chunks
 
 

@@ -1,32 +1,36 @@
-"""Data-set options: declared once per data set, checked with the spec's line numbers."""
+"""Data-set options, on the option framework (generator/options.py): declared once per data set.
+
+A source declares `OPTIONS = {**COMMON, "per_class": Option((int,), 100, help="..."), ...}`;
+`resolve` checks a spec against them with the spec's line numbers. A null value is kept
+(not replaced by the default), as the data set's code expects.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
-from generator.errors import DataError, did_you_mean
+from generator import options as framework
+from generator.errors import DataError
 
-TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
-              dict: "a mapping"}
-
-
-@dataclass(frozen=True)
-class Option:
-    types: tuple
-    default: object = None
-    choices: tuple = ()
-    required: bool = False
+LABEL = "dataset"
 
 
-COMMON = {
-    "name": Option((str,), required=True),
-    "validation_split": Option((float,), 0.0),
-    "seed": Option((int,), 0),
-    "image_size": Option((list,), None),
-    "color_mode": Option((str,), "grayscale", choices=("grayscale", "rgb")),
-    "classes": Option((list,), None),
-}
+def Option(types: tuple, default=None, choices: tuple = (), required: bool = False,  # noqa: N802 (a declaration)
+           help: str = "") -> framework.Option:
+    """A data-set option: a value of one of `types` (or null), optionally one of `choices`."""
+    check = framework.choice(*choices, allow_none=not required) if choices else \
+        framework.of_type(*types, allow_none=not required)
+    return framework.Option(check, framework.REQUIRED if required else default, help)
+
+
+COMMON = framework.named({
+    "name": Option((str,), required=True, help="The data set: shapes, folder or fashion-mnist."),
+    "validation_split": Option((float,), 0.0, help="The share of the training examples held out for validation."),
+    "seed": Option((int,), 0, help="The seed of the split (and of generated images)."),
+    "image_size": Option((list,), None, help="[height, width] the images are resized to."),
+    "color_mode": Option((str,), "grayscale", choices=("grayscale", "rgb"), help="grayscale or rgb."),
+    "classes": Option((list,), None, help="The classes used, in order (default: all)."),
+})
 
 
 def type_name(value) -> str:
@@ -37,48 +41,24 @@ def type_name(value) -> str:
     return type(value).__name__
 
 
-def _matches(value, types: tuple) -> bool:
-    if isinstance(value, bool):
-        return bool in types
-    if isinstance(value, int) and float in types:
-        return True
-    return isinstance(value, types)
-
-
-def resolve(spec: dict, options: dict[str, Option], line_of: Callable[[str], int | None] = lambda key: None,
-            file=None) -> dict:
+def resolve(spec: dict, options: dict[str, framework.Option],
+            line_of: Callable[[str], int | None] = lambda key: None, file=None) -> dict:
     """`spec` with defaults filled in; an unknown key, wrong type or bad choice raises DataError."""
-    def fail(message, key, hint=None):
-        raise DataError(f"dataset: {message}", file=file, line=line_of(key), hint=hint)
-
-    for key, value in spec.items():
-        if key not in options:
-            fail(f"unknown option '{key}' for data set '{spec.get('name')}'", key, did_you_mean(key, options))
-        option = options[key]
-        if value is None and not option.required:
-            continue
-        if not _matches(value, option.types):
-            fail(f"'{key}' must be {TYPE_NAMES[option.types[0]]}, not {type_name(value)}", key)
-        if option.choices and value not in option.choices:
-            fail(f"'{key}' must be one of {', '.join(option.choices)}, not '{value}'", key,
-                 did_you_mean(value, option.choices))
-    for key, option in options.items():
-        if option.required and key not in spec:
-            fail(f"missing '{key}'", "name" if "name" in spec else key)
-    resolved = {key: spec.get(key, option.default) for key, option in options.items()}
-    _check_ranges(resolved, fail)
+    where = framework.Where(file, line_of, DataError, LABEL)
+    resolved = framework.validate(spec, framework.named(options), where)
+    _check_ranges(resolved, where)
     return resolved
 
 
-def _check_ranges(resolved: dict, fail) -> None:
+def _check_ranges(resolved: dict, where: framework.Where) -> None:
     for key in ("validation_split", "test_split"):
-        if key in resolved and not 0 <= resolved[key] < 1:
-            fail(f"'{key}' must be at least 0 and below 1, not {resolved[key]}", key)
+        if key in resolved and resolved[key] is not None and not 0 <= resolved[key] < 1:
+            raise where.invalid(key, "at least 0 and below 1", resolved[key])
     for key, value in resolved.items():
         counts = key.endswith(("per_class", "_examples"))
         if counts and isinstance(value, int) and not isinstance(value, bool) and value < 1:
-            fail(f"'{key}' must be a positive integer, not {value}", key)
+            raise where.invalid(key, "a positive integer", value)
     size = resolved.get("image_size")
     if size is not None and not (len(size) == 2 and all(isinstance(n, int) and not isinstance(n, bool) and n > 0
                                                         for n in size)):
-        fail(f"'image_size' must be [height, width] with positive integers, not {size}", "image_size")
+        raise where.invalid("image_size", "[height, width] with positive integers", size)

@@ -1,9 +1,9 @@
 """Find fenced `figure` blocks in a markdown body, validate them, leave placeholders.
 
-Fences follow CommonMark: three or more backticks or tildes; a block closes at a
-fence of the same character at least as long. Fences may be indented (inside list
-items); the block's lines lose the opening fence's indentation before YAML parsing.
-A `figure` fence inside another fenced block is code, not a figure.
+Fences are found by generator/content/fences.py (CommonMark; they may be indented, inside
+list items); the block's lines lose the opening fence's indentation before YAML parsing.
+A `figure` fence inside another fenced block is code, not a figure. Keys are checked by
+the option framework (generator/options.py) against COMMON_KEYS and the kind's KEYS.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from generator.cache import digest
-from generator.content.yamldoc import FastSafeLoader
+from generator.content.fences import fences, prose_lines
 from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
-from generator.figures.options import REQUIRED
+from generator.options import Where, validate
+from generator.yaml_lines import load_with_lines
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*)$")
+__all__ = ["FigureRequest", "extract_figures", "prose_lines", "PLACEHOLDER"]
+
 FIGURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 PLACEHOLDER = "<!--layerpress-figure:{}-->"
 
@@ -67,55 +67,20 @@ def extract_figures(body: str, source_path: Path, body_line: int = 1) -> tuple[s
     return "\n".join(lines), requests
 
 
-def prose_lines(body: str):
-    """(0-based index, line) of every line outside fenced code blocks."""
-    lines = body.split("\n")
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
-            index = _closing_line(lines, index + 1, opening["fence"]) + 1
-            continue
-        yield index, lines[index]
-        index += 1
-
-
 def _figure_blocks(lines: list[str]):
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if not opening or (opening["fence"][0] == "`" and "`" in opening["info"]):
-            index += 1
-            continue
-        end = _closing_line(lines, index + 1, opening["fence"])
-        language = opening["info"].strip().split(" ")[0].strip("{}.")
-        if language == "figure":
-            indent = opening["indent"]
+    for fence in fences(lines):
+        if fence.language == "figure":
+            indent = fence.indent
             content = [line[len(indent):] if line.startswith(indent) else line.lstrip()
-                       for line in lines[index + 1:end]]
-            yield _Block(index, end, indent, "\n".join(content))
-        index = end + 1
-
-
-def _closing_line(lines: list[str], start: int, fence: str) -> int:
-    for index in range(start, len(lines)):
-        stripped = lines[index].strip()
-        if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
-            return index
-    return len(lines) - 1
+                       for line in lines[fence.start + 1:fence.end]]
+            yield _Block(fence.start, fence.end, indent, "\n".join(content))
 
 
 def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
-    def fail(message, hint=None, at=line):
-        return FigureError(message, file=source_path, line=at, hint=hint)
+    def fail(message, hint=None):
+        return FigureError(message, file=source_path, line=line, hint=hint)
 
-    try:
-        data = yaml.load(block.text, Loader=FastSafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = line + 1 + mark.line if mark else line
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise fail(f"YAML error in figure block: {problem}", at=where) from None
+    data = load_with_lines(block.text, file=source_path, first_line=line + 1, error=FigureError)
     if not isinstance(data, dict):
         raise fail("a figure block must be a YAML mapping of keys to values", "start with 'kind: ...'")
     kind = data.get("kind")
@@ -124,7 +89,10 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
     if kind not in registry.KINDS:
         raise fail(f"unknown figure kind '{kind}'",
                    did_you_mean(kind, registry.KINDS) or "kinds: " + ", ".join(registry.KINDS))
-    options = _validated_options(data, kind, fail, line, _key_lines(block.text, line))
+    given_id = data.get("id")
+    label = f"figure '{given_id}'" if isinstance(given_id, str) and FIGURE_ID.fullmatch(given_id) else f"{kind} figure"
+    where = Where(source_path, lambda key: data.line(key, line), FigureError, label)
+    options = validate(data, registry.allowed_keys(kind), where, given_order=True)
     problem = registry.check_options(kind, options)
     if problem:
         raise fail(problem)
@@ -133,33 +101,3 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
         shown = str(figure_id).encode("unicode_escape").decode()
         raise fail(f"figure id '{shown}' may only hold letters, digits, '-' and '_'")
     return FigureRequest(source_path, line, kind, options, figure_id, registry.model_refs(kind, options))
-
-
-def _validated_options(data: dict, kind: str, fail, line: int, key_lines: dict) -> dict:
-    keys = registry.allowed_keys(kind)
-    options = {}
-    for name, value in data.items():
-        if name not in keys:
-            raise fail(f"unknown key '{name}' for kind {kind}",
-                       did_you_mean(name, keys) or "keys: " + ", ".join(sorted(keys)),
-                       at=key_lines.get(name, line))
-        try:
-            options[name] = keys[name].check(value)
-        except ValueError as error:
-            raise fail(f"key '{name}' must be {error}", at=key_lines.get(name, line)) from None
-    for name, key in keys.items():
-        if name not in options:
-            if key.default is REQUIRED:
-                raise fail(f"kind {kind} needs the key '{name}'")
-            options[name] = key.default
-    return options
-
-
-def _key_lines(text: str, fence_line: int) -> dict[str, int]:
-    """The file line of each top-level key, so a bad value is reported where it is."""
-    lines = {}
-    for offset, line in enumerate(text.split("\n")):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match:
-            lines.setdefault(match[1], fence_line + 1 + offset)
-    return lines

@@ -1,7 +1,7 @@
 """Figure kinds by name, the keys every block may use, and what a drawn figure is.
 
 A kind is a module in `generator/figures/kinds/` with:
-  KEYS: dict[str, Key]        its own keys (with defaults), besides COMMON_KEYS
+  KEYS: dict[str, Key]        its own keys (check, default, help; see generator/options.py), besides COMMON_KEYS
   VERSION: int                bumped when its drawing changes (part of the cache key)
   models(options) -> list     model refs it needs (optional; default: the `model` key)
   check(options) -> str|None  a problem spanning several keys (optional)
@@ -31,13 +31,13 @@ KINDS = {
     "compare": "compare",
 }
 
-COMMON_KEYS = {
-    "kind": opt.Key(opt.text),
-    "id": opt.Key(opt.text, None),
-    "caption": opt.Key(opt.text, ""),
-    "alt": opt.Key(opt.text, None),
-    "width": opt.Key(opt.positive_int, None),
-}
+COMMON_KEYS = opt.named({
+    "kind": opt.Key(opt.text, help="What the figure shows: one of KINDS."),
+    "id": opt.Key(opt.text, None, "The figure's id (its file names and HTML id); default: from its contents."),
+    "caption": opt.Key(opt.text, "", "The caption under the figure (markdown)."),
+    "alt": opt.Key(opt.text, None, "The image's alt text; default: written by the kind."),
+    "width": opt.Key(opt.positive_int, None, "Draw for a narrower column than the page's (CSS px)."),
+})
 
 # Bumped when code shared by every kind (tiling, file writing) changes how figures look.
 SHARED_VERSION = 3

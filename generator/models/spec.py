@@ -14,20 +14,59 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from generator.datasets import resolve_options
-from generator.datasets.options import TYPE_NAMES, type_name
 from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
 from generator.models.backend import import_keras
-from generator.models.yaml_lines import LineDict, deep_merge, load
+from generator.options import (TYPE_PHRASES, Invalid, Option, Where, any_value, check_keys, check_value, choice,
+                               named, of_type, shown, string, validate)
+from generator.yaml_lines import LineDict, deep_merge, load_with_lines
 
 UNTRAINED = "untrained"
-TOP_KEYS = ("description", "dataset", "layers", "load", "weights", "compile", "fit", "checkpoint", "seed", "variants")
-COMPILE_DEFAULTS = {"optimizer": "rmsprop", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}
-FIT_DEFAULTS = {"epochs": 10, "batch_size": 32}
-CHECKPOINT_KEYS = ("monitor", "mode")
+
+
+def positive_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid("a positive integer")
+    return value
+
+
+def non_empty_list(value) -> list:
+    if not isinstance(value, list) or not value:
+        raise Invalid("a non-empty list such as '- Dense: {units: 10}'")
+    return value
+
+
+# The keys of a spec file; a null value takes the default.
+TOP_KEYS = named({
+    "description": Option(any_value, None, "What the model is (shown by `layerpress models`)."),
+    "dataset": Option(of_type(str, dict, phrase="a data-set name or a mapping"), None,
+                      "The data set it trains on: a name, or a mapping of data-set options."),
+    "layers": Option(non_empty_list, None, "Keras layers in order: '- Class' or '- Class: {argument: value}'."),
+    "load": Option(string, None, "A saved Keras model (.keras or .h5) used instead of 'layers'."),
+    "weights": Option(string, None, "Weights (.h5) loaded into 'layers' instead of training."),
+    "compile": Option(of_type(dict), {}, "Optimizer, loss and metrics (COMPILE_KEYS)."),
+    "fit": Option(of_type(dict), {}, "Epochs and batch size (FIT_KEYS)."),
+    "checkpoint": Option(of_type(bool, dict), True,
+                         "Keep the best epoch's weights: true, false, or {monitor, mode} (CHECKPOINT_KEYS)."),
+    "seed": Option(of_type(int), 0, "The seed of initial weights, shuffling and dropout."),
+    "variants": Option(of_type(dict), {}, "Named overrides merged into this spec: NAME: {key: value}."),
+})
+COMPILE_KEYS = named({
+    "optimizer": Option(of_type(str, dict, phrase="a name or a Keras config mapping"), "rmsprop",
+                        "A Keras optimizer name, or a Keras config {class_name, config}."),
+    "loss": Option(string, "sparse_categorical_crossentropy", "A Keras loss name."),
+    "metrics": Option(of_type(list), ["accuracy"], "Keras metric names."),
+})
+FIT_KEYS = named({
+    "epochs": Option(positive_int, 10, "Training epochs."),
+    "batch_size": Option(positive_int, 32, "Examples per training step."),
+})
+CHECKPOINT_KEYS = named({
+    "monitor": Option(string, None, "The metric whose best epoch is kept; default val_loss, or loss "
+                                    "without a validation split."),
+    "mode": Option(choice("min", "max"), None, "min or max; default max for an accuracy, else min."),
+})
 
 
 @dataclass
@@ -92,60 +131,43 @@ def split_ref(ref: str) -> tuple[str, str | None]:
 
 def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec:
     """Parse and structurally validate a spec file (no Keras)."""
-    try:
-        raw = load(path.read_text())
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ModelSpecError(f"invalid YAML: {getattr(error, 'problem', error)}", file=path,
-                             line=mark.line + 1 if mark else None) from None
+    raw = load_with_lines(path.read_text(), file=path, error=ModelSpecError)
     if not isinstance(raw, dict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
-    check = _Checker(path)
-    check.keys(raw, TOP_KEYS, "")
+    where = Where(path, raw.line, ModelSpecError)
+    check_keys(raw, TOP_KEYS, where)
     variants = raw.get("variants") or LineDict()
-    check.type(raw, "variants", dict)
+    check_value(TOP_KEYS["variants"], "variants", variants, where)
     if UNTRAINED in variants:
-        raise check.fail(f"variant name '{UNTRAINED}' is built in", variants.line(UNTRAINED))
+        raise where.fail(f"variant name '{UNTRAINED}' is built in", line=variants.line(UNTRAINED))
     if variant is not None and variant != UNTRAINED:
         if variant not in variants:
-            raise ModelSpecError(f"model '{path.stem}' has no variant '{variant}'", file=path,
-                                 line=raw.line("variants", 1),
-                                 hint=did_you_mean(variant, [*variants, UNTRAINED]))
-        check.type(variants, variant, dict)
-        check.keys(variants[variant], tuple(k for k in TOP_KEYS if k != "variants"), f"variants.{variant}.")
+            raise where.fail(f"model '{path.stem}' has no variant '{variant}'", line=raw.line("variants", 1),
+                             hint=did_you_mean(variant, [*variants, UNTRAINED]))
+        in_variants = Where(path, variants.line, ModelSpecError, prefix="variants.")
+        check_value(TOP_KEYS["variants"], variant, variants[variant], in_variants)
+        check_keys(variants[variant], [k for k in TOP_KEYS if k != "variants"],
+                   in_variants.section(variant, variants[variant].line))
         raw = deep_merge(raw, variants[variant])
-    return _build_spec(raw, path, Path(source), variant, list(variants), check)
+    return _build_spec(raw, path, Path(source), variant, list(variants), where)
 
 
-def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, check: "_Checker") -> ModelSpec:
+def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, where: Where) -> ModelSpec:
     if ("layers" in raw) == ("load" in raw):
-        raise check.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
-                         else "'layers' and 'load' exclude each other", raw.line("load", 1))
+        raise where.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
+                         else "'layers' and 'load' exclude each other", line=raw.line("load", 1))
     if "weights" in raw and "layers" not in raw:
-        raise check.fail("'weights' needs 'layers' (the architecture to load them into)", raw.line("weights"))
-    dataset = _dataset(raw, path, source, check)
+        raise where.fail("'weights' needs 'layers' (the architecture to load them into)", "weights")
+    top = validate(raw, TOP_KEYS, where, null_is_default=True)
+    dataset = _dataset(raw, path, source)
     if dataset is None and "layers" in raw:
-        raise check.fail("a model with 'layers' needs a 'dataset' to train on", raw.line("layers"))
-    compile_ = {**COMPILE_DEFAULTS, **_section(raw, "compile", ("optimizer", "loss", "metrics"), check)}
-    fit = {**FIT_DEFAULTS, **_section(raw, "fit", tuple(FIT_DEFAULTS), check)}
-    for key in FIT_DEFAULTS:
-        check.type(raw.get("fit") or {}, key, int, prefix="fit.")
-        if fit[key] < 1:
-            section = raw.get("fit") if isinstance(raw.get("fit"), LineDict) else LineDict()
-            raise check.fail(f"'fit.{key}' must be at least 1, not {fit[key]}", section.line(key, raw.line("fit")))
-    check.type(raw.get("compile") or {}, "loss", str, prefix="compile.")
-    optimizer = compile_["optimizer"]
-    if not isinstance(optimizer, (str, dict)):
-        raise check.fail(f"'compile.optimizer' must be a name or a Keras config mapping, not {type_name(optimizer)}",
-                         raw["compile"].line("optimizer"))
-    check.type(raw.get("compile") or {}, "metrics", list, prefix="compile.")
-    check.type(raw, "seed", int)
+        raise where.fail("a model with 'layers' needs a 'dataset' to train on", "layers")
     return ModelSpec(
         name=path.stem, variant=variant, file=path, lines=_flat_lines(raw), dataset=dataset,
-        layers=_layers(raw, check) if "layers" in raw else None,
-        load=_file(raw, "load", source, check), weights=_file(raw, "weights", source, check),
-        compile=compile_, fit=fit, checkpoint=_checkpoint(raw, dataset, check),
-        seed=raw.get("seed", 0), variants=variants,
+        layers=_layers(raw, where) if "layers" in raw else None,
+        load=_file(raw, "load", source, where), weights=_file(raw, "weights", source, where),
+        compile=_section(raw, "compile", COMPILE_KEYS, where), fit=_section(raw, "fit", FIT_KEYS, where),
+        checkpoint=_checkpoint(raw, top["checkpoint"], dataset, where), seed=top["seed"], variants=variants,
         written={key: raw[key] for key in ("load", "weights") if key in raw})
 
 
@@ -158,14 +180,13 @@ def _flat_lines(raw: LineDict) -> dict:
     return lines
 
 
-def _dataset(raw: LineDict, path: Path, source: Path, check: "_Checker") -> dict | None:
+def _dataset(raw: LineDict, path: Path, source: Path) -> dict | None:
     if raw.get("dataset") is None:
         return None
     spec = raw["dataset"]
     if isinstance(spec, str):
         spec = LineDict(name=spec)
         spec.lines, spec.start = {"name": raw.line("dataset")}, raw.line("dataset")
-    check.type(raw, "dataset", dict, value=spec)
     line_of = lambda key: spec.line(key, spec.start or raw.line("dataset"))  # noqa: E731
     options = resolve_options(spec, line_of=line_of, file=path)
     if options["name"] == "folder":  # fashion-mnist's `path` may be anywhere: its files must match known SHA-256s
@@ -173,47 +194,38 @@ def _dataset(raw: LineDict, path: Path, source: Path, check: "_Checker") -> dict
     return options
 
 
-def _section(raw: LineDict, key: str, allowed: tuple, check: "_Checker") -> dict:
+def _section(raw: LineDict, key: str, options: dict[str, Option], where: Where) -> dict:
+    """A nested mapping (compile, fit) checked against its options, defaults filled in."""
     section = raw.get(key) or LineDict()
-    check.type(raw, key, dict, value=section)
-    check.keys(section, allowed, f"{key}.")
-    return dict(section)
+    return validate(section, options, where.section(key, lambda sub: section.line(sub, raw.line(key))),
+                    null_is_default=True)
 
 
-def _checkpoint(raw: LineDict, dataset: dict | None, check: "_Checker") -> dict | None:
-    value = raw.get("checkpoint", True)
+def _checkpoint(raw: LineDict, value, dataset: dict | None, where: Where) -> dict | None:
     if value is False:
         return None
-    if value is True or value is None:
-        value = {}
-    check.type(raw, "checkpoint", dict, value=value)
-    check.keys(value, CHECKPOINT_KEYS, "checkpoint.")
+    section = value if isinstance(value, dict) else LineDict()
+    inside = where.section("checkpoint", lambda sub: section.line(sub, raw.line("checkpoint")))
+    given = validate(section, CHECKPOINT_KEYS, inside, null_is_default=True)
     validated = dataset is not None and dataset["validation_split"] > 0
-    monitor = value.get("monitor", "val_loss" if validated else "loss")
+    monitor = given["monitor"] or ("val_loss" if validated else "loss")
     if monitor.startswith("val_") and not validated:
-        raise check.fail(f"checkpoint.monitor '{monitor}' needs a validation split",
-                         value.line("monitor"), hint="set dataset.validation_split, or monitor 'loss'")
-    mode = value.get("mode", "max" if "acc" in monitor else "min")
-    if mode not in ("min", "max"):
-        raise check.fail(f"checkpoint.mode must be min or max, not '{mode}'", value.line("mode"))
-    return {"monitor": monitor, "mode": mode}
+        raise inside.fail(f"checkpoint.monitor '{monitor}' needs a validation split", "monitor",
+                          hint="set dataset.validation_split, or monitor 'loss'")
+    return {"monitor": monitor, "mode": given["mode"] or ("max" if "acc" in monitor else "min")}
 
 
-def _file(raw: LineDict, key: str, source: Path, check: "_Checker") -> Path | None:
+def _file(raw: LineDict, key: str, source: Path, where: Where) -> Path | None:
     if key not in raw:
         return None
-    check.type(raw, key, str)
-    path = confined(source, raw[key], ModelSpecError, what=key, file=check.path, line=raw.line(key))
+    path = confined(source, raw[key], ModelSpecError, what=key, file=where.file, line=raw.line(key))
     if not path.is_file():
-        raise check.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})",
-                         raw.line(key))
+        raise where.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})", key)
     return path
 
 
-def _layers(raw: LineDict, check: "_Checker") -> list[LayerSpec]:
-    entries = raw["layers"]
-    if not isinstance(entries, list) or not entries:
-        raise check.fail("'layers' must be a non-empty list such as '- Dense: {units: 10}'", raw.line("layers"))
+def _layers(raw: LineDict, where: Where) -> list[LayerSpec]:
+    entries = check_value(TOP_KEYS["layers"], "layers", raw["layers"], where)
     layers = []
     for index, entry in enumerate(entries):
         line = entries.lines[index]
@@ -226,11 +238,11 @@ def _layers(raw: LineDict, check: "_Checker") -> list[LayerSpec]:
             else:
                 layers.append(LayerSpec(str(class_name), {}, () if value is None else (value,), line))
         else:
-            raise check.fail("a layer must be a class name or one 'Class: arguments' pair", line,
+            raise where.fail("a layer must be a class name or one 'Class: arguments' pair", line=line,
                              hint="e.g. '- Flatten' or '- Conv2D: {filters: 8, kernel_size: 3}'")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", layers[-1].class_name):
-            raise check.fail(f"'{layers[-1].class_name}' is not a layer class name", line)
-        _check_sizes(layers[-1], check)
+            raise where.fail(f"'{layers[-1].class_name}' is not a layer class name", line=line)
+        _check_sizes(layers[-1], where)
     return layers
 
 
@@ -241,7 +253,7 @@ SIZE_ARGUMENTS = ("units", "filters", "kernel_size", "pool_size", "strides", "si
 SIZED_BY_POSITION = re.compile(r"Dense|Conv\dD(Transpose)?|SeparableConv\dD|(Max|Average)Pooling\dD|UpSampling\dD|Embedding")
 
 
-def _check_sizes(layer: LayerSpec, check: "_Checker") -> None:
+def _check_sizes(layer: LayerSpec, where: Where) -> None:
     values = dict(layer.args)
     if layer.positional and SIZED_BY_POSITION.fullmatch(layer.class_name):
         values[None] = layer.positional[0]
@@ -252,32 +264,8 @@ def _check_sizes(layer: LayerSpec, check: "_Checker") -> None:
         bad = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool) and n < 1]
         if bad:
             name = f"argument '{key}'" if key else "its size"
-            raise check.fail(f"{layer.class_name}: {name} must be positive, not {value}",
-                             layer.line_of(key) if key else layer.line)
-
-
-class _Checker:
-    """Raises ModelSpecError located in one spec file."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, message: str, line: int | None, hint: str | None = None) -> ModelSpecError:
-        return ModelSpecError(message, file=self.path, line=line, hint=hint)
-
-    def keys(self, mapping: dict, allowed: tuple, prefix: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                raise self.fail(f"unknown key '{prefix}{key}'", mapping.line(key), did_you_mean(key, allowed))
-
-    def type(self, mapping: dict, key: str, expected: type, *, prefix: str = "", value=None) -> None:
-        value = mapping.get(key) if value is None else value
-        if value is None:
-            return
-        ok = isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool)
-        if not ok:
-            raise self.fail(f"'{prefix}{key}' must be {TYPE_NAMES[expected]}, not {type_name(value)}",
-                            mapping.line(key))
+            raise where.fail(f"{layer.class_name}: {name} must be positive, not {value}",
+                             line=layer.line_of(key) if key else layer.line)
 
 
 def snake_case(name: str) -> str:
@@ -417,6 +405,6 @@ def _check_type(spec: ModelSpec, layer: LayerSpec, key: str, value, default) -> 
     else:
         ok = isinstance(value, expected)
     if not ok:
-        wanted = "a list or an integer" if expected == (list, int) else TYPE_NAMES[expected]
-        raise spec.error(f"{layer.class_name}: argument '{key}' must be {wanted}, not {type_name(value)}",
+        wanted = "a list or an integer" if expected == (list, int) else TYPE_PHRASES[expected]
+        raise spec.error(f"{layer.class_name}: argument '{key}' must be {wanted}, not {shown(value)}",
                          line=layer.line_of(key))

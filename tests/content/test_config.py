@@ -24,7 +24,7 @@ def test_baseurl_is_normalised(tmp_path, baseurl, normalised):
 
 @pytest.mark.parametrize("text, message", [
     ("paginate: many\n", "'paginate' must be an integer, not 'many'"),
-    ("paginate: true\n", "'paginate' must be an integer, not True"),
+    ("paginate: true\n", "'paginate' must be an integer, not true"),
     ("title: x\nfuture: 'yes'\n", "'future' must be true or false, not 'yes'"),
     ("exclude: node_modules\n", "'exclude' must be a list, not 'node_modules'"),
     ("paginate: -1\n", "'paginate' must be 0 or more, not -1"),

@@ -57,10 +57,10 @@ def test_unknown_shape_is_named_with_a_suggestion(tmp_path):
 def test_unknown_option_and_wrong_type(tmp_path):
     with pytest.raises(DataError) as error:
         load_dataset({**SPEC, "per_klass": 3}, base_dir=tmp_path)
-    assert str(error.value) == "dataset: unknown option 'per_klass' for data set 'shapes' (did you mean 'per_class'?)"
+    assert str(error.value) == "dataset: unknown key 'per_klass' (did you mean 'per_class'?)"
     with pytest.raises(DataError) as error:
         load_dataset({**SPEC, "per_class": "many"}, base_dir=tmp_path)
-    assert str(error.value) == "dataset: 'per_class' must be an integer, not str"
+    assert str(error.value) == "dataset: 'per_class' must be an integer, not 'many'"
     with pytest.raises(DataError) as error:
         load_dataset({"name": "shape"}, base_dir=tmp_path)
     assert str(error.value) == "dataset: unknown data set 'shape' (did you mean 'shapes'?)"

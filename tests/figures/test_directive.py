@@ -76,22 +76,37 @@ def test_unknown_kind_suggests_the_closest():
 def test_unknown_key_suggests_the_closest_and_points_at_its_line():
     body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nper_rows: 8")
     assert error_text(body, body_line=10) == \
-        "post.md:15: unknown key 'per_rows' for kind activations (did you mean 'per_row'?)"
+        "post.md:15: activations figure: unknown key 'per_rows' (did you mean 'per_row'?)"
+
+
+def test_errors_name_the_figure_by_its_id():
+    body = fence("kind: activations\nid: acts\nmodel: m\nprobe: p.png\nlayer: c")
+    assert error_text(body, body_line=12) == \
+        "post.md:17: figure 'acts': unknown key 'layer' (did you mean 'layers'?)"
+
+
+def test_unknown_key_without_a_near_miss_lists_the_keys():
+    body = fence("kind: summary\nmodel: m\ncolour: red")
+    assert error_text(body) == "post.md:4: summary figure: unknown key 'colour' (keys: alt, caption, id, kind, model, width)"
 
 
 def test_wrong_type():
     body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nper_row: many")
-    assert error_text(body) == "post.md:6: key 'per_row' must be a positive integer"
+    assert error_text(body) == "post.md:6: activations figure: 'per_row' must be a positive integer, not 'many'"
 
 
 def test_bad_choice():
     body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nlayout: mosaic")
-    assert error_text(body) == "post.md:6: key 'layout' must be one of grid, strip, both"
+    assert error_text(body) == "post.md:6: activations figure: 'layout' must be one of grid, strip, both, not 'mosaic'"
+
+    body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nlayout: strips")
+    assert error_text(body) == ("post.md:6: activations figure: 'layout' must be one of grid, strip, both, "
+                                "not 'strips' (did you mean 'strip'?)")
 
 
 def test_missing_required_key():
     assert error_text(fence("kind: activations\nmodel: m\nprobe: p.png")) == \
-        "post.md:1: kind activations needs the key 'layers'"
+        "post.md:1: activations figure: missing key 'layers'"
 
 
 def test_cross_key_check():
@@ -101,8 +116,8 @@ def test_cross_key_check():
 
 def test_yaml_error_reports_the_line_inside_the_file():
     body = "intro\n\n" + fence("kind: summary\nmodel: [m\nid: x")
-    assert error_text(body, body_line=4) == \
-        "post.md:9: YAML error in figure block: did not find expected ',' or ']'"
+    assert error_text(body, body_line=4) == ("post.md:9: malformed YAML: did not find expected ',' or ']' "
+                                             "(check the indentation and quote values that contain ': ')")
 
 
 def test_block_that_is_not_a_mapping():

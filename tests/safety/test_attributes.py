@@ -15,8 +15,8 @@ def figure_post(blog, extra: str) -> None:
 
 
 REFUSED = {
-    "width with markup": ('width: \'100" onload="alert(1)\'\n', "7: key 'width' must be a positive integer"),
-    "width negative": ("width: -5\n", "7: key 'width' must be a positive integer"),
+    "width with markup": ('width: \'100" onload="alert(1)\'\n', "7: reshape figure: 'width' must be a positive integer"),
+    "width negative": ("width: -5\n", "7: reshape figure: 'width' must be a positive integer, not -5"),
     "id with markup": ('id: \'a"><script>alert(1)</script>\'\n',
                        "4: figure id 'a\"><script>alert(1)</script>' may only hold letters, digits, '-' and '_'"),
     "id with a trailing newline": ('id: "probe\\n"\n', "4: figure id 'probe\\n' may only hold letters"),

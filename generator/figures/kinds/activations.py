@@ -30,18 +30,19 @@ MIN_MAP = 48  # CSS px: no feature map is drawn smaller at the column's width
 PHONE_MAP = 28  # CSS px on a phone: fewer maps per row, still well above 24
 GAP = 4  # CSS px between maps
 CELLS = 8  # `channel`: values printed on a grid of at most CELLS x CELLS
-KEYS = {
-    "model": opt.Key(opt.text),
-    "probe": opt.Key(opt.text, None),
-    "probes": opt.Key(opt.text_list, None),
-    "layers": opt.Key(opt.layer_names),
-    "layout": opt.Key(opt.choice("grid", "strip", "both"), "grid"),
-    "per_row": opt.Key(opt.positive_int, 8),
-    "channel": opt.Key(opt.non_negative_int, None),
-    "cmap": opt.Key(opt.text, "viridis"),
-    "scale": opt.Key(opt.positive_int, None),  # ignored since figures are laid out for the page; kept for old posts
-    "labels": opt.Key(opt.boolean, True),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model (NAME or NAME:VARIANT) whose layers are shown."),
+    "probe": opt.Key(opt.text, None, "An image file pushed through the model (or use 'probes')."),
+    "probes": opt.Key(opt.text_list, None, "Several image files, one block of maps each."),
+    "layers": opt.Key(opt.layer_names, help="The conv/pool layers to show, by name or index."),
+    "layout": opt.Key(opt.choice("grid", "strip", "both"), "grid",
+                      "grid: per_row large maps a row; strip: as many as fit a row; both: the two side by side."),
+    "per_row": opt.Key(opt.positive_int, 8, "Maps per row in the grid layout."),
+    "channel": opt.Key(opt.non_negative_int, None, "Enlarge this one channel, with a colour bar and its values."),
+    "cmap": opt.Key(opt.text, "viridis", "The matplotlib colormap of the maps."),
+    "scale": opt.Key(opt.positive_int, None, "Ignored: maps are sized for the page (kept for old posts)."),
+    "labels": opt.Key(opt.boolean, True, "Number each channel."),
+})
 
 
 def check(options: dict) -> str | None:

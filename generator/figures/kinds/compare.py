@@ -11,10 +11,10 @@ from generator.figures.registry import DrawnFigure
 
 VERSION = 1
 BASE = "base"
-KEYS = {
-    "model": opt.Key(opt.text),
-    "variants": opt.Key(opt.text_list),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model whose variants are compared."),
+    "variants": opt.Key(opt.text_list, help="The variants (of the model's variants:) shown as table rows."),
+})
 
 
 def models(options: dict) -> list[str]:

@@ -24,18 +24,18 @@ VERSION = 3
 HIGHLIGHT = (230, 159, 0)  # Okabe-Ito orange: the kernel's window and the current output cell
 STEP_MS, ROW_MS, HOLD_MS = 150, 300, 2000
 CELL = 50  # CSS px per kernel or product value
-KEYS = {
-    "probe": opt.Key(opt.text),
-    "size": opt.Key(opt.int_pair, [20, 20]),  # the crop, in the probe's own pixels
-    "crop": opt.Key(opt.int_pair, None),  # [top, left] of the crop; default: centred
-    "kernel": opt.Key(opt.matrix, None),
-    "model": opt.Key(opt.text, None),
-    "layer": opt.Key(opt.layer_name, None),
-    "channel": opt.Key(opt.non_negative_int, 0),
-    "input_channel": opt.Key(opt.non_negative_int, 0),
-    "scale": opt.Key(opt.positive_int, None),  # ignored: the crop is sized for the page
-    "duration": opt.Key(opt.positive_int, STEP_MS),  # milliseconds per position in the first row
-}
+KEYS = opt.named({
+    "probe": opt.Key(opt.text, help="The image the kernel slides over."),
+    "size": opt.Key(opt.int_pair, [20, 20], "The crop's [height, width], in the probe's own pixels."),
+    "crop": opt.Key(opt.int_pair, None, "The crop's [top, left] corner; default: centred."),
+    "kernel": opt.Key(opt.matrix, None, "The kernel's values (or model + layer + channel for a learned one)."),
+    "model": opt.Key(opt.text, None, "The model whose learned kernel is used."),
+    "layer": opt.Key(opt.layer_name, None, "The conv layer whose kernel is used."),
+    "channel": opt.Key(opt.non_negative_int, 0, "The output channel of the learned kernel."),
+    "input_channel": opt.Key(opt.non_negative_int, 0, "The input channel of the learned kernel."),
+    "scale": opt.Key(opt.positive_int, None, "Ignored: the crop is sized for the page (kept for old posts)."),
+    "duration": opt.Key(opt.positive_int, STEP_MS, "Milliseconds per position in the first row."),
+})
 
 
 def check(options: dict) -> str | None:

@@ -14,12 +14,12 @@ from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlar
 VERSION = 3
 TOLERANCE = 1e-4
 PANEL = 96
-KEYS = {
-    "model": opt.Key(opt.text),
-    "layer": opt.Key(opt.layer_name),
-    "probe": opt.Key(opt.text),
-    "channel": opt.Key(opt.non_negative_int, 0),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model with the Conv2D layer."),
+    "layer": opt.Key(opt.layer_name, help="The Conv2D layer checked, by name or index."),
+    "probe": opt.Key(opt.text, help="The image pushed through the layer."),
+    "channel": opt.Key(opt.non_negative_int, 0, "The output channel compared."),
+})
 
 
 def padded_input(inputs: np.ndarray, kernel_shape, strides, padding: str) -> np.ndarray:

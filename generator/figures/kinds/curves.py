@@ -11,10 +11,10 @@ from generator.figures.registry import page_figure
 
 VERSION = 2
 FONT_PT = 9.5  # at 100 dpi per CSS inch: 13 CSS px
-KEYS = {
-    "model": opt.Key(opt.text),
-    "metrics": opt.Key(opt.text_list, ["accuracy", "loss"]),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model whose training history is drawn."),
+    "metrics": opt.Key(opt.text_list, ["accuracy", "loss"], "The metrics drawn, one panel each."),
+})
 
 
 def draw(request, ctx):

@@ -19,14 +19,15 @@ TRAINED = "trained"
 PANEL = 72  # CSS px: the input and each folded layer
 BAR = 110  # CSS px: the longest probability bar
 BAR_COLOUR = (0, 114, 178)
-KEYS = {
-    "model": opt.Key(opt.text),
-    "probe": opt.Key(opt.text, None),
-    "probes": opt.Key(opt.text_list, None),
-    "layer": opt.Key(opt.layer_names),  # one Dense layer or a list of them
-    "fit": opt.Key(opt.choice("pad", "truncate"), "pad"),
-    "compare": opt.Key(opt.text_list, None),  # e.g. [trained, untrained]
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model with the Dense layers."),
+    "probe": opt.Key(opt.text, None, "An image pushed through the model (or use 'probes')."),
+    "probes": opt.Key(opt.text_list, None, "Several images, one row each."),
+    "layer": opt.Key(opt.layer_names, help="One Dense layer or a list of them, by name or index."),
+    "fit": opt.Key(opt.choice("pad", "truncate"), "pad",
+                   "How outputs that do not fill an RGB square are folded: pad with zeros, or truncate."),
+    "compare": opt.Key(opt.text_list, None, "Variants drawn side by side, e.g. [trained, untrained]."),
+})
 
 
 def check(options: dict) -> str | None:

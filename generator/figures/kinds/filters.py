@@ -13,14 +13,15 @@ from generator.figures.tiling import LEVELS, colour_bar, enlarge, fit_scale, flo
 
 VERSION = 2
 MIN_CELL = 12  # CSS px per kernel weight
-KEYS = {
-    "model": opt.Key(opt.text),
-    "layer": opt.Key(opt.layer_name, None),  # default: the first Conv2D
-    "input_channel": opt.Key(opt.non_negative_int, None),  # default: colour if the layer sees 3 channels
-    "per_row": opt.Key(opt.positive_int, 8),
-    "scale": opt.Key(opt.positive_int, None),  # ignored: cells are sized for the page
-    "cmap": opt.Key(opt.text, "RdBu_r"),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model whose kernels are drawn."),
+    "layer": opt.Key(opt.layer_name, None, "The conv layer; default: the first Conv2D."),
+    "input_channel": opt.Key(opt.non_negative_int, None,
+                             "The input channel shown; default: colour if the layer sees 3 channels."),
+    "per_row": opt.Key(opt.positive_int, 8, "Kernels per row."),
+    "scale": opt.Key(opt.positive_int, None, "Ignored: cells are sized for the page (kept for old posts)."),
+    "cmap": opt.Key(opt.text, "RdBu_r", "The matplotlib colormap (a diverging one: zero in the middle)."),
+})
 
 
 def symmetric_levels(weights: np.ndarray, limit: float) -> np.ndarray:

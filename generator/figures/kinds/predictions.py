@@ -17,17 +17,17 @@ BORDER = 3  # CSS px
 COLOURS = {True: (0, 114, 178), False: (213, 94, 0), None: (150, 150, 150)}
 MARKS = {True: "\u2713 right", False: "\u2717 wrong", None: ""}
 IMAGE = 72  # CSS px: each image at least this wide
-KEYS = {
-    "model": opt.Key(opt.text),
-    "probe": opt.Key(opt.text, None),
-    "probes": opt.Key(opt.text_list, None),
-    "labels": opt.Key(opt.text_list, None),  # true class of each probe, to mark mistakes
-    "count": opt.Key(opt.positive_int, 12),  # test images shown when no probe is given
-    "select": opt.Key(opt.choice("first", "mistakes"), "first"),  # which test images: the first, or mistakes
-    "per_row": opt.Key(opt.positive_int, 6),
-    "top": opt.Key(opt.positive_int, 3),
-    "scale": opt.Key(opt.positive_int, None),
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The classifier whose probabilities are shown."),
+    "probe": opt.Key(opt.text, None, "An image to classify (or use 'probes')."),
+    "probes": opt.Key(opt.text_list, None, "Several images to classify."),
+    "labels": opt.Key(opt.text_list, None, "The true class of each probe, to mark mistakes."),
+    "count": opt.Key(opt.positive_int, 12, "Test images shown when no probe is given."),
+    "select": opt.Key(opt.choice("first", "mistakes"), "first", "Which test images: the first, or mistakes."),
+    "per_row": opt.Key(opt.positive_int, 6, "Images per row."),
+    "top": opt.Key(opt.positive_int, 3, "Classes listed per image, most probable first."),
+    "scale": opt.Key(opt.positive_int, None, "Ignored: images are sized for the page (kept for old posts)."),
+})
 
 
 def check(options: dict) -> str | None:

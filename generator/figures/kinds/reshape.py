@@ -14,11 +14,11 @@ VERSION = 2
 PANEL = 96  # CSS px per panel at least
 # Okabe-Ito blue and vermillion, and a mark that does not need colour
 VERDICTS = {"right": ("\u2713 right", (0, 114, 178)), "wrong": ("\u2717 wrong", (213, 94, 0))}
-KEYS = {
-    "probe": opt.Key(opt.text),
-    "size": opt.Key(opt.int_pair, None),
-    "scale": opt.Key(opt.positive_int, None),
-}
+KEYS = opt.named({
+    "probe": opt.Key(opt.text, help="The image flattened and put back."),
+    "size": opt.Key(opt.int_pair, None, "Resize the probe to [height, width] first."),
+    "scale": opt.Key(opt.positive_int, None, "Image pixels per probe pixel; default: fills a panel."),
+})
 
 
 def reshape_panels(image: np.ndarray) -> list[tuple[str, np.ndarray]]:

@@ -14,11 +14,11 @@ VERSION = 2
 MAX_SIDE = 8
 CELL = 48  # CSS px per value
 CHANNELS = ("R", "G", "B")
-KEYS = {
-    "probe": opt.Key(opt.text, None),
-    "pixels": opt.Key(lambda value: pixel_rows(value), None),
-    "size": opt.Key(opt.int_pair, None),
-}
+KEYS = opt.named({
+    "probe": opt.Key(opt.text, None, "A tiny image file (or give 'pixels')."),
+    "pixels": opt.Key(lambda value: pixel_rows(value), None, "Rows of [r, g, b] values, e.g. [[[255, 0, 0]]]."),
+    "size": opt.Key(opt.int_pair, None, "Resize the probe to [height, width] first (at most 8x8)."),
+})
 
 
 def check(options: dict) -> str | None:

@@ -12,12 +12,12 @@ from generator.figures.tiling import enlarge, fit_scale, flow, label_above, stac
 
 VERSION = 2
 MIN_IMAGE, PHONE_IMAGE, MAX_IMAGE = 48, 30, 96  # CSS px per image: desktop minimum, phone minimum, largest
-KEYS = {
-    "model": opt.Key(opt.text),
-    "per_class": opt.Key(opt.positive_int, 8),
-    "split": opt.Key(opt.choice("train", "val", "test"), "train"),
-    "scale": opt.Key(opt.positive_int, None),  # image pixels per data pixel, if larger than legible and it fits
-}
+KEYS = opt.named({
+    "model": opt.Key(opt.text, help="The model whose data set is shown."),
+    "per_class": opt.Key(opt.positive_int, 8, "Images per class (one row each)."),
+    "split": opt.Key(opt.choice("train", "val", "test"), "train", "Which split the images come from."),
+    "scale": opt.Key(opt.positive_int, None, "Image pixels per data pixel, if larger than legible and it fits."),
+})
 
 
 def draw(request, ctx):

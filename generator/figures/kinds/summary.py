@@ -10,7 +10,7 @@ from generator.figures import options as opt
 from generator.figures.registry import DrawnFigure
 
 VERSION = 1
-KEYS = {"model": opt.Key(opt.text)}
+KEYS = opt.named({"model": opt.Key(opt.text, help="The model whose layers are listed.")})
 
 
 def summary_table(record: dict) -> str:
