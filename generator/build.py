@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import uptodate
 from generator.cache import digest
-from generator.config import CACHE_DIR_NAME, Config, load_config
+from generator.config import Config, Paths, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
@@ -40,6 +40,11 @@ class BuildOptions:
     prune: bool = False                  # with freeze: drop frozen results nothing uses
     frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
 
+    @property
+    def paths(self) -> Paths:
+        """Source, destination and cache folder: the one place the cache's default is applied."""
+        return Paths.of(self.source, self.dest, self.cache_dir)
+
 
 @dataclass
 class BuildResult:
@@ -64,7 +69,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     if (options.strict or config.strict) and config.warnings:
         raise config.warnings[0]
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
-    cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
+    cache_dir = options.paths.cache_dir
     inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
                                                                     content.posts + content.pages])
     last = uptodate.unchanged(options, cache_dir, inputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConfigError
@@ -96,6 +97,21 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(string, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(string, "monokai", "The Pygments style of code blocks in dark mode."),
 })
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a command reads and writes, decided once from its options and passed down."""
+
+    source: Path
+    dest: Path | None
+    cache_dir: Path             # <source>/.layerpress-cache unless --cache-dir says otherwise
+
+    @classmethod
+    def of(cls, source, dest=None, cache_dir=None) -> "Paths":
+        source = Path(source)
+        return cls(source, Path(dest) if dest is not None else None,
+                   Path(cache_dir) if cache_dir else source / CACHE_DIR_NAME)
 
 
 def load_config(source: Path) -> Config:

@@ -20,6 +20,7 @@ import fnmatch
 import os
 from pathlib import Path
 
+from generator.config import CACHE_DIR_NAME
 from generator.errors import OutputError, display_path
 
 MARKER = ".layerpress-site"
@@ -28,7 +29,7 @@ MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` 
 DEFAULT_KEEP_FILES = (".git", ".svn")
 VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
-READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", ".layerpress-cache")
+READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", CACHE_DIR_NAME)
 
 
 def keep_files(config) -> list[str]:

@@ -164,7 +164,7 @@ class FreezeReport:
 
 def freeze_mode(config) -> str | None:
     """`freeze:` in _config.yml: 'auto' keeps _freeze/ current on every build; absent or false: read only."""
-    value = getattr(config, "data", {}).get("freeze")
+    value = config.freeze
     if value in (None, False):
         return None
     if value != AUTO:

@@ -117,9 +117,10 @@ def ref_commit(repo: Path, ref: str) -> str | None:
 
 def publish(options: PublishOptions) -> PublishResult:
     from generator.build import BuildOptions, build
+    from generator.config import Paths
 
     repo = repository_root(options.source)
-    cache = Path(options.source) / ".layerpress-cache"
+    cache = Paths.of(options.source).cache_dir
     revision = source_revision(repo, [Path(options.dest), cache])
     if options.push:
         check_remote(repo, options.remote)

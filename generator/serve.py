@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import click
 
+from generator.config import Paths
 from generator.errors import LayerpressError
 
 EVENTS_PATH = "/__layerpress__/events"
@@ -330,7 +331,7 @@ class PreviewServer:
         from watchdog.observers import Observer
 
         source = Path(self.options.source)
-        ignored = [source / ".layerpress-cache", source / "_freeze", self._folder]  # _freeze: `freeze: auto` writes it
+        ignored = [Paths.of(source).cache_dir, source / "_freeze", self._folder]  # _freeze: `freeze: auto` writes it
         handler = ChangeHandler(ignored, self._changed.set)
         observer = Observer()
         for folder in [source, *theme_folders()]:

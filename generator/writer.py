@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import CACHE_DIR_NAME
+from generator.config import Paths
 from generator.destination import DEFAULT_KEEP_FILES, MARKER, MARKER_TEXT, check_destination, keep_files
 from generator.errors import OutputError, display_path
 
@@ -141,7 +141,7 @@ def remove_outputs(source: Path, dest: Path, config=None, *, force: bool = False
         else:
             shutil.rmtree(real)
         removed.append(dest)
-    cache = source / CACHE_DIR_NAME
+    cache = Paths.of(source).cache_dir
     if cache.exists():
         shutil.rmtree(cache)
         removed.append(cache)

@@ -19,8 +19,8 @@ RUNTIME_MODULE = "assets/ort/ort.wasm.bundle.min.mjs"
 
 def enabled(config) -> bool:
     """The site's `layerpress.explorer.reader_images` (false by default), checked."""
-    options = (getattr(config, "layerpress", None) or {}).get("explorer") or {}
-    file = getattr(config, "file", None)
+    options = config.option("explorer") or {}
+    file = config.file
     if not isinstance(options, dict):
         raise ConfigError(f"'layerpress.explorer' must be a mapping, not {options!r}", file=file,
                           hint="for example `explorer: {reader_images: true}`")

@@ -274,13 +274,13 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     """The seam build.py calls after the figures stage; returns the stage for `pages` and `link_downloads`."""
     from generator.models.store import ModelStore
 
-    cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
+    cache_dir = options.paths.cache_dir
     # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
     store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet)
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
-    stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
+    stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                           quiet=options.quiet, force=options.force, reader_images=reader.enabled(config),
-                          config_file=getattr(config, "file", None), frozen=frozen)
+                          config_file=config.file, frozen=frozen)
     stage.plan(computed.outputs, computed.manifest)
     stage.compute()
     if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):

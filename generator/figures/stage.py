@@ -61,13 +61,13 @@ def compute(config, documents, options) -> ComputeResult:
     from generator import freeze
     from generator.models.store import ModelStore
 
-    cache_dir = Path(options.cache_dir or Path(options.source) / ".layerpress-cache")
+    cache_dir = options.paths.cache_dir
     refresh = tuple(getattr(options, "refresh", ()))
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     writes_frozen = getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO
     store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet, force=options.force,
                        frozen=frozen, refresh=refresh)
-    stage = FigureStage(store, Path(options.source), cache_dir, baseurl=getattr(config, "baseurl", "") or "",
+    stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         quiet=options.quiet, force=options.force, figure_width=figure_width(config),
                         frozen=frozen, refresh=refresh)
     stage.add_documents(documents)
@@ -87,13 +87,12 @@ def compute(config, documents, options) -> ComputeResult:
 
 def figure_width(config) -> int:
     """`layerpress: {figure_width: N}` in _config.yml: the text column figures are drawn for (CSS px)."""
-    option = getattr(config, "option", None)
-    value = option("figure_width") if option else None
+    value = config.option("figure_width")
     if value is None:
         return DEFAULT_FIGURE_WIDTH
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_FIGURE_WIDTH <= value <= 4000:
         raise ConfigError(f"'layerpress.figure_width' must be a number of CSS pixels from {MIN_FIGURE_WIDTH} "
-                          f"to 4000, not {value!r}", file=getattr(config, "file", None),
+                          f"to 4000, not {value!r}", file=config.file,
                           hint=f"the default theme's text column is {DEFAULT_FIGURE_WIDTH}")
     return value
 

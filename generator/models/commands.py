@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator.config import Paths
 from generator.models.store import ModelStore
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
@@ -16,7 +17,7 @@ CACHE_DIR = click.option("--cache-dir", type=click.Path(file_okay=False, path_ty
 
 
 def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
-    return ModelStore(source, cache_dir or source / ".layerpress-cache", **options)
+    return ModelStore(source, Paths.of(source, cache_dir=cache_dir).cache_dir, **options)
 
 
 def summary(store: ModelStore, ref: str) -> dict:
