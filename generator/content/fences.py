@@ -38,10 +38,9 @@ def fences(lines: list[str], max_indent: int | None = None) -> Iterator[Fence]:
         if not opening or (opening["marker"][0] == "`" and "`" in opening["info"]):
             index += 1
             continue
-        end = _closing_line(lines, index + 1, opening["marker"], max_indent)
-        closed = end is not None
-        end = end if closed else len(lines) - 1
-        yield Fence(index, end, opening["indent"], opening["marker"], opening["info"], closed)
+        closing = _closing_line(lines, index + 1, opening["marker"], max_indent)
+        end = closing if closing is not None else len(lines) - 1
+        yield Fence(index, end, opening["indent"], opening["marker"], opening["info"], closing is not None)
         index = end + 1
 
 

@@ -17,7 +17,7 @@ from generator.content.fences import fences, prose_lines
 from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
 from generator.options import Where, validate
-from generator.yaml_lines import load_with_lines
+from generator.yaml_lines import LineDict, load_with_lines
 
 __all__ = ["FigureRequest", "extract_figures", "prose_lines", "PLACEHOLDER"]
 
@@ -81,7 +81,7 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
         return FigureError(message, file=source_path, line=line, hint=hint)
 
     data = load_with_lines(block.text, file=source_path, first_line=line + 1, error=FigureError)
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         raise fail("a figure block must be a YAML mapping of keys to values", "start with 'kind: ...'")
     kind = data.get("kind")
     if kind is None:

@@ -132,12 +132,11 @@ def split_ref(ref: str) -> tuple[str, str | None]:
 def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec:
     """Parse and structurally validate a spec file (no Keras)."""
     raw = load_with_lines(path.read_text(), file=path, error=ModelSpecError)
-    if not isinstance(raw, dict):
+    if not isinstance(raw, LineDict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
     where = Where(path, raw.line, ModelSpecError)
     check_keys(raw, TOP_KEYS, where)
-    variants = raw.get("variants") or LineDict()
-    check_value(TOP_KEYS["variants"], "variants", variants, where)
+    variants = check_value(TOP_KEYS["variants"], "variants", raw.get("variants") or LineDict(), where)
     if UNTRAINED in variants:
         raise where.fail(f"variant name '{UNTRAINED}' is built in", line=variants.line(UNTRAINED))
     if variant is not None and variant != UNTRAINED:
@@ -204,7 +203,7 @@ def _section(raw: LineDict, key: str, options: dict[str, Option], where: Where) 
 def _checkpoint(raw: LineDict, value, dataset: dict | None, where: Where) -> dict | None:
     if value is False:
         return None
-    section = value if isinstance(value, dict) else LineDict()
+    section = value if isinstance(value, LineDict) else LineDict()
     inside = where.section("checkpoint", lambda sub: section.line(sub, raw.line("checkpoint")))
     given = validate(section, CHECKPOINT_KEYS, inside, null_is_default=True)
     validated = dataset is not None and dataset["validation_split"] > 0
