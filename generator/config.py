@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConfigError
-from generator.options import Invalid, Option, Where, declared, named, of_type, string, validate
+from generator.options import Invalid, Option, Where, any_value, declared, named, of_type, string, validate
 from generator.yaml_lines import load_mapping
 
 CONFIG_NAME = "_config.yml"
@@ -92,10 +92,19 @@ class Config:
 
 CONFIG_KEYS = declared(Config)
 
-# Options of the `layerpress:` mapping that the site engine reads (other stages check theirs).
+# Options of the `layerpress:` mapping. The stage that reads one of them checks it (the null
+# defaults stand for that stage's own default).
 LAYERPRESS_KEYS = named({
     "pygments_style": Option(string, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(string, "monokai", "The Pygments style of code blocks in dark mode."),
+    "figure_width": Option(any_value, None, "The text column figures are drawn for, in CSS px (default 632; "
+                                           "checked by generator/figures/stage.py)."),
+    "shared_folders": Option(any_value, None, "Folders outside the blog that probes and model files may "
+                                             "come from (generator/confine.py)."),
+    "check": Option(any_value, None, "Tolerances of `layerpress check`: accuracy, loss, array, pixels "
+                                    "(generator/check.py)."),
+    "explorer": Option(any_value, None, "The layer explorer's options, e.g. {reader_images: true} "
+                                       "(generator/explore/reader.py)."),
 })
 
 
