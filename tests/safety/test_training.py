@@ -36,9 +36,9 @@ def test_nan_loss_stops_the_build_naming_spec_and_epoch(blog):
 
 
 BAD_SPECS = {
-    "zero epochs": (TINY.replace("epochs: 3", "epochs: 0"), "7: 'fit.epochs' must be at least 1, not 0"),
+    "zero epochs": (TINY.replace("epochs: 3", "epochs: 0"), "7: 'fit.epochs' must be a positive integer, not 0"),
     "negative batch size": (TINY.replace("batch_size: 8", "batch_size: -8"),
-                            "7: 'fit.batch_size' must be at least 1, not -8"),
+                            "7: 'fit.batch_size' must be a positive integer, not -8"),
     "zero units": (TINY.replace("units: 3", "units: 0"), "5: Dense: argument 'units' must be positive, not 0"),
     "zero kernel size": (TINY.replace("  - Flatten\n", "  - Conv2D: {filters: 2, kernel_size: [0, 3]}\n  - Flatten\n"),
                          "4: Conv2D: argument 'kernel_size' must be positive, not [0, 3]"),
