@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import CONFIG_KEYS, LAYERPRESS_KEYS, Config, Paths, load_config
-from generator.datasets.options import COMMON
+from generator.datasets import KINDS
 from generator.errors import ConfigError, FigureError
 from generator.figures import registry
 from generator.models.spec import CHECKPOINT_KEYS, COMPILE_KEYS, FIT_KEYS, TOP_KEYS
@@ -74,8 +74,9 @@ def test_shown_values_read_as_yaml():
 
 def test_every_declaration_has_a_name_help_and_a_default_its_check_accepts():
     kinds = [registry.COMMON_KEYS] + [registry.kind_module(kind).KEYS for kind in registry.KINDS]
-    for keys in [CONFIG_KEYS, LAYERPRESS_KEYS, TOP_KEYS, COMPILE_KEYS, FIT_KEYS, CHECKPOINT_KEYS, COMMON, *kinds]:
-        for name, option in keys.items():
+    datasets = [source.OPTIONS for source in KINDS.values()]
+    for keys in [CONFIG_KEYS, LAYERPRESS_KEYS, TOP_KEYS, COMPILE_KEYS, FIT_KEYS, CHECKPOINT_KEYS, *datasets, *kinds]:
+        for name, option in named(keys).items():
             assert option.name == name
             assert option.help.strip(), name
             if option.default not in (REQUIRED, None, ""):  # REQUIRED, None and "" mean "not given"

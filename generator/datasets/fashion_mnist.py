@@ -40,9 +40,9 @@ HOW_TO_GET = ("install the Debian package dataset-fashion-mnist, or run "
 
 OPTIONS = {
     **COMMON,
-    "path": Option((str,)),
-    "train_examples": Option((int,)),
-    "test_examples": Option((int,)),
+    "path": Option((str,), help="A folder with the four IDX .gz files; default: _data/, Keras's cache, Debian's."),
+    "train_examples": Option((int,), help="The first N training images; default: all."),
+    "test_examples": Option((int,), help="The first N test images; default: all."),
 }
 
 

@@ -23,11 +23,13 @@ TEST_FOLDER = "test"
 
 OPTIONS = {
     **COMMON,
-    "path": Option((str,), required=True),
-    "color_mode": Option((str,), "rgb", choices=("grayscale", "rgb")),
-    "layout": Option((str,), "auto", choices=("auto", "class-folders", "file-prefix")),
-    "test_split": Option((float,), 0.2),
-    "on_error": Option((str,), "skip", choices=("skip", "fail")),
+    "path": Option((str,), required=True, help="The folder of images, relative to the blog."),
+    "color_mode": Option((str,), "rgb", choices=("grayscale", "rgb"), help="grayscale or rgb."),
+    "layout": Option((str,), "auto", choices=("auto", "class-folders", "file-prefix"),
+                     help="Labels from sub-folders (class-folders), file-name prefixes (file-prefix), or either."),
+    "test_split": Option((float,), 0.2, help="The share of images held out for testing when there is no test/."),
+    "on_error": Option((str,), "skip", choices=("skip", "fail"),
+                       help="What an unreadable image does: skip it (with a warning) or fail the build."),
 }
 
 

@@ -33,14 +33,6 @@ COMMON = framework.named({
 })
 
 
-def type_name(value) -> str:
-    """The YAML-level name of a value's type (a mapping is a mapping, whatever class holds it)."""
-    for kind, name in ((bool, "bool"), (dict, "mapping"), (list, "list")):
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
-
-
 def resolve(spec: dict, options: dict[str, framework.Option],
             line_of: Callable[[str], int | None] = lambda key: None, file=None) -> dict:
     """`spec` with defaults filled in; an unknown key, wrong type or bad choice raises DataError."""

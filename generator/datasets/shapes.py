@@ -21,17 +21,17 @@ SIDES = {"circle": 0, "square": 4, "triangle": 3}
 
 OPTIONS = {
     **COMMON,
-    "classes": Option((list,), ["circle", "square", "triangle"]),
-    "image_size": Option((list,), [28, 28]),
-    "per_class": Option((int,), 100),
-    "test_per_class": Option((int,), None),
-    "foreground": Option((list,), ["white"]),
-    "background": Option((list,), ["black"]),
-    "stroke_width": Option((list,), [1.0, 3.0]),
-    "size": Option((list,), [0.4, 0.9]),
-    "wobble": Option((float,), 0.06),
-    "filled": Option((float,), 0.3),
-    "rotate": Option((bool,), True),
+    "classes": Option((list,), ["circle", "square", "triangle"], help="The shapes drawn, one class each."),
+    "image_size": Option((list,), [28, 28], help="[height, width] of each image."),
+    "per_class": Option((int,), 100, help="Training images per class."),
+    "test_per_class": Option((int,), None, help="Test images per class; default: a quarter of per_class."),
+    "foreground": Option((list,), ["white"], help="Colours the shapes are drawn in, picked at random."),
+    "background": Option((list,), ["black"], help="Background colours, picked at random."),
+    "stroke_width": Option((list,), [1.0, 3.0], help="[smallest, largest] line width, in pixels."),
+    "size": Option((list,), [0.4, 0.9], help="[smallest, largest] shape size, as a share of the image."),
+    "wobble": Option((float,), 0.06, help="How far the hand-drawn outline strays, as a share of the size."),
+    "filled": Option((float,), 0.3, help="The share of shapes drawn filled."),
+    "rotate": Option((bool,), True, help="Turn each shape by a random angle."),
 }
 
 
