@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConfigError
-from generator.options import Invalid, Option, Where, any_value, declared, named, of_type, string, validate
+from generator.options import Invalid, Option, Where, any_value, declared, expects, named, of_type, string, validate
 from generator.yaml_lines import load_mapping
 
 CONFIG_NAME = "_config.yml"
@@ -29,6 +29,7 @@ KNOWN_JEKYLL_KEYS = {
 }
 
 
+@expects("an integer, 0 or more")
 def non_negative_int(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid("an integer")
@@ -37,9 +38,10 @@ def non_negative_int(value) -> int:
     return value
 
 
+@expects("a list")
 def path_list(value) -> list:
     if not isinstance(value, list):
-        raise Invalid("a list")
+        raise Invalid()
     return value
 
 

@@ -10,7 +10,8 @@ reads as a typed attribute (`config.baseurl` is a `str` to a type checker):
     })
 
 A check takes the YAML value and returns it (normalised if need be), or raises `Invalid`
-with the phrase that completes "'KEY' must be ..." (and optionally a hint).
+with the phrase that completes "'KEY' must be ..." (and optionally a hint). `@expects(phrase)`
+declares that phrase once, for the errors and for `Option.expects` (reference pages).
 
 `validate(data, KEYS, where)` checks a mapping, fills in defaults and raises the one
 error wording, located by `Where` (file, line of each key, error class, label):
@@ -39,9 +40,10 @@ REQUIRED: Any = _Required()
 
 
 class Invalid(ValueError):
-    """Raised by a check: `phrase` completes "'KEY' must be ..."; `hint` is optional advice."""
+    """Raised by a check: `phrase` completes "'KEY' must be ..." (default: the check's `expects`
+    phrase); `hint` is optional advice."""
 
-    def __init__(self, phrase: str, hint: str | None = None):
+    def __init__(self, phrase: str = "", hint: str | None = None):
         super().__init__(phrase)
         self.phrase = phrase
         self.hint = hint
@@ -59,6 +61,11 @@ class Option(Generic[T]):
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
+
+    @property
+    def expects(self) -> str:
+        """What the check accepts, e.g. "a positive integer" (for reference pages and errors)."""
+        return getattr(self.check, "phrase", "")
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = name
@@ -142,7 +149,7 @@ def check_value(option: Option, key, value, where: Where):
     try:
         return option.check(value)
     except ValueError as problem:  # Invalid, or a plain ValueError whose text is the phrase
-        raise where.invalid(key, str(problem), value, getattr(problem, "hint", None)) from None
+        raise where.invalid(key, str(problem) or option.expects, value, getattr(problem, "hint", None)) from None
 
 
 def check_keys(data: Mapping, allowed, where: Where) -> None:
@@ -179,19 +186,28 @@ TYPE_PHRASES = {bool: "true or false", int: "an integer", float: "a number", str
                 dict: "a mapping"}
 
 
-@dataclass(frozen=True)
+def expects(phrase: str) -> Callable[[Callable], Callable]:
+    """Decorator: what a check accepts, the phrase its failures complete ("must be ...")."""
+    def mark(check):
+        check.phrase = phrase
+        return check
+
+    return mark
+
+
 class OfType:
     """A value of one of `types` (bool is not an int; an int is a float when float is allowed)."""
 
-    types: tuple
-    phrase: str = ""
-    allow_none: bool = False
+    def __init__(self, types: tuple, phrase: str = "", allow_none: bool = False):
+        self.types = types
+        self.phrase = phrase or " or ".join(TYPE_PHRASES[t] for t in types)
+        self.allow_none = allow_none
 
     def __call__(self, value):
         if value is None and self.allow_none:
             return value
         if not is_of_type(value, self.types):
-            raise Invalid(self.phrase or " or ".join(TYPE_PHRASES[t] for t in self.types))
+            raise Invalid(self.phrase)
         return value
 
 
@@ -209,23 +225,32 @@ def is_of_type(value, types: tuple) -> bool:
 
 def choice(*allowed, allow_none: bool = False) -> Callable[[Any], Any]:
     """One of `allowed` (a near miss gets a did-you-mean)."""
+    @expects("one of " + ", ".join(map(str, allowed)))
     def check(value):
         if value is None and allow_none:
             return value
         if value not in allowed:
-            raise Invalid("one of " + ", ".join(map(str, allowed)),
-                          did_you_mean(value, allowed) if isinstance(value, str) else None)
+            raise Invalid(hint=did_you_mean(value, allowed) if isinstance(value, str) else None)
         return value
 
     return check
 
 
+@expects("any value")
 def any_value(value):
-    """Anything YAML can hold (a key whose value nothing checks)."""
+    """Anything YAML can hold (a key whose value nothing checks here)."""
     return value
 
 
+@expects("a string")
 def string(value) -> str:
     if not isinstance(value, str):
-        raise Invalid("a string")
+        raise Invalid()
+    return value
+
+
+@expects("a positive integer")
+def positive_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid()
     return value

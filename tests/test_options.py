@@ -66,6 +66,12 @@ def test_a_check_may_give_a_hint():
     assert str(caught.value) == "f.yml:2: figure 'x': 'n' must be even, not 3 (try 2)"
 
 
+def test_what_a_check_expects_is_data():
+    assert [KEYS["size"].expects, KEYS["mode"].expects] == ["an integer", "one of fast, slow"]
+    assert registry.COMMON_KEYS["width"].expects == "a positive integer"
+    assert CONFIG_KEYS["paginate"].expects == "an integer, 0 or more"
+
+
 def test_shown_values_read_as_yaml():
     assert [shown(v) for v in (True, None, "a", 1.5, [1, 2], {"a": 1}, [{"a": 1}])] == \
         ["true", "null", "'a'", "1.5", "[1, 2]", "a mapping", "a list"]

@@ -19,21 +19,16 @@ from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
 from generator.models.backend import import_keras
 from generator.options import (TYPE_PHRASES, Invalid, Option, Where, any_value, check_keys, check_value, choice,
-                               named, of_type, shown, string, validate)
+                               expects, named, of_type, positive_int, shown, string, validate)
 from generator.yaml_lines import LineDict, deep_merge, load_with_lines
 
 UNTRAINED = "untrained"
 
 
-def positive_int(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid("a positive integer")
-    return value
-
-
+@expects("a non-empty list such as '- Dense: {units: 10}'")
 def non_empty_list(value) -> list:
     if not isinstance(value, list) or not value:
-        raise Invalid("a non-empty list such as '- Dense: {units: 10}'")
+        raise Invalid()
     return value
 
 
