@@ -79,7 +79,7 @@ class Option(Generic[T]):
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        return obj.data.get(self.name, self.default)
+        return obj.data.get(self.name, self.default)  # a class of options keeps the checked values in .data
 
     def __repr__(self) -> str:
         return f"Option({self.name!r}, default={self.default!r})"
