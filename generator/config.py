@@ -38,6 +38,17 @@ def non_negative_int(value) -> int:
     return value
 
 
+@expects("a string")
+def base_url(value) -> str:
+    """'' for a user site, '/repo' for a project site (leading slash, no trailing one)."""
+    return normalise_baseurl(string(value))
+
+
+@expects("a string")
+def site_url(value) -> str:
+    return string(value).rstrip("/")
+
+
 @expects("a list")
 def path_list(value) -> list:
     if not isinstance(value, list):
@@ -56,8 +67,8 @@ class Config:
     description = Option(string, "", "A sentence about the site, for the home page and search engines.")
     author = Option(of_type(str, dict), "", "The author's name, or a mapping such as {name, email}.")
     email = Option(string, "", "The author's email address, shown by the default theme.")
-    url = Option(string, "", "The site's scheme and host, e.g. https://user.github.io (no trailing slash).")
-    baseurl = Option(string, "", "The folder the site is served from, e.g. /blog for a project site.")
+    url = Option(site_url, "", "The site's scheme and host, e.g. https://user.github.io (no trailing slash).")
+    baseurl = Option(base_url, "", "The folder the site is served from, e.g. /blog for a project site.")
     lang = Option(string, "en", "The language of the pages (the html element's lang).")
     permalink = Option(string, "date", "Jekyll's permalink style or template for posts, e.g. /:year/:title/.")
     excerpt_separator = Option(string, "\n\n", "What ends a post's excerpt.")
@@ -140,8 +151,6 @@ def load_config(source: Path) -> Config:
     warnings = [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
                               note=f" (available to templates as site.{key})", list_keys=False)
                 for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
-    values["baseurl"] = normalise_baseurl(values["baseurl"])
-    values["url"] = values["url"].rstrip("/")
     others = {key: value for key, value in data.items() if key not in CONFIG_KEYS}
     return Config(source=source, data=values | others, warnings=warnings, lines=lines)
 
