@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import ConfigError
 from generator.options import Invalid, Option, Where, any_value, declared, expects, named, of_type, string, validate
@@ -121,9 +121,12 @@ LAYERPRESS_KEYS = named({
 })
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where a command reads and writes, decided once from its options and passed down."""
+class Paths(NamedTuple):
+    """Where a command reads and writes, decided once from its options and passed down.
+
+    (A NamedTuple rather than a dataclass: config is imported by every command, and a
+    dataclass costs milliseconds to create.)
+    """
 
     source: Path
     dest: Path | None

@@ -23,7 +23,6 @@ error wording, located by `Where` (file, line of each key, error class, label):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Generic, Mapping, TypeVar, overload
 
 from generator.errors import LayerpressError, did_you_mean
@@ -97,15 +96,16 @@ def declared(cls: type) -> dict[str, Option]:
     return {name: value for name, value in vars(cls).items() if isinstance(value, Option)}
 
 
-@dataclass
 class Where:
     """Where a mapping of options was written: errors name its file, the key's line and a label."""
 
-    file: Any = None
-    line_of: Callable[[str], int | None] = lambda key: None
-    error: type[LayerpressError] = LayerpressError
-    label: str = ""           # e.g. "figure 'acts'", "dataset"; "" for none
-    prefix: str = ""          # a section's path before each key, e.g. "fit."
+    def __init__(self, file=None, line_of: Callable[[str], int | None] = lambda key: None,
+                 error: type[LayerpressError] = LayerpressError, label: str = "", prefix: str = ""):
+        self.file = file
+        self.line_of = line_of
+        self.error = error
+        self.label = label        # e.g. "figure 'acts'", "dataset"; "" for none
+        self.prefix = prefix      # a section's path before each key, e.g. "fit."
 
     def fail(self, message: str, key: str | None = None, hint: str | None = None,
              line: int | None = None) -> LayerpressError:
