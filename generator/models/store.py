@@ -10,6 +10,7 @@ canonical form is part of the key).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from generator.models.saving import save_model
 from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
 from generator.models.versions import versions
 
+log = logging.getLogger(__name__)
+
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
 # Bump when training or the record changes in a way that makes old cache entries wrong.
@@ -33,11 +36,10 @@ class ModelStore:
     """`frozen` (a generator.freeze.FrozenResults) is looked up before the cache; `refresh` names
     models (NAME or NAME:VARIANT) to train again whatever is frozen or cached."""
 
-    def __init__(self, source: Path, cache_dir: Path, *, quiet: bool = False, force: bool = False,
+    def __init__(self, source: Path, cache_dir: Path, *, force: bool = False,
                  frozen=None, refresh=()):
         self.source = Path(source)
         self.cache_dir = Path(cache_dir)
-        self.quiet = quiet
         self.force = force
         self.frozen = frozen
         self.refresh = set(refresh)
@@ -168,7 +170,7 @@ class ModelStore:
         reason = why_training(self._store.root, spec.name, spec.variant, inputs, forced=fresh)
         work_dir = self._store.work_dir(key)
         try:
-            model, record = train(spec, dataset, work_dir, quiet=self.quiet, reason=reason)
+            model, record = train(spec, dataset, work_dir, reason=reason)
         except DivergedError as diverged:
             shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
             raise diverged.error from None

@@ -18,7 +18,8 @@ from generator.errors import FigureError
 from generator.figures.common import display_image
 from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles, figure_palette, layer_block
 from generator.figures.layout import Layout
-from generator.figures.stage import FigureStage, model_refs_in_text
+from generator.figures.collect import model_refs_in_text
+from generator.figures.stage import FigureStage
 from generator.figures.tiling import colormap_levels, stack_vertically, with_margin
 from generator.models.store import ModelStore
 
@@ -143,7 +144,7 @@ def run_stage(source: Path, cache: Path, body: str, *, force: bool = False, figu
     post.parent.mkdir(exist_ok=True)
     post.write_text("---\ntitle: t\n---\n" + body)
     document = Doc(post, body, body_line=4, slug="post")
-    stage = FigureStage(ModelStore(source, cache, quiet=True), source, cache, baseurl="/blog", quiet=True,
+    stage = FigureStage(ModelStore(source, cache), source, cache, baseurl="/blog",
                         force=force, figure_width=figure_width)
     stage.add_documents([document])
     stage.compute()
@@ -224,7 +225,7 @@ def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_so
     source, cache, _, result, _ = every_kind
     outputs = dict(result.outputs)
     data = np.load(outputs["figures/post/grid.npz"])
-    model = ModelStore(source, cache, quiet=True).get("tiny")
+    model = ModelStore(source, cache).get("tiny")
     images = np.stack([model.load_probe(source / "probes" / p) for p in ("triangle.png", "circle.png")])
     live = model.activations(["conv2d", "max_pooling2d", "conv2d_1"], images)
     np.testing.assert_allclose(data["activations_conv2d_1"], live["conv2d_1"], rtol=1e-6)
@@ -319,7 +320,7 @@ print(sorted(m for m in ("tensorflow", "keras", "matplotlib") if m in sys.module
 
 def test_models_context_and_percent_filter(every_kind):
     source, cache, _, result, _ = every_kind
-    store = ModelStore(source, cache, quiet=True)
+    store = ModelStore(source, cache)
     env = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
     env.filters.update(result.filters)
     text = env.from_string("{{ models.tiny.metrics.test_accuracy | percent }} {{ models.tiny.params }} "
@@ -424,7 +425,7 @@ def test_errors_are_raised_before_anything_is_drawn(site_source):
 def test_npz_files_hold_what_each_kind_drew(every_kind):
     source, cache, _, result, _ = every_kind
     outputs = dict(result.outputs)
-    store = ModelStore(source, cache, quiet=True)
+    store = ModelStore(source, cache)
     record, model = store.record("tiny"), store.get("tiny")
 
     def data(figure_id):
@@ -520,13 +521,11 @@ def test_build_warns_about_a_figure_too_small_to_read(site_source, capsys):
     stage, result, _ = run_stage(source, cache, body)
     legibility = result.manifest[0]["legibility"]
     assert legibility["phone"]["text"] < 10 <= legibility["desktop"]["text"]
-    stage.quiet = False
     stage.warn_illegible()
     assert capsys.readouterr().err == (
         f"warning: {source}/_posts/2026-01-01-post.md:4: figure 'long' is hard to read: text "
         f"{legibility['phone']['text']:g} px at phone width (at least 10 px) (raise 'width' or lower 'per_row')\n")
     shutil.copy(source / "probes" / "circle.png", source / "probes" / "short.png")
     stage, _, _ = run_stage(source, cache, body.replace(long_name, "short.png"))
-    stage.quiet = False
     stage.warn_illegible()
     assert capsys.readouterr().err == ""
