@@ -50,6 +50,7 @@ class ModelStore:
         self._key_inputs: dict[str, dict] = {}
         self._datasets: dict[str, Dataset] = {}
         self._forced: set[str] = set()
+        self._told: set[tuple[str, str]] = set()
         self.trainings = 0
 
     def names(self) -> list[str]:
@@ -103,7 +104,10 @@ class ModelStore:
         """The frozen entry of `ref` (with its .keras file when `with_model`), unless refreshed or forced."""
         if self.frozen is None or self.force or self.is_refreshed(ref):
             return None
-        return self.frozen.model_entry(self.input_key(ref), with_model=with_model)
+        entry = self.frozen.model_entry(self.input_key(ref), with_model=with_model)
+        if entry is not None:
+            self._debug_once(ref, "frozen", self.input_key(ref))
+        return entry
 
     def check(self, refs) -> None:
         """Check every model of `refs` that must be trained against Keras, before any is trained."""
@@ -139,6 +143,12 @@ class ModelStore:
                 spec.dataset, base_dir=self.source, cache_dir=self.cache_dir))
         return self._datasets[key]
 
+    def _debug_once(self, ref: str, where: str, key: str) -> None:
+        """`-v`: where a model came from, once per model and place."""
+        if (ref, where) not in self._told:
+            self._told.add((ref, where))
+            log.debug("model %s: %s (%s)", ref, where, key[:12])
+
     def _spec_path(self, name: str) -> Path:
         for suffix in (".yml", ".yaml"):
             path = self.source / "_models" / f"{name}{suffix}"
@@ -153,6 +163,8 @@ class ModelStore:
         key = self.cache_key(ref)
         forced = (self.force or self.is_refreshed(ref)) and key not in self._forced
         entry = None if forced else self._store.get(key, deep=deep)
+        if entry is not None:
+            self._debug_once(ref, "cached", key)
         if entry is None:
             entry = self._train(ref, key, fresh=forced)
             self._forced.add(key)

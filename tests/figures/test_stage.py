@@ -521,11 +521,13 @@ def test_build_warns_about_a_figure_too_small_to_read(site_source, capsys):
     stage, result, _ = run_stage(source, cache, body)
     legibility = result.manifest[0]["legibility"]
     assert legibility["phone"]["text"] < 10 <= legibility["desktop"]["text"]
+    capsys.readouterr()  # the build's own progress and warnings
     stage.warn_illegible()
     assert capsys.readouterr().err == (
         f"warning: {source}/_posts/2026-01-01-post.md:4: figure 'long' is hard to read: text "
         f"{legibility['phone']['text']:g} px at phone width (at least 10 px) (raise 'width' or lower 'per_row')\n")
     shutil.copy(source / "probes" / "circle.png", source / "probes" / "short.png")
     stage, _, _ = run_stage(source, cache, body.replace(long_name, "short.png"))
+    capsys.readouterr()
     stage.warn_illegible()
     assert capsys.readouterr().err == ""
