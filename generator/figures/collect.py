@@ -40,6 +40,7 @@ class Collection:
         self.figures: list[Figure] = []
         self.sources: list[Path] = []
         self.text_refs: list[str] = []
+        self._probes_read: set[str] = set()
 
     def add_documents(self, documents) -> None:
         for document in documents:
@@ -50,7 +51,9 @@ class Collection:
                 for ref in request.model_refs:
                     self._check_ref(ref, request.source_path, request.line)
                 for probe in registry.probe_paths(request.options):
-                    self._check_probe(probe, request)
+                    if probe not in self._probes_read:  # one decode per file, however many figures use it
+                        self._check_probe(probe, request)
+                        self._probes_read.add(probe)
                 self.figures.append(Figure(request, document.slug, _relative(request.source_path, self.source)))
             for ref, index in model_refs_in_text(text):
                 self._check_ref(ref, document.source_path, document.body_line + index)

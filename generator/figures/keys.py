@@ -28,6 +28,14 @@ class FigureKeys:
         self.store = store
         self.source = Path(source)
         self.figure_width = figure_width
+        self._digests: dict[str, str] = {}
+
+    def probe_digests(self, request: FigureRequest) -> dict[str, str]:
+        """{probe path: SHA-256 of its bytes}, each file read once per build however many figures use it."""
+        for probe in registry.probe_paths(request.options):
+            if probe not in self._digests:
+                self._digests[probe] = file_digest(self.source / probe)
+        return {probe: self._digests[probe] for probe in registry.probe_paths(request.options)}
 
     def cache_key(self, request: FigureRequest) -> str:
         return self._key(request, self.store.cache_key, library_versions())
@@ -40,7 +48,7 @@ class FigureKeys:
         drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
         return digest("figure", request.kind, drawing_options,
                       {ref: model_key(ref) for ref in request.model_refs},
-                      {probe: file_digest(self.source / probe) for probe in registry.probe_paths(request.options)},
+                      self.probe_digests(request),
                       registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION,
                       {"figure_width": self.figure_width}, *versions)
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.cache import MANIFEST, file_digest
-from generator.figures import registry
+from generator.cache import MANIFEST
 from generator.figures.collect import Figure
 from generator.figures.draw import image_name, suffix
-from generator.figures.keys import library_versions
+from generator.figures.keys import FigureKeys, library_versions
 
 MANIFEST_NAME = "figures.json"
 
@@ -27,14 +26,14 @@ def site_files(figure: Figure, meta: dict) -> dict[str, str]:
     return files
 
 
-def manifest_entry(figure: Figure, meta: dict, store, source: Path) -> dict:
+def manifest_entry(figure: Figure, meta: dict, store, keys: FigureKeys) -> dict:
     request = figure.request
     stored = json.loads((figure.entry / MANIFEST).read_text())  # a cached or a frozen entry
     return {
         "post": figure.post, "line": request.line,
         "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.input_key,
         "models": {ref: store.input_key(ref) for ref in request.model_refs},
-        "inputs": {probe: file_digest(source / probe) for probe in registry.probe_paths(request.options)},
+        "inputs": keys.probe_digests(request),
         "outputs": {path: stored[name]["sha256"] for path, name in site_files(figure, meta).items()},
         "legibility": meta["legibility"],
         # the versions that drew the figure (from its entry): the same frozen results give

@@ -178,5 +178,5 @@ class FigureStage:
         return files
 
     def manifest(self) -> list[dict]:
-        return sorted_entries([manifest_entry(figure, self.meta(figure), self.store, self.source)
+        return sorted_entries([manifest_entry(figure, self.meta(figure), self.store, self.keys)
                                for figure in self.figures])
