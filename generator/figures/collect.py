@@ -3,6 +3,8 @@ checked before anything trains or draws (no TensorFlow)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,15 +34,19 @@ class Figure:
 
 class Collection:
     """The figures, documents and text references of a build, each checked against the blog's models
-    and probe files. `add_documents` rewrites each document's body in place (blocks become placeholders)."""
+    and probe files. `add_documents` rewrites each document's body in place (blocks become placeholders).
+    `probe_memo` (a JSON file) remembers the probes found readable, by size and mtime, so a build
+    decodes only new or changed ones."""
 
-    def __init__(self, store, source: Path):
+    def __init__(self, store, source: Path, probe_memo: Path | None = None):
         self.store = store
         self.source = Path(source)
         self.figures: list[Figure] = []
         self.sources: list[Path] = []
         self.text_refs: list[str] = []
-        self._probes_read: set[str] = set()
+        self._memo_path = probe_memo
+        self._memo = _read_memo(probe_memo)
+        self._memo_changed = False
 
     def add_documents(self, documents) -> None:
         for document in documents:
@@ -51,14 +57,13 @@ class Collection:
                 for ref in request.model_refs:
                     self._check_ref(ref, request.source_path, request.line)
                 for probe in registry.probe_paths(request.options):
-                    if probe not in self._probes_read:  # one decode per file, however many figures use it
-                        self._check_probe(probe, request)
-                        self._probes_read.add(probe)
+                    self._check_probe(probe, request)
                 self.figures.append(Figure(request, document.slug, _relative(request.source_path, self.source)))
             for ref, index in model_refs_in_text(text):
                 self._check_ref(ref, document.source_path, document.body_line + index)
                 if ref not in self.text_refs:
                     self.text_refs.append(ref)
+        self._write_memo()
 
     def model_refs(self) -> list[str]:
         """Every model a figure draws from or the text quotes."""
@@ -85,10 +90,24 @@ class Collection:
         if not path.exists():
             siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
             raise request.error(f"probe '{probe}' not found", did_you_mean(path.name, siblings))
+        stamp = _stamp(path)
+        if self._memo.get(probe) == stamp:
+            return  # decoded fine by an earlier figure or build, and unchanged since
         try:
             open_image(path)
         except ImageProblem as problem:
             raise request.error(f"probe '{probe}' {problem}") from None
+        self._memo[probe] = stamp
+        self._memo_changed = True
+
+    def _write_memo(self) -> None:
+        if self._memo_path is None or not self._memo_changed:
+            return
+        self._memo_path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self._memo_path.with_name(f"{self._memo_path.name}.{os.getpid()}.tmp")
+        scratch.write_text(json.dumps(self._memo, sort_keys=True))
+        os.replace(scratch, self._memo_path)
+        self._memo_changed = False
 
 
 def model_refs_in_text(body: str) -> list[tuple[str, int]]:
@@ -108,6 +127,20 @@ def model_refs_in_text(body: str) -> list[tuple[str, int]]:
             name, _, variant = name.partition(":") if ":" in name else (name, "", variant)
             refs.append((f"{name}:{variant}" if variant else name, text.count("\n", 0, span.start() + match.start())))
     return refs
+
+
+def _stamp(path: Path) -> list:
+    """Which file, as it is now: its real path, size and modification time."""
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def _read_memo(path: Path | None) -> dict:
+    try:
+        memo = json.loads(path.read_text()) if path is not None else {}
+    except (OSError, ValueError):
+        return {}  # missing or damaged: every probe is decoded again
+    return memo if isinstance(memo, dict) else {}
 
 
 def _relative(path: Path, root: Path) -> str:

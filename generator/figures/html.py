@@ -17,9 +17,10 @@ TEMPLATE = "figure.html"
 class FigureHtml:
     """Renders figures with `figure.html` from the first of `theme_dirs` that has it."""
 
-    def __init__(self, baseurl: str = "", theme_dirs: list[Path] | None = None):
+    def __init__(self, baseurl: str = "", theme_dirs: list[Path] | None = None, template_cache: Path | None = None):
         self.baseurl = baseurl.rstrip("/")
         self.theme_dirs = theme_dirs
+        self.template_cache = template_cache  # a folder for Jinja's compiled template
         self._template = None
 
     def render(self, figure: Figure, meta: dict) -> str:
@@ -49,8 +50,13 @@ class FigureHtml:
         if self._template is None:
             import jinja2
 
+            compiled = None
+            if self.template_cache is not None:
+                self.template_cache.mkdir(parents=True, exist_ok=True)
+                compiled = jinja2.FileSystemBytecodeCache(str(self.template_cache))
             environment = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in self._folders()]),
-                                             autoescape=True, undefined=jinja2.StrictUndefined)
+                                             autoescape=True, undefined=jinja2.StrictUndefined,
+                                             bytecode_cache=compiled)
             environment.filters.update(attribute=lambda text: _markup(attribute(text)),
                                        text=lambda text: _markup(escape(text)))
             self._template = environment.get_template(TEMPLATE)

@@ -84,9 +84,9 @@ class FigureStage:
         self.refresh = set(refresh)
         self.force = force
         self.cache = Store(Path(cache_dir) / "figures")
-        self.collection = Collection(store, self.source)
+        self.collection = Collection(store, self.source, probe_memo=self.cache.root / "probes-read.json")
         self.keys = FigureKeys(store, self.source, figure_width)
-        self.html = FigureHtml(baseurl, theme_dirs)
+        self.html = FigureHtml(baseurl, theme_dirs, template_cache=Path(cache_dir) / "templates")
         self.records: dict[str, dict] = {}
         self._meta: dict[str, dict] = {}
 

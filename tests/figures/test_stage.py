@@ -531,3 +531,27 @@ def test_build_warns_about_a_figure_too_small_to_read(site_source, capsys):
     capsys.readouterr()
     stage.warn_illegible()
     assert capsys.readouterr().err == ""
+
+
+def test_a_probe_is_decoded_once_until_it_changes(site_source, monkeypatch):
+    from generator.datasets import images
+
+    source, cache = site_source
+    decoded = []
+    original = images.open_image
+    monkeypatch.setattr(images, "open_image", lambda path: decoded.append(path.name) or original(path))
+    body = ("```figure\nkind: activations\nid: a\nmodel: tiny\nprobe: probes/circle.png\nlayers: [conv2d]\n```\n\n"
+            "```figure\nkind: activations\nid: b\nmodel: tiny\nprobe: probes/circle.png\nlayers: [conv2d_1]\n```\n")
+    post = source / "_posts" / "2026-01-01-post.md"
+
+    def collect() -> None:
+        stage = FigureStage(ModelStore(source, cache), source, cache)
+        stage.add_documents([Doc(post, body, body_line=4, slug="post")])
+
+    collect()
+    assert decoded == ["circle.png"]  # two figures, one decode
+    collect()
+    assert decoded == ["circle.png"]  # unchanged since the last build: not decoded again
+    (source / "probes" / "circle.png").write_bytes(b"not a png any more")
+    with pytest.raises(FigureError, match=r"probe 'probes/circle.png' is not an image Pillow can read"):
+        collect()
