@@ -7,9 +7,9 @@ from html import escape
 from pathlib import Path
 
 from generator.figures.collect import Figure
+from generator.figures.draw import suffix
 from generator.figures.layout import DENSITY, NARROW_MEDIA
 from generator.figures.manifest import site_path
-from generator.figures.draw import suffix
 
 TEMPLATE = "figure.html"
 

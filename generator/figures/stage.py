@@ -20,12 +20,12 @@ from generator.cache import Store
 from generator.errors import ConfigError
 from generator.figures.collect import Collection, Figure
 from generator.figures.context import ModelsContext, percent
+from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext, draw, read_meta, write_entry
 from generator.figures.html import FigureHtml
 from generator.figures.keys import FigureKeys, find_entry, library_versions
 from generator.figures.layout import DEFAULT_FIGURE_WIDTH, below_thresholds
-from generator.figures.manifest import site_files, manifest_entry, sorted_entries, write_manifest
-from generator.figures.directive import FigureRequest
+from generator.figures.manifest import manifest_entry, site_files, sorted_entries, write_manifest
 from generator.figures.result import ComputeResult
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from generator import console
-
 from generator.models.store import ModelStore
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),

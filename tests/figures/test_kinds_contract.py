@@ -11,8 +11,8 @@ import pytest
 
 import generator.figures.kinds as kinds_package
 from generator.figures import registry
-from generator.figures.draw import DrawContext
 from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.reference import help_text, reference
 
 REFERENCE_PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "figures.md"

@@ -6,9 +6,9 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures import options as opt
-from generator.figures.layout import MARGIN
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
+from generator.figures.layout import MARGIN
 from generator.figures.registry import DrawnFigure, page_figure
 
 VERSION = 2

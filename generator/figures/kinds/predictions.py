@@ -7,9 +7,9 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image, probe_images, short_name
-from generator.figures.layout import SMALL
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
+from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, pad_to, stack_vertically, text_lines, tile_grid
 

@@ -6,9 +6,9 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image
-from generator.figures.layout import SMALL
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
+from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, flow, label_above, stack_vertically
 
