@@ -36,7 +36,8 @@ class LazyGroup(click.Group):
                    "train": "generator.models.commands:train_command"})
 @click.version_option(__version__, prog_name="layerpress")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print debug lines (where each model and figure comes from: frozen, cached or computed).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print debug lines (where each model and figure comes from: frozen, cached or computed).")
 def cli(quiet: bool, verbose: bool) -> None:
     """Build static blogs whose figures are computed from real Keras models."""
     console.configure(console.QUIET if quiet else console.VERBOSE if verbose else console.DEFAULT)
