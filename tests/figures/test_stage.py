@@ -555,3 +555,20 @@ def test_a_probe_is_decoded_once_until_it_changes(site_source, monkeypatch):
     (source / "probes" / "circle.png").write_bytes(b"not a png any more")
     with pytest.raises(FigureError, match=r"probe 'probes/circle.png' is not an image Pillow can read"):
         collect()
+
+
+def test_a_theme_s_figure_html_changes_the_markup(every_kind, tmp_path):
+    from generator.figures.html import FigureHtml
+    from generator.site import THEME_DIR
+
+    _, _, stage, result, document = every_kind
+    figure = next(f for f in stage.figures if f.request.figure_id == "grid")
+    default = result.replacements[document.source_path][figure.request.placeholder]
+    assert FigureHtml("/blog").render(figure, stage.meta(figure)) == default  # the default theme's template
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "figure.html").write_text('<div class="my-figure" id="{{ id }}"><img src="{{ image.src }}" '
+                                       'alt="{{ image.alt }}">{{ caption }}</div>')
+    html = FigureHtml("/blog", [theme, THEME_DIR]).render(figure, stage.meta(figure))
+    assert html.startswith('<div class="my-figure" id="grid"><img src="/blog/figures/post/grid.png" alt="Activations')
+    assert "Every <em>channel</em>." in html and html.endswith("</div>") and "<figure" not in html
