@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: site test serve bench clean compat ort
+.PHONY: site test serve bench clean compat ort reference
 
 # ONNX Runtime Web for the explorer's "your own image" (layerpress.explorer.reader_images):
 # the ES module and its one WebAssembly file, taken from the npm package into the theme
@@ -56,3 +56,7 @@ $(ORT_STAMP):
 	mkdir -p $(ORT_DIR) && mv $(ORT_DIR).tmp/package/dist/* $(ORT_DIR)/ && rm -rf $(ORT_DIR).tmp
 	printf 'onnxruntime-web $(ORT_VERSION) from npm (https://www.npmjs.com/package/onnxruntime-web),\nCopyright (c) Microsoft Corporation, MIT License (https://github.com/microsoft/onnxruntime/blob/main/LICENSE).\n' > $(ORT_DIR)/NOTICE
 	touch $@
+
+# The figure kinds' reference page, generated from their KEYS (a test checks it is up to date).
+reference: $(STAMP)
+	$(BIN)/python -m generator.figures.reference > docs/reference/figures.md

@@ -31,7 +31,7 @@ from generator.models.backend import import_keras
 from generator.models.build import build_model
 from generator.models.store import ModelStore
 keras = import_keras()
-store = ModelStore(Path(sys.argv[1]), Path(sys.argv[2]), quiet=True)
+store = ModelStore(Path(sys.argv[1]), Path(sys.argv[2]))
 spec, data = store.spec("reference"), store.dataset("reference")
 keras.utils.set_random_seed(spec.seed)
 model = build_model(spec, data.image_shape)

@@ -58,7 +58,7 @@ if threads is not None:
     tf.config.threading.set_intra_op_parallelism_threads(threads)
 from generator.models.store import ModelStore
 import keras
-store = ModelStore(Path(sys.argv[1]), Path(sys.argv[2]), quiet=True)
+store = ModelStore(Path(sys.argv[1]), Path(sys.argv[2]))
 started = time.perf_counter()
 record = store.record("small")
 seconds = time.perf_counter() - started

@@ -21,7 +21,7 @@ BUDGET = 2_000_000
 def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
         dest = Path(folder) / "site"
-        build(BuildOptions(source=SOURCE, dest=dest, quiet=True))
+        build(BuildOptions(source=SOURCE, dest=dest))
         for model in sorted(p for p in (dest / "explore").iterdir() if p.is_dir()):
             files = [p for p in model.rglob("*") if p.is_file()]
             raw = sum(p.stat().st_size for p in files)

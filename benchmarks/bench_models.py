@@ -46,7 +46,7 @@ def _layerpress_fit(store, dataset, work_dir: Path) -> float:
     from generator.models.train import train
 
     started = _clocks()
-    train(store.spec("bench"), dataset, work_dir, quiet=True)
+    train(store.spec("bench"), dataset, work_dir)
     return _since(started)
 
 
@@ -66,7 +66,7 @@ def run() -> None:
         source = Path(folder) / "blog"
         (source / "_models").mkdir(parents=True)
         (source / "_models" / "bench.yml").write_text(SPEC)
-        store = ModelStore(source, Path(folder) / "cache", quiet=True)
+        store = ModelStore(source, Path(folder) / "cache")
         started = time.perf_counter()
         dataset = store.dataset("bench")
         images = len(dataset.x_train) + len(dataset.x_val) + len(dataset.x_test)

@@ -31,7 +31,7 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
         blog = write_blog(Path(folder) / "blog")
         started = time.perf_counter()
-        with PreviewServer(ServeOptions(source=blog, port=0, quiet=True)) as server:
+        with PreviewServer(ServeOptions(source=blog, port=0)) as server:
             first = time.perf_counter() - started
             host, port = server.url.split("/")[2].split(":")
             seconds = []

@@ -14,7 +14,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "content"
 
 
 HEAVY_CHECK = ("import sys; from pathlib import Path; from generator.build import BuildOptions, build; "
-               "build(BuildOptions(source=Path(sys.argv[1]), dest=Path(sys.argv[2]), quiet=True)); "
+               "build(BuildOptions(source=Path(sys.argv[1]), dest=Path(sys.argv[2]))); "
                "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras', 'matplotlib'})))")
 
 
@@ -26,7 +26,7 @@ def heavy_imports_of_a_no_change_build(options: BuildOptions) -> str:
 
 def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        options = BuildOptions(source=SOURCE, dest=Path(folder) / "site", quiet=True)
+        options = BuildOptions(source=SOURCE, dest=Path(folder) / "site")
         build(options)                      # first build: caches warm, later builds change nothing
         seconds = []
         for _ in range(RUNS):

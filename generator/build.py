@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import uptodate
+from generator.console import NOTE
 from generator.cache import digest
 from generator.config import Config, Paths, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
-from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
+from generator.figures.stage import compute as compute_stage
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
 from generator.destination import check_destination, keep_files
 from generator.explore.stage import add_explorer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,7 +32,6 @@ class BuildOptions:
     drafts: bool = False
     unpublished: bool = False
     future: bool = False
-    quiet: bool = False
     cache_dir: Path | None = None        # default <source>/.layerpress-cache
     force: bool = False                  # ignore caches (used by `layerpress check`)
     replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
@@ -74,12 +76,13 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
                                                                     content.posts + content.pages])
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
-        report_warnings(last["warnings"], options)
+        log.debug("nothing changed since the last build of %s: its site stands", dest)
+        report_warnings(last["warnings"])
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=options.strict or config.strict)]
-    report_warnings(warnings, options)
+    report_warnings(warnings)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
     renderer.extra_context, renderer.replacements = computed.context, computed.replacements
@@ -95,18 +98,17 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         writer.add_file(path, Path(file), Path(file))
     writer.commit()
     drift = summarise(record_build(source, computed.manifest))
-    if drift and not options.quiet:
-        print(f"note: {drift}", file=sys.stderr)
+    if drift:
+        log.log(NOTE, drift)
     uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
                       warnings=warnings)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest, models=computed.model_refs)
 
 
-def report_warnings(warnings: list[str], options: BuildOptions) -> None:
-    if not options.quiet:
-        for warning in warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+def report_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        log.warning(warning)
 
 
 def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content,

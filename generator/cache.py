@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Callable
 
 from generator.errors import display_path
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "MANIFEST.json"
 # (size, mtime, ctime, inode) of each file when its hash was last checked: any write since then
@@ -66,8 +68,8 @@ class Store:
         rehash = deep or (key not in self._verified and not self._stamps_match(path, manifest))
         damaged = MANIFEST if manifest is None else self._damaged(path, manifest, deep=rehash)
         if damaged:  # entries are renamed into place complete, so this is damage, not an interrupted write
-            print(f"warning: cache entry {display_path(path)} is damaged ({damaged} differs from its manifest): "
-                  "dropped, computing it again", file=sys.stderr)
+            log.warning("cache entry %s is damaged (%s differs from its manifest): dropped, computing it again",
+                        display_path(path), damaged)
             self.remove(key)
             return None
         if rehash:

@@ -202,9 +202,9 @@ def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: 
     from generator.freeze import FrozenResults
     from generator.models.store import ModelStore
 
-    published_store = ModelStore(Path(source), Paths.of(source).cache_dir, quiet=True,
+    published_store = ModelStore(Path(source), Paths.of(source).cache_dir,
                                  frozen=FrozenResults(Path(source)))
-    fresh_store = ModelStore(Path(source), fresh_cache, quiet=True)
+    fresh_store = ModelStore(Path(source), fresh_cache)
     comparisons = []
     for ref in refs:
         where = display_path(fresh_store.spec(ref).file)
@@ -217,7 +217,7 @@ def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: 
     return comparisons
 
 
-def check(source: Path, dest: Path, *, quiet: bool = True) -> CheckReport:
+def check(source: Path, dest: Path) -> CheckReport:
     """Rebuild from scratch in a temporary folder and compare with the build in `dest`."""
     from generator.build import BuildOptions, build
     from generator.config import load_config
@@ -226,8 +226,7 @@ def check(source: Path, dest: Path, *, quiet: bool = True) -> CheckReport:
     current = read_manifest(dest)
     with tempfile.TemporaryDirectory(prefix="layerpress-check-") as scratch:
         fresh_site, fresh_cache = Path(scratch) / "site", Path(scratch) / "cache"
-        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True,
-                                    quiet=quiet))
+        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True))
         fresh = read_manifest(fresh_site)
         refs = model_refs(result.models, current, fresh)
         comparisons = (model_comparisons(source, refs, fresh_cache, limits)
@@ -248,7 +247,7 @@ def report_table(comparisons: list[Comparison]) -> str:
 def print_report(source: Path, dest: Path) -> bool:
     """`layerpress check`: the report on stdout (build progress on stderr); True when all is within tolerance."""
     with contextlib.redirect_stdout(sys.stderr):  # training progress: stdout is for the report
-        report = check(source, dest, quiet=False)
+        report = check(source, dest)
     click.echo(report_table(report.comparisons))
     counted = f"{count(report.figures, 'figure')} and {count(report.models, 'model')}"
     limits = report.tolerances

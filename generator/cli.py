@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, console
 from generator.errors import LayerpressError
 
 
@@ -35,8 +35,12 @@ class LazyGroup(click.Group):
              lazy={"models": "generator.models.commands:models_command",
                    "train": "generator.models.commands:train_command"})
 @click.version_option(__version__, prog_name="layerpress")
-def cli() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print debug lines (where each model and figure comes from: frozen, cached or computed).")
+def cli(quiet: bool, verbose: bool) -> None:
     """Build static blogs whose figures are computed from real Keras models."""
+    console.configure(console.QUIET if quiet else console.VERBOSE if verbose else console.DEFAULT)
 
 
 SOURCE_OPTION = click.option("--source", type=click.Path(path_type=Path), default=Path("content"),
@@ -51,7 +55,7 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
 @click.option("--drafts", is_flag=True, help="Also build posts in _drafts/ and posts with draft: true.")
 @click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@console.QUIET_OPTION
 @click.option("--force", is_flag=True, help="Replace DEST even if it is a non-empty folder no build wrote.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (also `strict: true` in _config.yml).")
 @click.option("--refresh", metavar="NAME", multiple=True,
@@ -59,15 +63,15 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
                    "whatever is frozen or cached; repeatable.")
 @click.option("--frozen", "frozen_only", is_flag=True,
               help="Fail unless every model and figure is in SOURCE/_freeze/ (so nothing trains, e.g. in CI).")
-def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, quiet: bool, force: bool,
+def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, force: bool,
           strict: bool, refresh: tuple, frozen_only: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
-                                    future=future, quiet=quiet, replace=force, strict=strict, refresh=refresh,
+                                    future=future, replace=force, strict=strict, refresh=refresh,
                                     frozen_only=frozen_only))
-    if not quiet:
+    if not console.is_quiet():
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 
 

@@ -19,13 +19,16 @@ result the build used that is not frozen yet; an entry nothing references any mo
 from __future__ import annotations
 
 import json
+import logging
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import MANIFEST, STAMPS, Store, canonical_json
+from generator.console import NOTE
 from generator.errors import ConfigError, LayerpressError, did_you_mean
+
+log = logging.getLogger(__name__)
 
 FREEZE_DIR = "_freeze"
 ABOUT = "frozen.json"
@@ -98,7 +101,7 @@ class FrozenResults:
                    replace: bool = False) -> bool:
         """Copy a figure's cache entry under `key`. `versions` (the libraries that drew it: the cache key
         holds them) goes into meta.json when an entry from an older layerpress lacks them."""
-        from generator.figures.stage import META
+        from generator.figures.draw import META
 
         if not replace and self.figures.get(key) is not None:
             return False
@@ -198,7 +201,7 @@ def require_complete(stage) -> None:
 
 def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
     """After a build's compute stage: freeze what it used (when `write`), find and prune stale entries."""
-    from generator.figures.stage import library_versions
+    from generator.figures.keys import library_versions
     from generator.models.store import MODEL_FILE, RECORD_FILE
 
     store, frozen = stage.store, stage.frozen
@@ -239,31 +242,31 @@ def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
     return report
 
 
-def summary_lines(report: FreezeReport, frozen: FrozenResults) -> list[str]:
-    """At most two lines for a build's output; nothing when the frozen results are complete and current."""
+def summary_lines(report: FreezeReport, frozen: FrozenResults) -> list[tuple[int, str]]:
+    """(log level, line): at most two lines for a build's output; nothing when the frozen results are
+    complete and current."""
     lines = []
     if report.written:
-        lines.append(f"froze {_count(len(report.written), 'result')} into {frozen.root}: "
-                     f"{_listing(_names(report.written))}")
+        lines.append((logging.INFO, f"froze {_count(len(report.written), 'result')} into {frozen.root}: "
+                                    f"{_listing(_names(report.written))}"))
     if report.computed and frozen.exists():
-        lines.append(f"note: {_count(len(report.computed), 'result')} computed here, not frozen "
-                     f"({_listing(_names(report.computed))}); `layerpress freeze` keeps them")
+        lines.append((NOTE, f"{_count(len(report.computed), 'result')} computed here, not frozen "
+                            f"({_listing(_names(report.computed))}); `layerpress freeze` keeps them"))
     if report.stale:
-        lines.append(f"note: {_count(len(report.stale), 'frozen result')} no longer used "
-                     f"({_listing(_names(report.stale))}); "
-                     f"`layerpress freeze --prune` removes them")
+        lines.append((NOTE, f"{_count(len(report.stale), 'frozen result')} no longer used "
+                            f"({_listing(_names(report.stale))}); `layerpress freeze --prune` removes them"))
     if report.pruned:
-        lines.append(f"pruned {_count(len(report.pruned), 'frozen result')}: {_listing(_names(report.pruned))}")
+        lines.append((logging.INFO, f"pruned {_count(len(report.pruned), 'frozen result')}: "
+                                    f"{_listing(_names(report.pruned))}"))
     return lines
 
 
-def print_summary(report: FreezeReport, frozen: FrozenResults) -> None:
-    for line in summary_lines(report, frozen):
-        print(line, file=sys.stderr)
+def log_summary(report: FreezeReport, frozen: FrozenResults) -> None:
+    for level, line in summary_lines(report, frozen):
+        log.log(level, line)
 
 
-def freeze_blog(source: Path, *, prune: bool = False, refresh=(), quiet: bool = False,
-                cache_dir: Path | None = None) -> FreezeReport:
+def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> FreezeReport:
     """`layerpress freeze`: run the compute stage of a build (no site written) and freeze its results."""
     from generator.build import BuildOptions
     from generator.config import load_config
@@ -271,7 +274,7 @@ def freeze_blog(source: Path, *, prune: bool = False, refresh=(), quiet: bool = 
     from generator.explore.stage import add_explorer
     from generator.figures.stage import compute
 
-    options = BuildOptions(source=Path(source), quiet=quiet, cache_dir=cache_dir, refresh=tuple(refresh),
+    options = BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
                            freeze=True, prune=prune)
     config = load_config(Path(source))
     content = read_site(config, ReadOptions())

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from generator import console
+
 SOURCE_OPTION = click.option("--source", type=click.Path(path_type=Path), default=Path("content"),
                              show_default=True, help="The blog's folder (_config.yml, _posts/).")
 
@@ -66,14 +68,14 @@ def check_command(source: Path, dest: Path) -> None:
 @click.option("--prune", is_flag=True, help="Also remove frozen results nothing in the blog uses any more.")
 @click.option("--refresh", metavar="NAME", multiple=True,
               help="Train this model or draw this figure again and freeze the new result; repeatable.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def freeze_command(source: Path, prune: bool, refresh: tuple, quiet: bool) -> None:
+@console.QUIET_OPTION
+def freeze_command(source: Path, prune: bool, refresh: tuple) -> None:
     """Write every model record, published model and figure the blog uses into SOURCE/_freeze/
     (commit it: builds anywhere then take these results instead of computing them)."""
     from generator.freeze import FrozenResults, freeze_blog
 
-    freeze_blog(source, prune=prune, refresh=refresh, quiet=quiet)
-    if not quiet:
+    freeze_blog(source, prune=prune, refresh=refresh)
+    if not console.is_quiet():
         frozen = FrozenResults(source)
         click.echo(f"{frozen.root}: {len(frozen.models.keys())} models and {len(frozen.figures.keys())} figures, "
                    f"{frozen.size() / 1e6:.1f} MB")

@@ -26,7 +26,6 @@ class PublishOptions:
     branch: str = "gh-pages"
     message: str | None = None
     push: bool = True
-    quiet: bool = False
 
 
 @dataclass
@@ -126,7 +125,7 @@ def publish(options: PublishOptions) -> PublishResult:
         check_remote(repo, options.remote)
     with build_lock(options.source, options.dest):  # nothing swaps the site while ghp-import reads it
         try:
-            build(BuildOptions(source=options.source, dest=options.dest, quiet=options.quiet))
+            build(BuildOptions(source=options.source, dest=options.dest))
         except OutputError:
             raise  # a refused destination: the message says it all
         except LayerpressError as error:

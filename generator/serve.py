@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import logging
 import shutil
 import tempfile
 import threading
@@ -29,6 +30,8 @@ import click
 
 from generator.config import Paths
 from generator.errors import LayerpressError
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__layerpress__/events"
 DEBOUNCE_SECONDS = 0.2
@@ -54,7 +57,6 @@ class ServeOptions:
     drafts: bool = False
     future: bool = False
     unpublished: bool = False
-    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,16 +296,16 @@ class PreviewServer:
         options = self.options
         result = build(BuildOptions(source=options.source, dest=self.site, drafts=options.drafts,
                                     unpublished=options.unpublished, future=options.future,
-                                    quiet=options.quiet, wait=True))
+                                    wait=True))
         self.events.succeeded()
-        self._say(f"built {result.pages_written} pages in {result.seconds:.2f} s")
+        log.info("built %d pages in %.2f s", result.pages_written, result.seconds)
 
     def _rebuild(self) -> None:
         try:
             self.rebuild_or_raise()
         except LayerpressError as error:
             self.events.failed(str(error))
-            self._say(f"error: {error}")
+            log.error("%s", error)
         except Exception as error:  # a bug in a stage must not stop the preview
             traceback.print_exc()
             self.events.failed(f"internal error: {error!r}")
@@ -343,10 +345,6 @@ class PreviewServer:
         thread = threading.Thread(target=target, name=f"layerpress-{target.__name__}", daemon=True)
         thread.start()
         self._threads.append(thread)
-
-    def _say(self, message: str) -> None:
-        if not self.options.quiet or message.startswith("error:"):
-            click.echo(message, err=True)
 
 
 def theme_folders() -> list[Path]:

@@ -27,3 +27,12 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def layerpress_console():
+    """Log records printed as the CLI prints them (`warning: ...`, `note: ...`, progress lines), so a
+    test that calls the library sees on stderr what a user of the command sees."""
+    from generator import console
+
+    console.configure(console.DEFAULT)

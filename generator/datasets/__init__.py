@@ -1,4 +1,7 @@
-"""Data sets for the models: generated shapes, Fashion-MNIST, image folders; split and leak-checked."""
+"""Data sets for the models: generated shapes, Fashion-MNIST, image folders; split and leak-checked.
+
+A data-set source is a module satisfying `DatasetSource`, registered in `KINDS` under the name a
+spec's `dataset: {name: ...}` uses (tests/datasets/test_sources_contract.py checks each)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -15,7 +18,29 @@ from generator.datasets import fashion_mnist, folder, options as dataset_options
 from generator.datasets.splits import carve, check_disjoint
 from generator.errors import DataError, did_you_mean
 
-KINDS = {"shapes": shapes, "fashion-mnist": fashion_mnist, "folder": folder}
+if TYPE_CHECKING:  # numpy is deferred (generator/lazy.py): no attribute of it at import time
+    # (x_train, y_train, x_test, y_test, class names): x uint8 (N, H, W, C), y int labels
+    Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
+
+
+@runtime_checkable
+class DatasetSource(Protocol):
+    """The contract of a data-set source (a module)."""
+
+    OPTIONS: dict[str, Any]   # its options besides the common ones (generator.datasets.options)
+
+    def load(self, options: dict, base_dir: Path) -> Arrays:
+        """The training and test images and labels for resolved `options`; files relative to `base_dir`
+        (the blog). The validation split is carved from the training set afterwards."""
+        ...
+
+    def identity(self, options: dict, base_dir: Path) -> list:
+        """What the data depends on, cheaply (file sizes and mtimes, a generator version): the
+        fingerprint memo is reused while it is unchanged."""
+        ...
+
+
+KINDS: dict[str, DatasetSource] = {"shapes": shapes, "fashion-mnist": fashion_mnist, "folder": folder}
 # Bump when loading, splitting or fingerprinting changes what a spec yields.
 FINGERPRINT_VERSION = 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from generator.cache import file_digest
 from generator.datasets.images import convert_arrays
 from generator.datasets.options import COMMON, Option
 from generator.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    from generator.datasets import Arrays
 
 FILES = {
     "x_train": "train-images-idx3-ubyte.gz",
@@ -62,7 +66,7 @@ def identity(options: dict, base_dir: Path) -> list:
     return []
 
 
-def load(options: dict, base_dir: Path):
+def load(options: dict, base_dir: Path) -> Arrays:
     """(x_train, y_train, x_test, y_test, class_names) from the first folder that fits."""
     reasons = []
     for folder in candidates(options, base_dir):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from generator.datasets.images import load_image
 from generator.datasets.options import COMMON, Option
 from generator.datasets.splits import carve
 from generator.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    from generator.datasets import Arrays
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
@@ -40,7 +44,7 @@ def identity(options: dict, base_dir: Path) -> list:
             for p in sorted(root.rglob("*")) if p.is_file()]
 
 
-def load(options: dict, base_dir: Path):
+def load(options: dict, base_dir: Path) -> Arrays:
     """(x_train, y_train, x_test, y_test, class_names)."""
     root = _root(options, base_dir)
     train_files = _inside(root, _labelled_files(root, options, skip=TEST_FOLDER))

@@ -8,12 +8,18 @@ data set's memoised fingerprint.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
 from generator.datasets.images import convert
 from generator.datasets.options import COMMON, Option
 from generator.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from generator.datasets import Arrays
 
 VERSION = 1
 SUPERSAMPLE = 4
@@ -107,10 +113,10 @@ def _outline(rng, sides: int, radius: float, centre, angle: float, wobble: float
     return [(float(a), float(b)) for a, b in zip(x, y)]
 
 
-def identity(options: dict, base_dir) -> list:
+def identity(options: dict, base_dir: Path) -> list:
     """Generated data depends only on the options and this module's drawing code."""
     return [VERSION]
 
 
-def load(options: dict, base_dir):
+def load(options: dict, base_dir: Path) -> Arrays:
     return generate(options)

@@ -16,15 +16,17 @@ ONNX (`reader.py`) and the site gets ONNX Runtime Web, so a reader can run their
 from __future__ import annotations
 
 import json
+import logging
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
-from generator import freeze
+from generator import console, freeze
 from generator.explore import data, reader
+
+log = logging.getLogger(__name__)
 
 VERSION = 2  # bumped when the files an explorer entry holds change
 DEFAULT_CMAP = "viridis"
@@ -59,7 +61,6 @@ class ExplorerStage:
     source: Path
     cache_dir: Path
     baseurl: str = ""
-    quiet: bool = False
     force: bool = False
     reader_images: bool = False
     config_file: Path | None = None
@@ -104,7 +105,7 @@ class ExplorerStage:
     # -- computing --
 
     def compute(self) -> None:
-        from generator.figures.stage import library_versions
+        from generator.figures.keys import library_versions
 
         conversion = reader.versions(self.config_file) if self.reader_images else None
         for model in self.models:
@@ -119,7 +120,7 @@ class ExplorerStage:
         if misses:
             from tqdm import tqdm
 
-            for model in tqdm(misses, desc="explorer", unit="model", disable=self.quiet):
+            for model in tqdm(misses, desc="explorer", unit="model", disable=console.is_quiet()):
                 model.entry = self.cache.put(model.key, lambda folder, model=model: self._fill(folder, model))
 
     def _frozen_entry(self, model: ExplorerModel) -> Path | None:
@@ -138,7 +139,7 @@ class ExplorerStage:
         import numpy as np
 
         from generator.figures.common import display_image
-        from generator.figures.stage import library_versions
+        from generator.figures.keys import library_versions
         from generator.figures.tiling import png_bytes
 
         trained = self.store.get(model.name)
@@ -194,7 +195,7 @@ class ExplorerStage:
 
     def manifest(self) -> list[dict]:
         """figures.json entries (same fields as a figure's), one per explorer."""
-        from generator.figures.stage import library_versions
+        from generator.figures.keys import library_versions
 
         return [{
             "post": _relative(model.spec_file, self.source), "line": 1, "id": f"explore-{model.name}",
@@ -228,8 +229,8 @@ class ExplorerStage:
     def _note_skipped(self) -> None:
         for model in self.models:
             skipped = self.index(model).get("reader", {}).get("skipped")
-            if skipped and not self.quiet:
-                print(f"note: explorer of '{model.name}': no reader's own image ({skipped})", file=sys.stderr)
+            if skipped:
+                log.log(console.NOTE, "explorer of '%s': no reader's own image (%s)", model.name, skipped)
 
     def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
         """The link under an activations figure opens the explorer at the figure's first layer and probe."""
@@ -276,10 +277,10 @@ def add_explorer(config, computed, options) -> ExplorerStage:
 
     cache_dir = options.paths.cache_dir
     # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
-    store = ModelStore(Path(options.source), cache_dir, quiet=options.quiet)
+    store = ModelStore(Path(options.source), cache_dir)
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
-                          quiet=options.quiet, force=options.force, reader_images=reader.enabled(config),
+                          force=options.force, reader_images=reader.enabled(config),
                           config_file=config.file, frozen=frozen)
     stage.plan(computed.outputs, computed.manifest)
     stage.compute()

@@ -1,11 +1,10 @@
 """Figure kinds by name, the keys every block may use, and what a drawn figure is.
 
-A kind is a module in `generator/figures/kinds/` with:
-  KEYS: dict[str, Key]        its own keys (check, default, help; see generator/options.py), besides COMMON_KEYS
-  VERSION: int                bumped when its drawing changes (part of the cache key)
-  models(options) -> list     model refs it needs (optional; default: the `model` key)
-  check(options) -> str|None  a problem spanning several keys (optional)
-  draw(request, ctx) -> DrawnFigure
+A kind is a module in `generator/figures/kinds/` that satisfies `FigureKind` (tests/figures/test_kinds_contract.py
+checks every module there is registered in KINDS and does), and may also define
+  models(options) -> list[str]   model refs it needs (default: the `model` key)
+  check(options) -> str | None   a problem spanning several keys
+KEYS entries are `generator.options.Option`s (check, default, help).
 """
 
 from __future__ import annotations
@@ -13,8 +12,28 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from generator.figures import options as opt
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from generator.figures.directive import FigureRequest
+    from generator.figures.draw import DrawContext
+
+
+@runtime_checkable
+class FigureKind(Protocol):
+    """The contract of a figure kind (a module)."""
+
+    KEYS: dict[str, opt.Key]   # its own keys with defaults and help text, besides COMMON_KEYS
+    VERSION: int               # bumped when its drawing changes (part of the cache key)
+
+    def draw(self, request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
+        """The figure for a validated request; `ctx` gives trained models, records and probe files."""
+        ...
+
 
 KINDS = {
     "activations": "activations",
@@ -107,6 +126,7 @@ def _png_variant(drawn, layout) -> Variant:
 
 
 def kind_module(name: str) -> ModuleType:
+    """The kind's module (a FigureKind, and maybe `models` and `check`)."""
     return importlib.import_module(f"generator.figures.kinds.{KINDS[name]}")
 
 

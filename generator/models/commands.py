@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import Paths
+from generator import console
 from generator.models.store import ModelStore
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
@@ -62,12 +63,12 @@ def models_command(source: Path, cache_dir: Path | None, as_json: bool) -> None:
 @SOURCE
 @CACHE_DIR
 @click.option("--force", is_flag=True, help="Train again even when a cached model exists.")
-@click.option("--quiet", is_flag=True, help="No progress output.")
-def train_command(ref: str, source: Path, cache_dir: Path | None, force: bool, quiet: bool) -> None:
+@console.QUIET_OPTION
+def train_command(ref: str, source: Path, cache_dir: Path | None, force: bool) -> None:
     """Train one model (NAME or NAME:VARIANT), honouring the cache unless --force."""
     from generator.buildlock import build_lock
 
-    store = _store(source, cache_dir, quiet=quiet, force=force)
+    store = _store(source, cache_dir, force=force)
     with build_lock(source):  # a build of the same blog would share the cache
         record = store.record(ref)
     state = "trained" if store.trainings else "cached"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
 from generator.models.backend import import_keras
 
+log = logging.getLogger(__name__)
+
 
 def progress_callback(ref: str, reason: str, epochs: int, first_epoch: int, steps: int, stream=None):
-    """A Keras callback drawing one tqdm bar (on a terminal) or printing one line per epoch (in a log)."""
+    """A Keras callback drawing one tqdm bar (on a terminal) or logging one line per epoch (in a log)."""
     keras = import_keras()
     stream = stream or sys.stderr
     interactive = stream.isatty()
@@ -36,8 +39,7 @@ def progress_callback(ref: str, reason: str, epochs: int, first_epoch: int, step
                 done = epoch + 1 - first_epoch
                 left = (time.perf_counter() - self.started) / done * (epochs - epoch - 1)
                 score = "".join(f", {key} {value:.4f}" for key, value in (logs or {}).items() if key.startswith("val_acc"))
-                print(f"{ref}: epoch {epoch + 1}/{epochs}, {format_seconds(left)} left{score} ({reason})",
-                      file=stream, flush=True)
+                log.info("%s: epoch %d/%d, %s left%s (%s)", ref, epoch + 1, epochs, format_seconds(left), score, reason)
 
         def on_train_end(self, logs=None):
             if self.bar is not None:

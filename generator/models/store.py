@@ -10,6 +10,7 @@ canonical form is part of the key).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from generator.models.saving import save_model
 from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
 from generator.models.versions import versions
 
+log = logging.getLogger(__name__)
+
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
 # Bump when training or the record changes in a way that makes old cache entries wrong.
@@ -33,11 +36,10 @@ class ModelStore:
     """`frozen` (a generator.freeze.FrozenResults) is looked up before the cache; `refresh` names
     models (NAME or NAME:VARIANT) to train again whatever is frozen or cached."""
 
-    def __init__(self, source: Path, cache_dir: Path, *, quiet: bool = False, force: bool = False,
+    def __init__(self, source: Path, cache_dir: Path, *, force: bool = False,
                  frozen=None, refresh=()):
         self.source = Path(source)
         self.cache_dir = Path(cache_dir)
-        self.quiet = quiet
         self.force = force
         self.frozen = frozen
         self.refresh = set(refresh)
@@ -48,6 +50,7 @@ class ModelStore:
         self._key_inputs: dict[str, dict] = {}
         self._datasets: dict[str, Dataset] = {}
         self._forced: set[str] = set()
+        self._told: set[tuple[str, str]] = set()
         self.trainings = 0
 
     def names(self) -> list[str]:
@@ -101,7 +104,10 @@ class ModelStore:
         """The frozen entry of `ref` (with its .keras file when `with_model`), unless refreshed or forced."""
         if self.frozen is None or self.force or self.is_refreshed(ref):
             return None
-        return self.frozen.model_entry(self.input_key(ref), with_model=with_model)
+        entry = self.frozen.model_entry(self.input_key(ref), with_model=with_model)
+        if entry is not None:
+            self._debug_once(ref, "frozen", self.input_key(ref))
+        return entry
 
     def check(self, refs) -> None:
         """Check every model of `refs` that must be trained against Keras, before any is trained."""
@@ -137,6 +143,12 @@ class ModelStore:
                 spec.dataset, base_dir=self.source, cache_dir=self.cache_dir))
         return self._datasets[key]
 
+    def _debug_once(self, ref: str, where: str, key: str) -> None:
+        """`-v`: where a model came from, once per model and place."""
+        if (ref, where) not in self._told:
+            self._told.add((ref, where))
+            log.debug("model %s: %s (%s)", ref, where, key[:12])
+
     def _spec_path(self, name: str) -> Path:
         for suffix in (".yml", ".yaml"):
             path = self.source / "_models" / f"{name}{suffix}"
@@ -151,6 +163,8 @@ class ModelStore:
         key = self.cache_key(ref)
         forced = (self.force or self.is_refreshed(ref)) and key not in self._forced
         entry = None if forced else self._store.get(key, deep=deep)
+        if entry is not None:
+            self._debug_once(ref, "cached", key)
         if entry is None:
             entry = self._train(ref, key, fresh=forced)
             self._forced.add(key)
@@ -168,7 +182,7 @@ class ModelStore:
         reason = why_training(self._store.root, spec.name, spec.variant, inputs, forced=fresh)
         work_dir = self._store.work_dir(key)
         try:
-            model, record = train(spec, dataset, work_dir, quiet=self.quiet, reason=reason)
+            model, record = train(spec, dataset, work_dir, reason=reason)
         except DivergedError as diverged:
             shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
             raise diverged.error from None

@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from generator import console
 from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
 from generator.models.build import build_model, targets
@@ -26,28 +27,27 @@ from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
 from generator.models.versions import versions
 
+log = logging.getLogger(__name__)
+
 STATE = "state.json"
 BEST = "best.npz"
 
 
-def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, quiet: bool = False,
-          reason: str = "not in the cache"):
+def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: str = "not in the cache"):
     """(compiled Keras model with the kept weights, record without name/cache_key).
     `reason` says why it trains (shown in the progress line)."""
     keras, tf = import_keras(), import_tensorflow()
     keras.utils.set_random_seed(spec.seed)
     tf.config.experimental.enable_op_determinism()
     strategy, device = _strategy(tf)
-    if not quiet:
-        action = "training" if _trains(spec) else "evaluating"
-        print(f"{action} {spec.ref} on {device} ({reason})", file=sys.stderr, flush=True)
+    log.info("%s %s on %s (%s)", "training" if _trains(spec) else "evaluating", spec.ref, device, reason)
     started = time.perf_counter()
     work_dir.mkdir(parents=True, exist_ok=True)
     with strategy.scope():
         model = build_model(spec, dataset.image_shape if dataset else None)
     history, best_epoch, resumed_at = None, None, None
     if _trains(spec):
-        history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, quiet, reason)
+        history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, reason)
     record = describe(model, spec, dataset, history, best_epoch)
     record.update(train_seconds=round(time.perf_counter() - started, 3), device=device, resumed_at_epoch=resumed_at)
     return model, record
@@ -65,20 +65,20 @@ def _strategy(tf):
     return tf.distribute.get_strategy(), "GPU" if gpus else "CPU"
 
 
-def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, quiet: bool, reason: str):
+def _fit(model, spec: ModelSpec, dataset: Dataset, work_dir: Path, reason: str):
     n_classes = len(dataset.class_names)
     validation = None
     if len(dataset.x_val):
         validation = (dataset.x_val.astype("float32"), targets(dataset.y_val, spec.compile["loss"], n_classes))
     state = _resume(model, work_dir) or {"epoch": 0, "history": {}, "best_epoch": None, "best_value": None}
     resumed_at = state["epoch"] or None
-    if resumed_at and not quiet:
-        print(f"resuming {spec.ref} after epoch {resumed_at}", file=sys.stderr, flush=True)
+    if resumed_at:
+        log.info("resuming %s after epoch %s", spec.ref, resumed_at)
     if state["epoch"] < spec.fit["epochs"]:
         batches, steps = _epoch_batches(dataset.x_train, targets(dataset.y_train, spec.compile["loss"], n_classes),
                                         spec, state["epoch"])
         callbacks = [import_keras().callbacks.TerminateOnNaN(), _epoch_checkpointer(spec, state, work_dir)]
-        if not quiet:
+        if not console.is_quiet():  # Keras' own progress stays off (verbose=0): this callback is the one
             callbacks.append(progress_callback(spec.ref, reason, spec.fit["epochs"], state["epoch"], steps))
         with contextlib.redirect_stdout(io.StringIO()):  # TerminateOnNaN prints; progress goes to stderr
             model.fit(batches, epochs=spec.fit["epochs"], initial_epoch=state["epoch"], steps_per_epoch=steps,

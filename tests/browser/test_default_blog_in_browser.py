@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def served_site(tmp_path_factory):
     """Build the default blog (sharing the models/figures cache with `make site`) and serve it on loopback."""
     dest = tmp_path_factory.mktemp("browser") / "site"
-    build(BuildOptions(source=REPO / "content", dest=dest, quiet=True))
+    build(BuildOptions(source=REPO / "content", dest=dest))
     handler = functools.partial(QuietHandler, directory=str(dest))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

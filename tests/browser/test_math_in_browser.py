@@ -43,7 +43,7 @@ def served(tmp_path):
     (source / "_config.yml").write_text("title: Math\n")
     (source / "_posts" / "2020-01-01-softmax.md").write_text(POST)
     (source / "_posts" / "2020-01-02-plain.md").write_text("---\ntitle: Plain\n---\nNo math.\n")
-    build(BuildOptions(source=source, dest=tmp_path / "site", quiet=True))
+    build(BuildOptions(source=source, dest=tmp_path / "site"))
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path / "site")))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -26,7 +26,7 @@ TYPED_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?\s?%|\bepochs? \d|\b\d[\d,]* (?:te
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory):
     dest = tmp_path_factory.mktemp("default-blog") / "site"
-    build(BuildOptions(source=CONTENT, dest=dest, quiet=True))
+    build(BuildOptions(source=CONTENT, dest=dest))
     return dest
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    return ModelStore(CONTENT, tmp_path_factory.mktemp("cache"), quiet=True)
+    return ModelStore(CONTENT, tmp_path_factory.mktemp("cache"))
 
 
 def predicted(store, ref: str, probes: list[str]) -> list[str]:

@@ -55,7 +55,7 @@ def test_readme_folder_example_builds_a_blog(tmp_path):
     (source / "_config.yml").write_text("title: pets\n")
     write_kaggle_folder(source / "_data" / "dogs-vs-cats" / "train")
 
-    result = build(BuildOptions(source=source, dest=tmp_path / "site", quiet=True))
+    result = build(BuildOptions(source=source, dest=tmp_path / "site"))
 
     record = ModelStore(source, source / ".layerpress-cache").record("cats_vs_dogs")
     assert record["class_names"] == ["cat", "dog"]

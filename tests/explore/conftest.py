@@ -52,7 +52,7 @@ def built_blog(tmp_path_factory) -> tuple[Path, Path]:
     source = write_blog(root / "content")
     site = root / "www" / "blog"
     site.parent.mkdir()
-    build(BuildOptions(source=source, dest=site, quiet=True))
+    build(BuildOptions(source=source, dest=site))
     return source, site
 
 

@@ -129,7 +129,7 @@ def test_the_explorer_works_from_layerpress_serve(browser, blog_copy):
     from generator.serve import PreviewServer, ServeOptions
 
     source, _ = blog_copy
-    with PreviewServer(ServeOptions(source=source, port=0, quiet=True)) as server:
+    with PreviewServer(ServeOptions(source=source, port=0)) as server:
         assert server.url.endswith("/blog/")
         page = browser.new_page()
         errors = []

@@ -115,6 +115,6 @@ def test_data_recomputed_from_the_models_is_byte_identical(blog_copy):
     source, site = blog_copy
     before = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / DATA).rglob("*") if p.is_file()}
     shutil.rmtree(source / ".layerpress-cache" / "explore")
-    build(BuildOptions(source=source, dest=site, quiet=True))
+    build(BuildOptions(source=source, dest=site))
     after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / DATA).rglob("*") if p.is_file()}
     assert after == before

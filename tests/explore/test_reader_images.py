@@ -45,7 +45,7 @@ def reader_blog(built_blog, tmp_path_factory):
     source = with_config(built_blog, root, READER_CONFIG)
     site = root / "www" / "blog"
     site.parent.mkdir()
-    build(BuildOptions(source=source, dest=site, quiet=True))
+    build(BuildOptions(source=source, dest=site))
     return source, site
 
 
@@ -56,7 +56,7 @@ def test_onnx_outputs_match_keras_for_every_layer(built_blog):
     from generator.models.store import ModelStore
 
     source, _ = built_blog
-    store = ModelStore(source, source / ".layerpress-cache", quiet=True)
+    store = ModelStore(source, source / ".layerpress-cache")
     model = store.get("tiny")
     converted = convert(model.keras_model, model.layer_names())
     assert converted.onnx == convert(model.keras_model, model.layer_names()).onnx   # same bytes again
@@ -100,7 +100,7 @@ def test_default_sites_get_no_runtime(built_blog):
 def test_a_wrong_setting_is_one_error_line(built_blog, tmp_path, extra, message):
     source = with_config(built_blog, tmp_path, extra)
     with pytest.raises(ConfigError) as raised:
-        build(BuildOptions(source=source, dest=tmp_path / "site", quiet=True))
+        build(BuildOptions(source=source, dest=tmp_path / "site"))
     assert message in str(raised.value) and "_config.yml" in str(raised.value)
     assert not (tmp_path / "site").exists()
 
@@ -111,7 +111,7 @@ def test_a_model_over_the_budget_is_skipped_with_a_note(built_blog, tmp_path, mo
 
     monkeypatch.setattr(reader, "BUDGET", 2000)     # the tiny model's ONNX file is larger than this
     source = with_config(built_blog, tmp_path, READER_CONFIG)
-    build(BuildOptions(source=source, dest=tmp_path / "site", quiet=False))
+    build(BuildOptions(source=source, dest=tmp_path / "site"))
     assert re.search(r"note: explorer of 'tiny': no reader's own image \(its ONNX file would be .* MB, over the "
                      r"0\.00 MB budget\)", capsys.readouterr().err)
     page = (tmp_path / "site/explore/tiny/index.html").read_text()

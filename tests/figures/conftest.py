@@ -19,7 +19,7 @@ def trained_source(tmp_path_factory) -> tuple[Path, Path]:
     (source / "_models").mkdir(parents=True)
     (source / "_models" / "tiny.yml").write_text(TINY_SPEC)
     write_probes(source / "probes")
-    store = ModelStore(source, cache, quiet=True)
+    store = ModelStore(source, cache)
     for ref in ("tiny", "tiny:untrained", "tiny:sgd"):
         store.record(ref)
     return source, cache

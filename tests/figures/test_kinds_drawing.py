@@ -11,7 +11,7 @@ from generator.errors import FigureError
 from generator.figures.directive import extract_figures
 from generator.figures.kinds import compare, conv_animation, conv_check, dense_as_image, reshape, rgb_matrices, \
     summary
-from generator.figures.stage import DrawContext
+from generator.figures.draw import DrawContext
 from generator.figures.tiling import enlarge
 
 from figures_testkit import write_probes

@@ -18,7 +18,8 @@ from generator.errors import FigureError
 from generator.figures.common import display_image
 from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles, figure_palette, layer_block
 from generator.figures.layout import Layout
-from generator.figures.stage import FigureStage, model_refs_in_text
+from generator.figures.collect import model_refs_in_text
+from generator.figures.stage import FigureStage
 from generator.figures.tiling import colormap_levels, stack_vertically, with_margin
 from generator.models.store import ModelStore
 
@@ -143,7 +144,7 @@ def run_stage(source: Path, cache: Path, body: str, *, force: bool = False, figu
     post.parent.mkdir(exist_ok=True)
     post.write_text("---\ntitle: t\n---\n" + body)
     document = Doc(post, body, body_line=4, slug="post")
-    stage = FigureStage(ModelStore(source, cache, quiet=True), source, cache, baseurl="/blog", quiet=True,
+    stage = FigureStage(ModelStore(source, cache), source, cache, baseurl="/blog",
                         force=force, figure_width=figure_width)
     stage.add_documents([document])
     stage.compute()
@@ -224,7 +225,7 @@ def test_activation_grid_png_is_drawn_from_the_npz_arrays(every_kind, trained_so
     source, cache, _, result, _ = every_kind
     outputs = dict(result.outputs)
     data = np.load(outputs["figures/post/grid.npz"])
-    model = ModelStore(source, cache, quiet=True).get("tiny")
+    model = ModelStore(source, cache).get("tiny")
     images = np.stack([model.load_probe(source / "probes" / p) for p in ("triangle.png", "circle.png")])
     live = model.activations(["conv2d", "max_pooling2d", "conv2d_1"], images)
     np.testing.assert_allclose(data["activations_conv2d_1"], live["conv2d_1"], rtol=1e-6)
@@ -319,7 +320,7 @@ print(sorted(m for m in ("tensorflow", "keras", "matplotlib") if m in sys.module
 
 def test_models_context_and_percent_filter(every_kind):
     source, cache, _, result, _ = every_kind
-    store = ModelStore(source, cache, quiet=True)
+    store = ModelStore(source, cache)
     env = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
     env.filters.update(result.filters)
     text = env.from_string("{{ models.tiny.metrics.test_accuracy | percent }} {{ models.tiny.params }} "
@@ -424,7 +425,7 @@ def test_errors_are_raised_before_anything_is_drawn(site_source):
 def test_npz_files_hold_what_each_kind_drew(every_kind):
     source, cache, _, result, _ = every_kind
     outputs = dict(result.outputs)
-    store = ModelStore(source, cache, quiet=True)
+    store = ModelStore(source, cache)
     record, model = store.record("tiny"), store.get("tiny")
 
     def data(figure_id):
@@ -520,13 +521,54 @@ def test_build_warns_about_a_figure_too_small_to_read(site_source, capsys):
     stage, result, _ = run_stage(source, cache, body)
     legibility = result.manifest[0]["legibility"]
     assert legibility["phone"]["text"] < 10 <= legibility["desktop"]["text"]
-    stage.quiet = False
+    capsys.readouterr()  # the build's own progress and warnings
     stage.warn_illegible()
     assert capsys.readouterr().err == (
         f"warning: {source}/_posts/2026-01-01-post.md:4: figure 'long' is hard to read: text "
         f"{legibility['phone']['text']:g} px at phone width (at least 10 px) (raise 'width' or lower 'per_row')\n")
     shutil.copy(source / "probes" / "circle.png", source / "probes" / "short.png")
     stage, _, _ = run_stage(source, cache, body.replace(long_name, "short.png"))
-    stage.quiet = False
+    capsys.readouterr()
     stage.warn_illegible()
     assert capsys.readouterr().err == ""
+
+
+def test_a_probe_is_decoded_once_until_it_changes(site_source, monkeypatch):
+    from generator.datasets import images
+
+    source, cache = site_source
+    decoded = []
+    original = images.open_image
+    monkeypatch.setattr(images, "open_image", lambda path: decoded.append(path.name) or original(path))
+    body = ("```figure\nkind: activations\nid: a\nmodel: tiny\nprobe: probes/circle.png\nlayers: [conv2d]\n```\n\n"
+            "```figure\nkind: activations\nid: b\nmodel: tiny\nprobe: probes/circle.png\nlayers: [conv2d_1]\n```\n")
+    post = source / "_posts" / "2026-01-01-post.md"
+
+    def collect() -> None:
+        stage = FigureStage(ModelStore(source, cache), source, cache)
+        stage.add_documents([Doc(post, body, body_line=4, slug="post")])
+
+    collect()
+    assert decoded == ["circle.png"]  # two figures, one decode
+    collect()
+    assert decoded == ["circle.png"]  # unchanged since the last build: not decoded again
+    (source / "probes" / "circle.png").write_bytes(b"not a png any more")
+    with pytest.raises(FigureError, match=r"probe 'probes/circle.png' is not an image Pillow can read"):
+        collect()
+
+
+def test_a_theme_s_figure_html_changes_the_markup(every_kind, tmp_path):
+    from generator.figures.html import FigureHtml
+    from generator.site import THEME_DIR
+
+    _, _, stage, result, document = every_kind
+    figure = next(f for f in stage.figures if f.request.figure_id == "grid")
+    default = result.replacements[document.source_path][figure.request.placeholder]
+    assert FigureHtml("/blog").render(figure, stage.meta(figure)) == default  # the default theme's template
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "figure.html").write_text('<div class="my-figure" id="{{ id }}"><img src="{{ image.src }}" '
+                                       'alt="{{ image.alt }}">{{ caption }}</div>')
+    html = FigureHtml("/blog", [theme, THEME_DIR]).render(figure, stage.meta(figure))
+    assert html.startswith('<div class="my-figure" id="grid"><img src="/blog/figures/post/grid.png" alt="Activations')
+    assert "Every <em>channel</em>." in html and html.endswith("</div>") and "<figure" not in html

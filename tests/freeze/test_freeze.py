@@ -214,7 +214,7 @@ def test_figures_cached_by_an_older_layerpress_are_frozen_with_their_versions(bl
     """Cache entries drawn before meta.json recorded library versions: freezing adds this machine's
     (the ones in their cache key), so a machine without TensorFlow writes the same figures.json."""
     from generator.cache import Store
-    from generator.figures.stage import library_versions
+    from generator.figures.keys import library_versions
 
     shutil.rmtree(blog / FREEZE_DIR)
     figures = Store(blog / ".layerpress-cache" / "figures")

@@ -56,7 +56,7 @@ def built_blog(tmp_path_factory) -> Path:
     (blog / "_models").mkdir()
     (blog / "_models" / "tiny.yml").write_text(TINY_MODEL)
     (blog / "_posts" / "2026-01-02-kernels.md").write_text(POST)
-    build(BuildOptions(source=blog, dest=blog.parent / "site", quiet=True))
+    build(BuildOptions(source=blog, dest=blog.parent / "site"))
     return blog
 
 
@@ -109,7 +109,7 @@ def test_changed_cached_weights_put_the_figure_outside_tolerance(blog, tmp_path)
     import keras
 
     cache = blog / ".layerpress-cache"
-    store = ModelStore(blog, cache, quiet=True)
+    store = ModelStore(blog, cache)
     key, entry = store.cache_key("tiny"), store.publish_path("tiny").parent
     model = keras.saving.load_model(entry / MODEL_FILE, compile=False)
     conv = model.layers[0]
@@ -121,7 +121,7 @@ def test_changed_cached_weights_put_the_figure_outside_tolerance(blog, tmp_path)
     models.put(key, lambda folder: (shutil.copy(tmp_path / "other.keras", folder / MODEL_FILE),
                                     (folder / RECORD_FILE).write_text(record)))
     shutil.rmtree(cache / "figures")
-    build(BuildOptions(source=blog, dest=blog.parent / "site", quiet=True))
+    build(BuildOptions(source=blog, dest=blog.parent / "site"))
 
     report = check(blog, blog.parent / "site")
     assert [(c.name, c.what) for c in report.failures] == [("kernels", "figure")]
@@ -130,7 +130,7 @@ def test_changed_cached_weights_put_the_figure_outside_tolerance(blog, tmp_path)
 
 def tamper_accuracy(blog: Path, value: float) -> None:
     cache = blog / ".layerpress-cache"
-    store = ModelStore(blog, cache, quiet=True)
+    store = ModelStore(blog, cache)
     key, entry = store.cache_key("tiny"), store.publish_path("tiny").parent
     record = json.loads((entry / RECORD_FILE).read_text())
     record["metrics"]["test_accuracy"] = value

@@ -38,7 +38,7 @@ def clone(tmp_path) -> Path:
 
 
 def options(clone: Path, **overrides) -> PublishOptions:
-    return PublishOptions(source=clone / "content", dest=clone / "site", quiet=True, **overrides)
+    return PublishOptions(source=clone / "content", dest=clone / "site", **overrides)
 
 
 def site_files(site: Path) -> set[str]:
@@ -101,7 +101,7 @@ def test_no_push_commits_locally_only(clone):
 def test_refuses_a_folder_that_is_not_a_git_repository(tmp_path):
     blog = make_blog(tmp_path / "blog")
     with pytest.raises(PublishError) as raised:
-        publish(PublishOptions(source=blog, dest=tmp_path / "site", quiet=True))
+        publish(PublishOptions(source=blog, dest=tmp_path / "site"))
     assert raised.value.message == f"'{blog}' is not inside a git repository, nothing to publish to"
     assert raised.value.hint == "run `git init` and add a remote, or work in a clone of the blog's repository"
     assert not (tmp_path / "site").exists()

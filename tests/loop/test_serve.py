@@ -65,7 +65,7 @@ class EventStream:
 
 @pytest.fixture
 def preview(tiny_blog):
-    server = PreviewServer(ServeOptions(source=tiny_blog, port=0, quiet=True))
+    server = PreviewServer(ServeOptions(source=tiny_blog, port=0))
     server.start()
     yield server
     server.stop()
@@ -133,7 +133,7 @@ def test_broken_edit_sends_the_error_and_keeps_the_last_good_site(preview, tiny_
 def build_error_of(blog: Path, tmp_path: Path) -> str:
     """The one-line message a plain build of `blog` fails with."""
     with pytest.raises(LayerpressError) as raised:
-        build(BuildOptions(source=blog, dest=tmp_path / "plain-build", quiet=True))
+        build(BuildOptions(source=blog, dest=tmp_path / "plain-build"))
     return str(raised.value)
 
 
@@ -172,7 +172,7 @@ def test_writes_into_the_frozen_results_do_not_trigger_rebuilds(preview, tiny_bl
 
 def test_project_site_is_served_under_its_baseurl(tmp_path):
     blog = make_blog(tmp_path / "blog", baseurl="/proj")
-    with PreviewServer(ServeOptions(source=blog, port=0, quiet=True)) as server:
+    with PreviewServer(ServeOptions(source=blog, port=0)) as server:
         assert server.url.endswith("/proj/")
         status, html = fetch(post_url(server))
         assert status == 200 and "First words of the tiny blog." in html
@@ -185,7 +185,7 @@ def test_busy_port_is_a_one_line_error(tiny_blog):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = PreviewServer(ServeOptions(source=tiny_blog, port=port, quiet=True))
+        server = PreviewServer(ServeOptions(source=tiny_blog, port=port))
         with pytest.raises(ServeError) as raised:
             server.start()
     assert str(raised.value) == (f"cannot listen on 127.0.0.1:{port}: Address already in use "

@@ -21,7 +21,7 @@ def page(browser):
 def test_page_reloads_shows_the_error_escaped_and_clears_it(tiny_blog, page):
     with (tiny_blog / "_config.yml").open("a") as config:
         config.write("strict: true\n")     # an unknown layout is an error, not a warning
-    with PreviewServer(ServeOptions(source=tiny_blog, port=0, quiet=True)) as server:
+    with PreviewServer(ServeOptions(source=tiny_blog, port=0)) as server:
         page.goto(server.url + "2026/01/01/hello.html")
         assert "First words" in page.inner_text("body")
 

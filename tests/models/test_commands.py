@@ -62,7 +62,7 @@ def test_cached_model_needs_no_tensorflow(tmp_path, make_blog, tiny_spec):
     from generator.models.store import ModelStore
 
     source = make_blog(tmp_path / "blog", {"tiny": tiny_spec})
-    store = ModelStore(source, tmp_path / "cache", quiet=True)
+    store = ModelStore(source, tmp_path / "cache")
     store.record("tiny")
     result = subprocess.run([sys.executable, "-c", CHEAP, str(source), str(tmp_path / "cache")], cwd=ROOT,
                             capture_output=True, text=True, check=True)

@@ -62,7 +62,7 @@ def test_keras1_h5_fails_in_one_line_suggesting_weights(keras1_blog, tmp_path):
 
     source, _ = keras1_blog
     with pytest.raises(ModelSpecError) as error:
-        ModelStore(source, tmp_path / "cache", quiet=True).record("old")
+        ModelStore(source, tmp_path / "cache").record("old")
     message = str(error.value)
     assert "\n" not in message
     assert message.startswith(f"blog/_models/old.yml:2: load: Keras {keras.__version__} cannot read legacy.h5: ")
@@ -72,7 +72,7 @@ def test_keras1_h5_fails_in_one_line_suggesting_weights(keras1_blog, tmp_path):
 
 def test_declared_layers_with_keras1_weights_work(keras1_blog, tmp_path):
     source, kernels = keras1_blog
-    store = ModelStore(source, tmp_path / "cache", quiet=True)
+    store = ModelStore(source, tmp_path / "cache")
     model = store.get("declared")
     loaded = model.keras_model.get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(loaded, [w for pair in kernels for w in pair]))
@@ -101,7 +101,7 @@ def test_keras3_file_loads_with_and_without_a_dataset(tmp_path, monkeypatch, mak
                                             "bare": "load: models/m.keras\n"})
     (source / "models").mkdir()
     saved.save(source / "models" / "m.keras")
-    store = ModelStore(source, tmp_path / "cache", quiet=True)
+    store = ModelStore(source, tmp_path / "cache")
     bare = store.record("bare")
     assert bare["metrics"] is None and bare["dataset"] is None and bare["input_shape"] == [8, 8, 1]
     measured = store.get("measured")

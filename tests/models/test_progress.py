@@ -48,6 +48,6 @@ def test_a_changed_spec_is_retrained_and_says_why(tmp_path, make_blog, tiny_spec
     assert "tiny: epoch 2/2, 0:00 left" in capsys.readouterr().err
 
     (source / "_models" / "tiny.yml").write_text(tiny_spec.replace("seed: 11", "seed: 12"))
-    third = ModelStore(source, tmp_path / "cache", quiet=True).record("tiny")
+    third = ModelStore(source, tmp_path / "cache").record("tiny")
     assert third["trained_because"] == "seed changed: 11 -> 12; spec changed: fit"  # against the newest: 2 epochs
-    assert ModelStore(source, tmp_path / "cache", quiet=True, force=True).record("tiny")["trained_because"] == "forced"
+    assert ModelStore(source, tmp_path / "cache", force=True).record("tiny")["trained_because"] == "forced"

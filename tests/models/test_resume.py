@@ -16,7 +16,7 @@ from generator.models.store import ModelStore
 pytestmark = pytest.mark.slow
 EPOCHS = 12
 TRAIN = "import sys; from pathlib import Path; from generator.models.store import ModelStore; " \
-        "ModelStore(Path(sys.argv[1]), Path(sys.argv[2]), quiet=True).record('tiny')"
+        "ModelStore(Path(sys.argv[1]), Path(sys.argv[2])).record('tiny')"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,10 +47,10 @@ def test_killed_training_resumes_to_identical_weights(tmp_path, make_blog, tiny_
     source = make_blog(tmp_path / "blog", {"tiny": spec})
     done = kill_after_checkpoint(source, tmp_path / "cache")
     assert 2 <= done < EPOCHS
-    resumed_store = ModelStore(source, tmp_path / "cache", quiet=True)
+    resumed_store = ModelStore(source, tmp_path / "cache")
     assert not resumed_store.is_cached("tiny")
     resumed = resumed_store.record("tiny")
-    straight_store = ModelStore(source, tmp_path / "straight", quiet=True)
+    straight_store = ModelStore(source, tmp_path / "straight")
     straight = straight_store.record("tiny")
     assert resumed["resumed_at_epoch"] == done and straight["resumed_at_epoch"] is None
     assert resumed["epochs"] == straight["epochs"] == EPOCHS

@@ -24,7 +24,7 @@ def trained(tmp_path_factory, make_blog, tiny_spec):
     """The tiny model trained once into a cache; tests that damage the cache work on a copy."""
     root = tmp_path_factory.mktemp("trained")
     source = make_blog(root / "blog", {"tiny": tiny_spec})
-    store = ModelStore(source, root / "cache", quiet=True)
+    store = ModelStore(source, root / "cache")
     store.record("tiny")
     assert store.trainings == 1
     return source, root / "cache"
@@ -33,13 +33,13 @@ def trained(tmp_path_factory, make_blog, tiny_spec):
 def copy_cache(trained, tmp_path):
     source, cache = trained
     shutil.copytree(cache, tmp_path / "cache")
-    return ModelStore(source, tmp_path / "cache", quiet=True)
+    return ModelStore(source, tmp_path / "cache")
 
 
 def test_two_trainings_give_identical_weights(trained, tmp_path):
     source, cache = trained
-    again = ModelStore(source, tmp_path / "other-cache", quiet=True)
-    first = ModelStore(source, cache, quiet=True)
+    again = ModelStore(source, tmp_path / "other-cache")
+    first = ModelStore(source, cache)
     assert again.cache_key("tiny") == first.cache_key("tiny")
     again_weights, first_weights = weights(again.publish_path("tiny")), weights(first.publish_path("tiny"))
     assert again.trainings == 1 and first.trainings == 0
@@ -50,7 +50,7 @@ def test_two_trainings_give_identical_weights(trained, tmp_path):
 
 
 def test_record_describes_the_training(trained):
-    record = ModelStore(*trained, quiet=True).record("tiny")
+    record = ModelStore(*trained).record("tiny")
     assert record["name"] == "tiny" and record["variant"] is None
     assert record["epochs"] == 3 and set(record["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     best = int(np.argmax(record["history"]["val_accuracy"])) + 1
@@ -66,7 +66,7 @@ def test_record_describes_the_training(trained):
 
 
 def test_cached_model_is_not_trained_again(trained):
-    store = ModelStore(*trained, quiet=True)
+    store = ModelStore(*trained)
     assert store.is_cached("tiny")
     model = store.get("tiny")
     assert store.trainings == 0
@@ -76,7 +76,7 @@ def test_cached_model_is_not_trained_again(trained):
 def test_spec_change_is_a_cache_miss(trained, tmp_path, make_blog, tiny_spec):
     store = copy_cache(trained, tmp_path)
     source = make_blog(tmp_path / "blog", {"tiny": tiny_spec.replace("epochs: 3", "epochs: 2")})
-    changed = ModelStore(source, tmp_path / "cache", quiet=True)
+    changed = ModelStore(source, tmp_path / "cache")
     assert changed.cache_key("tiny") != store.cache_key("tiny")
     assert not changed.is_cached("tiny")
     assert changed.record("tiny")["epochs"] == 2 and changed.trainings == 1
@@ -93,7 +93,7 @@ def test_damaged_cache_entry_is_retrained(trained, tmp_path, damage):
     else:
         middle = len(good) // 2
         path.write_bytes(good[:middle] + bytes([good[middle] ^ 0xFF]) + good[middle + 1:])
-    fresh = ModelStore(store.source, store.cache_dir, quiet=True)
+    fresh = ModelStore(store.source, store.cache_dir)
     model = fresh.get("tiny")
     assert fresh.trainings == 1
     original = ModelStore(*trained).publish_path("tiny")
@@ -102,14 +102,14 @@ def test_damaged_cache_entry_is_retrained(trained, tmp_path, damage):
 
 def test_force_retrains_once(trained, tmp_path):
     store = copy_cache(trained, tmp_path)
-    forced = ModelStore(store.source, store.cache_dir, quiet=True, force=True)
+    forced = ModelStore(store.source, store.cache_dir, force=True)
     forced.record("tiny")
     forced.get("tiny")
     assert forced.trainings == 1
 
 
 def test_untrained_and_override_variants(trained):
-    store = ModelStore(*trained, quiet=True)
+    store = ModelStore(*trained)
     keys = {store.cache_key(ref) for ref in ("tiny", "tiny:untrained", "tiny:sgd")}
     assert len(keys) == 3
     untrained = store.record("tiny:untrained")
@@ -126,7 +126,7 @@ def test_untrained_and_override_variants(trained):
 
 
 def test_activations_in_one_pass_by_name_and_index(trained):
-    model = ModelStore(*trained, quiet=True).get("tiny")
+    model = ModelStore(*trained).get("tiny")
     images = model.dataset().x_test[:5].astype("float32")
     outputs = model.activations(["conv2d", 1, -1], images)
     assert list(outputs) == ["conv2d", "dense"]
@@ -143,7 +143,7 @@ def test_activations_in_one_pass_by_name_and_index(trained):
 
 
 def test_probe_is_converted_like_the_training_data(trained, tmp_path):
-    model = ModelStore(*trained, quiet=True).get("tiny")
+    model = ModelStore(*trained).get("tiny")
     probe = np.zeros((32, 32, 3), dtype=np.uint8)
     probe[8:24, 8:24] = (255, 128, 0)
     Image.fromarray(probe).save(tmp_path / "probe.png")
@@ -154,7 +154,7 @@ def test_probe_is_converted_like_the_training_data(trained, tmp_path):
 
 
 def test_published_file_is_the_cached_keras_model(trained):
-    store = ModelStore(*trained, quiet=True)
+    store = ModelStore(*trained)
     path = store.publish_path("tiny")
     assert path.name == "model.keras" and path.is_file()
     assert json.loads((path.parent / "record.json").read_text())["cache_key"] == store.cache_key("tiny")

@@ -104,7 +104,7 @@ def test_serve_waits_for_a_running_build(blog, holder):
     from generator.serve import PreviewServer, ServeOptions
 
     other = holder(blog.source)
-    server = PreviewServer(ServeOptions(source=blog.source, port=0, quiet=True))
+    server = PreviewServer(ServeOptions(source=blog.source, port=0))
     started = threading.Thread(target=server.start)
     started.start()
     time.sleep(1.5)

@@ -45,7 +45,7 @@ def trained_cache(tmp_path_factory):
     source = tmp_path_factory.mktemp("claims")
     (source / "_models").mkdir()
     (source / "_models" / "tiny.yml").write_text(TINY)
-    store = ModelStore(source, source / ".layerpress-cache", quiet=True)
+    store = ModelStore(source, source / ".layerpress-cache")
     for ref in ("tiny", "tiny:sgd"):
         store.record(ref)
     return source / ".layerpress-cache"

@@ -1,7 +1,8 @@
 """The seam the models and figures stages plug into: a hand-made ComputeResult goes all the way through."""
 
 from generator import build as build_module
-from generator.build import BuildOptions, ComputeResult, build
+from generator.build import BuildOptions, build
+from generator.figures.result import ComputeResult
 
 
 def test_compute_result_reaches_bodies_html_and_site(blog, tmp_path, monkeypatch):
@@ -30,7 +31,7 @@ def test_compute_result_reaches_bodies_html_and_site(blog, tmp_path, monkeypatch
         )
 
     monkeypatch.setattr(build_module, "compute_stage", compute)
-    build(BuildOptions(source=blog.source, dest=blog.dest, quiet=True))
+    build(BuildOptions(source=blog.source, dest=blog.dest))
     html = blog.read("2020/01/01/a.html")
     assert "The model has 1234 parameters." in html
     figure = '<figure><img src="/figures/a/abc123.png"><figcaption>Cap</figcaption></figure>'

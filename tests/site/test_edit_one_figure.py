@@ -38,7 +38,7 @@ def test_editing_one_figure_block_redraws_only_that_figure(blog):
     (blog.source / "probes").mkdir()
     Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8) * 4).save(blog.source / "probes" / "p.png")
     post = blog.write("_posts/2020-01-01-figures.md", FIGURES)
-    options = BuildOptions(source=blog.source, dest=blog.dest, quiet=True)
+    options = BuildOptions(source=blog.source, dest=blog.dest)
     first = {entry["id"]: entry for entry in build(options).figures}
     cache = blog.source / ".layerpress-cache"
     before = entries(cache)

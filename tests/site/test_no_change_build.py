@@ -23,7 +23,7 @@ def test_a_second_build_with_nothing_changed_rewrites_nothing(blog):
     blog.write("_posts/2020-01-01-a.md", POST)
     assert blog.build() == 0
     written = stamps(blog.dest)
-    options = BuildOptions(source=blog.source, dest=blog.dest, quiet=True)
+    options = BuildOptions(source=blog.source, dest=blog.dest)
     result = build(options)
     assert stamps(blog.dest) == written
     assert result.pages_written == len([p for p in written if p.endswith(".html")])

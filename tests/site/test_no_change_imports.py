@@ -26,7 +26,7 @@ import json, sys
 from pathlib import Path
 from generator.build import BuildOptions, build
 from generator.lazy import is_loaded
-build(BuildOptions(source=Path(sys.argv[1]), dest=Path(sys.argv[2]), quiet=True))
+build(BuildOptions(source=Path(sys.argv[1]), dest=Path(sys.argv[2])))
 print(json.dumps(sorted({name.split(".")[0] for name in list(sys.modules) if is_loaded(name)})))
 """
 

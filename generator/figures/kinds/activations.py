@@ -17,7 +17,9 @@ from generator.figures import options as opt
 from generator.figures.common import colormap, display_image, layer_info, probe_images, require_feature_maps, \
     short_name
 from generator.figures.layout import SMALL, TEXT
-from generator.figures.registry import Indexed, page_figure
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
+from generator.figures.registry import DrawnFigure, Indexed, page_figure
 from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
     format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
     text_width, tile_grid, wrap_text
@@ -178,7 +180,7 @@ def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, c
     return label_above(stack_vertically([probe, pictures, bar], gap=layout.px(8)), title, layout)
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
     infos = [layer_info(request, model, layer) for layer in options["layers"]]

@@ -7,6 +7,8 @@ from html import escape
 import numpy as np
 
 from generator.figures import options as opt
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 
 VERSION = 1
@@ -35,7 +37,7 @@ def compare_table(names: list[str], records: list[dict]) -> str:
             f"<th>Test accuracy</th><th>Test loss</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     records = [ctx.record(ref) for ref in request.model_refs]
     arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
               "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),

@@ -16,7 +16,9 @@ from generator.datasets.images import load_image
 from generator.figures import options as opt
 from generator.figures.common import layer_info
 from generator.figures.layout import SMALL
-from generator.figures.registry import Variant, page_figure
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
+from generator.figures.registry import DrawnFigure, Variant, page_figure
 from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, flow, format_value, gif_bytes, \
     label_above, pad_to, stack_horizontally, stack_vertically, text_lines, with_margin
 
@@ -64,7 +66,7 @@ def frame_steps(output_shape) -> list[tuple[int, int]]:
     return steps
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     probe = load_image(ctx.probe(options["probe"]), None, "grayscale")[..., 0].astype(np.float64)
     top, left, height, width = crop_box(probe.shape, options["size"], options["crop"])

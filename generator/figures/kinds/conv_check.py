@@ -7,7 +7,9 @@ import numpy as np
 from generator.figures import options as opt
 from generator.figures.common import layer_info, probe_images, short_name
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, label_above, \
     pad_to, stack_horizontally, stack_vertically, text_lines, wrap_text
 
@@ -63,7 +65,7 @@ def require_agreement(diffs: dict[str, float], error_at) -> None:
                        f"{diffs['keras_vs_correlate2d']:.3g} (more than {TOLERANCE:g})")
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
     info = layer_info(request, model, options["layer"])

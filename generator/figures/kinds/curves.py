@@ -6,8 +6,10 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures import options as opt
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.layout import MARGIN
-from generator.figures.registry import page_figure
+from generator.figures.registry import DrawnFigure, page_figure
 
 VERSION = 2
 FONT_PT = 9.5  # at 100 dpi per CSS inch: 13 CSS px
@@ -17,7 +19,7 @@ KEYS = opt.named({
 })
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     record = ctx.record(options["model"])
     history = record["history"]

@@ -10,7 +10,9 @@ import numpy as np
 from generator.figures import options as opt
 from generator.figures.common import display_image, layer_info, probe_images, short_name
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, label_above, minmax_to_uint8, stack_horizontally, \
     stack_vertically, table_of_panels, text_lines, text_width
 
@@ -77,7 +79,7 @@ def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) 
     return label_above(stack_vertically(rows, gap=0), "class probabilities", layout, SMALL)
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     results = []  # (ref, probe index, {layer: (picture, how)}, probabilities)
     arrays: dict[str, np.ndarray] = {}

@@ -7,7 +7,9 @@ import numpy as np
 from generator.figures import options as opt
 from generator.figures.common import colormap, layer_info
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import LEVELS, colour_bar, enlarge, fit_scale, flow, label_above, \
     stack_vertically, text_lines
 
@@ -49,7 +51,7 @@ def kernel_images(kernel: np.ndarray, input_channel: int | None, palette: np.nda
     return rgb, limit
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
     info = _conv_layer(request, model)

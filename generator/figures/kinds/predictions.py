@@ -7,8 +7,10 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image, probe_images, short_name
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, pad_to, stack_vertically, text_lines, tile_grid
 
 VERSION = 3
@@ -37,7 +39,7 @@ def check(options: dict) -> str | None:
     return None
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
     class_names = model.record["class_names"]

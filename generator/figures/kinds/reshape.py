@@ -6,8 +6,10 @@ import numpy as np
 
 from generator.datasets.images import load_image
 from generator.figures import options as opt
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, flow, label_above, pad_to, stack_vertically, text_lines
 
 VERSION = 2
@@ -40,7 +42,7 @@ def reshape_panels(image: np.ndarray) -> list[tuple[str, np.ndarray]]:
     return panels
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     image = load_image(ctx.probe(options["probe"]), options["size"], "rgb")
     panels = reshape_panels(image)

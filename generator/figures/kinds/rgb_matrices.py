@@ -6,8 +6,10 @@ import numpy as np
 
 from generator.datasets.images import load_image
 from generator.figures import options as opt
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, flow, label_above, stack_vertically
 
 VERSION = 2
@@ -66,7 +68,7 @@ def flatten_strip(image: np.ndarray, layout) -> np.ndarray:
     return flow(cells, layout.width_px, layout.px(2), layout.px(6))
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     if options["pixels"]:
         image = np.array(options["pixels"], dtype=np.uint8)

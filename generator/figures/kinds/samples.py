@@ -6,8 +6,10 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import dataset_of, display_image
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
-from generator.figures.registry import page_figure
+from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, flow, label_above, stack_vertically
 
 VERSION = 2
@@ -20,7 +22,7 @@ KEYS = opt.named({
 })
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     dataset = dataset_of(request, ctx.model(options["model"]))
     images, labels = getattr(dataset, f"x_{options['split']}"), getattr(dataset, f"y_{options['split']}")

@@ -7,6 +7,8 @@ from html import escape
 import numpy as np
 
 from generator.figures import options as opt
+from generator.figures.directive import FigureRequest
+from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 
 VERSION = 1
@@ -27,7 +29,7 @@ def summary_table(record: dict) -> str:
             "</tfoot></table>")
 
 
-def draw(request, ctx):
+def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     record = ctx.record(request.options["model"])
     arrays = {"params": np.array([layer["params"] for layer in record["layers"]]),
               "layer_names": np.array([layer["name"] for layer in record["layers"]])}

@@ -1,0 +1,150 @@
+"""Collecting and validating: every figure block and `models.*` reference of every document,
+checked before anything trains or draws (no TensorFlow)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.confine import confined
+from generator.errors import FigureError, LayerpressError, did_you_mean
+from generator.figures import registry
+from generator.figures.directive import FigureRequest, extract_figures, prose_lines
+
+JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
+# `models.NAME` as a whole word of an expression: not `three-generative-models.png` in a string.
+MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+
+
+@dataclass
+class Figure:
+    """One figure block of a document, and where its drawing is (filled in by the stage)."""
+
+    request: FigureRequest
+    slug: str
+    post: str = ""                     # the document's path relative to the source folder
+    key: str = ""                      # the local cache's key
+    input_key: str = ""                # the frozen results' key (no library versions)
+    entry: Path | None = None          # the cache (or frozen) entry holding its files
+
+
+class Collection:
+    """The figures, documents and text references of a build, each checked against the blog's models
+    and probe files. `add_documents` rewrites each document's body in place (blocks become placeholders).
+    `probe_memo` (a JSON file) remembers the probes found readable, by size and mtime, so a build
+    decodes only new or changed ones."""
+
+    def __init__(self, store, source: Path, probe_memo: Path | None = None):
+        self.store = store
+        self.source = Path(source)
+        self.figures: list[Figure] = []
+        self.sources: list[Path] = []
+        self.text_refs: list[str] = []
+        self._memo_path = probe_memo
+        self._memo = _read_memo(probe_memo)
+        self._memo_changed = False
+
+    def add_documents(self, documents) -> None:
+        for document in documents:
+            text = document.body
+            document.body, requests = extract_figures(text, document.source_path, document.body_line)
+            self.sources.append(document.source_path)
+            for request in requests:
+                for ref in request.model_refs:
+                    self._check_ref(ref, request.source_path, request.line)
+                for probe in registry.probe_paths(request.options):
+                    self._check_probe(probe, request)
+                self.figures.append(Figure(request, document.slug, _relative(request.source_path, self.source)))
+            for ref, index in model_refs_in_text(text):
+                self._check_ref(ref, document.source_path, document.body_line + index)
+                if ref not in self.text_refs:
+                    self.text_refs.append(ref)
+        self._write_memo()
+
+    def model_refs(self) -> list[str]:
+        """Every model a figure draws from or the text quotes."""
+        return sorted({ref for f in self.figures for ref in f.request.model_refs} | set(self.text_refs))
+
+    def _check_ref(self, ref: str, file, line: int) -> None:
+        name = ref.split(":")[0]
+        names = self.store.names()
+        if name not in names:
+            hint = did_you_mean(name, names)
+            listing = "models: " + (", ".join(names) or "none in _models/")
+            raise FigureError(f"unknown model '{name}'", file=file, line=line,
+                              hint=f"{hint} {listing}" if hint else listing)
+        if ":" in ref:
+            try:
+                self.store.spec(ref)
+            except LayerpressError as error:
+                raise FigureError(f"model '{ref}': {error.message}", file=file, line=line, hint=error.hint) from None
+
+    def _check_probe(self, probe: str, request: FigureRequest) -> None:
+        from generator.datasets.images import ImageProblem, open_image
+
+        path = confined(self.source, probe, FigureError, what="probe", file=request.source_path, line=request.line)
+        if not path.exists():
+            siblings = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+            raise request.error(f"probe '{probe}' not found", did_you_mean(path.name, siblings))
+        stamp = _stamp(path)
+        if self._memo.get(probe) == stamp:
+            return  # decoded fine by an earlier figure or build, and unchanged since
+        try:
+            open_image(path)
+        except ImageProblem as problem:
+            raise request.error(f"probe '{probe}' {problem}") from None
+        self._memo[probe] = stamp
+        self._memo_changed = True
+
+    def _write_memo(self) -> None:
+        if self._memo_path is None or not self._memo_changed:
+            return
+        self._memo_path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self._memo_path.with_name(f"{self._memo_path.name}.{os.getpid()}.tmp")
+        scratch.write_text(json.dumps(self._memo, sort_keys=True))
+        os.replace(scratch, self._memo_path)
+        self._memo_changed = False
+
+
+def model_refs_in_text(body: str) -> list[tuple[str, int]]:
+    """(ref, 0-based line) for each `models.NAME` / `models.NAME.variants.V` / `models["NAME:V"]` inside
+    {{ }} or {% %} (which may span lines, as a long claim() does), outside fenced code."""
+    prose = [""] * body.count("\n") + [""]
+    for index, line in prose_lines(body):
+        prose[index] = line
+    text = "\n".join(prose)
+    refs = []
+    for span in JINJA_SPAN.finditer(text):
+        strings = [literal.span() for literal in STRING_LITERAL.finditer(span.group(0))]
+        for match in MODEL_REF.finditer(span.group(0)):
+            if any(start < match.start() < end for start, end in strings):
+                continue
+            name, variant = match[1] or match[2], match[3] or match[4]
+            name, _, variant = name.partition(":") if ":" in name else (name, "", variant)
+            refs.append((f"{name}:{variant}" if variant else name, text.count("\n", 0, span.start() + match.start())))
+    return refs
+
+
+def _stamp(path: Path) -> list:
+    """Which file, as it is now: its real path, size and modification time."""
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def _read_memo(path: Path | None) -> dict:
+    try:
+        memo = json.loads(path.read_text()) if path is not None else {}
+    except (OSError, ValueError):
+        return {}  # missing or damaged: every probe is decoded again
+    return memo if isinstance(memo, dict) else {}
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

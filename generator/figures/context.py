@@ -1,0 +1,63 @@
+"""What post bodies see of the figures stage: `models` (the records of the models the text quotes)
+and the `percent` filter."""
+
+from __future__ import annotations
+
+from generator.errors import FigureError, did_you_mean
+
+
+def percent(value, digits: int = 1) -> str:
+    """0.9123 -> '91.2%'."""
+    return f"{value * 100:.{digits}f}%"
+
+
+class RecordView:
+    """Attribute access to a model record for templates; a wrong key is a clear error."""
+
+    def __init__(self, data: dict, path: str):
+        self._data = data
+        self._path = path
+
+    def __getattr__(self, key: str):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self[key]
+
+    def __getitem__(self, key: str):
+        if key not in self._data:
+            raise FigureError(f"{self._path} has no '{key}'",
+                              hint=did_you_mean(key, self._data) or "keys: " + ", ".join(sorted(self._data)))
+        value = self._data[key]
+        return RecordView(value, f"{self._path}.{key}") if isinstance(value, dict) else value
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __str__(self) -> str:
+        return str(self._data)
+
+
+class ModelsContext(RecordView):
+    """`models` in templates: models.NAME.metrics.test_accuracy, models.NAME.variants.V.params ...;
+    models["NAME:V"] is models.NAME.variants.V."""
+
+    def __init__(self, records: dict[str, dict], names: list[str]):
+        views = {}
+        for ref, record in records.items():
+            name, _, variant = ref.partition(":")
+            view = views.setdefault(name, {"variants": {}})
+            if variant:
+                view["variants"][variant] = record
+            else:
+                view.update(record)
+        super().__init__(views, "models")
+        self._names = names
+
+    def __getitem__(self, key: str):
+        name, _, variant = str(key).partition(":")
+        if variant and name in self._data:
+            return self[name].variants[variant]
+        if key not in self._data and key not in self._names:
+            raise FigureError(f"unknown model '{key}'", hint=did_you_mean(key, self._names)
+                              or "models: " + ", ".join(self._names))
+        return super().__getitem__(key)

@@ -1,0 +1,84 @@
+"""Drawing: a kind draws a figure for a request, and the drawing is stored as a cache entry
+(`figure.png|gif`, `figure-narrow.png|gif`, `data.npz`, `meta.json`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.cache import canonical_json
+from generator.figures import registry
+from generator.figures.directive import FigureRequest
+from generator.figures.layout import DEFAULT_FIGURE_WIDTH
+
+META = "meta.json"
+
+
+class DrawContext:
+    """What a kind's draw() may ask for: trained models, their records, probe files."""
+
+    def __init__(self, store, source: Path, figure_width: int = DEFAULT_FIGURE_WIDTH):
+        self.store = store
+        self.source = source
+        self.figure_width = figure_width  # the text column, CSS px
+        self._models = {}
+
+    def model(self, ref: str):
+        if ref not in self._models:
+            self._models[ref] = self.store.get(ref)
+        return self._models[ref]
+
+    def record(self, ref: str) -> dict:
+        return self.store.record(ref)
+
+    def probe(self, path: str) -> Path:
+        return self.source / path
+
+
+def draw(request: FigureRequest, context: DrawContext) -> registry.DrawnFigure:
+    """The figure drawn by its kind, refused if it holds NaN or infinite values."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):  # NaNs are refused below, in one line, not warned about
+        drawn = registry.kind_module(request.kind).draw(request, context)
+    refuse_non_finite(request, drawn)
+    return drawn
+
+
+def refuse_non_finite(request: FigureRequest, drawn) -> None:
+    """A figure is never drawn from NaN or infinite values (a diverged or damaged model)."""
+    import numpy as np
+
+    for name, array in drawn.arrays.items():
+        array = np.asarray(array)
+        if array.dtype.kind in "fc" and not np.isfinite(array).all():
+            models = ", ".join(request.model_refs) or "its inputs"
+            raise request.error(f"the {request.kind} figure's '{name}' holds NaN or infinite values from {models}",
+                                "a model whose weights diverged cannot be drawn; retrain it with a lower learning rate")
+
+
+def write_entry(folder: Path, drawn: registry.DrawnFigure, versions: dict[str, str]) -> None:
+    from generator.figures.tiling import npz_bytes  # numpy: only when a figure was drawn
+
+    (folder / "data.npz").write_bytes(npz_bytes(drawn.arrays))
+    for name, variant in drawn.variants.items():
+        (folder / image_name(name, variant.extension)).write_bytes(variant.image)
+    variants = {name: {"extension": v.extension, "size": list(v.size)} for name, v in drawn.variants.items()}
+    (folder / META).write_text(canonical_json({"variants": variants, "table_html": drawn.table_html,
+                                               "note": drawn.note, "alt": drawn.alt,
+                                               "legibility": drawn.legibility,
+                                               "versions": versions}))
+
+
+def read_meta(entry: Path) -> dict:
+    return json.loads((entry / META).read_text())
+
+
+def suffix(variant: str) -> str:
+    """File-name suffix of a variant: the wide one has none."""
+    return "" if variant == "wide" else f"-{variant}"
+
+
+def image_name(variant: str, extension: str) -> str:
+    """A variant's image file in a cache entry: figure.png, figure-narrow.png."""
+    return f"figure{suffix(variant)}.{extension}"

@@ -1,0 +1,67 @@
+"""The figure kinds' reference page, generated from their `KEYS` so docs and code cannot disagree.
+
+    python -m generator.figures.reference > docs/reference/figures.md     (or: make reference)
+
+tests/figures/test_kinds_contract.py checks that the committed page equals this output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from generator.figures import options as opt
+from generator.figures.registry import COMMON_KEYS, KINDS, kind_module
+
+HEADER = """# Figure kinds: every key
+
+Generated from the kinds' `KEYS` by `python -m generator.figures.reference` (`make reference`);
+do not edit by hand. A figure block is a fenced `figure` block whose body is YAML; see the README
+for examples of each kind. "required" keys have no default.
+"""
+
+
+def reference() -> str:
+    sections = [HEADER, "## Keys of every kind\n\n" + key_table(COMMON_KEYS)]
+    for name in sorted(KINDS):
+        module = kind_module(name)
+        summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
+        sections.append(f"## `{name}`\n\n{summary}\n\n" + key_table(module.KEYS))
+    return "\n".join(sections)
+
+
+def key_table(keys: dict) -> str:
+    rows = ["| key | default | accepts | meaning |", "|---|---|---|---|"]
+    for name, key in keys.items():
+        rows.append(f"| `{name}` | {_default(key.default)} | {accepts(key.check)} | {_cell(help_text(key))} |")
+    return "\n".join(rows) + "\n"
+
+
+def help_text(key) -> str:
+    """The key's help text ("" where none is declared)."""
+    return getattr(key, "help", "") or ""
+
+
+def accepts(check) -> str:
+    """What a key accepts, in the words of its own error message ("a positive integer", "one of grid, strip")."""
+    try:
+        check(object())  # no key accepts an arbitrary object: the check says what it wants instead
+    except ValueError as error:
+        return _cell(str(error))
+    return ""
+
+
+def _default(value) -> str:
+    if value is opt.REQUIRED:
+        return "required"
+    if value is None:
+        return "none"
+    return f"`{json.dumps(value)}`" if value == "" or not isinstance(value, str) else f"`{value}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+if __name__ == "__main__":
+    sys.stdout.write(reference())
