@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from generator.errors import display_path
 
@@ -36,8 +36,11 @@ def digest(*parts) -> str:
 
 def file_digest(path: Path) -> str:
     """SHA-256 hex digest of a file's bytes."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    sha256 = hashlib.sha256()
+    with open(path, "rb") as handle:  # hashlib.file_digest is Python 3.11+
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha256.update(block)
+    return sha256.hexdigest()
 
 
 class Store:
@@ -70,7 +73,7 @@ class Store:
                   "dropped, computing it again", file=sys.stderr)
             self.remove(key)
             return None
-        if rehash:
+        if rehash and manifest is not None:
             self._write_stamps(path, manifest)
         self._verified.add(key)
         return path
@@ -79,7 +82,7 @@ class Store:
         """The manifest of a complete entry: {relative path: {"size": n, "sha256": hex}}."""
         return self._read_manifest(self.entry_path(key))
 
-    def put(self, key: str, fill: Callable[[Path], None]) -> Path:
+    def put(self, key: str, fill: Callable[[Path], object]) -> Path:
         """Create the entry by calling `fill(folder)` on a scratch folder, then move it into place."""
         final = self.entry_path(key)
         scratch = self.root / ".incoming" / f"{key}-{os.getpid()}"

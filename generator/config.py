@@ -109,7 +109,7 @@ def check_type(key: str, value, path: Path, line: int | None) -> None:
     wrong_bool = isinstance(value, bool) and bool not in types
     if value is not None and (wrong_bool or not isinstance(value, types)):
         raise ConfigError(f"'{key}' must be {described}, not {value!r}", file=path, line=line)
-    if key == "paginate" and value is not None and value < 0:
+    if key == "paginate" and isinstance(value, int) and value < 0:
         raise ConfigError(f"'paginate' must be 0 or more, not {value}", file=path, line=line)
 
 

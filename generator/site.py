@@ -95,7 +95,7 @@ class Theme:
 
     def error_location(self, problem: BaseException) -> tuple[str | None, int | None]:
         """The innermost template frame of the traceback: Jinja gives it the template's file name."""
-        where = (None, None)
+        where: tuple[str | None, int | None] = (None, None)
         tb = problem.__traceback__
         folders = [str(f) for f in self.folders]
         while tb is not None:
@@ -257,7 +257,7 @@ class SiteRenderer:
                    for page in rendered
                    if page.output_path.endswith(".html") and page.output_path != "404.html"
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
-        entries.sort(key=lambda entry: entry["loc"])
+        entries.sort(key=lambda entry: str(entry["loc"]))
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
 
 

@@ -193,7 +193,8 @@ def kramdown_tables(lines: list[str]) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
     header row and its separator."""
-    out, index = [], 0
+    out: list[str] = []
+    index = 0
     while index < len(lines):
         if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
             out.append(lines[index])
@@ -216,7 +217,7 @@ def kramdown_tables(lines: list[str]) -> list[str]:
 
 def split_fences(text: str) -> list[str]:
     """[prose, fence, prose, fence, ..., prose]: fenced code blocks kept whole, in order."""
-    chunks, current, fence = [], [], None
+    chunks, current, fence = [], [], None  # type: list[str], list[str], str | None
     for line in text.split("\n"):
         match = FENCE_LINE.match(line)
         if fence is None and match:

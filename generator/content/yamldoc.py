@@ -11,7 +11,7 @@ from generator.errors import LayerpressError
 FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class TextDatesLoader(FastSafeLoader):
+class TextDatesLoader(FastSafeLoader):  # type: ignore[valid-type,misc]  # a class chosen at run time
     """SafeLoader that leaves dates as text, so that an impossible date is reported as one."""
 
 

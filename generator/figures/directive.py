@@ -157,7 +157,7 @@ def _validated_options(data: dict, kind: str, fail, line: int, key_lines: dict) 
 
 def _key_lines(text: str, fence_line: int) -> dict[str, int]:
     """The file line of each top-level key, so a bad value is reported where it is."""
-    lines = {}
+    lines: dict[str, int] = {}
     for offset, line in enumerate(text.split("\n")):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:

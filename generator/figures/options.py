@@ -7,7 +7,8 @@ completes "key 'NAME' must be ...".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 REQUIRED = object()
 

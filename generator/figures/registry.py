@@ -13,8 +13,12 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from generator.figures import options as opt
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KINDS = {
     "activations": "activations",

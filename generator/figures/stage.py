@@ -12,9 +12,10 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.cache import MANIFEST, Store, canonical_json, digest, file_digest
@@ -24,10 +25,13 @@ from generator.figures import registry
 from generator.figures.layout import DEFAULT_FIGURE_WIDTH, DENSITY, NARROW_MEDIA, below_thresholds
 from generator.figures.directive import FigureRequest, prose_lines, extract_figures
 
+if TYPE_CHECKING:
+    from generator.freeze import FreezeReport
+
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
 # `models.NAME` as a whole word of an expression: not `three-generative-models.png` in a string.
-MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")  # noqa: E501
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 META = "meta.json"
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
@@ -42,7 +46,7 @@ class ComputeResult:
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
     filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
-    freeze_report: object = None  # generator.freeze.FreezeReport: what was frozen, computed, stale
+    freeze_report: FreezeReport | None = None  # what was frozen, computed, stale
     model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
 
 
@@ -205,7 +209,7 @@ class FigureStage:
                 with np.errstate(invalid="ignore"):  # NaNs are refused below, in one line, not warned about
                     drawn = registry.kind_module(figure.request.kind).draw(figure.request, context)
                 refuse_non_finite(figure.request, drawn)
-                figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn: _write_entry(folder, drawn))
+                figure.entry = self.cache.put(figure.key, partial(_write_entry, drawn=drawn))
         self.warn_illegible()
 
     def warn_illegible(self) -> None:
@@ -213,6 +217,7 @@ class FigureStage:
         if self.quiet:
             return
         for figure in self.figures:
+            assert figure.entry is not None  # compute() gave every figure its entry
             problems = below_thresholds(_meta(figure.entry)["legibility"])
             if problems:
                 request = figure.request
@@ -256,6 +261,7 @@ class FigureStage:
                              manifest=self.manifest())
 
     def html(self, figure: _Figure) -> str:
+        assert figure.entry is not None  # compute() gave every figure its entry
         request, meta = figure.request, _meta(figure.entry)
         caption = render_caption(request.options["caption"])
         note = f' <span class="figure-note">{escape(meta["note"])}</span>' if meta["note"] else ""
@@ -284,6 +290,7 @@ class FigureStage:
     def outputs(self) -> list[tuple[str, Path]]:
         files = []
         for figure in self.figures:
+            assert figure.entry is not None  # compute() gave every figure its entry
             meta = _meta(figure.entry)
             files.append((self._site_path(figure, "npz"), figure.entry / "data.npz"))
             for name, variant in meta["variants"].items():
@@ -302,6 +309,7 @@ class FigureStage:
     def manifest(self) -> list[dict]:
         entries = []
         for figure in self.figures:
+            assert figure.entry is not None  # compute() gave every figure its entry
             request, meta = figure.request, _meta(figure.entry)
             stored = json.loads((figure.entry / MANIFEST).read_text())  # a cached or a frozen entry
             files = {self._site_path(figure, "npz"): "data.npz"}
@@ -335,7 +343,7 @@ class DrawContext:
         self.store = store
         self.source = source
         self.figure_width = figure_width  # the text column, CSS px
-        self._models = {}
+        self._models: dict = {}
 
     def model(self, ref: str):
         if ref not in self._models:
@@ -380,7 +388,7 @@ class ModelsContext(RecordView):
     models["NAME:V"] is models.NAME.variants.V."""
 
     def __init__(self, records: dict[str, dict], names: list[str]):
-        views = {}
+        views: dict = {}
         for ref, record in records.items():
             name, _, variant = ref.partition(":")
             view = views.setdefault(name, {"variants": {}})

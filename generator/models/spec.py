@@ -13,6 +13,7 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,7 +22,7 @@ from generator.datasets.options import TYPE_NAMES, type_name
 from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
 from generator.models.backend import import_keras
-from generator.models.yaml_lines import LineDict, deep_merge, load
+from generator.models.yaml_lines import LineDict, LineList, deep_merge, load
 
 UNTRAINED = "untrained"
 TOP_KEYS = ("description", "dataset", "layers", "load", "weights", "compile", "fit", "checkpoint", "seed", "variants")
@@ -79,7 +80,7 @@ class ModelSpec:
             # An override variant is fully described by its merged spec: one equal to the base spec
             # (e.g. `rmsprop` when the base already uses RMSprop) shares the base model's cache entry.
             "untrained": self.variant == "untrained", "dataset": self.dataset,
-            "layers": [[l.class_name, l.positional, dict(l.args)] for l in self.layers] if self.layers else None,
+            "layers": [[layer.class_name, layer.positional, dict(layer.args)] for layer in self.layers] if self.layers else None,
             "load": self.written.get("load"), "weights": self.written.get("weights"),
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
         }
@@ -98,7 +99,7 @@ def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec
         mark = getattr(error, "problem_mark", None)
         raise ModelSpecError(f"invalid YAML: {getattr(error, 'problem', error)}", file=path,
                              line=mark.line + 1 if mark else None) from None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, LineDict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
     check = _Checker(path)
     check.keys(raw, TOP_KEYS, "")
@@ -117,7 +118,7 @@ def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec
     return _build_spec(raw, path, Path(source), variant, list(variants), check)
 
 
-def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, check: "_Checker") -> ModelSpec:
+def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, check: _Checker) -> ModelSpec:
     if ("layers" in raw) == ("load" in raw):
         raise check.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
                          else "'layers' and 'load' exclude each other", raw.line("load", 1))
@@ -129,16 +130,16 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, chec
     compile_ = {**COMPILE_DEFAULTS, **_section(raw, "compile", ("optimizer", "loss", "metrics"), check)}
     fit = {**FIT_DEFAULTS, **_section(raw, "fit", tuple(FIT_DEFAULTS), check)}
     for key in FIT_DEFAULTS:
-        check.type(raw.get("fit") or {}, key, int, prefix="fit.")
+        check.type(raw.get("fit") or LineDict(), key, int, prefix="fit.")
         if fit[key] < 1:
-            section = raw.get("fit") if isinstance(raw.get("fit"), LineDict) else LineDict()
+            section = raw["fit"] if isinstance(raw.get("fit"), LineDict) else LineDict()
             raise check.fail(f"'fit.{key}' must be at least 1, not {fit[key]}", section.line(key, raw.line("fit")))
-    check.type(raw.get("compile") or {}, "loss", str, prefix="compile.")
+    check.type(raw.get("compile") or LineDict(), "loss", str, prefix="compile.")
     optimizer = compile_["optimizer"]
     if not isinstance(optimizer, (str, dict)):
         raise check.fail(f"'compile.optimizer' must be a name or a Keras config mapping, not {type_name(optimizer)}",
                          raw["compile"].line("optimizer"))
-    check.type(raw.get("compile") or {}, "metrics", list, prefix="compile.")
+    check.type(raw.get("compile") or LineDict(), "metrics", list, prefix="compile.")
     check.type(raw, "seed", int)
     return ModelSpec(
         name=path.stem, variant=variant, file=path, lines=_flat_lines(raw), dataset=dataset,
@@ -158,7 +159,7 @@ def _flat_lines(raw: LineDict) -> dict:
     return lines
 
 
-def _dataset(raw: LineDict, path: Path, source: Path, check: "_Checker") -> dict | None:
+def _dataset(raw: LineDict, path: Path, source: Path, check: _Checker) -> dict | None:
     if raw.get("dataset") is None:
         return None
     spec = raw["dataset"]
@@ -173,14 +174,14 @@ def _dataset(raw: LineDict, path: Path, source: Path, check: "_Checker") -> dict
     return options
 
 
-def _section(raw: LineDict, key: str, allowed: tuple, check: "_Checker") -> dict:
+def _section(raw: LineDict, key: str, allowed: tuple, check: _Checker) -> dict:
     section = raw.get(key) or LineDict()
     check.type(raw, key, dict, value=section)
     check.keys(section, allowed, f"{key}.")
     return dict(section)
 
 
-def _checkpoint(raw: LineDict, dataset: dict | None, check: "_Checker") -> dict | None:
+def _checkpoint(raw: LineDict, dataset: dict | None, check: _Checker) -> dict | None:
     value = raw.get("checkpoint", True)
     if value is False:
         return None
@@ -199,7 +200,7 @@ def _checkpoint(raw: LineDict, dataset: dict | None, check: "_Checker") -> dict 
     return {"monitor": monitor, "mode": mode}
 
 
-def _file(raw: LineDict, key: str, source: Path, check: "_Checker") -> Path | None:
+def _file(raw: LineDict, key: str, source: Path, check: _Checker) -> Path | None:
     if key not in raw:
         return None
     check.type(raw, key, str)
@@ -210,9 +211,9 @@ def _file(raw: LineDict, key: str, source: Path, check: "_Checker") -> Path | No
     return path
 
 
-def _layers(raw: LineDict, check: "_Checker") -> list[LayerSpec]:
+def _layers(raw: LineDict, check: _Checker) -> list[LayerSpec]:
     entries = raw["layers"]
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, LineList) or not entries:
         raise check.fail("'layers' must be a non-empty list such as '- Dense: {units: 10}'", raw.line("layers"))
     layers = []
     for index, entry in enumerate(entries):
@@ -241,7 +242,7 @@ SIZE_ARGUMENTS = ("units", "filters", "kernel_size", "pool_size", "strides", "si
 SIZED_BY_POSITION = re.compile(r"Dense|Conv\dD(Transpose)?|SeparableConv\dD|(Max|Average)Pooling\dD|UpSampling\dD|Embedding")
 
 
-def _check_sizes(layer: LayerSpec, check: "_Checker") -> None:
+def _check_sizes(layer: LayerSpec, check: _Checker) -> None:
     values = dict(layer.args)
     if layer.positional and SIZED_BY_POSITION.fullmatch(layer.class_name):
         values[None] = layer.positional[0]
@@ -265,12 +266,12 @@ class _Checker:
     def fail(self, message: str, line: int | None, hint: str | None = None) -> ModelSpecError:
         return ModelSpecError(message, file=self.path, line=line, hint=hint)
 
-    def keys(self, mapping: dict, allowed: tuple, prefix: str) -> None:
+    def keys(self, mapping: LineDict, allowed: tuple, prefix: str) -> None:
         for key in mapping:
             if key not in allowed:
                 raise self.fail(f"unknown key '{prefix}{key}'", mapping.line(key), did_you_mean(key, allowed))
 
-    def type(self, mapping: dict, key: str, expected: type, *, prefix: str = "", value=None) -> None:
+    def type(self, mapping: LineDict, key: str, expected: type, *, prefix: str = "", value=None) -> None:
         value = mapping.get(key) if value is None else value
         if value is None:
             return
@@ -292,7 +293,7 @@ def layer_kwargs(spec: ModelSpec) -> list[tuple[type, dict]]:
 
     counts: dict[str, int] = {}
     built = []
-    for layer in spec.layers:
+    for layer in spec.layers or ():
         cls = _layer_class(spec, layer, keras)
         kwargs = _arguments(spec, layer, cls, keras)
         stem = snake_case(layer.class_name)
@@ -372,7 +373,7 @@ def _layer_class(spec: ModelSpec, layer: LayerSpec, keras) -> type:
     return getattr(keras.layers, layer.class_name)
 
 
-def _arguments(spec: ModelSpec, layer: LayerSpec, cls: type, keras) -> dict:
+def _arguments(spec: ModelSpec, layer: LayerSpec, cls: type[Any], keras) -> dict:
     params = dict(inspect.signature(cls.__init__).parameters)
     params.pop("self", None)
     if any(p.kind is p.VAR_KEYWORD for p in params.values()):
@@ -404,7 +405,7 @@ REQUIRED_ARGUMENT_TYPES = {"filters": int, "units": int, "kernel_size": (list, i
 
 def _check_type(spec: ModelSpec, layer: LayerSpec, key: str, value, default) -> None:
     """Compare with the type of the argument's default value, or the known type of a required argument."""
-    expected = {bool: bool, int: int, float: float, str: str, tuple: (list, int)}.get(type(default))
+    expected: Any = {bool: bool, int: int, float: float, str: str, tuple: (list, int)}.get(type(default))
     expected = expected or REQUIRED_ARGUMENT_TYPES.get(key)
     if expected is None or value is None:
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import Store, canonical_json, digest, file_digest
 from generator.confine import confined
@@ -21,6 +22,9 @@ from generator.models.reasons import why_training
 from generator.models.saving import save_model
 from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
 from generator.models.versions import versions
+
+if TYPE_CHECKING:
+    from generator.models.trained import TrainedModel
 
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
@@ -112,7 +116,7 @@ class ModelStore:
     def record(self, ref: str) -> dict:
         return json.loads(((self.frozen_entry(ref) or self._entry(ref)) / RECORD_FILE).read_text())
 
-    def get(self, ref: str) -> "TrainedModel":
+    def get(self, ref: str) -> TrainedModel:
         from generator.models.trained import TrainedModel
 
         entry = self.frozen_entry(ref, with_model=True) or self._entry(ref, deep=True)

@@ -21,7 +21,7 @@ class LineList(list):
     lines: list
 
 
-class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # chosen at run time
     """libyaml's parser when PyYAML has it: its nodes keep their marks, so lines survive."""
 
 

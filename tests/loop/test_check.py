@@ -16,7 +16,7 @@ from .conftest import make_blog
 
 from generator.build import BuildOptions, build
 from generator.cache import Store
-from generator.check import array_difference, changed_pixels, check
+from generator.check import check
 from generator.freeze import FrozenResults
 from generator.models.store import MODEL_FILE, RECORD_FILE, ModelStore
 
