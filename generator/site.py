@@ -142,7 +142,7 @@ class SiteRenderer:
                                          bytecode_cache=compiled)
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
         self.body_env.globals["claim"] = claim
-        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
+        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data), self.cache_dir)
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
         self.site["posts"] = [self.pages[id(post)] for post in self.content.posts]
