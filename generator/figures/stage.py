@@ -263,7 +263,7 @@ class FigureStage:
     def html(self, figure: _Figure) -> str:
         assert figure.entry is not None  # compute() gave every figure its entry
         request, meta = figure.request, _meta(figure.entry)
-        caption = render_caption(request.options["caption"])
+        caption = render_caption(request.options["caption"], self.cache.root.parent)
         note = f' <span class="figure-note">{escape(meta["note"])}</span>' if meta["note"] else ""
         data_link = f'<a class="figure-data" href="{self._url(figure, "npz")}">data (.npz)</a>'
         if meta["table_html"] is not None:
@@ -421,14 +421,14 @@ def refuse_non_finite(request: FigureRequest, drawn) -> None:
                                 "a model whose weights diverged cannot be drawn; retrain it with a lower learning rate")
 
 
-def render_caption(caption: str) -> str:
+def render_caption(caption: str, cache_dir: Path | None = None) -> str:
     """A caption's markdown as inline HTML (no wrapping paragraph). Raw HTML in it is shown as text,
     so a caption cannot inject markup into the figure."""
     if not caption:
         return ""
     from generator.content.markdown import render_fragment  # Markdown's extensions: not for a no-change build
 
-    html = render_fragment(caption)
+    html = render_fragment(caption, cache_dir)
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
 
 
