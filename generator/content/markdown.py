@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import threading
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from html import escape
@@ -159,7 +160,7 @@ class ConversionCache:
 
     def put(self, key: str, html: str) -> None:
         path = self._path(key)
-        scratch = path.with_name(f"{path.name}.{os.getpid()}")
+        scratch = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             scratch.write_text(json.dumps({"sha256": hashlib.sha256(html.encode()).hexdigest(), "html": html}),

@@ -67,3 +67,21 @@ def test_an_unwritable_cache_still_converts(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert MarkdownRenderer(cache_dir=blocked).convert(TEXT) == MarkdownRenderer().convert(TEXT)
+
+
+def test_a_build_from_known_conversions_writes_the_same_site(tmp_path):
+    from generator.build import BuildOptions, build
+
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_config.yml").write_text("title: Cached\n")
+    (blog / "_posts" / "2026-01-01-first.md").write_text(f"---\ntitle: First\n---\n{TEXT}")
+    (blog / "about.md").write_text("---\ntitle: About\n---\nAbout *this* blog.\n")
+    build(BuildOptions(source=blog, dest=tmp_path / "cold", quiet=True))
+    assert entries(blog / ".layerpress-cache")
+    build(BuildOptions(source=blog, dest=tmp_path / "warm", quiet=True))
+
+    def tree(folder):
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    cold, warm = tree(tmp_path / "cold"), tree(tmp_path / "warm")
+    assert b"<em>prose</em>" in cold["2026/01/01/first.html"] and cold == warm
