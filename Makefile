@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: site test serve bench clean compat ort reference
+.PHONY: site test lint serve bench clean compat ort reference
 
 # ONNX Runtime Web for the explorer's "your own image" (layerpress.explorer.reader_images):
 # the ES module and its one WebAssembly file, taken from the npm package into the theme
@@ -33,7 +33,12 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/layerpress serve --source content
 
-test: $(DEV_STAMP) $(ORT_STAMP)
+# Lint and type-check first (settings in pyproject.toml); either one's findings fail the target.
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
+test: lint $(DEV_STAMP) $(ORT_STAMP)
 	$(BIN)/python -m pytest
 
 # Compare with Debian's Jekyll: `make compat BLOGS="path/to/blog other/blog"` (default: the fixtures).

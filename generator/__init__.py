@@ -4,6 +4,6 @@ __version__ = "0.1.0"
 
 # numpy is imported on first use (see generator/lazy.py): a build with nothing to train or draw
 # never needs it, though the data-set and figure modules import it at their top.
-from generator.lazy import defer_heavy_modules  # noqa: E402
+from generator.lazy import defer_heavy_modules
 
 defer_heavy_modules()

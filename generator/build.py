@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import uptodate
@@ -54,7 +54,7 @@ class BuildResult:
     pages_written: int
     seconds: float
     figures: list                        # manifest entries (see figures)
-    models: list = ()                    # the model references the site uses (figures and text)
+    models: list = field(default_factory=list)  # the model references the site uses (figures and text)
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -67,7 +67,7 @@ def _one_lock(path: Path, wait: bool):
             with _guard:
                 _held[key] -= 1
         return
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 (held across the yield, closed in the finally below)
     try:
         _acquire(handle, wait)
         handle.seek(0)

@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from generator.errors import display_path
 
@@ -38,8 +38,11 @@ def digest(*parts) -> str:
 
 def file_digest(path: Path) -> str:
     """SHA-256 hex digest of a file's bytes."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    sha256 = hashlib.sha256()
+    with open(path, "rb") as handle:  # hashlib.file_digest is Python 3.11+
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha256.update(block)
+    return sha256.hexdigest()
 
 
 class Store:
@@ -72,7 +75,7 @@ class Store:
                         display_path(path), damaged)
             self.remove(key)
             return None
-        if rehash:
+        if rehash and manifest is not None:
             self._write_stamps(path, manifest)
         self._verified.add(key)
         return path
@@ -81,7 +84,7 @@ class Store:
         """The manifest of a complete entry: {relative path: {"size": n, "sha256": hex}}."""
         return self._read_manifest(self.entry_path(key))
 
-    def put(self, key: str, fill: Callable[[Path], None]) -> Path:
+    def put(self, key: str, fill: Callable[[Path], object]) -> Path:
         """Create the entry by calling `fill(folder)` on a scratch folder, then move it into place."""
         final = self.entry_path(key)
         scratch = self.root / ".incoming" / f"{key}-{os.getpid()}"

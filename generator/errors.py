@@ -5,8 +5,13 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
+from typing import overload
 
 
+@overload
+def display_path(path: str | os.PathLike) -> str: ...
+@overload
+def display_path(path: None) -> None: ...
 def display_path(path: str | os.PathLike | None) -> str | None:
     """A path as the user typed it: relative to the working directory when inside it."""
     if path is None:
@@ -22,7 +27,7 @@ def display_path(path: str | os.PathLike | None) -> str | None:
         return str(p)
 
 
-def did_you_mean(name: str, choices) -> str | None:
+def did_you_mean(name: object, choices) -> str | None:
     """A 'did you mean X?' hint for the closest known name, or None."""
     matches = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None

@@ -91,7 +91,7 @@ class FrozenResults:
 
     def put_model(self, key: str, entry: Path, files: list[str], *, replace: bool = False) -> bool:
         """Copy `files` of a cache entry under `key`; False when such an entry is frozen already."""
-        if not replace and self.models.get(key) is not None and sorted(self.models.manifest(key)) == sorted(files):
+        if not replace and self.models.get(key) is not None and sorted(self.models.manifest(key) or {}) == sorted(files):
             return False
         self._start()
         self.models.put(key, lambda folder: [shutil.copyfile(entry / name, folder / name) for name in files])
@@ -280,6 +280,7 @@ def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Pat
     content = read_site(config, ReadOptions())
     computed = compute(config, content.posts + content.pages, options)
     add_explorer(config, computed, options)  # the explorer pages' data, frozen like the figures
+    assert computed.freeze_report is not None  # freeze=True
     return computed.freeze_report
 
 

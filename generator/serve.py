@@ -129,7 +129,7 @@ def inject_client(html: bytes, generation: int) -> bytes:
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Static files of the last good build, with the live-reload script and event stream."""
 
-    def __init__(self, *args, preview: "PreviewServer", **kwargs):
+    def __init__(self, *args, preview: PreviewServer, **kwargs):
         self.preview = preview
         super().__init__(*args, **kwargs)
 
@@ -229,7 +229,7 @@ class PreviewServer:
         self._changed = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._server = None
+        self._server: ThreadingHTTPServer | None = None
         self._observer = None
 
     @property
@@ -238,7 +238,8 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        assert self._server is not None, "start() binds the server"
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}{self.baseurl}/"
 
     def start(self) -> str:
@@ -270,7 +271,7 @@ class PreviewServer:
             thread.join(timeout=STOP_TIMEOUT_SECONDS)  # a long training may still run: it dies with the process
         shutil.rmtree(self._folder, ignore_errors=True)
 
-    def __enter__(self) -> "PreviewServer":
+    def __enter__(self) -> PreviewServer:
         self.start()
         return self
 
@@ -337,7 +338,7 @@ class PreviewServer:
         handler = ChangeHandler(ignored, self._changed.set)
         observer = Observer()
         for folder in [source, *theme_folders()]:
-            observer.schedule(handler, str(folder), recursive=True)
+            observer.schedule(handler, str(folder), recursive=True)  # type: ignore[arg-type]  # duck-typed handler
         observer.start()
         return observer
 

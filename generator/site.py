@@ -95,7 +95,7 @@ class Theme:
 
     def error_location(self, problem: BaseException) -> tuple[str | None, int | None]:
         """The innermost template frame of the traceback: Jinja gives it the template's file name."""
-        where = (None, None)
+        where: tuple[str | None, int | None] = (None, None)
         tb = problem.__traceback__
         folders = [str(f) for f in self.folders]
         while tb is not None:
@@ -142,7 +142,7 @@ class SiteRenderer:
                                          bytecode_cache=compiled)
         self.body_env.globals["post_url"] = post_url_function(self.content.posts)
         self.body_env.globals["claim"] = claim
-        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
+        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data), self.cache_dir)
         self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
         link_neighbours(self.content.posts, self.pages)
         self.site["posts"] = [self.pages[id(post)] for post in self.content.posts]
@@ -257,7 +257,7 @@ class SiteRenderer:
                    for page in rendered
                    if page.output_path.endswith(".html") and page.output_path != "404.html"
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
-        entries.sort(key=lambda entry: entry["loc"])
+        entries.sort(key=lambda entry: str(entry["loc"]))
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
 
 

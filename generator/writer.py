@@ -76,7 +76,9 @@ def write_item(target: Path, item: Item) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if item.data is not None:
         target.write_bytes(item.data)
-    elif item.link:
+        return
+    assert item.file is not None, "an item has data or a file"
+    if item.link:
         try:
             os.link(item.file, target)
         except OSError:

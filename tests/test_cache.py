@@ -1,3 +1,5 @@
+import pytest
+
 from generator.cache import Store, digest
 
 
@@ -65,10 +67,8 @@ def test_failed_fill_leaves_no_entry(tmp_path):
         (folder / "x").write_text("x")
         raise RuntimeError("interrupted")
 
-    try:
+    with pytest.raises(RuntimeError):
         store.put("ab12", fail)
-    except RuntimeError:
-        pass
     assert store.get("ab12") is None
     assert not any((tmp_path / ".incoming").iterdir())
 

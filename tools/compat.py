@@ -23,7 +23,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -311,7 +311,8 @@ def compare(blog: Path, work: Path) -> BlogReport:
     report.feed_entries_matched = len(set(link.removeprefix(baseurl) for link in theirs_feed) & set(ours_feed))
     if layerpress_site.is_dir():
         report.placeholders = sum(1 for page in layerpress_site.rglob("*")
-                                  if page.suffix in (".html", ".xml") and re.search(r"[\x02\x03]", page.read_text(errors="replace")))
+                                  if page.suffix in (".html", ".xml")
+                                  and re.search(r"[\x02\x03]", page.read_text(errors="replace")))
     return report
 
 

@@ -101,7 +101,7 @@ def wanted(document: Document, options: ReadOptions, config: Config, now: dateti
         return False
     if document.front_matter.get("draft") is True and not (options.drafts or config.show_drafts):
         return False
-    if document.kind == "post" and document.date > now and not (options.future or config.future):
+    if document.kind == "post" and document.date is not None and document.date > now and not (options.future or config.future):
         return False
     return True
 
@@ -238,8 +238,8 @@ def site_files(config: Config, excluded_dirs) -> list[Path]:
     patterns = JEKYLL_EXCLUDES + [str(p) for p in config.exclude] + [CONFIG_NAME]
     included = [str(p) for p in config.include]
     found = []
-    for folder, dirs, files in os.walk(source):
-        folder = Path(folder)
+    for walked, dirs, files in os.walk(source):
+        folder = Path(walked)
         dirs[:] = sorted(d for d in dirs if (folder / d).resolve() not in excluded_dirs
                          and keep(folder / d, source, patterns, included))
         found += [folder / f for f in sorted(files) if keep(folder / f, source, patterns, included)]

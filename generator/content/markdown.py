@@ -1,21 +1,33 @@
 """Markdown -> HTML with Python-Markdown and pymdown-extensions, read as Jekyll's kramdown reads it.
 
-One `markdown.Markdown` object per process and set of options (`shared_renderer`: building
-one costs far more than converting a document with it), `reset()` before each document. See generator/content/kramdown.py for
-the kramdown syntax the extensions below do not cover.
+One renderer per process and set of options (`shared_renderer`: building its `markdown.Markdown`
+costs far more than converting a document with it), built on its first conversion and `reset()`
+before each document. Given the build cache, a renderer keeps each conversion there under a digest of
+everything that decides the HTML (`ConversionCache`), so a build whose texts are all known never
+builds Markdown at all. See generator/content/kramdown.py for the kramdown syntax the extensions
+below do not cover.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
 from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import markdown
-from pymdownx import emoji
+from generator.cache import digest
 
-from generator.content.kramdown import HeadingIds, KramdownExtension
+if TYPE_CHECKING:
+    import markdown
+
+    from generator.content.kramdown import HeadingIds
 
 EXTENSIONS = [
     "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty", "sane_lists",
@@ -39,17 +51,19 @@ class MarkdownOptions:
     raw_html: bool = True            # False for texts that must not carry markup (figure captions)
 
     @classmethod
-    def from_config(cls, data: dict) -> "MarkdownOptions":
-        kramdown = data.get("kramdown") if isinstance(data.get("kramdown"), dict) else {}
+    def from_config(cls, data: dict) -> MarkdownOptions:
+        kramdown = data["kramdown"] if isinstance(data.get("kramdown"), dict) else {}
         levels = str(kramdown.get("toc_levels", "1..6"))
         match = re.fullmatch(r"\s*(\d)\s*\.\.\s*(\d)\s*", levels)
-        layerpress = data.get("layerpress") if isinstance(data.get("layerpress"), dict) else {}
+        layerpress = data["layerpress"] if isinstance(data.get("layerpress"), dict) else {}
         return cls(gfm=str(kramdown.get("input", "GFM")).lower() == "gfm",
                    toc_levels=f"{match[1]}-{match[2]}" if match else "1-6",
                    heading_permalinks=bool(layerpress.get("heading_permalinks", False)))
 
 
 def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict:
+    from pymdownx import emoji
+
     return {
         "toc": {"permalink": options.heading_permalinks, "permalink_title": "Link to this section",
                 "slugify": heading_ids, "toc_depth": options.toc_levels},
@@ -64,22 +78,45 @@ def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict
 
 
 class MarkdownRenderer:
-    """One configured converter, reset between documents (building it costs more than using it)."""
+    """One configured converter, built on first use and reset between documents (building it costs
+    more than using it). With `cache_dir` (the build cache), conversions are kept in
+    `<cache_dir>/markdown/`."""
 
-    def __init__(self, options: MarkdownOptions | None = None) -> None:
-        options = options or MarkdownOptions()
-        self._heading_ids = HeadingIds(gfm=options.gfm)
-        self._md = markdown.Markdown(
-            extensions=EXTENSIONS + [KramdownExtension(gfm=options.gfm)],
-            extension_configs=extension_configs(options, self._heading_ids), output_format="html")
-        if not options.raw_html:  # raw HTML is shown as text
-            self._md.preprocessors.deregister("html_block")
-            self._md.inlinePatterns.deregister("html")
+    def __init__(self, options: MarkdownOptions | None = None, cache_dir: Path | None = None) -> None:
+        self.options = options or MarkdownOptions()
+        self._cache = ConversionCache(Path(cache_dir) / "markdown", self.options) if cache_dir else None
+        self._md: markdown.Markdown | None = None
 
     def convert(self, text: str) -> str:
-        self._md.reset()
+        if self._cache is None:
+            return self._convert(text)
+        key = self._cache.key(text)
+        html = self._cache.get(key)
+        if html is None:
+            html = self._convert(text)
+            self._cache.put(key, html)
+        return html
+
+    def _convert(self, text: str) -> str:
+        md = self._markdown()
+        md.reset()
         self._heading_ids.reset()
-        return self._without_placeholders(self._md.convert(text))
+        return self._without_placeholders(md.convert(text))
+
+    def _markdown(self) -> markdown.Markdown:
+        if self._md is None:
+            import markdown
+
+            from generator.content.kramdown import HeadingIds, KramdownExtension
+
+            self._heading_ids = HeadingIds(gfm=self.options.gfm)
+            self._md = markdown.Markdown(
+                extensions=EXTENSIONS + [KramdownExtension(gfm=self.options.gfm)],
+                extension_configs=extension_configs(self.options, self._heading_ids), output_format="html")
+            if not self.options.raw_html:  # raw HTML is shown as text
+                self._md.preprocessors.deregister("html_block")
+                self._md.inlinePatterns.deregister("html")
+        return self._md
 
     def _without_placeholders(self, html: str) -> str:
         """No STX/ETX placeholder ever reaches a page. Python-Markdown leaves some behind when
@@ -87,7 +124,7 @@ class MarkdownRenderer:
         stashed HTML and escaped characters are put back, inline placeholders dropped."""
         if "\x02" not in html and "\x03" not in html:
             return html
-        stash = self._md.htmlStash.rawHtmlBlocks
+        stash = self._markdown().htmlStash.rawHtmlBlocks
 
         def restore(match: re.Match) -> str:
             index = int(match[1])
@@ -98,18 +135,69 @@ class MarkdownRenderer:
         return re.sub("\\d*\x03", "", html).replace("\x02", "")
 
 
+class ConversionCache:
+    """Conversions of one set of options, a JSON file each, named by a digest of the text, the options,
+    this module's and kramdown.py's code, and the versions of the libraries that convert: an entry is
+    never stale. An entry that does not read back whole (its HTML against its SHA-256) is ignored, and
+    written again."""
+
+    def __init__(self, folder: Path, options: MarkdownOptions) -> None:
+        self.folder = folder
+        self._salt = digest("markdown", asdict(options), converter_versions())
+
+    def key(self, text: str) -> str:
+        return digest(self._salt, text)
+
+    def get(self, key: str) -> str | None:
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            html = entry["html"]
+            if hashlib.sha256(html.encode()).hexdigest() == entry["sha256"]:
+                return html
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        return None
+
+    def put(self, key: str, html: str) -> None:
+        path = self._path(key)
+        scratch = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch.write_text(json.dumps({"sha256": hashlib.sha256(html.encode()).hexdigest(), "html": html}),
+                               encoding="utf-8")
+            os.replace(scratch, path)
+        except OSError:
+            pass  # a read-only cache: the next build converts again
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+
+@cache
+def converter_versions() -> dict:
+    """What besides the text and the options decides the HTML, read without importing the converter."""
+    import markdown
+    import pygments
+    import pymdownx
+
+    here = Path(__file__)
+    code = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (here, here.with_name("kramdown.py"))]
+    return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
+            "pygments": pygments.__version__, "code": code}
+
+
 def has_math(html: str) -> bool:
     """Whether a page needs the math typesetter: a formula from markdown, or `\\(`/`\\[` in raw HTML."""
     return MATH_MARK.search(html) is not None
 
 
 @lru_cache(maxsize=4)
-def shared_renderer(options: MarkdownOptions) -> MarkdownRenderer:
-    """One converter per set of options for the whole process (builds, rebuilds of `serve`, captions)."""
-    return MarkdownRenderer(options)
+def shared_renderer(options: MarkdownOptions, cache_dir: Path | None = None) -> MarkdownRenderer:
+    """One converter per set of options (and cache) for the whole process (builds, rebuilds of `serve`, captions)."""
+    return MarkdownRenderer(options, cache_dir)
 
 
-def render_fragment(text: str) -> str:
+def render_fragment(text: str, cache_dir: Path | None = None) -> str:
     """Markdown for short texts that must not inject markup (figure captions): raw HTML is shown as
     text; math, code and typographic quotes work as in a post."""
-    return shared_renderer(MarkdownOptions(raw_html=False)).convert(text)
+    return shared_renderer(MarkdownOptions(raw_html=False), cache_dir).convert(text)

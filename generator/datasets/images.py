@@ -66,7 +66,7 @@ def open_image(path: Path) -> Image.Image:
                 return eight_bit(upright)
     except ImageProblem:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageProblem(f"has more than the {MAX_PIXELS:,} pixels allowed (a decompression bomb?)") from None
     except UnidentifiedImageError:
         raise ImageProblem("is not an image Pillow can read") from None

@@ -30,7 +30,7 @@ def enabled(config) -> bool:
     return value
 
 
-def versions(config_file=None) -> dict[str, str]:
+def versions(config_file=None) -> dict[str, dict]:
     """What the converted files depend on (for the cache key); reads package metadata, imports nothing."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -70,7 +70,7 @@ def add_models(folder: Path, networks: dict, layers: list[str]) -> dict:
         keras_model = network.keras_model
         try:
             converted[variant] = convert(keras_model, layers)
-        except Exception as problem:  # noqa: BLE001 (any converter failure: this model just gets no reader's image)
+        except Exception as problem:  # any converter failure: this model just gets no reader's image
             first_line = (str(problem).strip().splitlines() or [""])[0][:160]
             return {"skipped": f"tf2onnx cannot convert it ({type(problem).__name__}: {first_line})"}
         if len(converted[variant].onnx) > BUDGET:

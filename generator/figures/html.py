@@ -17,16 +17,18 @@ TEMPLATE = "figure.html"
 class FigureHtml:
     """Renders figures with `figure.html` from the first of `theme_dirs` that has it."""
 
-    def __init__(self, baseurl: str = "", theme_dirs: list[Path] | None = None, template_cache: Path | None = None):
+    def __init__(self, baseurl: str = "", theme_dirs: list[Path] | None = None, template_cache: Path | None = None,
+                 markdown_cache: Path | None = None):
         self.baseurl = baseurl.rstrip("/")
         self.theme_dirs = theme_dirs
         self.template_cache = template_cache  # a folder for Jinja's compiled template
+        self.markdown_cache = markdown_cache  # the build cache, where caption conversions are kept
         self._template = None
 
     def render(self, figure: Figure, meta: dict) -> str:
         request = figure.request
         values = {"kind": request.kind, "id": request.figure_id, "note": meta["note"],
-                  "caption": _markup(render_caption(request.options["caption"])),
+                  "caption": _markup(render_caption(request.options["caption"], self.markdown_cache)),
                   "data_url": self._url(figure, "npz"), "table": None, "image": None}
         if meta["table_html"] is not None:
             values["table"] = _markup(meta["table_html"])
@@ -73,14 +75,14 @@ class FigureHtml:
         return f"{self.baseurl}/{site_path(figure, extension, variant_suffix)}"
 
 
-def render_caption(caption: str) -> str:
+def render_caption(caption: str, cache_dir: Path | None = None) -> str:
     """A caption's markdown as inline HTML (no wrapping paragraph). Raw HTML in it is shown as text,
     so a caption cannot inject markup into the figure."""
     if not caption:
         return ""
     from generator.content.markdown import render_fragment  # Markdown's extensions: not for a no-change build
 
-    html = render_fragment(caption)
+    html = render_fragment(caption, cache_dir)
     return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1 else html
 
 

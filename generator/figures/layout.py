@@ -84,15 +84,16 @@ def below_thresholds(record: dict) -> list[str]:
     return problems
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font(size_px: int):
     from PIL import ImageFont
 
     return ImageFont.truetype(str(font_path()), size_px)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font_path() -> Path:
     """DejaVu Sans as shipped inside matplotlib (found without importing matplotlib)."""
     spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.origin is not None, "matplotlib is a dependency"
     return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"

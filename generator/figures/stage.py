@@ -85,7 +85,8 @@ class FigureStage:
         self.cache = Store(Path(cache_dir) / "figures")
         self.collection = Collection(store, self.source, probe_memo=self.cache.root / "probes-read.json")
         self.keys = FigureKeys(store, self.source, figure_width)
-        self.html = FigureHtml(baseurl, theme_dirs, template_cache=Path(cache_dir) / "templates")
+        self.html = FigureHtml(baseurl, theme_dirs, template_cache=Path(cache_dir) / "templates",
+                               markdown_cache=Path(cache_dir))
         self.records: dict[str, dict] = {}
         self._meta: dict[str, dict] = {}
 

@@ -56,7 +56,7 @@ def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
     return np.round((values - low) / (high - low) * 255).astype(np.uint8)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def colormap_palette(name: str) -> np.ndarray:
     """(256, 3) uint8 palette: LEVELS colours of a matplotlib colormap, then INK black and BACKGROUND white."""
     import matplotlib
@@ -67,7 +67,7 @@ def colormap_palette(name: str) -> np.ndarray:
     return palette
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def colormap_levels(name: str, count: int) -> np.ndarray:
     """(count, 3) uint8: a matplotlib colormap sampled evenly from its low to its high end."""
     import matplotlib
@@ -216,7 +216,7 @@ def text_width(text: str, layout, size: float = TEXT) -> int:
 
 def flow(parts: list[np.ndarray], width: int, gap: int, row_gap: int | None = None) -> np.ndarray:
     """RGB parts left to right, wrapping to a new row before a part would pass `width` pixels."""
-    rows, row, used = [], [], 0
+    rows, row, used = [], [], 0  # type: list[list[np.ndarray]], list[np.ndarray], int
     for part in parts:
         needed = part.shape[1] + (gap if row else 0)
         if row and used + needed > width:

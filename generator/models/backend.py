@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import Any
 
 from generator.errors import ModelSpecError
 
@@ -38,7 +39,7 @@ def intra_op_threads() -> int:
     return int(value)
 
 
-def import_keras():
+def import_keras() -> Any:
     """The keras module, TensorFlow backend, importing it on first call."""
     try:
         if sys.modules.get("keras") is None:

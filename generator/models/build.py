@@ -34,7 +34,7 @@ def targets(y: np.ndarray, loss, n_classes: int) -> np.ndarray:
 def _declared(spec: ModelSpec, input_shape, keras):
     model = keras.Sequential(name=spec.name)
     model.add(keras.Input(shape=tuple(input_shape), name="input_layer"))
-    for (cls, kwargs), layer in zip(layer_kwargs(spec), spec.layers):
+    for (cls, kwargs), layer in zip(layer_kwargs(spec), spec.layers or ()):
         try:
             model.add(cls(**kwargs))
         except (TypeError, ValueError) as error:

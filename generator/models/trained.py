@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,7 @@ class TrainedModel:
         self.ref, self.spec, self.cache_key, self.record, self.path = ref, spec, cache_key, record, path
         self._load_dataset = load_dataset
         self._model = None
-        self._extractors: dict[tuple, object] = {}
+        self._extractors: dict[tuple, Any] = {}
 
     @property
     def keras_model(self):

@@ -11,7 +11,7 @@ TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tf-nightly")
 
 
 @cache
-def versions() -> dict[str, str]:
+def versions() -> dict[str, str | None]:
     return {"tensorflow": _first_installed(TENSORFLOW_DISTRIBUTIONS), "keras": _first_installed(("keras",)),
             "numpy": _first_installed(("numpy",)), "layerpress": __version__}
 

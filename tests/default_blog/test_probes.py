@@ -28,7 +28,7 @@ def test_sources_lists_every_probe_and_nothing_else():
 
 
 def test_photographs_have_the_size_and_licence_sources_states():
-    for name, (subject, size, licence) in ((n, cells) for n, cells in sources_table().items() if len(cells) == 3):
+    for name, (_subject, size, licence) in ((n, cells) for n, cells in sources_table().items() if len(cells) == 3):
         with Image.open(PROBES / name) as image:
             assert f"{image.width}x{image.height} {image.mode}" == size, name
         assert "CC0" in licence or "public domain" in licence, name

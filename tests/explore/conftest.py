@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "figures"))
-from figures_testkit import TINY_SPEC, write_probes  # noqa: E402  (two convolutions and a pooling layer)
+from figures_testkit import TINY_SPEC, write_probes  # (two convolutions and a pooling layer)
 
 POST = """\
 ---

@@ -11,7 +11,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-TINY_MODEL = """\
+# The tiny real model the freeze and check tests train: four 3x3 kernels on 12-pixel shapes, one epoch.
+TINY_SPEC = """\
 dataset: {name: shapes, image_size: [12, 12], per_class: 12, validation_split: 0.25, seed: 3}
 layers:
   - Conv2D: {filters: 4, kernel_size: 3, activation: relu}
@@ -20,6 +21,8 @@ layers:
 compile: {optimizer: adam, loss: categorical_crossentropy, metrics: [accuracy]}
 fit: {epochs: 1, batch_size: 8}
 seed: 5
+"""
+TINY_MODEL = TINY_SPEC + """\
 variants:
   sgd: {compile: {optimizer: sgd}}
   same: {compile: {optimizer: adam}}   # equal to the base spec: one key, one frozen entry

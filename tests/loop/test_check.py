@@ -11,28 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from freeze.blogkit import TINY_SPEC
 from generator.destination import MARKER
 from .conftest import make_blog
 
 from generator.build import BuildOptions, build
 from generator.cache import Store
-from generator.check import array_difference, changed_pixels, check
+from generator.check import check
 from generator.freeze import FrozenResults
 from generator.models.store import MODEL_FILE, RECORD_FILE, ModelStore
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parents[2]
-
-TINY_MODEL = """\
-dataset: {name: shapes, image_size: [12, 12], per_class: 12, validation_split: 0.25, seed: 3}
-layers:
-  - Conv2D: {filters: 4, kernel_size: 3, activation: relu}
-  - Flatten
-  - Dense: {units: 3, activation: softmax}
-compile: {optimizer: adam, loss: categorical_crossentropy, metrics: [accuracy]}
-fit: {epochs: 1, batch_size: 8}
-seed: 5
-"""
 
 POST = """\
 ---
@@ -54,7 +43,7 @@ def built_blog(tmp_path_factory) -> Path:
     """A blog with one tiny model and one figure, built once; tests copy it."""
     blog = make_blog(tmp_path_factory.mktemp("check") / "blog")
     (blog / "_models").mkdir()
-    (blog / "_models" / "tiny.yml").write_text(TINY_MODEL)
+    (blog / "_models" / "tiny.yml").write_text(TINY_SPEC)
     (blog / "_posts" / "2026-01-02-kernels.md").write_text(POST)
     build(BuildOptions(source=blog, dest=blog.parent / "site"))
     return blog

@@ -78,7 +78,8 @@ def test_feed_and_sitemap_are_valid_xml_with_absolute_urls(blog):
 def test_excerpts_default_first_paragraph_and_more_separator(blog):
     blog.config("permalink: pretty\n")
     blog.write("_posts/2020-01-01-a.md", "---\n---\n\nAlpha one.\n\nAlpha two.\n")
-    blog.write("_posts/2020-01-02-b.md", "---\nexcerpt_separator: <!--more-->\n---\nBeta one.\n\nBeta two.\n<!--more-->\nBeta three.\n")
+    blog.write("_posts/2020-01-02-b.md",
+               "---\nexcerpt_separator: <!--more-->\n---\nBeta one.\n\nBeta two.\n<!--more-->\nBeta three.\n")
     assert blog.build() == 0
     index = blog.read("index.html")
     assert "Alpha one." in index and "Alpha two." not in index

@@ -36,7 +36,7 @@ Intro.
 {{ claim(models.tiny.variants.sgd.params == models.tiny.params, "Both have the same parameters.") }}
 {% call claim(models.tiny.best_epoch <= models.tiny.epochs) %}Best epoch {{ models.tiny.best_epoch }} of {{ models.tiny.epochs }}.{% endcall %}
 Silent check:{{ claim(models.tiny.metrics.test_accuracy >= 0) }} done.
-"""
+"""  # noqa: E501
 
 
 @pytest.fixture(scope="module")

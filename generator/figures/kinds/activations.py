@@ -68,7 +68,7 @@ def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray,
                               for p in probes_rgb], axis=1)
     quantised = Image.fromarray(stacked).quantize(colors=PROBE_COLOURS, method=Image.Quantize.MEDIANCUT,
                                                   dither=Image.Dither.NONE)
-    probe_colours = np.array(quantised.getpalette()[:3 * PROBE_COLOURS], dtype=np.uint8).reshape(-1, 3)
+    probe_colours = np.array((quantised.getpalette() or [])[:3 * PROBE_COLOURS], dtype=np.uint8).reshape(-1, 3)
     probe_colours = pad_to(probe_colours, PROBE_COLOURS, 3, 0)
     indices = np.asarray(quantised).astype(np.uint8) + PROBE_BASE
     probes, left = [], 0

@@ -84,7 +84,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     results = []  # (ref, probe index, {layer: (picture, how)}, probabilities)
     arrays: dict[str, np.ndarray] = {}
     notes = {}
-    probe_names, images, class_names = [], None, []
+    probe_names, images, class_names = [], None, []  # type: list[str], np.ndarray | None, list[str]
     for index, ref in enumerate(request.model_refs):
         model = ctx.model(ref)
         infos = [layer_info(request, model, layer) for layer in options["layer"]]
@@ -111,6 +111,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
                 arrays[f"image_{index}_{p}_{name}"] = pictures[name][0]
             results.append((ref, p, pictures, probabilities[p]))
         arrays[f"probabilities_{index}"] = probabilities
+    assert images is not None  # a figure has at least one model
     arrays["probes"] = images
     results.sort(key=lambda result: result[1])  # a probe's rows together: trained above untrained
 
