@@ -133,7 +133,7 @@ class Paths(NamedTuple):
     cache_dir: Path             # <source>/.layerpress-cache unless --cache-dir says otherwise
 
     @classmethod
-    def of(cls, source, dest=None, cache_dir=None) -> "Paths":
+    def of(cls, source, dest=None, cache_dir=None) -> Paths:
         source = Path(source)
         return cls(source, Path(dest) if dest is not None else None,
                    Path(cache_dir) if cache_dir else source / CACHE_DIR_NAME)

@@ -23,7 +23,8 @@ error wording, located by `Where` (file, line of each key, error class, label):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Mapping, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
+from collections.abc import Callable, Mapping
 
 from generator.errors import LayerpressError, did_you_mean
 
@@ -70,7 +71,7 @@ class Option(Generic[T]):
         self.name = name
 
     @overload
-    def __get__(self, obj: None, owner: type) -> "Option[T]": ...
+    def __get__(self, obj: None, owner: type) -> Option[T]: ...
 
     @overload
     def __get__(self, obj: object, owner: type) -> T: ...
@@ -125,7 +126,7 @@ class Where:
     def missing(self, key) -> LayerpressError:
         return self.fail(f"missing key '{self.prefix}{key}'", key)
 
-    def section(self, key: str, line_of: Callable[[str], int | None]) -> "Where":
+    def section(self, key: str, line_of: Callable[[str], int | None]) -> Where:
         """The Where of a mapping nested under `key` (its keys are named 'key.sub')."""
         return Where(self.file, line_of, self.error, self.label, f"{self.prefix}{key}.")
 

@@ -194,7 +194,8 @@ def kramdown_tables(lines: list[str]) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
     header row and its separator."""
-    out, index = [], 0
+    out: list[str] = []
+    index = 0
     while index < len(lines):
         if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
             out.append(lines[index])

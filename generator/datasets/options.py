@@ -7,7 +7,7 @@ A source declares `OPTIONS = {**COMMON, "per_class": Option((int,), 100, help=".
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from generator import options as framework
 from generator.errors import DataError
@@ -15,7 +15,7 @@ from generator.errors import DataError
 LABEL = "dataset"
 
 
-def Option(types: tuple, default=None, choices: tuple = (), required: bool = False,  # noqa: N802 (a declaration)
+def Option(types: tuple, default=None, choices: tuple = (), required: bool = False,
            help: str = "") -> framework.Option:
     """A data-set option: a value of one of `types` (or null), optionally one of `choices`."""
     check = framework.choice(*choices, allow_none=not required) if choices else \

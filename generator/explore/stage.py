@@ -19,7 +19,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
@@ -27,6 +29,9 @@ from generator import console, freeze
 from generator.explore import data, reader
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from generator.models.store import ModelStore
 
 VERSION = 2  # bumped when the files an explorer entry holds change
 DEFAULT_CMAP = "viridis"
@@ -57,14 +62,14 @@ class ExplorerModel:
 
 @dataclass
 class ExplorerStage:
-    store: object
+    store: ModelStore
     source: Path
     cache_dir: Path
     baseurl: str = ""
     force: bool = False
     reader_images: bool = False
     config_file: Path | None = None
-    frozen: object = None               # generator.freeze.FrozenResults, looked up before the cache
+    frozen: freeze.FrozenResults | None = None  # looked up before the cache
     models: list[ExplorerModel] = field(default_factory=list)
 
     def __post_init__(self):
@@ -121,14 +126,16 @@ class ExplorerStage:
             from tqdm import tqdm
 
             for model in tqdm(misses, desc="explorer", unit="model", disable=console.is_quiet()):
-                model.entry = self.cache.put(model.key, lambda folder, model=model: self._fill(folder, model))
+                model.entry = self.cache.put(model.key, partial(self._fill, model=model))
 
     def _frozen_entry(self, model: ExplorerModel) -> Path | None:
         return self.frozen.explorer_entry(model.input_key) if self.frozen is not None else None
 
     def freeze(self, *, prune: bool) -> None:
         """Copy every explorer computed here into the frozen results; with `prune`, drop the unused ones."""
+        assert self.frozen is not None, "freezing needs the frozen results"
         for model in self.models:
+            assert model.entry is not None  # compute() gave every model its entry
             if not model.entry.is_relative_to(self.frozen.root):
                 self.frozen.put_explorer(model.input_key, model.entry)
         if prune:
@@ -185,10 +192,12 @@ class ExplorerStage:
     # -- results --
 
     def index(self, model: ExplorerModel) -> dict:
+        assert model.entry is not None  # compute() gave every model its entry
         return json.loads((model.entry / data.INDEX).read_text())
 
     def files(self, model: ExplorerModel) -> dict[str, dict]:
         """Site path -> {"path": cached file, "sha256": hex} for every data file of a model."""
+        assert model.entry is not None  # compute() gave every model its entry
         stored = json.loads((model.entry / MANIFEST).read_text())  # a cached or a frozen entry
         return {model.site_path(name): {"path": model.entry / name, "sha256": item["sha256"]}
                 for name, item in sorted(stored.items())}
@@ -268,7 +277,7 @@ class ExplorerStage:
             link = f' <a class="explore-link" href="{self.baseurl}{model.url}">({DOWNLOAD_LINK_TEXT})</a>'
             for page in pages:
                 if page.output_path.endswith(".html") and not page.output_path.startswith("explore/"):
-                    page.text = pattern.sub(lambda match: match[0] + link, page.text)
+                    page.text = pattern.sub(lambda match: match[0] + link, page.text)  # noqa: B023 (used at once)
 
 
 def add_explorer(config, computed, options) -> ExplorerStage:

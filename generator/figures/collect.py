@@ -17,7 +17,7 @@ from generator.figures.directive import FigureRequest, extract_figures, prose_li
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
 # `models.NAME` as a whole word of an expression: not `three-generative-models.png` in a string.
-MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")
+MODEL_REF = re.compile(r"""(?<![\w.$/-])models(?:\.(\w+)|\[\s*['"]([\w:-]+)['"]\s*\])(?:\.variants(?:\.(\w+)|\[\s*['"]([\w-]+)['"]\s*\]))?""")  # noqa: E501
 
 
 @dataclass

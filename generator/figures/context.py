@@ -3,6 +3,8 @@ and the `percent` filter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.errors import FigureError, did_you_mean
 
 
@@ -42,7 +44,7 @@ class ModelsContext(RecordView):
     models["NAME:V"] is models.NAME.variants.V."""
 
     def __init__(self, records: dict[str, dict], names: list[str]):
-        views = {}
+        views: dict[str, Any] = {}
         for ref, record in records.items():
             name, _, variant = ref.partition(":")
             view = views.setdefault(name, {"variants": {}})

@@ -21,7 +21,7 @@ class DrawContext:
         self.store = store
         self.source = source
         self.figure_width = figure_width  # the text column, CSS px
-        self._models = {}
+        self._models: dict[str, object] = {}
 
     def model(self, ref: str):
         if ref not in self._models:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from generator.figures.collect import Figure
 from generator.figures.draw import suffix
@@ -23,7 +24,7 @@ class FigureHtml:
         self.theme_dirs = theme_dirs
         self.template_cache = template_cache  # a folder for Jinja's compiled template
         self.markdown_cache = markdown_cache  # the build cache, where caption conversions are kept
-        self._template = None
+        self._template: Any = None
 
     def render(self, figure: Figure, meta: dict) -> str:
         request = figure.request

@@ -28,6 +28,7 @@ def site_files(figure: Figure, meta: dict) -> dict[str, str]:
 
 def manifest_entry(figure: Figure, meta: dict, store, keys: FigureKeys) -> dict:
     request = figure.request
+    assert figure.entry is not None  # compute() gave every figure its entry
     stored = json.loads((figure.entry / MANIFEST).read_text())  # a cached or a frozen entry
     return {
         "post": figure.post, "line": request.line,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.freeze import FreezeReport
 
 
 @dataclass
@@ -13,5 +17,5 @@ class ComputeResult:
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
     filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
-    freeze_report: object = None  # generator.freeze.FreezeReport: what was frozen, computed, stale
+    freeze_report: FreezeReport | None = None  # what was frozen, computed, stale
     model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses

@@ -13,6 +13,7 @@ keys and lookups), `draw` (drawing and the cache entry), `html` (the theme's fig
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from generator import console
@@ -127,8 +128,8 @@ class FigureStage:
             for figure in tqdm(misses, desc="figures", unit="figure", disable=console.is_quiet()):
                 log.debug("figure '%s': drawing (%s)", figure.request.figure_id, figure.key[:12])
                 drawn = draw(figure.request, context)
-                figure.entry = self.cache.put(figure.key, lambda folder, drawn=drawn:
-                                              write_entry(folder, drawn, library_versions()))
+                figure.entry = self.cache.put(figure.key, partial(write_entry, drawn=drawn,
+                                                                  versions=library_versions()))
         self.warn_illegible()
 
     def warn_illegible(self) -> None:
@@ -151,7 +152,7 @@ class FigureStage:
     def meta(self, figure: Figure) -> dict:
         """The figure entry's meta.json, read once."""
         if str(figure.entry) not in self._meta:
-            self._meta[str(figure.entry)] = read_meta(figure.entry)
+            self._meta[str(figure.entry)] = read_meta(entry(figure))
         return self._meta[str(figure.entry)]
 
     # -- results: generator.figures.html and generator.figures.manifest --
@@ -168,7 +169,7 @@ class FigureStage:
 
     def outputs(self, manifest: list[dict] | None = None) -> list[tuple[str, Path]]:
         """(site path, file) for every figure's files, the published models and figures.json."""
-        files = [(path, figure.entry / name) for figure in self.figures
+        files = [(path, entry(figure) / name) for figure in self.figures
                  for path, name in site_files(figure, self.meta(figure)).items()]
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
         for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
@@ -180,3 +181,9 @@ class FigureStage:
     def manifest(self) -> list[dict]:
         return sorted_entries([manifest_entry(figure, self.meta(figure), self.store, self.keys)
                                for figure in self.figures])
+
+
+def entry(figure: Figure) -> Path:
+    """The figure's cache or frozen entry, which compute() has given every figure."""
+    assert figure.entry is not None, f"figure '{figure.request.figure_id}' was not computed"
+    return figure.entry

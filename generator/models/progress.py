@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from typing import Any
 
 from generator.models.backend import import_keras
 
@@ -13,7 +14,7 @@ log = logging.getLogger(__name__)
 
 def progress_callback(ref: str, reason: str, epochs: int, first_epoch: int, steps: int, stream=None):
     """A Keras callback drawing one tqdm bar (on a terminal) or logging one line per epoch (in a log)."""
-    keras = import_keras()
+    keras: Any = import_keras()
     stream = stream or sys.stderr
     interactive = stream.isatty()
 

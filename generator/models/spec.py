@@ -13,6 +13,7 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.datasets import resolve_options
 from generator.confine import confined
@@ -113,7 +114,7 @@ class ModelSpec:
             # An override variant is fully described by its merged spec: one equal to the base spec
             # (e.g. `rmsprop` when the base already uses RMSprop) shares the base model's cache entry.
             "untrained": self.variant == "untrained", "dataset": self.dataset,
-            "layers": [[l.class_name, l.positional, dict(l.args)] for l in self.layers] if self.layers else None,
+            "layers": [[layer.class_name, layer.positional, dict(layer.args)] for layer in self.layers] if self.layers else None,
             "load": self.written.get("load"), "weights": self.written.get("weights"),
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
         }
@@ -274,7 +275,7 @@ def layer_kwargs(spec: ModelSpec) -> list[tuple[type, dict]]:
 
     counts: dict[str, int] = {}
     built = []
-    for layer in spec.layers:
+    for layer in spec.layers or ():
         cls = _layer_class(spec, layer, keras)
         kwargs = _arguments(spec, layer, cls, keras)
         stem = snake_case(layer.class_name)
@@ -354,7 +355,7 @@ def _layer_class(spec: ModelSpec, layer: LayerSpec, keras) -> type:
     return getattr(keras.layers, layer.class_name)
 
 
-def _arguments(spec: ModelSpec, layer: LayerSpec, cls: type, keras) -> dict:
+def _arguments(spec: ModelSpec, layer: LayerSpec, cls: type[Any], keras) -> dict:
     params = dict(inspect.signature(cls.__init__).parameters)
     params.pop("self", None)
     if any(p.kind is p.VAR_KEYWORD for p in params.values()):
@@ -386,7 +387,7 @@ REQUIRED_ARGUMENT_TYPES = {"filters": int, "units": int, "kernel_size": (list, i
 
 def _check_type(spec: ModelSpec, layer: LayerSpec, key: str, value, default) -> None:
     """Compare with the type of the argument's default value, or the known type of a required argument."""
-    expected = {bool: bool, int: int, float: float, str: str, tuple: (list, int)}.get(type(default))
+    expected: Any = {bool: bool, int: int, float: float, str: str, tuple: (list, int)}.get(type(default))
     expected = expected or REQUIRED_ARGUMENT_TYPES.get(key)
     if expected is None or value is None:
         return

@@ -13,6 +13,7 @@ import json
 import logging
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import Store, canonical_json, digest, file_digest
 from generator.confine import confined
@@ -22,6 +23,9 @@ from generator.models.reasons import why_training
 from generator.models.saving import save_model
 from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
 from generator.models.versions import versions
+
+if TYPE_CHECKING:
+    from generator.models.trained import TrainedModel
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +122,7 @@ class ModelStore:
     def record(self, ref: str) -> dict:
         return json.loads(((self.frozen_entry(ref) or self._entry(ref)) / RECORD_FILE).read_text())
 
-    def get(self, ref: str) -> "TrainedModel":
+    def get(self, ref: str) -> TrainedModel:
         from generator.models.trained import TrainedModel
 
         entry = self.frozen_entry(ref, with_model=True) or self._entry(ref, deep=True)

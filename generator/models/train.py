@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: s
         model = build_model(spec, dataset.image_shape if dataset else None)
     history, best_epoch, resumed_at = None, None, None
     if _trains(spec):
+        assert dataset is not None, "read_spec: a model that trains has a dataset"
         history, best_epoch, resumed_at = _fit(model, spec, dataset, work_dir, reason)
     record = describe(model, spec, dataset, history, best_epoch)
     record.update(train_seconds=round(time.perf_counter() - started, 3), device=device, resumed_at_epoch=resumed_at)
@@ -123,7 +125,7 @@ def _epoch_batches(x: np.ndarray, y: np.ndarray, spec: ModelSpec, first_epoch: i
 
 def _epoch_checkpointer(spec: ModelSpec, state: dict, work_dir: Path):
     """A callback that, after every epoch, extends the history, keeps the best weights and checkpoints."""
-    keras = import_keras()
+    keras: Any = import_keras()
 
     class EpochCheckpointer(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
