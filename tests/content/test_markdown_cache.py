@@ -77,9 +77,9 @@ def test_a_build_from_known_conversions_writes_the_same_site(tmp_path):
     (blog / "_config.yml").write_text("title: Cached\n")
     (blog / "_posts" / "2026-01-01-first.md").write_text(f"---\ntitle: First\n---\n{TEXT}")
     (blog / "about.md").write_text("---\ntitle: About\n---\nAbout *this* blog.\n")
-    build(BuildOptions(source=blog, dest=tmp_path / "cold", quiet=True))
+    build(BuildOptions(source=blog, dest=tmp_path / "cold"))
     assert entries(blog / ".layerpress-cache")
-    build(BuildOptions(source=blog, dest=tmp_path / "warm", quiet=True))
+    build(BuildOptions(source=blog, dest=tmp_path / "warm"))
 
     def tree(folder):
         return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
