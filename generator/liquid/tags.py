@@ -12,12 +12,12 @@ from html import escape
 from pathlib import Path
 
 from liquid.ast import BlockNode, Node
-from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
+from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
 from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
 
-from generator.errors import did_you_mean
+from generator.errors import ContentError, did_you_mean
 
 # Jekyll's Tags::Include::VALID_SYNTAX and VARIABLE_SYNTAX.
 PARAMETER = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]'"-]+))""")
@@ -86,6 +86,13 @@ class _Buffer:
         return "".join(self.parts)
 
 
+def tag_error(message: str, hint, token) -> ContentError:
+    """A missing include, post or file: fatal whatever the error mode, as in Jekyll."""
+    problem = ContentError(message, hint=hint)
+    problem.liquid_token = token
+    return problem
+
+
 # -- include --
 
 class IncludeNode(Node):
@@ -113,8 +120,7 @@ class IncludeNode(Node):
             else:
                 template = env.get_template(name, context=context)
         except TemplateNotFoundError as problem:
-            problem.token = self.argument
-            raise
+            raise tag_error(str(problem.message), None, self.argument) from None
         with context.extend({"include": parameters}, template=template):
             template.render_with_context(context, buffer, partial=True)
         return True
@@ -171,7 +177,7 @@ def post_url(node, context) -> str:
     url = posts.get(name) or posts.get(name.rsplit("/", 1)[-1])
     if url is None:
         hint = did_you_mean(name, posts)
-        raise LiquidError(f"post_url: no post '{name}'" + (f" ({hint})" if hint else ""), token=node.argument)
+        raise tag_error(f"post_url: no post '{name}'", hint, node.argument)
     return context.env.filters["relative_url"](url)
 
 
@@ -181,7 +187,8 @@ def link(node, context) -> str:
     documents = context.env.values.get("documents", {})
     if path not in documents:
         hint = did_you_mean(path, documents)
-        raise LiquidError(f"link: no file '{path}'" + (f" ({hint})" if hint else ""), token=node.argument)
+        raise tag_error(f"link: no file '{path}'", hint or "give the path from the blog's folder, "
+                        "e.g. _posts/2016-07-26-name.md", node.argument)
     return context.env.filters["relative_url"](documents[path])
 
 
