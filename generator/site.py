@@ -130,19 +130,21 @@ class SiteRenderer:
         return warnings
 
     def render_layout(self, name: str | None, context: dict, content: str) -> str:
-        """`content` wrapped in the layout `name` and the layouts its front matter names, in turn."""
-        seen = set()
+        """`content` wrapped in the layout `name` and the layouts its front matter names, in turn.
+        `layout` is the layouts' front matter merged so far, the inner layout's values first (Jekyll's)."""
+        seen, layout = set(), {}
         while name:
             file = self.liquid.layout_file(name)
             if file is None:   # a built-in theme layout: Jinja, the end of the chain
                 return self.theme.render(f"{name}.html", context | {"content": Markup(content)})
             if file in seen:
-                raise ContentError(f"layout '{name}' names itself as its own parent", file=file, line=1)
+                raise ContentError(f"layout '{name}' is its own parent", file=file, line=1,
+                                   hint="remove 'layout:' from one of the layouts it names in turn")
             seen.add(file)
             template = self.liquid.parse_file(file)
-            layout = template_front_matter(file)
+            layout = self.liquid.layout_data[file] | layout
             content = render(self.liquid, template, context | {"content": content, "layout": layout})
-            name = self.liquid.layout_parents.get(file)
+            name = self.liquid.layout_data[file].get("layout")
         return content
 
     # -- documents --
@@ -197,21 +199,26 @@ class SiteRenderer:
         return [RenderedPage(doc.output_path, text, doc.source_path)]
 
     def paginates(self, doc: Document) -> bool:
-        """jekyll-paginate: the site's root index.html, when `paginate` is set."""
-        return bool(self.config.paginate) and doc.kind == "page" and doc.relative_path == "index.html"
+        """jekyll-paginate, when `paginate` is set: the index.html in the folder of `paginate_path`, or
+        in the nearest folder above it."""
+        if not self.config.paginate or doc.kind != "page" or doc.source_path.name != "index.html":
+            return False
+        folder = Path(self.config.paginate_path.strip("/").replace(":num", "1")).parent
+        candidates = [doc.relative_path for doc in self.content.pages if doc.source_path.name == "index.html"
+                      and (folder / "x").is_relative_to(Path(doc.relative_path).parent)]
+        return doc.relative_path == max(candidates, key=len, default=None)
 
     def paginated(self, doc: Document) -> list[RenderedPage]:
-        posts = self.site["posts"]
-        first = paginator_data(posts, self.config.paginate, 1, self.pagination_url)
+        posts, home = self.site["posts"], doc.url
+        url_of = lambda number: home if number <= 1 else self.pagination_url(number)  # noqa: E731
+        first = paginator_data(posts, self.config.paginate, 1, url_of)
         rendered = []
         for number in range(1, first["total_pages"] + 1):
-            paginator = paginator_data(posts, self.config.paginate, number, self.pagination_url)
+            paginator = paginator_data(posts, self.config.paginate, number, url_of)
             page = self.pages[doc.source_path] if number == 1 else dict(self.pages[doc.source_path])
             if number > 1:
                 page["url"] = self.pagination_url(number)
-                self.render_body(doc, page, paginator)
-            else:
-                self.render_body(doc, page, paginator)
+            self.render_body(doc, page, paginator)
             text = self.render_layout(doc.layout, self.variables(page, paginator), page["content"])
             rendered.append(RenderedPage(url_to_path(page["url"]) if number > 1 else doc.output_path, text,
                                          doc.source_path))
@@ -265,14 +272,6 @@ class SiteRenderer:
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
         entries.sort(key=lambda entry: entry["loc"])
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
-
-
-def template_front_matter(file: Path) -> dict:
-    """`layout` in a layout: its own front matter."""
-    from generator.content.frontmatter import split_front_matter
-    from generator.config import read_utf8
-
-    return split_front_matter(read_utf8(file, ContentError), file).front_matter
 
 
 # -- fenced code is printed as written (unless `liquid_in_code: true`) --

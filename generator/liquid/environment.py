@@ -157,7 +157,7 @@ class JekyllEnvironment(liquid.Environment):
         self.values = values
         self.origins: dict[int, Origin] = {}
         self.parsed: dict[Path, liquid.BoundTemplate] = {}
-        self.layout_parents: dict[Path, str | None] = {}
+        self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
         self.warnings: list[ContentError] = []
         from generator.liquid import filters, tags
 
@@ -180,7 +180,7 @@ class JekyllEnvironment(liquid.Environment):
         if path not in self.parsed:
             text = read_template(path, self.source)
             parsed = split_front_matter(text, path)
-            self.layout_parents[path] = parsed.front_matter.get("layout")
+            self.layout_data[path] = parsed.front_matter
             if parsed.body_line > 1:
                 self.parsed[path] = self.parse_text(parsed.body, path, parsed.body_line)
             else:

@@ -47,7 +47,7 @@ def register(env) -> None:
         return normalize_url(root + relative_url(value)) if root else relative_url(value)
 
     def markdownify(value):
-        return Markup(env.values["markdownify"](str(nil(value) or "")))
+        return Markup(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
 
     def sample(value, count=None):
         items = list(sequence(value))
@@ -159,12 +159,12 @@ def date_to_long_string(value, kind=None, style=None):
 # -- text --
 
 def xml_escape(value):
-    """Ruby's CGI.escapeHTML."""
+    """Ruby's `encode(xml: :attr)` without the quotes around, as Jekyll's xml_escape."""
     value = nil(value)
     if value is None:
         return None
     return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+            .replace('"', "&quot;").replace("'", "&apos;"))
 
 
 def cgi_escape(value):
@@ -192,7 +192,8 @@ def jsonify(value):
 
 
 def inspect(value):
-    return json.dumps(plain_data(value), ensure_ascii=False)
+    """Ruby's inspect (JSON is close enough for lists, text and numbers), HTML-escaped as Jekyll does."""
+    return xml_escape(json.dumps(plain_data(value), ensure_ascii=False, separators=(", ", "=>")))
 
 
 def normalize_whitespace(value):
@@ -229,8 +230,9 @@ def slugify(value, mode=None):
         return jekyll_slugify(text, mode)
     if mode not in SLUG_REPLACED:
         return text.lower()
-    if mode == "latin":
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "replace").decode().replace("?", "-")
+    if mode == "latin":   # I18n.transliterate: accents dropped, other letters become '?'
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if unicodedata.category(char) != "Mn")
+        text = "".join(char if char.isascii() else "?" for char in text)
     return re.sub(r"^-|-$", "", SLUG_REPLACED[mode].sub("-", text)).lower()
 
 

@@ -135,10 +135,24 @@ class IncludeNode(Node):
         parameters = {}
         for key, double, single, variable in PARAMETER.findall(params):
             if variable:
-                parameters[key] = context.get(variable_path(variable), token=self.argument, default=None)
+                parameters[key] = variable_value(variable, context, self.argument)
             else:
                 parameters[key] = (double or single).replace('\\"', '"').replace("\\'", "'")
         return name.strip(), parameters
+
+
+LITERALS = {"true": True, "false": False, "nil": None, "null": None}
+
+
+def variable_value(text: str, context, token):
+    """An unquoted include parameter: a number, true/false/nil, or a variable's value."""
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    if text in LITERALS:
+        return LITERALS[text]
+    return context.get(variable_path(text), token=token, default=None)
 
 
 def variable_path(text: str) -> list:
