@@ -214,7 +214,9 @@ class JekyllEnvironment(liquid.Environment):
         if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError)):
             raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll
         if self.mode == Mode.WARN:
-            self.warnings.append(self.content_error(exc))
+            warning = self.content_error(exc)
+            if str(warning) not in map(str, self.warnings):
+                self.warnings.append(warning)
 
     def where(self, token) -> tuple[Path | None, int | None]:
         """The file and file line of a token of any template this environment parsed."""
@@ -234,6 +236,18 @@ class JekyllEnvironment(liquid.Environment):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
         return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
+
+
+def ruby_plugins(source: Path) -> list[ContentError]:
+    """One warning for a `_plugins/` folder: Jekyll runs its Ruby code, layerpress cannot."""
+    folder = source / "_plugins"
+    files = sorted(path for path in folder.rglob("*.rb")) if folder.is_dir() else []
+    if not files:
+        return []
+    others = f" and {len(files) - 1} more" if len(files) > 1 else ""
+    return [ContentError(f"Ruby plugins are not supported: {files[0].name}{others} in _plugins/ will not run",
+                         file=files[0], hint="tags and filters they define render as nothing; see "
+                         "'Bringing a Jekyll blog over' in docs/writing.md")]
 
 
 def read_template(path: Path, source: Path) -> str:
