@@ -15,6 +15,7 @@ Extension API (for themes and built-in plugins):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -182,7 +183,8 @@ class JekyllEnvironment(liquid.Environment):
             parsed = split_front_matter(text, path)
             self.layout_data[path] = parsed.front_matter
             if parsed.body_line > 1:
-                self.parsed[path] = self.parse_text(parsed.body, path, parsed.body_line)
+                body, first_line = after_front_matter(parsed.body, parsed.body_line)
+                self.parsed[path] = self.parse_text(body, path, first_line)
             else:
                 self.parsed[path] = self.parse_text(text, path)
         return self.parsed[path]
@@ -236,6 +238,13 @@ class JekyllEnvironment(liquid.Environment):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
         return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
+
+
+def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
+    """The body without the blank lines right after the front matter (Jekyll's front matter
+    pattern takes them too), and the file line it then starts at."""
+    blank = re.match(r"(?:[ \t]*\n)*", body).group(0) if body_line > 1 else ""
+    return body[len(blank):], body_line + blank.count("\n")
 
 
 def ruby_plugins(source: Path) -> list[ContentError]:

@@ -293,3 +293,29 @@ def test_ruby_plugins_get_one_warning_line(blog, capsys):
                    "Jekyll blog over' in docs/writing.md)\n")
     code, err = build_with_messages(blog, capsys, "--strict")
     assert code == 1 and err.startswith("error: blog/_plugins/a_tag.rb: Ruby plugins are not supported")
+
+
+# -- Jekyll's reading of documents, as layouts see them --
+
+def test_untitled_pages_raw_front_matter_excerpts_and_posts_without_front_matter(blog):
+    blog.config("title: Site\n")
+    blog.write("_layouts/plain.html", "<title>{% if page.title %}{{ page.title }}{% else %}{{ site.title }}{% endif %}</title>"
+               "{% for post in site.posts %}[{{ post.excerpt }}]{% endfor %}")
+    blog.write("home.html", "---\nlayout: plain\n---\n")
+    blog.write("_posts/2020-01-01-a.md", "---\nexcerpt: Plain *text*\n---\nBody.\n")
+    blog.write("_posts/2020-01-02-stub.md", '<meta http-equiv="Refresh" content="0; url=/elsewhere/">\n')
+    assert blog.build() == 0
+    stub = '<p><meta http-equiv="Refresh" content="0; url=/elsewhere/"></p>'
+    assert blog.read("home.html") == f"<title>Site</title>[{stub}][Plain *text*]"
+    assert blog.read("2020/01/02/stub.html") == stub       # no front matter: no layout, as in Jekyll
+
+
+def test_blank_lines_after_front_matter_are_dropped_and_lines_still_count(blog, capsys):
+    blog.config("liquid: {error_mode: strict}\n")
+    blog.write("_layouts/post.html", "---\n---\n\n\n[{{ content }}]")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n\n\nx\n")
+    assert blog.build() == 0
+    assert blog.read("2020/01/01/a.html") == "[<p>x</p>]"
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n\n\nx\n{% if %}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 1 and err.startswith("error: blog/_posts/2020-01-01-a.md:6: liquid syntax error")
