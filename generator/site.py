@@ -92,7 +92,7 @@ class SiteRenderer:
         link_neighbours(content.posts, self.pages)
         self.site = site_data(config, content, self.pages)
         self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": "4.3.3"}
-        self.liquid = JekyllEnvironment(config.source, folders or template_folders(config.source),
+        self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
                                         LiquidOptions.from_config(config), values={
             "site": self.site, "markdownify": self.markdown.convert,
             "posts": {post.source_path.relative_to(config.source / "_posts").with_suffix("").as_posix(): post.url

@@ -3,8 +3,8 @@
 Extension API (for themes and built-in plugins):
 
 - `TemplateFolders(layouts=[...], includes=[...])`: the folders searched, in order, for
-  `layout: NAME` and `{% include NAME %}`; `template_folders(source)` gives a blog's own
-  (`_layouts/`, `_includes/`); a theme appends its folders to both lists.
+  `layout: NAME` and `{% include NAME %}`; `template_folders(config)` gives a blog's own
+  (`_layouts/`, `_includes/`) and is where a theme's folders are appended to both lists.
 - `EXTENSIONS`: functions `register(env)` run on every new environment, after Jekyll's tags
   and filters; add one to register more tags (`env.add_tag(TagClass)`) or filters
   (`env.add_filter(name, function)`).
@@ -42,7 +42,9 @@ class TemplateFolders:
     includes: list[Path] = field(default_factory=list)
 
 
-def template_folders(source: Path) -> TemplateFolders:
+def template_folders(config) -> TemplateFolders:
+    """The folders a blog's layouts and includes come from: its own, then (`theme:`) a theme's."""
+    source = config.source
     return TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
 
 

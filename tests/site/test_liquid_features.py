@@ -146,7 +146,7 @@ def test_a_theme_folder_added_to_the_search_list_is_searched_after_the_blogs(tmp
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     config = load_config(source)
-    folders = template_folders(source)
+    folders = template_folders(config)
     folders.layouts.append(theme / "_layouts")
     folders.includes.append(theme / "_includes")
     renderer = SiteRenderer(config, read_site(config, ReadOptions()), folders=folders)
