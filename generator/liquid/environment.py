@@ -207,6 +207,17 @@ class JekyllEnvironment(liquid.Environment):
                 names |= {path.stem for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")}
         return sorted(names)
 
+    def render(self, template: liquid.BoundTemplate, variables: dict) -> str:
+        """Render `template`; every error ends as one ContentError naming the template's file and line."""
+        try:
+            return template.render(variables)
+        except LiquidError as problem:
+            raise self.content_error(problem) from None
+        except LayerpressError as problem:
+            if problem.file is None:
+                problem.file, problem.line = self.where(getattr(problem, "liquid_token", None))
+            raise
+
     # -- errors --
 
     def error(self, exc, msg=None, token=None) -> None:
@@ -249,18 +260,6 @@ def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
     return body[len(blank):], body_line + blank.count("\n")
 
 
-def ruby_plugins(source: Path) -> list[ContentError]:
-    """One warning for a `_plugins/` folder: Jekyll runs its Ruby code, layerpress cannot."""
-    folder = source / "_plugins"
-    files = sorted(path for path in folder.rglob("*.rb")) if folder.is_dir() else []
-    if not files:
-        return []
-    others = f" and {len(files) - 1} more" if len(files) > 1 else ""
-    return [ContentError(f"Ruby plugins are not supported: {files[0].name}{others} in _plugins/ will not run",
-                         file=files[0], hint="tags and filters they define render as nothing; see "
-                         "'Bringing a Jekyll blog over' in docs/writing.md")]
-
-
 def read_template(path: Path, source: Path) -> str:
     """A template's text; one inside the blog must not lead out of it by a symlink (a theme's need not)."""
     from generator.config import read_utf8
@@ -272,15 +271,3 @@ def read_template(path: Path, source: Path) -> str:
 
 def _shown(folder: Path, source: Path) -> str:
     return folder.relative_to(source).as_posix() + "/" if folder.is_relative_to(source) else str(folder)
-
-
-def render(env: JekyllEnvironment, template: liquid.BoundTemplate, context: dict) -> str:
-    """Render `template`; every error ends as one ContentError naming the template's file and line."""
-    try:
-        return template.render(context)
-    except LiquidError as problem:
-        raise env.content_error(problem) from None
-    except LayerpressError as problem:
-        if problem.file is None:
-            problem.file, problem.line = env.where(getattr(problem, "liquid_token", None))
-        raise
