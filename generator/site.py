@@ -168,7 +168,10 @@ class SiteRenderer:
         return rendered
 
     def variables(self, page: dict, paginator: dict | None = None) -> dict:
-        variables = {"site": self.site, "page": page, "jekyll": self.jekyll} | self.context
+        site = self.site
+        if page.get("collection") == "posts":   # Jekyll without LSI: the ten newest other posts
+            site = site | {"related_posts": [post for post in site["posts"][:11] if post is not page][:10]}
+        variables = {"site": site, "page": page, "jekyll": self.jekyll} | self.context
         return variables | {"paginator": paginator} if paginator is not None else variables
 
     def render_body(self, doc: Document, page: dict, paginator: dict | None = None) -> None:

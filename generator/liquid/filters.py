@@ -176,12 +176,14 @@ def uri_escape(value):
 
 
 def plain_data(value):
-    """Liquid's values as JSON data: dates as Ruby prints them, Markup as text."""
+    """Liquid's values as JSON data: dates as Ruby prints them, Markup as text. A document's
+    `previous`/`next` become their path, as Jekyll's DocumentDrop collapses them."""
     value = nil(value)
     if isinstance(value, dict):
-        return {str(k): plain_data(v) for k, v in value.items()}
+        return {str(key): (item["path"] if key in ("previous", "next") and isinstance(item, dict) and "path" in item
+                           else plain_data(item)) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain_data(v) for v in value]
+        return [plain_data(item) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return str(value) if isinstance(value, Markup) else value
     return str(value)
