@@ -102,8 +102,7 @@ class JekyllLoader(BaseLoader):
         return TemplateSource(read_template(path, self.source), str(path), None, None)
 
     def load(self, env, name, *, globals=None, context=None, **kwargs):
-        path = self.find(name, self.folders.includes)
-        return env.parse_file(path)
+        return env.parse_file(self.find(name, self.folders.includes), front_matter=False)
 
 
 class ModelAwareContext(liquid.RenderContext):
@@ -162,6 +161,7 @@ class JekyllEnvironment(liquid.Environment):
         self.parsed: dict[Path, liquid.BoundTemplate] = {}
         self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
         self.warnings: list[ContentError] = []
+        self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
 
         tags.register(self)
@@ -178,13 +178,13 @@ class JekyllEnvironment(liquid.Environment):
         except LiquidError as problem:
             raise self.content_error(problem) from None
 
-    def parse_file(self, path: Path) -> liquid.BoundTemplate:
-        """An include (the whole file) or a layout (its body after front matter), parsed once per build."""
+    def parse_file(self, path: Path, *, front_matter: bool = True) -> liquid.BoundTemplate:
+        """A layout (its body after front matter) or an include (the whole file), parsed once per build."""
         if path not in self.parsed:
             text = read_template(path, self.source)
-            parsed = split_front_matter(text, path)
-            self.layout_data[path] = parsed.front_matter
-            if parsed.body_line > 1:
+            if front_matter:
+                parsed = split_front_matter(text, path)
+                self.layout_data[path] = parsed.front_matter
                 body, first_line = after_front_matter(parsed.body, parsed.body_line)
                 self.parsed[path] = self.parse_text(body, path, first_line)
             else:

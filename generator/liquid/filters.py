@@ -316,12 +316,17 @@ def find(value, name, target=None):
     return next(iter(where(value, name, target)), None)
 
 
+def parsed_once(context, source: str):
+    """A template made from a filter's expression argument, parsed once per build."""
+    cache = context.env.expressions
+    if source not in cache:
+        cache[source] = context.env.from_string(source)
+    return cache[source]
+
+
 def condition_of(context, expression: str):
-    """`where_exp`'s expression, parsed once per text, as a template printing 1 when it holds."""
-    cache = context.env.__dict__.setdefault("condition_cache", {})
-    if expression not in cache:
-        cache[expression] = context.env.from_string("{% if " + expression + " %}1{% endif %}")
-    return cache[expression]
+    """`where_exp`'s expression as a template printing 1 when it holds."""
+    return parsed_once(context, "{% if " + expression + " %}1{% endif %}")
 
 
 def holds(context, variable: str, item, expression: str) -> bool:
@@ -365,8 +370,7 @@ def group_by_exp(value, variable, expression, *, context):
     from generator.liquid.tags import _Buffer
 
     items, keys = sequence(value), []
-    template = context.env.__dict__.setdefault("output_cache", {}).setdefault(
-        str(expression), context.env.from_string("{{ " + str(expression) + " }}"))
+    template = parsed_once(context, "{{ " + str(expression) + " }}")
     for item in items:
         buffer = _Buffer()
         with context.extend({str(variable): item}):
