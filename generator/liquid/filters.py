@@ -330,9 +330,9 @@ def condition_of(context, expression: str):
 
 
 def holds(context, variable: str, item, expression: str) -> bool:
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
-    buffer = _Buffer()
+    buffer = TextBuffer()
     with context.extend({variable: item}):
         condition_of(context, expression).render_with_context(context, buffer, partial=True)
     return buffer.value() == "1"
@@ -367,12 +367,12 @@ def group_by(value, name):
 
 @with_context
 def group_by_exp(value, variable, expression, *, context):
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
     items, keys = sequence(value), []
     template = parsed_once(context, "{{ " + str(expression) + " }}")
     for item in items:
-        buffer = _Buffer()
+        buffer = TextBuffer()
         with context.extend({str(variable): item}):
             template.render_with_context(context, buffer, partial=True)
         keys.append(buffer.value())
