@@ -21,7 +21,8 @@ from generator.errors import ContentError, did_you_mean
 
 # Jekyll's Tags::Include::VALID_SYNTAX and VARIABLE_SYNTAX.
 PARAMETER = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]'"-]+))""")
-NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)", re.DOTALL)
+NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)",
+                                 re.DOTALL)
 
 
 def register(env) -> None:
