@@ -341,3 +341,12 @@ def test_jsonify_of_a_post_and_related_posts(blog):
         ("P2", "_posts/2020-01-01-p1.md", "_posts/2020-01-03-p3.md")
     assert page["content"] == "<p>x</p>" and page["date"] == "2020-01-02 00:00:00 +0000"
     assert related == "P3,P1"
+
+
+def test_text_after_a_trimming_tag_keeps_its_last_newline_as_in_jekyll(blog):
+    """minima's header.html ends `{%- endif -%}\\n  </div>\\n</header>\\n`: Jekyll keeps the last newline."""
+    blog.write("_includes/header.html", "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
+    blog.write("_layouts/post.html", "<body>\n  {%- include header.html -%}\n\n  <main>{{ content }}</main>")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
+    assert blog.build() == 0
+    assert blog.read("2020/01/01/a.html") == "<body><header><nav></nav></div>\n</header>\n<main><p>x</p></main>"
