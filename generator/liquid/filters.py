@@ -6,6 +6,7 @@ Filters take Liquid's values: an undefined variable arrives as a `liquid.Undefin
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from urllib.parse import quote, quote_plus, urlsplit
 
 from liquid import Markup
-from liquid.exceptions import FilterArgumentError
+from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
@@ -69,7 +70,18 @@ def register(env) -> None:
         "percent": percent, "thousands": thousands,
     }
     for name, function in filters.items():
-        env.add_filter(name, function)
+        env.add_filter(name, guarded(name, function))
+
+
+def guarded(name: str, function):
+    """A filter whose Python error (`"abc" | percent`) is a Liquid error at the filter's line."""
+    @functools.wraps(function)   # keeps `with_context`
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (ValueError, TypeError, ArithmeticError) as problem:
+            raise FilterError(f"{name}: {problem}", token=None) from None
+    return call
 
 
 def nil(value):

@@ -350,3 +350,15 @@ def test_text_after_a_trimming_tag_keeps_its_last_newline_as_in_jekyll(blog):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     assert blog.build() == 0
     assert blog.read("2020/01/01/a.html") == "<body><header><nav></nav></div>\n</header>\n<main><p>x</p></main>"
+
+
+def test_a_filter_given_the_wrong_kind_of_value_is_a_liquid_error_not_a_traceback(blog, capsys):
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{{ 'abc' | percent }} {{ 5 | sort: 'a', 'middle' }}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 0 and err.splitlines() == [
+        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: percent: could not convert string to float: 'abc'",
+        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: sort: nils must be 'first' or 'last', not 'middle'"]
+    blog.config("liquid: {error_mode: strict}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: liquid error: percent: "
+                                 "could not convert string to float: 'abc'\n")
