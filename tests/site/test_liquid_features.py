@@ -250,6 +250,10 @@ def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{% assign n = 3 %}{% claim n %}Three.{% endclaim %}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err.startswith("error: blog/_posts/2020-01-01-a.md:4: claim needs a comparison")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n{% assign n = 3 %}\n{% claim nn == m %}Equal.{% endclaim %}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: claim: nn is undefined "
+                                 "(check the spelling of the variable)\n")
 
 
 # -- data model --
