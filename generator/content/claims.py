@@ -8,7 +8,7 @@ prints the sentence when the condition holds (the same expressions as `{% if %}`
 `or`, `not` and parentheses). When it does not (the models were retrained and the prose went
 stale), the build stops with `file:line: claim is false: "sentence"`. An empty claim,
 `{% claim CONDITION %}{% endclaim %}`, is a silent check. A condition that is not a comparison
-(a bare number or text, always "true") is an error.
+(a bare number or text, always "true") is an error, and so is a variable that does not exist.
 """
 
 from __future__ import annotations
