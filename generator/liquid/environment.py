@@ -32,6 +32,7 @@ from generator.content.frontmatter import split_front_matter
 from generator.errors import ConfigError, ContentError, LayerpressError, did_you_mean
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
+UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
 EXTENSIONS: list[Callable[["JekyllEnvironment"], None]] = []
 
 
@@ -258,6 +259,13 @@ class JekyllEnvironment(liquid.Environment):
         if file is None and problem.template_name:
             file = problem.template_name
         message = str(problem.message or type(problem).__name__)
+        unknown_tag = UNKNOWN_TAG.match(message)
+        if unknown_tag:
+            name = unknown_tag.group(1)
+            return ContentError(f"liquid syntax error: {message}", file=file, line=line,
+                                hint=did_you_mean(name, [tag for tag in self.tags if tag.isidentifier()])
+                                or "a tag of a Jekyll plugin layerpress does not have; see 'Bringing a "
+                                   "Jekyll blog over' in docs/writing.md")
         if isinstance(problem, LiquidSyntaxError):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")

@@ -59,7 +59,8 @@ def test_warn_is_jekylls_default_and_strict_turns_warnings_into_errors(blog, cap
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 0 and err == "warning: blog/_layouts/post.html:5: liquid syntax error: unexpected tag 'seo' " \
-                                "(write {% raw %}...{% endraw %} around text that is not a template)\n"
+                                "(a tag of a Jekyll plugin layerpress does not have; see 'Bringing a Jekyll blog " \
+                                "over' in docs/writing.md)\n"
     code, err = build_with_messages(blog, capsys, "--strict")
     assert code == 1 and err.startswith("error: blog/_layouts/post.html:5: liquid syntax error")
 
@@ -79,6 +80,13 @@ def test_strict_filters(blog, capsys):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n\n{{ 'a' | upcsae }}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err == "error: blog/_posts/2020-01-01-a.md:5: liquid error: unknown filter 'upcsae'\n"
+
+
+def test_a_misspelt_tag_gets_a_did_you_mean(blog, capsys):
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{% inclde x.html %}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 0 and err == ("warning: blog/_posts/2020-01-01-a.md:4: liquid syntax error: unexpected tag "
+                                 "'inclde' (did you mean 'include'?)\n")
 
 
 def test_a_wrong_error_mode_is_a_config_error(blog, capsys):
