@@ -357,7 +357,8 @@ def test_jsonify_of_a_post_and_related_posts(blog):
 
 def test_text_after_a_trimming_tag_keeps_its_last_newline_as_in_jekyll(blog):
     """minima's header.html ends `{%- endif -%}\\n  </div>\\n</header>\\n`: Jekyll keeps the last newline."""
-    blog.write("_includes/header.html", "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
+    blog.write("_includes/header.html",
+               "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
     blog.write("_layouts/post.html", "<body>\n  {%- include header.html -%}\n\n  <main>{{ content }}</main>")
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     assert blog.build() == 0
