@@ -15,7 +15,8 @@ from generator.config import Config, Paths, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
-from generator.errors import ConfigError, did_you_mean
+from generator.liquid.plugins import ruby_plugins
+from generator.errors import ConfigError, LayerpressError, did_you_mean
 from generator.figures.stage import compute as compute_stage
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
@@ -77,18 +78,26 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
         log.debug("nothing changed since the last build of %s: its site stands", dest)
+        if last["warnings"] and (options.strict or config.strict):
+            raise LayerpressError(last["warnings"][0])   # the text names its file and line already
         report_warnings(last["warnings"])
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)
-    warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=options.strict or config.strict)]
+    strict = options.strict or config.strict
+    plugins = ruby_plugins(source)
+    if plugins and strict:
+        raise plugins[0]
+    warnings = [str(warning) for warning in config.warnings + plugins + renderer.check_layouts(strict=strict)]
     report_warnings(warnings)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
-    renderer.extra_context, renderer.replacements = computed.context, computed.replacements
-    renderer.body_env.filters.update(computed.filters)
     writer = SiteWriter(real_dest, keep_files(config))
-    pages = renderer.render_all()
+    pages = renderer.render_all(computed.context, computed.replacements)
+    warnings += [str(warning) for warning in renderer.warnings]
+    if renderer.warnings and strict:
+        raise renderer.warnings[0]
+    report_warnings([str(warning) for warning in renderer.warnings])
     explorer.link_downloads(pages)
     pages += explorer.pages(renderer)
     for page in pages:
