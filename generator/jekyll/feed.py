@@ -25,7 +25,12 @@ def feed_meta(site) -> str:
     title = lookup(site, "title") or lookup(site, "name")
     if title:
         attributes["title"] = title
-    return "<link " + " ".join(f'{key}="{escape(str(value), {'"': "&quot;"})}"' for key, value in attributes.items()) + " />"
+    return "<link " + " ".join(f"{key}={xml_attribute(value)}" for key, value in attributes.items()) + " />"
+
+
+def xml_attribute(value) -> str:
+    """Ruby's `encode(xml: :attr)`: in double quotes, with & < > " escaped."""
+    return '"' + escape(str(value), {'"': "&quot;"}) + '"'
 
 
 class FeedMetaNode(Node):
