@@ -12,6 +12,8 @@ from generator import uptodate
 from generator.cache import digest
 from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
+from generator.jekyll.plugins import plugin_warnings
+from generator.jekyll.themes import theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
@@ -54,6 +56,8 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    theme_of(config)                                    # an unknown `theme:` stops the build here
+    config.warnings.extend(plugin_warnings(config))     # Ruby plugins and gems layerpress has not
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
         return _build(options, config, source, dest, real_dest, started)
