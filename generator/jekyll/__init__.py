@@ -1,3 +1,11 @@
 """What Jekyll blogs need beyond Liquid itself: installed themes (`theme:`), Sass, and the two
 plugins nearly every GitHub Pages blog uses ({% seo %} from jekyll-seo-tag, {% feed_meta %}
 from jekyll-feed), rebuilt in Python."""
+
+
+def register_plugin_tags(env) -> None:
+    """Add {% seo %} and {% feed_meta %} to a python-liquid Environment."""
+    from generator.jekyll.feed import FeedMetaTag
+    from generator.jekyll.seo import SeoTag
+    env.add_tag(SeoTag)
+    env.add_tag(FeedMetaTag)

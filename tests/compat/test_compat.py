@@ -46,3 +46,22 @@ def test_body_text_ignores_markup_quotes_and_math_delimiters_only():
     ours = '<p>It’s <span class="arithmatex">\\(x_1\\)</span> &lt;0.01%</p>'
     assert compat.body_text(ours) == compat.body_text("<p>It's \\(x_1\\)\n<0.01%</p>")
     assert compat.body_text(ours) != compat.body_text("<p>It's \\(x_2\\) <0.01%</p>")
+
+
+MINIMA = ROOT / "tests" / "compat" / "fixture_minima"
+
+
+def test_minima_blog_pages_have_jekylls_visible_text(tmp_path):
+    """A blog with `theme: minima` (Debian's gem), built as it is: every page Jekyll renders
+    (home, about, posts) has the same visible text in layerpress's build."""
+    if not list(Path("/usr/share/rubygems-integration/all/gems").glob("minima-*")) and shutil.which("gem"):
+        pytest.skip("jekyll-theme-minima is not installed")
+    compat = load_compat()
+    report = compat.compare_pages(MINIMA, tmp_path)
+    summary = report.summary()
+    differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
+    assert summary["builds"], report.error
+    assert summary["pages"] == 5 and summary["pages_found"] == 5
+    assert summary["same_visible_text"] == summary["pages"], differing
+    assert (tmp_path / "layerpress-whole-site" / "assets" / "main.css").is_file()
+    assert report.layerpress_warnings == []
