@@ -376,8 +376,8 @@ def build_as_is_with_jekyll(blog: Path, work: Path) -> Path:
     shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
     config = _read_yaml(blog / "_config.yml")
     (source / "_config.yml").write_text(json.dumps(config, default=str))
-    plugins = [p for p in (config.get("plugins") or []) + (config.get("gems") or []) if p in DEBIAN_PLUGINS]
-    overrides = {"plugins": sorted(set(plugins)), "gems": [], "whitelist": sorted(DEBIAN_PLUGINS),
+    # Both always, as the github-pages gem loads them (a blog may use {% seo %} without listing it).
+    overrides = {"plugins": sorted(DEBIAN_PLUGINS), "gems": [], "whitelist": sorted(DEBIAN_PLUGINS),
                  "destination": str(dest)}
     (work / "_config.site.yml").write_text(json.dumps(overrides))
     subprocess.run(["jekyll", "build", "--safe", "--quiet", "--source", str(source), "--destination", str(dest),
