@@ -66,3 +66,11 @@ def test_minima_blog_pages_have_jekylls_visible_text(tmp_path):
     assert summary["same_visible_text"] == summary["pages"], differing
     assert (tmp_path / "layerpress-whole-site" / "assets" / "main.css").is_file()
     assert report.layerpress_warnings == []
+
+
+def test_visible_text_is_the_body_without_scripts_styles_or_head():
+    compat = load_compat()
+    page = ("<html><head><title>Tab title</title><style>p{}</style></head><body><h1>Hi</h1>"
+            "<script>var x = 1;</script><p>It’s  here</p></body></html>")
+    assert compat.visible_text(page) == "HiIt'shere"
+    assert compat.visible_text(page.replace("Hi", "Ho")) != compat.visible_text(page)
