@@ -12,8 +12,10 @@ from generator import uptodate
 from generator.cache import digest
 from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
+from generator.jekyll import register_plugin_tags
+from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
 from generator.jekyll.plugins import plugin_warnings
-from generator.jekyll.themes import theme_of
+from generator.jekyll.themes import theme_inputs, theme_of, theme_template_folders
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import ConfigError, did_you_mean
@@ -56,7 +58,6 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
-    theme_of(config)                                    # an unknown `theme:` stops the build here
     config.warnings.extend(plugin_warnings(config))     # Ruby plugins and gems layerpress has not
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
@@ -67,16 +68,20 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
            started: float) -> BuildResult:
     if (options.strict or config.strict) and config.warnings:
         raise config.warnings[0]
+    theme = theme_of(config)                            # `theme: NAME`; an unknown one stops the build
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
+    content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = Path(options.cache_dir or source / CACHE_DIR_NAME)
     inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
-                                                                    content.posts + content.pages])
+                                                                    content.posts + content.pages + sass_pages]
+                                    + theme_inputs(theme))
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
         report_warnings(last["warnings"], options)
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
-    renderer = SiteRenderer(config, content, cache_dir=cache_dir)
+    renderer = SiteRenderer(config, content, cache_dir=cache_dir, folders=theme_template_folders(source, theme))
+    register_plugin_tags(renderer.liquid, config)       # {% seo %}, {% feed_meta %}
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=options.strict or config.strict)]
     report_warnings(warnings, options)
     computed = compute_stage(config, content.posts + content.pages, options)
@@ -91,6 +96,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     pages += explorer.pages(renderer)
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
+    add_jekyll_assets(writer, renderer, config, theme, sass_pages)   # before the built-in theme's assets
     add_furniture(writer, renderer, config, pages, content, cache_dir)
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))

@@ -174,7 +174,10 @@ class SiteRenderer:
         template = self.liquid.parse_text(body, doc.source_path, doc.body_line)
         text = restore_code(render(self.liquid, template, self.variables(page, paginator)), code)
         page["content"] = Markup(self.to_html(doc, text))
-        page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+        if doc.kind == "post" or self.config.data.get("page_excerpts"):
+            page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+        else:   # Jekyll: a page has an excerpt only when its front matter gives one
+            page["excerpt"] = doc.front_matter.get("excerpt")
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))

@@ -58,3 +58,21 @@ def compiled_css(pages: list[SassPage], options: SassOptions,
     return [(page.output_path, compile_sass(render_liquid(page), options, file=page.source_path,
                                             first_line=page.body_line), page.source_path)
             for page in pages]
+
+
+def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages: list[SassPage]) -> None:
+    """The theme's static assets and the CSS of every Sass page (the blog's and the theme's)."""
+    from generator.liquid.environment import render
+
+    theme_pages, static = theme_files(config.source, theme)
+    for relative, path in static:
+        writer.add_file(relative, path, f"theme file {path}")
+
+    def render_liquid(page: SassPage) -> str:
+        template = renderer.liquid.parse_text(page.body, page.source_path, page.body_line)
+        variables = renderer.variables(dict(page.front_matter) | {"url": "/" + page.output_path})
+        return render(renderer.liquid, template, variables)
+
+    options = SassOptions.from_config(config.source, config.data, theme)
+    for output_path, css, source_path in compiled_css(sass_pages + theme_pages, options, render_liquid):
+        writer.add_text(output_path, css, source_path)

@@ -284,7 +284,11 @@ class SeoNode(Node):
     def render_to_output(self, context, buffer: TextIO) -> int:
         def get(name):
             return context.resolve(name, default=None)
-        return buffer.write(seo_tags(get("page"), get("site"), get("paginator"), show_title=self.show_title))
+        site = get("site")
+        defaults = getattr(context.env, "values", {}).get("site_defaults", ())
+        if defaults and hasattr(site, "items"):   # layerpress's own defaults are not the user's settings
+            site = {key: value for key, value in site.items() if key not in defaults}
+        return buffer.write(seo_tags(get("page"), site, get("paginator"), show_title=self.show_title))
 
 
 class SeoTag(Tag):

@@ -108,3 +108,22 @@ def theme_of(config) -> Theme | None:
     """The theme a loaded `Config` names, checked (`theme:` line in the error)."""
     return find_theme(config.source, config.data.get("theme"), config_file=config.file,
                       line=config.lines.get("theme"))
+
+
+def theme_template_folders(source: Path, theme: Theme | None):
+    """The Liquid environment's layout and include folders: the blog's, then the theme's."""
+    from generator.liquid.environment import template_folders
+
+    folders = template_folders(Path(source))
+    if theme is not None:
+        folders.layouts += [folder for folder in [theme.folder("_layouts")] if folder]
+        folders.includes += [folder for folder in [theme.folder("_includes")] if folder]
+    return folders
+
+
+def theme_inputs(theme: Theme | None) -> list[str]:
+    """What the no-change check digests of the theme: its files' sizes and mtimes."""
+    if theme is None:
+        return []
+    from generator.uptodate import digest, file_stats
+    return [f"theme {theme.root} {digest(file_stats(theme.root))}"]
