@@ -1,15 +1,13 @@
-"""Jekyll plugins: which ones layerpress does the work of, and warnings for the rest.
+"""Jekyll plugin gems: which ones layerpress does the work of, and warnings for the rest.
 
-layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); Ruby
-files in `_plugins/` and other gems named in `plugins:` (or the older `gems:`) are not run,
-and the build says so, one warning each, naming the line or file.
+layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); other
+gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, one warning
+each at the key's line. (Ruby files in `_plugins/`: `generator.liquid.environment.ruby_plugins`.)
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from generator.errors import ConfigError, ContentError
+from generator.errors import ConfigError
 
 # Gem -> what in layerpress does its work.
 BUILT_IN = {
@@ -23,8 +21,7 @@ BUILT_IN = {
 
 
 def plugin_warnings(config) -> list[ConfigError]:
-    """A warning for each plugin named in _config.yml that layerpress does not have, and for
-    each Ruby file in `_plugins/`."""
+    """A warning for each plugin named in _config.yml that layerpress does not have."""
     warnings = []
     for key in ("plugins", "gems"):
         names = config.data.get(key)
@@ -34,10 +31,4 @@ def plugin_warnings(config) -> list[ConfigError]:
                     f"plugin '{name}' is not supported: layerpress runs no Ruby, so what it adds is missing",
                     file=config.file, line=config.lines.get(key),
                     hint="built in: " + ", ".join(sorted(BUILT_IN))))
-    plugins_dir = Path(config.source) / "_plugins"
-    if plugins_dir.is_dir():
-        for ruby in sorted(plugins_dir.rglob("*.rb")):
-            warnings.append(ContentError("Ruby plugin not run: layerpress runs no Ruby, so the tags, filters "
-                                         "and pages it defines are missing", file=ruby,
-                                         hint="a Liquid include can often do the same"))
     return warnings

@@ -37,6 +37,7 @@ def test_ruby_plugins_and_unsupported_gems_are_warnings(tmp_path):
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings[0].startswith("warning: blog/_config.yml:2: plugin 'jekyll-archives' is not supported")
-    assert warnings[1].startswith("warning: blog/_plugins/youtube.rb: Ruby plugin not run")
+    assert warnings[1].startswith("warning: blog/_plugins/youtube.rb: Ruby plugins are not supported: "
+                                  "youtube.rb in _plugins/ will not run")
     assert len(warnings) == 2
     assert (tmp_path / "site" / "2024" / "01" / "02" / "hello.html").is_file()
