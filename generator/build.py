@@ -14,7 +14,7 @@ from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.jekyll import register_plugin_tags
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
-from generator.jekyll.plugins import plugin_warnings
+from generator.jekyll.plugins import unsupported_warnings
 from generator.jekyll.themes import theme_inputs, theme_of, theme_template_folders
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
@@ -59,7 +59,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
-    config.warnings.extend(plugin_warnings(config))     # Ruby plugins and gems layerpress has not
+    config.warnings.extend(unsupported_warnings(config))   # plugin gems, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
         return _build(options, config, source, dest, real_dest, started)

@@ -1,8 +1,9 @@
-"""Jekyll plugin gems: which ones layerpress does the work of, and warnings for the rest.
+"""What of a Jekyll blog's _config.yml layerpress does not do, said as warnings.
 
 layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); other
 gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, one warning
-each at the key's line. (Ruby files in `_plugins/`: `generator.liquid.environment.ruby_plugins`.)
+each at the key's line. So are collections with pages of their own and `remote_theme:`.
+(Ruby files in `_plugins/`: `generator.liquid.environment.ruby_plugins`.)
 """
 
 from __future__ import annotations
@@ -31,4 +32,21 @@ def plugin_warnings(config) -> list[ConfigError]:
                     f"plugin '{name}' is not supported: layerpress runs no Ruby, so what it adds is missing",
                     file=config.file, line=config.lines.get(key),
                     hint="built in: " + ", ".join(sorted(BUILT_IN))))
+    return warnings
+
+
+def unsupported_warnings(config) -> list[ConfigError]:
+    """Plugins, collections that write pages, and remote themes: each a warning at its line."""
+    warnings = plugin_warnings(config)
+    collections = config.data.get("collections")
+    for name, settings in (collections.items() if isinstance(collections, dict) else []):
+        if name != "posts" and isinstance(settings, dict) and settings.get("output"):
+            warnings.append(ConfigError(f"collection '{name}' is not supported: its pages are not written",
+                                        file=config.file, line=config.lines.get("collections"),
+                                        hint=f"move its files out of _{name}/ and give them front matter, "
+                                             "they are then pages"))
+    if config.data.get("remote_theme"):
+        warnings.append(ConfigError("remote_theme is not supported: layerpress does not download themes",
+                                    file=config.file, line=config.lines.get("remote_theme"),
+                                    hint="install the theme gem and use theme:, or copy its folders into the blog"))
     return warnings
