@@ -15,10 +15,10 @@ from generator.content.documents import ReadOptions, read_site
 from generator.jekyll import register_plugin_tags
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
 from generator.jekyll.plugins import unsupported_warnings
-from generator.jekyll.themes import theme_inputs, theme_of, theme_template_folders
+from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
-from generator.liquid.environment import ruby_plugins
+from generator.liquid.plugins import ruby_plugins
 from generator.errors import ConfigError, LayerpressError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
 from generator.writer import SiteWriter
@@ -83,7 +83,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         report_warnings(last["warnings"], options)
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
-    renderer = SiteRenderer(config, content, cache_dir=cache_dir, folders=theme_template_folders(source, theme))
+    renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
     register_plugin_tags(renderer.liquid, config)       # {% seo %}, {% feed_meta %}
     strict = options.strict or config.strict
     plugins = ruby_plugins(source)

@@ -110,17 +110,6 @@ def theme_of(config) -> Theme | None:
                       line=config.lines.get("theme"))
 
 
-def theme_template_folders(source: Path, theme: Theme | None):
-    """The Liquid environment's layout and include folders: the blog's, then the theme's."""
-    from generator.liquid.environment import template_folders
-
-    folders = template_folders(Path(source))
-    if theme is not None:
-        folders.layouts += [folder for folder in [theme.folder("_layouts")] if folder]
-        folders.includes += [folder for folder in [theme.folder("_includes")] if folder]
-    return folders
-
-
 def theme_inputs(theme: Theme | None) -> list[str]:
     """What the no-change check digests of the theme: its files' sizes and mtimes."""
     if theme is None:

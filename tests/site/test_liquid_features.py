@@ -146,7 +146,7 @@ def test_a_theme_folder_added_to_the_search_list_is_searched_after_the_blogs(tmp
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     config = load_config(source)
-    folders = template_folders(source)
+    folders = template_folders(config)
     folders.layouts.append(theme / "_layouts")
     folders.includes.append(theme / "_includes")
     renderer = SiteRenderer(config, read_site(config, ReadOptions()), folders=folders)
@@ -319,3 +319,17 @@ def test_blank_lines_after_front_matter_are_dropped_and_lines_still_count(blog, 
     blog.write("_posts/2020-01-01-a.md", "---\n---\n\n\nx\n{% if %}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err.startswith("error: blog/_posts/2020-01-01-a.md:6: liquid syntax error")
+
+
+def test_jsonify_of_a_post_and_related_posts(blog):
+    blog.write("_layouts/post.html", "{{ page | jsonify }}|{{ site.related_posts | map: 'title' | join: ',' }}")
+    for day in (1, 2, 3):
+        blog.write(f"_posts/2020-01-0{day}-p{day}.md", f"---\ntitle: P{day}\n---\nx\n")
+    assert blog.build() == 0
+    import json
+
+    data, related = blog.read("2020/01/02/p2.html").split("|")
+    page = json.loads(data)
+    assert (page["title"], page["previous"], page["next"]) == ("P2", "_posts/2020-01-01-p1.md", "_posts/2020-01-03-p3.md")
+    assert page["content"] == "<p>x</p>" and page["date"] == "2020-01-02 00:00:00 +0000"
+    assert related == "P3,P1"
