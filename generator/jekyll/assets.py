@@ -62,8 +62,6 @@ def compiled_css(pages: list[SassPage], options: SassOptions,
 
 def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages: list[SassPage]) -> None:
     """The theme's static assets and the CSS of every Sass page (the blog's and the theme's)."""
-    from generator.liquid.environment import render
-
     theme_pages, static = theme_files(config.source, theme)
     for relative, path in static:
         writer.add_file(relative, path, f"theme file {path}")
@@ -71,7 +69,7 @@ def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages:
     def render_liquid(page: SassPage) -> str:
         template = renderer.liquid.parse_text(page.body, page.source_path, page.body_line)
         variables = renderer.variables(dict(page.front_matter) | {"url": "/" + page.output_path})
-        return render(renderer.liquid, template, variables)
+        return renderer.liquid.render(template, variables)
 
     options = SassOptions.from_config(config.source, config.data, theme)
     for output_path, css, source_path in compiled_css(sass_pages + theme_pages, options, render_liquid):
