@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 _CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
 THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
+JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
 
 
@@ -94,17 +95,22 @@ class SiteRenderer:
         self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
         link_neighbours(content.posts, self.pages)
         self.site = site_data(config, content, self.pages)
-        self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": "4.3.3"}
+        self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
         self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
-                                        LiquidOptions.from_config(config), values={
-            "site": self.site, "markdownify": self.markdown.convert,
-            "posts": {post.source_path.relative_to(config.source / "_posts").with_suffix("").as_posix(): post.url
-                      for post in content.posts if post.source_path.is_relative_to(config.source / "_posts")},
-            "documents": {doc.relative_path: doc.url for doc in self.documents},
-        })
+                                        LiquidOptions.from_config(config), values=self.tag_values())
         self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
         self.context: dict = {}
         self.replacements: dict = {}
+
+    def tag_values(self) -> dict:
+        """What Jekyll's tags and filters read from the site (see generator/liquid/environment.py)."""
+        posts_folder = self.config.source / "_posts"
+        return {
+            "site": self.site, "markdownify": self.markdown.convert,
+            "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
+                      for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
+            "documents": {doc.relative_path: doc.url for doc in self.documents},
+        }
 
     @property
     def warnings(self) -> list[ContentError]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -175,6 +176,16 @@ class JekyllEnvironment(liquid.Environment):
         for extend in EXTENSIONS:
             extend(self)
 
+    def tokenizer(self):
+        """python-liquid's lexer, except that text after a `-%}` keeps its final newline (2.3's
+        content pattern ends at `$`, which also matches before a last newline, and that newline
+        is then stripped as if it followed the tag: Jekyll keeps it, e.g. after minima's header)."""
+        from functools import partial
+
+        from liquid.lex import _tokenize_template
+
+        return partial(_tokenize_template, rules=content_to_the_end())
+
     # -- parsing, with origins --
 
     def parse_text(self, text: str, file: Path, first_line: int = 1) -> liquid.BoundTemplate:
@@ -264,6 +275,14 @@ def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
     pattern takes them too), and the file line it then starts at."""
     blank = re.match(r"(?:[ \t]*\n)*", body).group(0) if body_line > 1 else ""
     return body[len(blank):], body_line + blank.count("\n")
+
+
+@cache
+def content_to_the_end() -> re.Pattern:
+    from liquid.lex import compile_liquid_rules
+
+    rules = compile_liquid_rules()
+    return re.compile(rules.pattern.replace("|$)", r"|\Z)"), rules.flags)
 
 
 def read_template(path: Path, source: Path) -> str:

@@ -6,6 +6,7 @@ Filters take Liquid's values: an undefined variable arrives as a `liquid.Undefin
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from urllib.parse import quote, quote_plus, urlsplit
 
 from liquid import Markup
-from liquid.exceptions import FilterArgumentError
+from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
@@ -69,7 +70,18 @@ def register(env) -> None:
         "percent": percent, "thousands": thousands,
     }
     for name, function in filters.items():
-        env.add_filter(name, function)
+        env.add_filter(name, guarded(name, function))
+
+
+def guarded(name: str, function):
+    """A filter whose Python error (`"abc" | percent`) is a Liquid error at the filter's line."""
+    @functools.wraps(function)   # keeps `with_context`
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (ValueError, TypeError, ArithmeticError) as problem:
+            raise FilterError(f"{name}: {problem}", token=None) from None
+    return call
 
 
 def nil(value):
@@ -330,9 +342,9 @@ def condition_of(context, expression: str):
 
 
 def holds(context, variable: str, item, expression: str) -> bool:
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
-    buffer = _Buffer()
+    buffer = TextBuffer()
     with context.extend({variable: item}):
         condition_of(context, expression).render_with_context(context, buffer, partial=True)
     return buffer.value() == "1"
@@ -367,12 +379,12 @@ def group_by(value, name):
 
 @with_context
 def group_by_exp(value, variable, expression, *, context):
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
     items, keys = sequence(value), []
     template = parsed_once(context, "{{ " + str(expression) + " }}")
     for item in items:
-        buffer = _Buffer()
+        buffer = TextBuffer()
         with context.extend({str(variable): item}):
             template.render_with_context(context, buffer, partial=True)
         keys.append(buffer.value())

@@ -21,7 +21,8 @@ from generator.errors import ContentError, did_you_mean
 
 # Jekyll's Tags::Include::VALID_SYNTAX and VARIABLE_SYNTAX.
 PARAMETER = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]'"-]+))""")
-NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)", re.DOTALL)
+NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)",
+                                 re.DOTALL)
 
 
 def register(env) -> None:
@@ -69,7 +70,7 @@ def rendered_argument(text: str, context, token) -> str:
     """`{{ variables }}` inside a tag's argument, as Jekyll's include/link/post_url render them."""
     if "{{" not in text:
         return text.strip()
-    buffer = _Buffer()
+    buffer = TextBuffer()
     try:
         context.env.from_string(text).render_with_context(context, buffer, partial=True)
     except LiquidError as problem:
@@ -78,7 +79,9 @@ def rendered_argument(text: str, context, token) -> str:
     return buffer.value().strip()
 
 
-class _Buffer:
+class TextBuffer:
+    """A write-only text sink for rendering a block or a template into a string."""
+
     def __init__(self) -> None:
         self.parts: list[str] = []
 
@@ -247,7 +250,7 @@ class HighlightNode(Node):
         return [self.block]
 
     def render_to_output(self, context, buffer) -> int:
-        code = _Buffer()
+        code = TextBuffer()
         self.block.render(context, code)
         return buffer.write(highlight(code.value().strip("\n"), self.language, self.linenos))
 
