@@ -13,6 +13,10 @@ from generator.console import NOTE
 from generator.cache import digest
 from generator.config import Config, Paths, load_config
 from generator.content.documents import ReadOptions, read_site
+from generator.jekyll import register_plugin_tags
+from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
+from generator.jekyll.plugins import unsupported_warnings
+from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.liquid.plugins import ruby_plugins
@@ -62,6 +66,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    config.warnings.extend(unsupported_warnings(config))   # plugin gems, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
         return _build(options, config, source, dest, real_dest, started)
@@ -71,10 +76,13 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
            started: float) -> BuildResult:
     if (options.strict or config.strict) and config.warnings:
         raise config.warnings[0]
+    theme = theme_of(config)                            # `theme: NAME`; an unknown one stops the build
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
+    content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = options.paths.cache_dir
     inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
-                                                                    content.posts + content.pages])
+                                                                    content.posts + content.pages + sass_pages]
+                                    + theme_inputs(theme))
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
         log.debug("nothing changed since the last build of %s: its site stands", dest)
@@ -83,7 +91,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         report_warnings(last["warnings"])
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
-    renderer = SiteRenderer(config, content, cache_dir=cache_dir)
+    renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
+    register_plugin_tags(renderer.liquid, config)       # {% seo %}, {% feed_meta %}
     strict = options.strict or config.strict
     plugins = ruby_plugins(source)
     if plugins and strict:
@@ -102,6 +111,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     pages += explorer.pages(renderer)
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
+    add_jekyll_assets(writer, renderer, config, theme, sass_pages)   # before the built-in theme's assets
     add_furniture(writer, renderer, config, pages, content, cache_dir)
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))

@@ -190,9 +190,11 @@ class SiteRenderer:
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = HTML(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
-            page["excerpt"] = HTML(doc.front_matter["excerpt"])
-        else:
+            page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
+        elif doc.kind == "post" or self.config.data.get("page_excerpts"):
             page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
+        else:   # Jekyll: a page has an excerpt only with `page_excerpts: true`
+            page["excerpt"] = None
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))

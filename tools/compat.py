@@ -1,14 +1,22 @@
 """Build a Jekyll blog with Debian's Jekyll and with layerpress, and say how close layerpress comes.
 
-    python tools/compat.py BLOG [BLOG ...] [--json] [--keep DIR]
+    python tools/compat.py BLOG [BLOG ...] [--json] [--keep DIR] [--verbose]
 
-BLOG is a Jekyll source folder; only its `_posts/`, `_config.yml` and `_includes/` are used.
-Jekyll builds them with flat layouts of its own (only the layout names the blog itself has,
-so a post naming a missing layout is rendered without one, as Jekyll does) and the plugins
-Debian ships (jekyll-feed); layerpress builds them with its own theme. Reported per blog:
-post URLs matched, posts whose body text matches (tags stripped, whitespace normalised,
-quotes, dashes and math delimiters ignored), formulas intact, feed entries, and whether
-feed.xml and sitemap.xml parse as XML.
+BLOG is a Jekyll source folder, or a bare git repository (its HEAD is exported; files whose
+contents the repository lacks are skipped). Two comparisons:
+
+Posts: only `_posts/`, `_config.yml` and `_includes/` are used. Jekyll builds them with flat
+layouts of its own (only the layout names the blog itself has, so a post naming a missing
+layout is rendered without one, as Jekyll does) and the plugins Debian ships (jekyll-feed);
+layerpress builds them with its own theme. Reported per blog: post URLs matched, posts whose
+body text matches (tags stripped, whitespace normalised, quotes, dashes and math delimiters
+ignored), formulas intact, feed entries, and whether feed.xml and sitemap.xml parse as XML.
+
+Whole pages (when the blog has its own `_layouts/` or a `theme:`): the blog is built as it is,
+by Jekyll in safe mode (GitHub Pages' rule: no `_plugins/`, only whitelisted plugins; here the
+ones Debian ships, jekyll-feed and jekyll-seo-tag) and by layerpress. Every HTML page Jekyll
+renders (not copied as a static file) is compared by its visible text: the text of <body>
+without scripts and styles, normalised as above. Reported: pages, pages with the same visible text.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -212,6 +221,7 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
     layouts = source / "_layouts"
     layouts.mkdir()
     names = {p.stem for p in (blog / "_layouts").glob("*.html")} if (blog / "_layouts").is_dir() else set()
+    names |= theme_layout_names(blog)
     for name in names | {"default"}:
         (layouts / f"{name}.html").write_text(BODY_LAYOUT)
     (source / "compat-posts.json").write_text(POST_LIST)
@@ -224,6 +234,18 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
                     "--config", f"{source / '_config.yml'},{work / '_config.compat.yml'}"],
                    check=True, capture_output=True, text=True, cwd=work)
     return dest, json.loads((dest / "compat-posts.json").read_text())
+
+
+def theme_layout_names(blog: Path) -> set[str]:
+    """The layouts of the theme the blog names (Jekyll would use them: they get flat ones too)."""
+    from generator.errors import LayerpressError
+    from generator.jekyll.themes import find_theme
+    try:
+        theme = find_theme(blog, _read_yaml(blog / "_config.yml").get("theme"))
+    except LayerpressError:
+        return set()
+    folder = theme.folder("_layouts") if theme else None
+    return {p.stem for p in folder.glob("*.html")} if folder else set()
 
 
 def build_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
@@ -316,6 +338,164 @@ def compare(blog: Path, work: Path) -> BlogReport:
     return report
 
 
+SKIPPED_IN_COPY = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
+                                         "node_modules", "vendor")
+
+
+@dataclass
+class PageResult:
+    path: str
+    found: bool
+    text_matched: bool = False
+    first_difference: str = ""
+
+
+@dataclass
+class SiteReport:
+    blog: str
+    jekyll_ok: bool = False
+    layerpress_ok: bool = False
+    error: str = ""
+    layerpress_warnings: list = field(default_factory=list)
+    pages: list = field(default_factory=list)
+
+    def summary(self) -> dict:
+        same = sum(page.text_matched for page in self.pages)
+        return {"blog": self.blog, "builds": self.jekyll_ok and self.layerpress_ok, "pages": len(self.pages),
+                "pages_found": sum(page.found for page in self.pages), "same_visible_text": same,
+                "share": round(same / len(self.pages), 4) if self.pages else 0.0,
+                "warnings": len(self.layerpress_warnings)}
+
+
+def has_own_design(blog: Path) -> bool:
+    """Whether the blog brings its look: its own layouts or a theme (then whole pages are compared)."""
+    return (blog / "_layouts").is_dir() or bool(_read_yaml(blog / "_config.yml").get("theme"))
+
+
+def build_as_is_with_jekyll(blog: Path, work: Path) -> Path:
+    source, dest = work / "jekyll-site-src", work / "jekyll-whole-site"
+    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    config = _read_yaml(blog / "_config.yml")
+    (source / "_config.yml").write_text(json.dumps(config, default=str))
+    # Both always, as the github-pages gem loads them (a blog may use {% seo %} without listing it).
+    overrides = {"plugins": sorted(DEBIAN_PLUGINS), "gems": [], "whitelist": sorted(DEBIAN_PLUGINS),
+                 "destination": str(dest)}
+    (work / "_config.site.yml").write_text(json.dumps(overrides))
+    subprocess.run(["jekyll", "build", "--safe", "--quiet", "--source", str(source), "--destination", str(dest),
+                    "--config", f"{source / '_config.yml'},{work / '_config.site.yml'}"],
+                   check=True, capture_output=True, text=True, cwd=work,
+                   env=os.environ | {"JEKYLL_NO_BUNDLER_REQUIRE": "true", "JEKYLL_ENV": "production"})
+    return dest
+
+
+def build_as_is_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    source, dest = work / "layerpress-site-src", work / "layerpress-whole-site"
+    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)],
+                          capture_output=True, text=True, cwd=ROOT, env=os.environ | {"JEKYLL_ENV": "production"})
+    return dest, done
+
+
+class VisibleText(TextExtractor):
+    """The text of <body> (or of the whole document when it has no body tag), no scripts or styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_head = 0
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        self.in_head += tag in ("head", "title")
+
+    def handle_endtag(self, tag):
+        super().handle_endtag(tag)
+        self.in_head -= tag in ("head", "title") and self.in_head > 0
+
+    def handle_data(self, data):
+        if not self.in_head:
+            super().handle_data(data)
+
+
+def visible_text(page: str) -> str:
+    extractor = VisibleText()
+    extractor.feed(page)
+    extractor.close()
+    text = unicodedata.normalize("NFC", "".join(extractor.parts)).translate(QUOTES)
+    return "".join(text.replace("\u21a9\ufe0e", "\u21a9").split())
+
+
+def rendered_pages(site: Path, blog: Path) -> list[str]:
+    """The HTML files Jekyll rendered: not those it copied unchanged from the blog."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        original = blog / relative
+        if not (original.is_file() and original.read_bytes() == path.read_bytes()):
+            pages.append(relative)
+    return pages
+
+
+def compare_pages(blog: Path, work: Path) -> SiteReport:
+    report = SiteReport(blog=str(blog))
+    try:
+        jekyll_site = build_as_is_with_jekyll(blog, work)
+        report.jekyll_ok = True
+    except subprocess.CalledProcessError as failure:
+        report.error = "jekyll failed: " + (failure.stderr or failure.stdout)[-2000:]
+        return report
+    layerpress_site, done = build_as_is_with_layerpress(blog, work)
+    report.layerpress_ok = done.returncode == 0
+    report.error = done.stderr.strip() if done.returncode else ""
+    report.layerpress_warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    for relative in rendered_pages(jekyll_site, blog):
+        ours = layerpress_site / relative
+        result = PageResult(path=relative, found=ours.is_file())
+        report.pages.append(result)
+        if result.found:
+            a = visible_text((jekyll_site / relative).read_text(encoding="utf-8", errors="replace"))
+            b = visible_text(ours.read_text(encoding="utf-8", errors="replace"))
+            result.text_matched = a == b
+            if a != b:
+                result.first_difference = first_difference(a, b)
+    return report
+
+
+def export_git(repository: Path, target: Path) -> Path:
+    """A bare repository's HEAD as a folder; blobs the repository lacks (large files left out of a
+    partial clone) are skipped instead of stopping the export as `git archive` does."""
+    listing = subprocess.run(["git", "--git-dir", str(repository), "ls-tree", "-r", "-z", "HEAD"],
+                             capture_output=True, check=True).stdout
+    for entry in filter(None, listing.split(b"\0")):
+        meta, path = entry.split(b"\t", 1)
+        mode, kind, sha = meta.split()
+        if kind != b"blob" or mode == b"120000":
+            continue
+        blob = subprocess.run(["git", "--git-dir", str(repository), "cat-file", "blob", sha], capture_output=True)
+        if blob.returncode == 0:
+            out = target / path.decode()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(blob.stdout)
+    return target
+
+
+def print_site_report(report: SiteReport, verbose: bool) -> None:
+    s = report.summary()
+    n = s["pages"] or 1
+    print(f"   whole pages: "
+          f"{s['same_visible_text']}/{s['pages']} same visible text ({100 * s['same_visible_text'] / n:.1f}%), "
+          f"{s['pages_found']}/{s['pages']} found")
+    if not s["builds"]:
+        print(f"   whole-site build failed: {report.error}")
+    if verbose:
+        for warning in report.layerpress_warnings:
+            print(f"   {warning}")
+        for page in report.pages:
+            if not page.text_matched:
+                print(f"   - {page.path}: {'differs' if page.found else 'MISSING'}")
+                if page.first_difference:
+                    print(f"    {page.first_difference}")
+
+
 def print_report(report: BlogReport, verbose: bool) -> None:
     s = report.summary()
     n = s["posts"] or 1
@@ -358,10 +538,19 @@ def main(argv=None) -> int:
             if args.keep:
                 shutil.rmtree(work, ignore_errors=True)
                 work.mkdir(parents=True)
-            report = compare(blog.resolve(), work)
-            summaries.append(report.summary())
+            source = blog.resolve()
+            if (source / "HEAD").is_file() and (source / "objects").is_dir():
+                source = export_git(source, work / "export")
+            report = compare(source, work)
+            summary = report.summary() | {"blog": str(blog)}
             if not args.json:
                 print_report(report, args.verbose)
+            if has_own_design(source):
+                site_report = compare_pages(source, work)
+                summary["whole_pages"] = site_report.summary()
+                if not args.json:
+                    print_site_report(site_report, args.verbose)
+            summaries.append(summary)
     if args.json:
         print(json.dumps(summaries, indent=2))
     return 0

@@ -46,8 +46,14 @@ class TemplateFolders:
 
 def template_folders(config) -> TemplateFolders:
     """The folders a blog's layouts and includes come from: its own, then (`theme:`) a theme's."""
-    source = config.source
-    return TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
+    from generator.jekyll.themes import theme_of
+
+    source, theme = config.source, theme_of(config)
+    folders = TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
+    if theme is not None:
+        folders.layouts += [folder for folder in [theme.folder("_layouts")] if folder]
+        folders.includes += [folder for folder in [theme.folder("_includes")] if folder]
+    return folders
 
 
 @dataclass

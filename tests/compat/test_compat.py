@@ -46,3 +46,31 @@ def test_body_text_ignores_markup_quotes_and_math_delimiters_only():
     ours = '<p>It’s <span class="arithmatex">\\(x_1\\)</span> &lt;0.01%</p>'
     assert compat.body_text(ours) == compat.body_text("<p>It's \\(x_1\\)\n<0.01%</p>")
     assert compat.body_text(ours) != compat.body_text("<p>It's \\(x_2\\) <0.01%</p>")
+
+
+MINIMA = ROOT / "tests" / "compat" / "fixture_minima"
+
+
+def test_minima_blog_pages_have_jekylls_visible_text(tmp_path):
+    """A blog with `theme: minima` (Debian's gem), built as it is: every page Jekyll renders
+    (home, about, posts) has the same visible text in layerpress's build."""
+    from generator.jekyll.themes import installed_theme
+    if installed_theme("minima") is None:
+        pytest.skip("jekyll-theme-minima is not installed")
+    compat = load_compat()
+    report = compat.compare_pages(MINIMA, tmp_path)
+    summary = report.summary()
+    differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
+    assert summary["builds"], report.error
+    assert summary["pages"] == 5 and summary["pages_found"] == 5
+    assert summary["same_visible_text"] == summary["pages"], differing
+    assert (tmp_path / "layerpress-whole-site" / "assets" / "main.css").is_file()
+    assert report.layerpress_warnings == []
+
+
+def test_visible_text_is_the_body_without_scripts_styles_or_head():
+    compat = load_compat()
+    page = ("<html><head><title>Tab title</title><style>p{}</style></head><body><h1>Hi</h1>"
+            "<script>var x = 1;</script><p>It’s  here</p></body></html>")
+    assert compat.visible_text(page) == "HiIt'shere"
+    assert compat.visible_text(page.replace("Hi", "Ho")) != compat.visible_text(page)

@@ -1,0 +1,52 @@
+"""What of a Jekyll blog's _config.yml layerpress does not do, said as warnings.
+
+layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); other
+gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, one warning
+each at the key's line. So are collections with pages of their own and `remote_theme:`.
+(Ruby files in `_plugins/`: `generator.liquid.environment.ruby_plugins`.)
+"""
+
+from __future__ import annotations
+
+from generator.errors import ConfigError
+
+# Gem -> what in layerpress does its work.
+BUILT_IN = {
+    "jekyll-feed": "feed.xml and {% feed_meta %}",
+    "jekyll-seo-tag": "{% seo %}",
+    "jekyll-sitemap": "sitemap.xml",
+    "jekyll-paginate": "paginate: and paginator",
+    "jekyll-sass-converter": "Sass with libsass",
+    "jemoji": ":emoji: names in markdown",
+}
+
+
+def plugin_warnings(config) -> list[ConfigError]:
+    """A warning for each plugin named in _config.yml that layerpress does not have."""
+    warnings = []
+    for key in ("plugins", "gems"):
+        names = config.data.get(key)
+        for name in names if isinstance(names, list) else []:
+            if str(name) not in BUILT_IN:
+                warnings.append(ConfigError(
+                    f"plugin '{name}' is not supported: layerpress runs no Ruby, so what it adds is missing",
+                    file=config.file, line=config.lines.get(key),
+                    hint="built in: " + ", ".join(sorted(BUILT_IN))))
+    return warnings
+
+
+def unsupported_warnings(config) -> list[ConfigError]:
+    """Plugins, collections that write pages, and remote themes: each a warning at its line."""
+    warnings = plugin_warnings(config)
+    collections = config.data.get("collections")
+    for name, settings in (collections.items() if isinstance(collections, dict) else []):
+        if name != "posts" and isinstance(settings, dict) and settings.get("output"):
+            warnings.append(ConfigError(f"collection '{name}' is not supported: its pages are not written",
+                                        file=config.file, line=config.lines.get("collections"),
+                                        hint=f"move its files out of _{name}/ and give them front matter, "
+                                             "they are then pages"))
+    if config.data.get("remote_theme"):
+        warnings.append(ConfigError("remote_theme is not supported: layerpress does not download themes",
+                                    file=config.file, line=config.lines.get("remote_theme"),
+                                    hint="install the theme gem and use theme:, or copy its folders into the blog"))
+    return warnings

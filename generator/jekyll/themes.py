@@ -1,0 +1,118 @@
+"""`theme: NAME` in _config.yml -> the folder of an installed Jekyll theme gem (or a folder path).
+
+A theme gem is a folder `NAME-VERSION/` with `_layouts/`, `_includes/`, `_sass/` and `assets/`.
+The blog's own files win over the theme's: a file at the same relative path in the blog replaces
+the theme's (`search_path` puts the blog first).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ConfigError
+
+THEME_FOLDERS = ("_layouts", "_includes", "_sass", "assets")
+# Where RubyGems installs gems: Debian's packages, `gem install` as root and as a user.
+GEM_DIR_PATTERNS = (
+    "/usr/share/rubygems-integration/all/gems",
+    "/usr/lib/ruby/gems/*/gems",
+    "/var/lib/gems/*/gems",
+    "/usr/local/lib/ruby/gems/*/gems",
+    "~/.gem/ruby/*/gems",
+    "~/.local/share/gem/ruby/*/gems",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    root: Path
+
+    def folder(self, name: str) -> Path | None:
+        """The theme's `_layouts`, `_includes`, `_sass` or `assets` folder, if it has one."""
+        path = self.root / name
+        return path if path.is_dir() else None
+
+
+def gem_dirs() -> list[Path]:
+    """Every folder gems are installed in: $GEM_HOME and $GEM_PATH first, then the standard ones."""
+    given = [os.environ.get("GEM_HOME", "")] + os.environ.get("GEM_PATH", "").split(os.pathsep)
+    patterns = [str(Path(p) / "gems") for p in given if p] + list(GEM_DIR_PATTERNS)
+    found = []
+    for pattern in patterns:
+        for match in sorted(glob.glob(os.path.expanduser(pattern))):
+            if Path(match).is_dir() and Path(match) not in found:
+                found.append(Path(match))
+    return found
+
+
+def version_key(version: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else -1 for part in re.split(r"[.-]", version))
+
+
+def installed_theme(name: str) -> Path | None:
+    """The newest installed gem called NAME (`NAME-1.2.3/`), or None."""
+    versioned = re.compile(re.escape(name) + r"-(\d[\w.-]*)")
+    candidates = []
+    for folder in gem_dirs():
+        for entry in folder.glob(f"{glob.escape(name)}-*"):
+            match = versioned.fullmatch(entry.name)
+            if match and entry.is_dir():
+                candidates.append((version_key(match[1]), entry))
+    return max(candidates)[1] if candidates else None
+
+
+def find_theme(source: Path, value, *, config_file: Path | None = None, line: int | None = None) -> Theme | None:
+    """The theme `_config.yml` names (None when it names none): a folder path (relative to the
+    blog) or the name of an installed theme gem."""
+    if value in (None, ""):
+        return None
+    name = str(value)
+    folder = Path(source) / os.path.expanduser(name)
+    if not ("/" in name or name.startswith(".")):
+        gem = installed_theme(name)
+        if gem is not None:
+            return Theme(name=name, root=gem)
+    if folder.is_dir():
+        return Theme(name=folder.name, root=folder.resolve())
+    raise ConfigError(f"theme: unknown theme '{name}'", file=config_file or Path(source) / "_config.yml",
+                      line=line, hint="install it, e.g. apt install jekyll-theme-minima, or give a folder")
+
+
+def search_path(source: Path, theme: Theme | None, folder: str) -> list[Path]:
+    """Where to look for a layout, include or Sass partial: the blog's folder, then the theme's."""
+    paths = [Path(source) / folder]
+    if theme is not None and theme.folder(folder) is not None:
+        paths.append(theme.folder(folder))
+    return [path for path in paths if path.is_dir()]
+
+
+def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
+    """The theme's `assets/` files the blog does not override, as (path relative to the site, file)."""
+    if theme is None or theme.folder("assets") is None:
+        return []
+    root = theme.folder("assets")
+    files = []
+    for path in sorted(root.rglob("*")):
+        relative = "assets/" + path.relative_to(root).as_posix()
+        if path.is_file() and not (Path(source) / relative).exists():
+            files.append((relative, path))
+    return files
+
+
+def theme_of(config) -> Theme | None:
+    """The theme a loaded `Config` names, checked (`theme:` line in the error)."""
+    return find_theme(config.source, config.data.get("theme"), config_file=config.file,
+                      line=config.lines.get("theme"))
+
+
+def theme_inputs(theme: Theme | None) -> list[str]:
+    """What the no-change check digests of the theme: its files' sizes and mtimes."""
+    if theme is None:
+        return []
+    from generator.uptodate import digest, file_stats
+    return [f"theme {theme.root} {digest(file_stats(theme.root))}"]

@@ -1,0 +1,57 @@
+"""What `layerpress build` says about a Jekyll blog's theme and plugins (real builds, real files)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(blog: Path, dest: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(blog), "--dest", str(dest)],
+                          capture_output=True, text=True, cwd=blog.parent)
+
+
+def write_blog(blog: Path, config: str) -> None:
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_config.yml").write_text(config)
+    (blog / "_posts" / "2024-01-02-hello.md").write_text("---\ntitle: Hello\n---\nHello.\n")
+
+
+def test_unknown_theme_is_one_error_line_and_no_site(tmp_path):
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\n\ntheme: jekyll-theme-nowhere\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 1 and not (tmp_path / "site").exists()
+    assert done.stderr.strip().splitlines() == [
+        "error: blog/_config.yml:3: theme: unknown theme 'jekyll-theme-nowhere' "
+        "(install it, e.g. apt install jekyll-theme-minima, or give a folder)"]
+
+
+def test_ruby_plugins_and_unsupported_gems_are_warnings(tmp_path):
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\nplugins:\n  - jekyll-feed\n  - jekyll-seo-tag\n  - jekyll-archives\n")
+    (blog / "_plugins").mkdir()
+    (blog / "_plugins" / "youtube.rb").write_text("module Jekyll; end\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings[0].startswith("warning: blog/_config.yml:2: plugin 'jekyll-archives' is not supported")
+    assert warnings[1].startswith("warning: blog/_plugins/youtube.rb: Ruby plugins are not supported: "
+                                  "youtube.rb in _plugins/ will not run")
+    assert len(warnings) == 2
+    assert (tmp_path / "site" / "2024" / "01" / "02" / "hello.html").is_file()
+
+
+def test_collections_with_pages_and_remote_themes_are_warnings(tmp_path):
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\nremote_theme: pages-themes/cayman\ncollections:\n  notes:\n    output: true\n"
+                     "  data_only:\n    output: false\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: blog/_config.yml:3: collection 'notes' is not supported: its pages are not written "
+        "(move its files out of _notes/ and give them front matter, they are then pages)",
+        "warning: blog/_config.yml:2: remote_theme is not supported: layerpress does not download themes "
+        "(install the theme gem and use theme:, or copy its folders into the blog)"]
