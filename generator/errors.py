@@ -42,6 +42,7 @@ class LayerpressError(Exception):
         self.file = file
         self.line = line
         self.hint = hint
+        self.liquid_token: object = None  # set when raised inside a Liquid template: where it is
 
     def __str__(self) -> str:
         where = display_path(self.file)

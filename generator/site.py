@@ -141,7 +141,8 @@ class SiteRenderer:
     def render_layout(self, name: str | None, context: dict, content: str) -> str:
         """`content` wrapped in the layout `name` and the layouts its front matter names, in turn.
         `layout` is the layouts' front matter merged so far, the inner layout's values first (Jekyll's)."""
-        seen, layout = set(), {}
+        seen: set[Path] = set()
+        layout: dict = {}
         while name:
             file = self.liquid.layout_file(name)
             if file is None:   # a built-in theme layout: Jinja, the end of the chain

@@ -53,7 +53,7 @@ class ClaimNode(Node):
             problem.liquid_token = self.token
             raise problem
         sentence = TextBuffer()
-        self.block.render(context, sentence)
+        self.block.render(context, sentence)  # type: ignore[arg-type]  # python-liquid passes its TextBuffer
         if not holds:
             text = " ".join(Markup(sentence.value()).striptags().split())
             problem = FalseClaim(f'claim is false: "{text}"' if text else "claim is false",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from generator.config import read_utf8
 from generator.content.frontmatter import has_front_matter, split_front_matter

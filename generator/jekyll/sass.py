@@ -25,8 +25,8 @@ class SassOptions:
     include_paths: tuple = field(default_factory=tuple)
 
     @classmethod
-    def from_config(cls, source: Path, data: dict, theme=None) -> "SassOptions":
-        sass = data.get("sass") if isinstance(data.get("sass"), dict) else {}
+    def from_config(cls, source: Path, data: dict, theme=None) -> SassOptions:
+        sass: dict = data["sass"] if isinstance(data.get("sass"), dict) else {}
         style = str(sass.get("style", "compact")).lstrip(":")
         paths = [Path(source) / str(p) for p in _as_list(sass.get("load_paths"))]
         paths.append(Path(source) / str(sass.get("sass_dir") or "_sass"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from liquid.ast import Node
 from liquid.tag import Tag
@@ -58,8 +58,9 @@ class SeoValues:
 
     def title(self) -> str | None:
         site_title, page_title = self.site_title, self.page_title
+        title: str | None
         if site_title and page_title != site_title:
-            title = page_title + TITLE_SEPARATOR + site_title
+            title = f"{page_title}{TITLE_SEPARATOR}{site_title}"
         elif self.site_description and site_title:
             title = site_title + TITLE_SEPARATOR + (self.site_tagline or self.site_description)
         else:
@@ -95,7 +96,7 @@ class SeoValues:
             data_authors = sub_hash(sub_hash(self.site, "data"), "authors")
             extra = lookup(data_authors, found)
             return {"name": found} | (dict(extra) if isinstance(extra, dict) else {})
-        return dict(found) if hasattr(found, "keys") else {}
+        return dict(found) if found is not None and hasattr(found, "keys") else {}
 
     def author_twitter(self) -> str | None:
         twitter = self.author.get("twitter") or self.author.get("name")
@@ -103,7 +104,8 @@ class SeoValues:
 
     def resolve_image(self) -> dict | None:
         given = lookup(self.page, "image")
-        image = ({"path": None} | dict(given)) if hasattr(given, "keys") else {"path": given if isinstance(given, str) else None}
+        image: dict[str, Any] = ({"path": None} | dict(given) if hasattr(given, "keys")
+                                 else {"path": given if isinstance(given, str) else None})
         raw = image.get("path") or image.get("facebook") or image.get("twitter")
         if not raw:
             return None

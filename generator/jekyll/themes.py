@@ -86,16 +86,17 @@ def find_theme(source: Path, value, *, config_file: Path | None = None, line: in
 def search_path(source: Path, theme: Theme | None, folder: str) -> list[Path]:
     """Where to look for a layout, include or Sass partial: the blog's folder, then the theme's."""
     paths = [Path(source) / folder]
-    if theme is not None and theme.folder(folder) is not None:
-        paths.append(theme.folder(folder))
+    theme_folder = theme.folder(folder) if theme is not None else None
+    if theme_folder is not None:
+        paths.append(theme_folder)
     return [path for path in paths if path.is_dir()]
 
 
 def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
     """The theme's `assets/` files the blog does not override, as (path relative to the site, file)."""
-    if theme is None or theme.folder("assets") is None:
+    root = theme.folder("assets") if theme is not None else None
+    if root is None:
         return []
-    root = theme.folder("assets")
     files = []
     for path in sorted(root.rglob("*")):
         relative = "assets/" + path.relative_to(root).as_posix()

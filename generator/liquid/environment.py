@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import liquid
 from liquid import Mode
@@ -33,7 +33,7 @@ from generator.errors import ConfigError, ContentError, LayerpressError, did_you
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
-EXTENSIONS: list[Callable[["JekyllEnvironment"], None]] = []
+EXTENSIONS: list[Callable[[JekyllEnvironment], None]] = []
 
 
 @dataclass
@@ -65,7 +65,7 @@ class LiquidOptions:
     strict_filters: bool = False
 
     @classmethod
-    def from_config(cls, config) -> "LiquidOptions":
+    def from_config(cls, config) -> LiquidOptions:
         data = config.data.get("liquid") or {}
         if not isinstance(data, dict):
             raise ConfigError("'liquid' must be a mapping (error_mode, strict_variables, strict_filters)",
@@ -130,6 +130,14 @@ class ModelAwareContext(liquid.RenderContext):
         return value
 
 
+class UndefinedVariable(UndefinedError):
+    """An undefined variable under `strict_variables`, with a did-you-mean hint."""
+
+    def __init__(self, message: str, *, token, hint: str | None):
+        super().__init__(message, token=token)
+        self.hint = hint
+
+
 def undefined_error(context, path: list, token) -> UndefinedError:
     """`page.titel is undefined (did you mean 'title'?)`."""
     owner, known = context.scope, None
@@ -140,9 +148,8 @@ def undefined_error(context, path: list, token) -> UndefinedError:
             known = list(owner.keys()) if isinstance(owner, dict) else None
             break
     dotted = ".".join(str(part) for part in path)
-    problem = UndefinedError(f"{dotted} is undefined", token=token)
-    problem.hint = did_you_mean(str(path[depth]), known) if known else None
-    return problem
+    return UndefinedVariable(f"{dotted} is undefined", token=token,
+                             hint=did_you_mean(str(path[depth]), known) if known else None)
 
 
 class JekyllTemplate(liquid.BoundTemplate):
@@ -225,7 +232,7 @@ class JekyllEnvironment(liquid.Environment):
                 names |= {path.stem for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")}
         return sorted(names)
 
-    def render(self, template: liquid.BoundTemplate, variables: dict) -> str:
+    def render(self, template: liquid.BoundTemplate, variables: dict) -> str:  # type: ignore[override]
         """Render `template`; every error ends as one ContentError naming the template's file and line."""
         try:
             return template.render(variables)
@@ -263,7 +270,7 @@ class JekyllEnvironment(liquid.Environment):
     def content_error(self, problem: LiquidError) -> ContentError:
         file, line = self.where(problem.token)
         if file is None and problem.template_name:
-            file = problem.template_name
+            file = Path(problem.template_name)
         message = str(problem.message or type(problem).__name__)
         unknown_tag = UNKNOWN_TAG.match(message)
         if unknown_tag:
@@ -281,7 +288,7 @@ class JekyllEnvironment(liquid.Environment):
 def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
     """The body without the blank lines right after the front matter (Jekyll's front matter
     pattern takes them too), and the file line it then starts at."""
-    blank = re.match(r"(?:[ \t]*\n)*", body).group(0) if body_line > 1 else ""
+    blank = re.match(r"(?:[ \t]*\n)*", body)[0] if body_line > 1 else ""  # type: ignore[index]  # always matches
     return body[len(blank):], body_line + blank.count("\n")
 
 
