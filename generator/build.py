@@ -77,10 +77,12 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     report_warnings(warnings, options)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
-    renderer.extra_context, renderer.replacements = computed.context, computed.replacements
-    renderer.body_env.filters.update(computed.filters)
     writer = SiteWriter(real_dest, keep_files(config))
-    pages = renderer.render_all()
+    pages = renderer.render_all(computed.context, computed.replacements)
+    warnings += [str(warning) for warning in renderer.warnings]
+    if renderer.warnings and (options.strict or config.strict):
+        raise renderer.warnings[0]
+    report_warnings([str(warning) for warning in renderer.warnings], options)
     explorer.link_downloads(pages)
     pages += explorer.pages(renderer)
     for page in pages:

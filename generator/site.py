@@ -1,113 +1,66 @@
-"""Render the site: page contexts, bodies, layouts, index pages, categories, feed, sitemap, furniture."""
+"""Render the site: bodies and the blog's layouts with Liquid, the built-in theme with Jinja,
+then index pages, categories, feed, sitemap and furniture.
+
+A document's layout is looked up in the Liquid layout folders first (the blog's `_layouts/`,
+then a theme's); a Liquid layout may name another in its front matter (`layout: base`). A
+layout found only in the built-in theme (`templates/*.html`) is rendered with Jinja and ends
+the chain.
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from generator.config import Config
-from generator.content.claims import claim
 from generator.content.documents import Document, SiteContent
-from generator.content.frontmatter import split_front_matter
-from generator.content.liquid import StrictBodyUndefined, UnknownVariable, jekyll_filters, make_environment, render_body
 from generator.content.permalinks import slugify
-from generator.confine import confined
+from generator.content.sitedata import link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
+from generator.liquid.environment import (JekyllEnvironment, LiquidOptions, TemplateFolders, render,
+                                          template_folders)
 
 # A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
 _CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
 THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
-
-
-class LayoutLoader(jinja2.FileSystemLoader):
-    """Reads layouts with Jekyll front matter: `layout: base` wraps the result in another layout.
-
-    The front matter becomes a Jinja comment of as many lines, so that error lines stay the file's lines.
-    """
-
-    def __init__(self, folders: list[Path], source: Path | None = None) -> None:
-        super().__init__([str(f) for f in folders])
-        self.parents: dict[str, str | None] = {}
-        self.source = source
-
-    def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        if self.source is not None and not Path(filename).resolve().is_relative_to(THEME_DIR.resolve()):
-            confined(self.source, Path(filename).relative_to(self.source), ContentError, what="template",
-                     file=filename, line=1)
-        parsed = split_front_matter(source, Path(filename))
-        self.parents[template] = parsed.front_matter.get("layout")
-        padding = "{#" + "\n" * (parsed.body_line - 1) + "#}" if parsed.body_line > 1 else ""
-        return padding + parsed.body, filename, uptodate
+FENCE_MARK = "\x02layerpress-code-{}\x03"
 
 
 class Theme:
-    def __init__(self, source: Path, site_data: dict, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
-        self.folders = [source / "_layouts", source / "_includes", THEME_DIR]
-        self.loader = LayoutLoader(self.folders, source)
+    """The built-in theme's Jinja templates (layouts `post`, `page`, `index`, ... and the feed)."""
+
+    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
         self.env = jinja2.Environment(
-            loader=self.loader, undefined=StrictBodyUndefined, keep_trailing_newline=True, bytecode_cache=bytecode_cache,
+            loader=jinja2.FileSystemLoader(str(THEME_DIR)), undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True, bytecode_cache=bytecode_cache,
             autoescape=jinja2.select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(jekyll_filters(site_data))
+        self.env.filters.update(jinja_filters(liquid_filters))
 
     def layouts(self) -> list[str]:
         return sorted(name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
                       if "/" not in name and not name.startswith("_"))
 
-    def check_layout(self, name: str | None, file, line) -> ContentError | None:
-        """The problem with a layout name, if any (Jekyll only warns about a missing layout)."""
-        if name is not None and name not in self.layouts():
-            return ContentError(f"unknown layout '{name}'", file=file, line=line or 1,
-                                hint=did_you_mean(name, self.layouts()) or f"put {name}.html in _layouts/")
-        return None
-
-    def render_layout(self, name: str | None, context: dict, content: str) -> str:
-        """`content` wrapped in the layout `name` and the layouts its front matter names, in turn."""
-        while name:
-            template_name = f"{name}.html"
-            content = self.render(template_name, context | {"content": jinja2.utils.markupsafe.Markup(content)})
-            name = self.loader.parents.get(template_name)
-        return content
-
     def render(self, template_name: str, context: dict) -> str:
         try:
             return self.env.get_template(template_name).render(context)
-        except jinja2.TemplateSyntaxError as problem:
-            raise ContentError(f"template syntax error: {problem.message}",
-                               file=problem.filename, line=problem.lineno) from None
-        except jinja2.TemplateNotFound as problem:
-            raise ContentError(f"template '{problem.name}' not found", file=self.template_file(template_name),
-                               hint=did_you_mean(problem.name, self.env.list_templates())) from None
-        except UnknownVariable as problem:
-            file, line = self.error_location(problem)
-            raise ContentError(str(problem), file=file, line=line, hint=problem.hint) from None
         except jinja2.TemplateError as problem:
-            file, line = self.error_location(problem)
-            raise ContentError(f"template error: {problem}", file=file, line=line) from None
+            raise ContentError(f"theme template error: {problem}", file=THEME_DIR / template_name) from None
 
-    def template_file(self, template_name: str) -> str | None:
-        return next((str(f / template_name) for f in self.folders if (f / template_name).is_file()), None)
 
-    def error_location(self, problem: BaseException) -> tuple[str | None, int | None]:
-        """The innermost template frame of the traceback: Jinja gives it the template's file name."""
-        where = (None, None)
-        tb = problem.__traceback__
-        folders = [str(f) for f in self.folders]
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(tuple(folders)):
-                where = (filename, tb.tb_lineno)
-            tb = tb.tb_next
-        return where
+def jinja_filters(filters: dict) -> dict:
+    """Jekyll's filters the built-in theme uses (the Liquid environment's); Markup where the result is HTML."""
+    names = ("relative_url", "absolute_url", "date_to_xmlschema", "date_to_long_string", "slugify")
+    return {name: filters[name] for name in names} | {"xml_escape": lambda text: Markup(filters["xml_escape"](text))}
 
 
 def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
-    """Jinja's compiled templates kept between builds, keyed on each template's source."""
+    """Jinja's compiled theme templates kept between builds, keyed on each template's source."""
     if cache_dir is None:
         return None
     folder = Path(cache_dir) / "templates"
@@ -122,67 +75,104 @@ class RenderedPage:
     source: Path | str
 
 
-@dataclass
 class SiteRenderer:
-    """Everything between the documents that were read and the files to write."""
+    """Everything between the documents that were read and the files to write.
 
-    config: Config
-    content: SiteContent
-    extra_context: dict = field(default_factory=dict)     # ComputeResult.context
-    replacements: dict = field(default_factory=dict)      # ComputeResult.replacements
-    cache_dir: Path | None = None                         # compiled templates are kept in <cache_dir>/templates
+    Built once per build with what it needs; `render_all(context, replacements)` takes the
+    compute stage's results (`models` for templates, figure HTML for placeholders)."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, config: Config, content: SiteContent, *, cache_dir: Path | None = None,
+                 folders: TemplateFolders | None = None) -> None:
         from generator.content.markdown import MarkdownOptions, shared_renderer  # not for a no-change build
 
-        self.site = site_data(self.config, self.content)
-        compiled = template_cache(self.cache_dir)
-        self.theme = Theme(self.config.source, self.site, compiled)
-        self.body_env = make_environment(jekyll_filters(self.site), include_dirs=[self.config.source / "_includes"],
-                                         bytecode_cache=compiled)
-        self.body_env.globals["post_url"] = post_url_function(self.content.posts)
-        self.body_env.globals["claim"] = claim
-        self.markdown = shared_renderer(MarkdownOptions.from_config(self.config.data))
-        self.pages = {id(doc): page_data(doc) for doc in self.content.posts + self.content.pages}
-        link_neighbours(self.content.posts, self.pages)
-        self.site["posts"] = [self.pages[id(post)] for post in self.content.posts]
-        self.site["pages"] = [self.pages[id(page)] for page in self.content.pages]
-        self.site["categories"] = group_by(self.content.posts, self.pages, "categories")
-        self.site["tags"] = group_by(self.content.posts, self.pages, "tags")
+        self.config, self.content = config, content
+        self.markdown = shared_renderer(MarkdownOptions.from_config(config.data))
+        self.documents = content.posts + content.pages
+        self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
+        link_neighbours(content.posts, self.pages)
+        self.site = site_data(config, content, self.pages)
+        self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": "4.3.3"}
+        self.liquid = JekyllEnvironment(config.source, folders or template_folders(config.source),
+                                        LiquidOptions.from_config(config), values={
+            "site": self.site, "markdownify": self.markdown.convert,
+            "posts": {post.source_path.relative_to(config.source / "_posts").with_suffix("").as_posix(): post.url
+                      for post in content.posts if post.source_path.is_relative_to(config.source / "_posts")},
+            "documents": {doc.relative_path: doc.url for doc in self.documents},
+        })
+        self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
+        self.context: dict = {}
+        self.replacements: dict = {}
+
+    @property
+    def warnings(self) -> list[ContentError]:
+        """Liquid's warnings (`liquid: error_mode: warn`, Jekyll's default), each with its file and line."""
+        return self.liquid.warnings
+
+    # -- layouts --
 
     def check_layouts(self, strict: bool = False) -> list[ContentError]:
         """Unknown layouts: errors when `strict`, else warnings, and the document falls back to the
         theme's layout for its kind (`post` or `page`; Jekyll would write the bare content)."""
         warnings = []
-        for doc in self.content.posts + self.content.pages:
-            problem = self.theme.check_layout(doc.layout, doc.source_path, doc.line_of("layout"))
-            if problem is None:
+        known = sorted(set(self.liquid.layout_names()) | set(self.theme.layouts()))
+        for doc in self.documents:
+            if doc.layout is None or doc.layout in known:
                 continue
+            problem = ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path,
+                                   line=doc.line_of("layout") or 1,
+                                   hint=did_you_mean(doc.layout, known) or f"put {doc.layout}.html in _layouts/")
             if strict:
                 raise problem
             fallback = "post" if doc.kind == "post" else "page"
             problem.message += f", using the theme's '{fallback}' layout"
             warnings.append(problem)
-            doc.layout = self.pages[id(doc)]["layout"] = fallback
+            doc.layout = self.pages[doc.source_path]["layout"] = fallback
         return warnings
 
-    def render_all(self) -> list[RenderedPage]:
-        documents = self.content.posts + self.content.pages
-        for doc in documents:
-            self.render_body(doc)
-        rendered = [self.render_document(doc) for doc in documents]
+    def render_layout(self, name: str | None, context: dict, content: str) -> str:
+        """`content` wrapped in the layout `name` and the layouts its front matter names, in turn.
+        `layout` is the layouts' front matter merged so far, the inner layout's values first (Jekyll's)."""
+        seen, layout = set(), {}
+        while name:
+            file = self.liquid.layout_file(name)
+            if file is None:   # a built-in theme layout: Jinja, the end of the chain
+                return self.theme.render(f"{name}.html", context | {"content": Markup(content)})
+            if file in seen:
+                raise ContentError(f"layout '{name}' is its own parent", file=file, line=1,
+                                   hint="remove 'layout:' from one of the layouts it names in turn")
+            seen.add(file)
+            template = self.liquid.parse_file(file)
+            layout = self.liquid.layout_data[file] | layout
+            content = render(self.liquid, template, context | {"content": content, "layout": layout})
+            name = self.liquid.layout_data[file].get("layout")
+        return content
+
+    # -- documents --
+
+    def render_all(self, context: dict | None = None, replacements: dict | None = None) -> list[RenderedPage]:
+        """Every page of the site; `context` (e.g. `models`) is added to the templates' variables,
+        `replacements[source_path][placeholder]` is HTML put in place of a placeholder."""
+        self.context, self.replacements = dict(context or {}), dict(replacements or {})
+        for doc in self.documents:
+            self.render_body(doc, self.pages[doc.source_path])
+        rendered = []
+        for doc in self.documents:
+            rendered += self.render_document(doc)
         taken = {page.output_path for page in rendered}
         rendered += self.index_pages(taken) + self.category_pages()
         if "404.html" not in taken:
             rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
         return rendered
 
-    def render_body(self, doc: Document) -> None:
-        """Template the body, convert markdown, put computed HTML in place; sets content and excerpt."""
-        page = self.pages[id(doc)]
-        context = {"site": self.site, "page": page} | self.extra_context
-        text = render_body(self.body_env, doc.body, context, file=doc.source_path, body_line=doc.body_line,
-                           protect_code=not doc.front_matter.get("liquid_in_code", False))
+    def variables(self, page: dict, paginator: dict | None = None) -> dict:
+        variables = {"site": self.site, "page": page, "jekyll": self.jekyll} | self.context
+        return variables | {"paginator": paginator} if paginator is not None else variables
+
+    def render_body(self, doc: Document, page: dict, paginator: dict | None = None) -> None:
+        """Liquid, then markdown, then computed HTML in place; sets the page's content and excerpt."""
+        body, code = protect_code(doc.body) if not doc.front_matter.get("liquid_in_code", False) else (doc.body, [])
+        template = self.liquid.parse_text(body, doc.source_path, doc.body_line)
+        text = restore_code(render(self.liquid, template, self.variables(page, paginator)), code)
         page["content"] = Markup(self.to_html(doc, text))
         page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
         from generator.content.markdown import has_math
@@ -201,10 +191,40 @@ class SiteRenderer:
         separator = doc.excerpt_separator or self.config.excerpt_separator
         return text.lstrip("\n").split(separator, 1)[0]
 
-    def render_document(self, doc: Document) -> RenderedPage:
-        page = self.pages[id(doc)]
-        text = self.theme.render_layout(doc.layout, {"site": self.site, "page": page}, page["content"])
-        return RenderedPage(doc.output_path, text, doc.source_path)
+    def render_document(self, doc: Document) -> list[RenderedPage]:
+        if self.paginates(doc):
+            return self.paginated(doc)
+        page = self.pages[doc.source_path]
+        text = self.render_layout(doc.layout, self.variables(page), page["content"])
+        return [RenderedPage(doc.output_path, text, doc.source_path)]
+
+    def paginates(self, doc: Document) -> bool:
+        """jekyll-paginate, when `paginate` is set: the index.html in the folder of `paginate_path`, or
+        in the nearest folder above it."""
+        if not self.config.paginate or doc.kind != "page" or doc.source_path.name != "index.html":
+            return False
+        folder = Path(self.config.paginate_path.strip("/").replace(":num", "1")).parent
+        candidates = [doc.relative_path for doc in self.content.pages if doc.source_path.name == "index.html"
+                      and (folder / "x").is_relative_to(Path(doc.relative_path).parent)]
+        return doc.relative_path == max(candidates, key=len, default=None)
+
+    def paginated(self, doc: Document) -> list[RenderedPage]:
+        posts, home = self.site["posts"], doc.url
+        url_of = lambda number: home if number <= 1 else self.pagination_url(number)  # noqa: E731
+        first = paginator_data(posts, self.config.paginate, 1, url_of)
+        rendered = []
+        for number in range(1, first["total_pages"] + 1):
+            paginator = paginator_data(posts, self.config.paginate, number, url_of)
+            page = self.pages[doc.source_path] if number == 1 else dict(self.pages[doc.source_path])
+            if number > 1:
+                page["url"] = self.pagination_url(number)
+            self.render_body(doc, page, paginator)
+            text = self.render_layout(doc.layout, self.variables(page, paginator), page["content"])
+            rendered.append(RenderedPage(url_to_path(page["url"]) if number > 1 else doc.output_path, text,
+                                         doc.source_path))
+        return rendered
+
+    # -- pages of the built-in theme --
 
     def index_pages(self, taken: set) -> list[RenderedPage]:
         """The home page and its paginated followers (jekyll-paginate's paths), unless the blog has its own."""
@@ -212,17 +232,10 @@ class SiteRenderer:
             return []
         posts = self.site["posts"]
         per_page = self.config.paginate or max(len(posts), 1)
-        total = max(math.ceil(len(posts) / per_page), 1)
+        first = paginator_data(posts, per_page, 1, self.pagination_url)
         pages = []
-        for number in range(1, total + 1):
-            paginator = {
-                "page": number, "per_page": per_page, "total_posts": len(posts), "total_pages": total,
-                "posts": posts[(number - 1) * per_page: number * per_page],
-                "previous_page": number - 1 if number > 1 else None,
-                "previous_page_path": self.pagination_url(number - 1) if number > 1 else None,
-                "next_page": number + 1 if number < total else None,
-                "next_page_path": self.pagination_url(number + 1) if number < total else None,
-            }
+        for number in range(1, first["total_pages"] + 1):
+            paginator = paginator_data(posts, per_page, number, self.pagination_url)
             url = self.pagination_url(number)
             page = {"title": self.config.title, "url": url, "layout": "index"}
             text = self.theme.render("index.html", {"site": self.site, "page": page, "paginator": paginator})
@@ -261,52 +274,38 @@ class SiteRenderer:
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
 
 
-def site_data(config: Config, content: SiteContent) -> dict:
-    """`site` in templates: every _config.yml key plus what Jekyll adds."""
-    newest = content.posts[0].date if content.posts else None
-    return dict(config.data) | {"time": newest, "posts": [], "pages": [], "categories": {}, "tags": {}}
+# -- fenced code is printed as written (unless `liquid_in_code: true`) --
+
+def protect_code(body: str) -> tuple[str, list[str]]:
+    """The body with each fenced code block replaced by a mark of as many lines (Liquid never sees
+    the code), and the blocks. `{% raw %}`/`{% endraw %}` inside a block are dropped, as Jekyll would."""
+    from generator.figures.directive import prose_lines
+
+    lines = body.split("\n")
+    prose = {index for index, _ in prose_lines(body)}
+    blocks, out, index = [], [], 0
+    while index < len(lines):
+        if index in prose:
+            out.append(lines[index])
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and end not in prose:
+            end += 1
+        code = "\n".join(lines[index:end])
+        blocks.append(re.sub(r"\{%-?\s*(?:raw|endraw)\s*-?%\}", "", code))
+        out.append(FENCE_MARK.format(len(blocks) - 1))
+        out.extend([""] * (end - index - 1))
+        index = end
+    return "\n".join(out), blocks
 
 
-def page_data(doc: Document) -> dict:
-    """`page` in templates: the front matter plus the computed Jekyll variables."""
-    url = doc.url
-    return dict(doc.front_matter) | {
-        "title": doc.title, "date": doc.date, "url": url, "slug": doc.slug,
-        "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
-        "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
-        "path": doc.relative_path, "collection": "posts" if doc.kind == "post" else None,
-        "draft": doc.draft, "output_path": doc.output_path, "content": Markup(""), "excerpt": Markup(""),
-        "previous": None, "next": None,
-    }
-
-
-def post_url_function(posts: list[Document]):
-    """Jekyll's `{% post_url 2017-01-29-slug %}`: the URL of the post from that file (no baseurl)."""
-    urls = {post.source_path.stem: post.url for post in posts}
-
-    def post_url(name: str) -> str:
-        if name not in urls:
-            hint = did_you_mean(name, urls)
-            raise jinja2.TemplateRuntimeError(f"post_url: no post '{name}'" + (f" ({hint})" if hint else ""))
-        return urls[name]
-
-    return post_url
-
-
-def link_neighbours(posts: list[Document], pages: dict) -> None:
-    """Jekyll's page.previous (older) and page.next (newer); `posts` is newest first."""
-    for index, post in enumerate(posts):
-        page = pages[id(post)]
-        page["next"] = pages[id(posts[index - 1])] if index > 0 else None
-        page["previous"] = pages[id(posts[index + 1])] if index + 1 < len(posts) else None
-
-
-def group_by(posts: list[Document], pages: dict, attribute: str) -> dict:
-    groups: dict = {}
-    for post in posts:
-        for name in getattr(post, attribute):
-            groups.setdefault(name, []).append(pages[id(post)])
-    return dict(sorted(groups.items(), key=lambda item: item[0].lower()))
+def restore_code(text: str, blocks: list[str]) -> str:
+    for number, code in enumerate(blocks):
+        mark = FENCE_MARK.format(number)
+        padded = mark + "\n" * code.count("\n")
+        text = text.replace(padded, code) if padded in text else text.replace(mark, code)
+    return text
 
 
 def url_to_path(url: str) -> str:

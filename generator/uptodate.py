@@ -49,7 +49,7 @@ def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: lis
     swapped_in = dest.resolve().parent
     libraries = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path
                  if entry and os.path.isdir(entry) and Path(entry).resolve() != swapped_in]
-    return digest(STATE_VERSION, sys.version, os.environ.get("TZ"), libraries,
+    return digest(STATE_VERSION, sys.version, os.environ.get("TZ"), os.environ.get("JEKYLL_ENV"), libraries,
                   [options.drafts, options.unpublished, options.future, str(dest.resolve())],
                   file_stats(source, skip=(cache_dir, dest)), file_stats(theme_dir), file_stats(CODE_DIR),
                   sorted(kept_documents))

@@ -1,39 +1,75 @@
-"""`claim()` in post bodies: a sentence about a model that the build checks.
+"""The claim tag in post bodies: a sentence about models that the build checks.
 
-    {{ claim(models["dense_mlp:rmsprop"].metrics.test_accuracy
-             > models["dense_mlp:sgd"].metrics.test_accuracy, "RMSprop beats SGD") }}
+    {% claim models["dense_mlp:rmsprop"].metrics.test_accuracy > models["dense_mlp:sgd"].metrics.test_accuracy %}
+    RMSprop reaches {{ models["dense_mlp:rmsprop"].metrics.test_accuracy | percent }}, more than SGD.
+    {% endclaim %}
 
-prints "RMSprop beats SGD" when the condition holds. When it does not (the models were
-retrained and the prose went stale), the build stops with the claim's `file:line`.
-The sentence can also hold quoted numbers, as a call block:
-
-    {% call claim(a > b) %}RMSprop reaches {{ a | percent }}, SGD {{ b | percent }}{% endcall %}
-
-`claim(condition)` alone prints nothing: a check next to prose that states it.
+prints the sentence when the condition holds (the same expressions as `{% if %}`, with `and`,
+`or`, `not` and parentheses). When it does not (the models were retrained and the prose went
+stale), the build stops with `file:line: claim is false: "sentence"`. An empty claim,
+`{% claim CONDITION %}{% endclaim %}`, is a silent check. A condition that is not a comparison
+(a bare number or text, always "true") is an error.
 """
 
 from __future__ import annotations
 
-import jinja2
-from markupsafe import Markup
+from liquid import Markup
+from liquid.ast import BlockNode, Node
+from liquid.builtin.expressions import BooleanExpression
+from liquid.parser import get_parser
+from liquid.tag import Tag
+from liquid.token import TOKEN_EOF, TOKEN_TAG
+
+from generator.errors import ContentError
+from generator.liquid.tags import _Buffer
 
 
-class FalseClaim(jinja2.TemplateRuntimeError):
-    """A claim whose condition is false; render_body turns it into `file:line: claim is false`."""
-
-    def __init__(self, text: str):
-        super().__init__(f"claim is false: {text!r}" if text else "claim is false")
-        self.text = text
+class FalseClaim(ContentError):
+    """A claim whose condition is false: `file:line: claim is false: "sentence"`."""
 
 
-def claim(condition, text: str = "", *, caller=None) -> str:
-    """`text` (or the call block's rendered body) when `condition` is true; raises FalseClaim otherwise."""
-    if caller is not None:
-        text = caller()
-    if not isinstance(condition, bool):
-        # A claim must compare something: a bare number or string would always be "true".
-        raise jinja2.TemplateRuntimeError(
-            f"claim() needs a comparison as its condition, not {type(condition).__name__} {condition!r}")
-    if not condition:
-        raise FalseClaim(" ".join(Markup(str(text)).striptags().split()))
-    return text
+class ClaimNode(Node):
+    __slots__ = ("condition", "block")
+
+    def __init__(self, token, condition: BooleanExpression, block: BlockNode) -> None:
+        super().__init__(token)
+        self.condition, self.block = condition, block
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% claim {self.condition} %}}{self.block}{{% endclaim %}}"
+
+    def children(self, static_context, *, include_partials=True):
+        return [self.block]
+
+    def render_to_output(self, context, buffer) -> int:
+        holds = self.condition.expression.evaluate(context)
+        if not isinstance(holds, bool):
+            # A claim must compare something: a bare number or text would always be "true".
+            problem = ContentError(f"claim needs a comparison as its condition, not {type(holds).__name__} "
+                                   f"{holds!r}", hint="write e.g. {% claim models.a.params > 1000 %}")
+            problem.liquid_token = self.token
+            raise problem
+        sentence = _Buffer()
+        self.block.render(context, sentence)
+        if not holds:
+            text = " ".join(Markup(sentence.value()).striptags().split())
+            problem = FalseClaim(f'claim is false: "{text}"' if text else "claim is false",
+                                 hint="the models changed since this was written: update the sentence or its condition")
+            problem.liquid_token = self.token
+            raise problem
+        return buffer.write(sentence.value())
+
+
+class ClaimTag(Tag):
+    """`{% claim CONDITION %}sentence{% endclaim %}`: the sentence when CONDITION holds, else the build stops."""
+
+    name = "claim"
+    end = "endclaim"
+
+    def parse(self, stream):
+        token = stream.eat(TOKEN_TAG)
+        condition = BooleanExpression.parse(self.env, stream.into_inner(tag=token))
+        block = get_parser(self.env).parse_block(stream, frozenset((self.end, TOKEN_EOF)))
+        stream.expect(TOKEN_TAG, value=self.end)
+        return ClaimNode(token, condition, block)

@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config, read_utf8
 from generator.confine import confined
 from generator.content import permalinks
+from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
@@ -129,7 +130,7 @@ def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     relative = path.relative_to(config.source).as_posix()
     parsed = split_front_matter(read_text(path), path)
-    fm = parsed.front_matter
+    fm = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
     if draft:
         stem, name_date = re.sub(r"\.[^.]+$", "", path.name), None
@@ -162,7 +163,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
 def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
     parsed = split_front_matter(read_text(path), path)
-    fm = parsed.front_matter
+    fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix
     is_html = output_ext in (".html", ".htm")

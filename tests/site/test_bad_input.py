@@ -30,20 +30,23 @@ CASES = {
         "blog/_posts/2020-01-01-a.md:3: text is not UTF-8 (save the file as UTF-8)"),
     "template syntax error in a post": (
         {"_posts/2020-01-01-a.md": "---\n---\n\nhello {{ site.title }\n"},
-        "blog/_posts/2020-01-01-a.md:4: template syntax error: unexpected '}' "
+        "blog/_posts/2020-01-01-a.md:4: liquid syntax error: expected '}}', found end of file "
         "(write {% raw %}...{% endraw %} around text that is not a template)"),
-    "template syntax error in a layout": (
-        {"_layouts/post.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'},
-        "blog/_layouts/post.html:3: template syntax error: Expected an expression, got 'end of statement block'"),
-    "unknown variable in a layout": (
-        {"_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
-        "blog/_layouts/post.html:5: unknown variable 'nothing'"),
+    "template syntax error in a layout, strict error mode": (
+        {"_config.yml": "liquid: {error_mode: strict}\n",
+         "_layouts/post.html": "---\nlayout: page\n---\n<p>\n{% if %}\n{{ content }}</p>\n"},
+        "blog/_layouts/post.html:5: liquid syntax error: missing expression "
+        "(write {% raw %}...{% endraw %} around text that is not a template)"),
+    "unknown variable in a layout, strict variables": (
+        {"_config.yml": "liquid: {strict_variables: true}\n",
+         "_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
+        "blog/_layouts/post.html:5: liquid error: page.nothing is undefined"),
     "unknown layout in strict mode": (
         {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
-    "unknown variable": (
-        {"_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
-        "blog/_posts/2020-01-01-a.md:5: unknown variable 'titel' (did you mean 'title'?)"),
+    "unknown variable, strict variables": (
+        {"_config.yml": "liquid:\n  strict_variables: true\n", "_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
+        "blog/_posts/2020-01-01-a.md:5: liquid error: page.titel is undefined (did you mean 'title'?)"),
     "unknown model in the text": (
         {"_posts/2020-01-01-a.md": "---\n---\nx\n\n\n{{ models.cnn.params }}\n"},
         "blog/_posts/2020-01-01-a.md:6: unknown model 'cnn' (models: none in _models/)"),

@@ -228,7 +228,7 @@ def test_build_summary_line(blog, capsys):
 
 
 def test_own_index_page_replaces_the_generated_one_and_nav_lists_pages(blog):
-    blog.write("index.md", "---\ntitle: Home\n---\nWelcome {{ site.posts | length }}\n")
+    blog.write("index.md", "---\ntitle: Home\n---\nWelcome {{ site.posts | size }}\n")
     blog.write("about.md", "---\ntitle: About me\n---\nMe\n")
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     assert blog.build() == 0

@@ -1,4 +1,4 @@
-"""claim() in post bodies, on a real tiny model: a true claim prints its sentence, a false one stops the build."""
+"""The claim tag in post bodies, on a real tiny model: a true claim prints its sentence, a false one stops the build."""
 
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ title: Claims
 ---
 Intro.
 
-{{ claim(models["tiny:sgd"].epochs < models.tiny.epochs, "The SGD copy trained for fewer epochs.") }}
-{{ claim(models.tiny.variants.sgd.params == models.tiny.params, "Both have the same parameters.") }}
-{% call claim(models.tiny.best_epoch <= models.tiny.epochs) %}Best epoch {{ models.tiny.best_epoch }} of {{ models.tiny.epochs }}.{% endcall %}
-Silent check:{{ claim(models.tiny.metrics.test_accuracy >= 0) }} done.
+{% claim models["tiny:sgd"].epochs < models.tiny.epochs %}The SGD copy trained for fewer epochs.{% endclaim %}
+{% claim models.tiny.variants.sgd.params == models.tiny.params and not (models.tiny.params < 1) %}Both have the same parameters.{% endclaim %}
+{% claim models.tiny.best_epoch <= models.tiny.epochs %}Best epoch {{ models.tiny.best_epoch }} of {{ models.tiny.epochs }}.{% endclaim %}
+Silent check:{% claim models.tiny.metrics.test_accuracy >= 0 %}{% endclaim %} done.
+Accuracy {{ models.tiny.metrics.test_accuracy | percent: 2 }}, {{ models.tiny.params | times: 1000 | thousands }} weights.
 """
 
 
@@ -72,11 +73,12 @@ def test_true_claims_print_their_sentences(blog, write_blog):
     assert "Both have the same parameters." in html
     assert f"Best epoch {record['best_epoch']} of {record['epochs']}." in html
     assert "Silent check: done." in html
+    assert f"Accuracy {record['metrics']['test_accuracy'] * 100:.2f}%, {record['params'] * 1000:,} weights." in html
 
 
 def test_a_false_claim_stops_the_build_at_its_line(blog, write_blog, capsys):
-    post = TRUE_CLAIMS.replace("Intro.", "Intro.\n\nThe {{ claim(models.tiny.params > models['tiny:sgd'].params,\n"
-                                         "    \"base model is bigger\") }} one.")
+    post = TRUE_CLAIMS.replace("Intro.", "Intro.\n\nThe {% claim models.tiny.params > models['tiny:sgd'].params\n"
+                                         "   %}base model is bigger{% endclaim %} one.")
     write_blog(post)
 
     assert blog.build() == 1
@@ -84,41 +86,42 @@ def test_a_false_claim_stops_the_build_at_its_line(blog, write_blog, capsys):
     claim_line = post.splitlines().index("Intro.") + 3
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"error: blog/_posts/2026-01-01-claims.md:{claim_line}: "
-                            "claim is false: 'base model is bigger' (the models changed")
+                            "claim is false: \"base model is bigger\" (the models changed")
     assert len(error.splitlines()) == 1
     assert not blog.dest.exists()
 
 
 def test_a_false_claim_after_a_figure_block_names_its_own_line(blog, write_blog, capsys):
     post = TRUE_CLAIMS + "\n```figure\nkind: summary\nmodel: tiny\ncaption: >-\n  The layers.\n```\n\n" \
-        "After the figure: {{ claim(models.tiny.epochs > 10, 'it trained long') }}\n"
+        "After the figure: {% claim models.tiny.epochs > 10 %}it trained long{% endclaim %}\n"
     write_blog(post)
 
     assert blog.build() == 1
 
     error = capsys.readouterr().err
-    assert f"claims.md:{len(post.splitlines())}: claim is false: 'it trained long'" in error, error
+    assert f"claims.md:{len(post.splitlines())}: claim is false: \"it trained long\"" in error, error
 
 
 def test_a_false_call_block_claim_names_its_sentence(blog, write_blog, capsys):
-    post = TRUE_CLAIMS + ("\n{% call claim(models.tiny.epochs < models['tiny:sgd'].epochs) %}"
-                          "Training *longer* ({{ models.tiny.epochs }} epochs) lost.{% endcall %}\n")
+    post = TRUE_CLAIMS + ("\n{% claim models.tiny.epochs < models['tiny:sgd'].epochs %}"
+                          "Training *longer* ({{ models.tiny.epochs }} epochs) lost.{% endclaim %}\n")
     write_blog(post)
 
     assert blog.build() == 1
 
     line = len(post.splitlines())
     error = capsys.readouterr().err
-    assert f"claims.md:{line}: claim is false: 'Training *longer* (3 epochs) lost.'" in error
+    assert f"claims.md:{line}: claim is false: \"Training *longer* (3 epochs) lost.\"" in error
 
 
 @pytest.mark.parametrize("expression, message", [
-    ("claim(models.tiny.params, 'a number is no claim')", "claim() needs a comparison as its condition, not int"),
-    ("claim(models.tiny.metrics.test_acuracy > 0.5, 'typo')", "models.tiny.metrics has no 'test_acuracy'"),
-    ("claim(models['tiny:adam'].params > 0, 'no such variant')", "model 'tiny' has no variant 'adam'"),
+    ("{% claim models.tiny.params %}a number is no claim{% endclaim %}", "claim needs a comparison as its condition, not int"),
+    ("{% claim models.tiny.metrics.test_acuracy > 0.5 %}typo{% endclaim %}", "models.tiny.metrics has no 'test_acuracy'"),
+    ("{% claim models['tiny:adam'].params > 0 %}no such variant{% endclaim %}", "model 'tiny' has no variant 'adam'"),
+    ("{{ models.tiny.metrics.test_acuracy | percent }}", "models.tiny.metrics has no 'test_acuracy'"),
 ])
 def test_a_wrong_claim_is_a_one_line_error_at_its_line(blog, write_blog, capsys, expression, message):
-    post = TRUE_CLAIMS + "\nLast: {{ " + expression + " }}\n"
+    post = TRUE_CLAIMS + "\nLast: " + expression + "\n"
     write_blog(post)
 
     assert blog.build() == 1

@@ -1,0 +1,40 @@
+"""Jekyll's front matter defaults (`defaults:` in _config.yml): values a document gets unless its
+own front matter sets them, chosen by `scope: {path, type}`, the most specific scope winning."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from generator.errors import ConfigError
+
+TYPES = {"post": ("posts",), "draft": ("drafts", "posts"), "page": ("pages",)}
+
+
+def applicable(config, relative_path: str, kind: str) -> list[dict]:
+    """The `values` of every default set whose scope covers the document, least specific first."""
+    sets = config.data.get("defaults") or []
+    if not isinstance(sets, list):
+        raise ConfigError("'defaults' must be a list of {scope, values}", file=config.file,
+                          line=config.lines.get("defaults"))
+    chosen = []
+    for index, entry in enumerate(sets):
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            raise ConfigError(f"defaults entry {index + 1} needs a 'values' mapping", file=config.file,
+                              line=config.lines.get("defaults"), hint="write - scope: {path: ''}\\n    values: {layout: post}")
+        scope = entry.get("scope") or {}
+        path = str(scope.get("path") or "").strip("/")
+        kind_name = scope.get("type")
+        if path and not (relative_path == path or relative_path.startswith(path + "/")
+                         or fnmatch.fnmatch(relative_path, path) or fnmatch.fnmatch(relative_path, path + "/*")):
+            continue
+        if kind_name and kind_name not in TYPES.get(kind, ()):
+            continue
+        chosen.append(((path.count("/") + 1 if path else 0, bool(kind_name), index), entry["values"]))
+    return [values for _, values in sorted(chosen, key=lambda item: item[0])]
+
+
+def with_defaults(config, relative_path: str, kind: str, front_matter: dict) -> dict:
+    merged: dict = {}
+    for values in applicable(config, relative_path, kind):
+        merged.update(values)
+    return merged | front_matter

@@ -1,0 +1,134 @@
+"""Jekyll's data model as templates see it: `site`, `page` and `paginator`.
+
+`site` holds every _config.yml key plus `time`, `posts` (newest first), `pages`, `tags`,
+`categories`, `data` (from `_data/*.yml|yaml|json|csv|tsv`), `static_files`, `html_pages` and
+`documents`. A page is a dict (the front matter plus Jekyll's computed keys); posts have
+`previous` (older) and `next` (newer).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator.config import Config
+from generator.content.dates import site_timezone, to_jekyll_date
+from generator.content.documents import Document, SiteContent
+from generator.errors import ContentError
+
+DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+
+def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
+    """`site` in templates; `pages` maps each document's source path to its page dict."""
+    posts = [pages[post.source_path] for post in content.posts]
+    site_pages = [pages[page.source_path] for page in content.pages]
+    zone = site_timezone(config.timezone, config.file)
+    return dict(config.data) | {
+        "time": build_time(content, zone),
+        "posts": posts, "pages": site_pages,
+        "html_pages": [page for page in site_pages if str(page["url"]).endswith(("/", ".html"))],
+        "documents": posts,
+        "categories": grouped(content.posts, pages, "categories"),
+        "tags": grouped(content.posts, pages, "tags"),
+        "data": read_data(config.source / str(config.data.get("data_dir") or "_data")),
+        "static_files": [static_file_data(static) for static in content.static_files],
+    }
+
+
+def build_time(content: SiteContent, zone):
+    """`site.time`: the newest post's date (not the clock, so that two builds give the same bytes)."""
+    if content.posts:
+        return content.posts[0].date
+    return to_jekyll_date(datetime(1970, 1, 1), zone)
+
+
+def page_data(doc: Document) -> dict:
+    """`page` in templates: the front matter plus the computed Jekyll variables."""
+    url = doc.url
+    return dict(doc.front_matter) | {
+        "title": doc.title, "date": doc.date, "url": url, "slug": doc.slug,
+        "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
+        "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
+        "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
+        "collection": "posts" if doc.kind == "post" else None,
+        "draft": doc.draft, "output_path": doc.output_path, "content": Markup(""), "excerpt": Markup(""),
+        "previous": None, "next": None,
+    }
+
+
+def link_neighbours(posts: list[Document], pages: dict) -> None:
+    """Jekyll's page.previous (older) and page.next (newer); `posts` is newest first."""
+    for index, post in enumerate(posts):
+        page = pages[post.source_path]
+        page["next"] = pages[posts[index - 1].source_path] if index > 0 else None
+        page["previous"] = pages[posts[index + 1].source_path] if index + 1 < len(posts) else None
+
+
+def grouped(posts: list[Document], pages: dict, attribute: str) -> dict:
+    groups: dict = {}
+    for post in posts:
+        for name in getattr(post, attribute):
+            groups.setdefault(name, []).append(pages[post.source_path])
+    return dict(sorted(groups.items(), key=lambda item: item[0].lower()))
+
+
+def static_file_data(static) -> dict:
+    path = Path(static.source_path)
+    return {"path": "/" + static.output_path, "name": path.name, "basename": path.stem,
+            "extname": path.suffix, "modified_time": datetime.fromtimestamp(path.stat().st_mtime)}
+
+
+def read_data(folder: Path) -> dict:
+    """`site.data`: each data file under its name (sub-folders nest), as Jekyll's DataReader."""
+    data: dict = {}
+    if not folder.is_dir():
+        return data
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "_")):
+            continue
+        if path.is_dir():
+            data[path.name] = read_data(path)
+        elif path.suffix.lower() in DATA_SUFFIXES:
+            data[path.stem] = read_data_file(path)
+    return data
+
+
+def read_data_file(path: Path):
+    from generator.config import read_utf8
+
+    text = read_utf8(path, ContentError)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return list(csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ","))
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as problem:
+            raise ContentError(f"malformed JSON: {problem.msg}", file=path, line=problem.lineno) from None
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        raise ContentError(f"malformed YAML: {getattr(problem, 'problem', problem)}", file=path,
+                           line=mark.line + 1 if mark else None) from None
+
+
+def paginator_data(posts: list, per_page: int, number: int, url_of) -> dict:
+    """jekyll-paginate's `paginator` for page `number` (1-based); `url_of(n)` is page n's URL."""
+    total = max(math.ceil(len(posts) / per_page), 1)
+    return {
+        "page": number, "per_page": per_page, "total_posts": len(posts), "total_pages": total,
+        "posts": posts[(number - 1) * per_page: number * per_page],
+        "previous_page": number - 1 if number > 1 else None,
+        "previous_page_path": url_of(number - 1) if number > 1 else None,
+        "next_page": number + 1 if number < total else None,
+        "next_page_path": url_of(number + 1) if number < total else None,
+    }

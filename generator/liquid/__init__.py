@@ -1,0 +1,1 @@
+"""Liquid, as Jekyll renders it: python-liquid with Jekyll's tags, filters and data model."""

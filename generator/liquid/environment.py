@@ -1,0 +1,261 @@
+"""The one Liquid environment of a build: python-liquid set up as Jekyll sets up Ruby's Liquid.
+
+Extension API (for themes and built-in plugins):
+
+- `TemplateFolders(layouts=[...], includes=[...])`: the folders searched, in order, for
+  `layout: NAME` and `{% include NAME %}`; `template_folders(source)` gives a blog's own
+  (`_layouts/`, `_includes/`); a theme appends its folders to both lists.
+- `EXTENSIONS`: functions `register(env)` run on every new environment, after Jekyll's tags
+  and filters; add one to register more tags (`env.add_tag(TagClass)`) or filters
+  (`env.add_filter(name, function)`).
+
+`env.values` holds what tags and filters need from the site (`site`, `posts`, `documents`,
+`markdownify`), set by the renderer that builds the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import liquid
+from liquid import Mode
+from liquid.exceptions import (LiquidError, LiquidSyntaxError, TemplateNotFoundError, UndefinedError,
+                               UnknownFilterError)
+from liquid.loader import BaseLoader, TemplateSource
+
+from generator.confine import confined
+from generator.content.frontmatter import split_front_matter
+from generator.errors import ConfigError, ContentError, LayerpressError, did_you_mean
+
+ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
+EXTENSIONS: list[Callable[["JekyllEnvironment"], None]] = []
+
+
+@dataclass
+class TemplateFolders:
+    """Where layouts and includes are looked up, first folder first (the blog's own, then a theme's)."""
+
+    layouts: list[Path] = field(default_factory=list)
+    includes: list[Path] = field(default_factory=list)
+
+
+def template_folders(source: Path) -> TemplateFolders:
+    return TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
+
+
+@dataclass
+class LiquidOptions:
+    """`liquid:` in _config.yml, as Jekyll reads it."""
+
+    error_mode: Mode = Mode.WARN
+    strict_variables: bool = False
+    strict_filters: bool = False
+
+    @classmethod
+    def from_config(cls, config) -> "LiquidOptions":
+        data = config.data.get("liquid") or {}
+        if not isinstance(data, dict):
+            raise ConfigError("'liquid' must be a mapping (error_mode, strict_variables, strict_filters)",
+                              file=config.file, line=config.lines.get("liquid"))
+        mode = str(data.get("error_mode", "warn"))
+        if mode not in ERROR_MODES:
+            raise ConfigError(f"unknown liquid error_mode '{mode}'", file=config.file, line=config.lines.get("liquid"),
+                              hint=did_you_mean(mode, ERROR_MODES) or "use lax, warn or strict")
+        return cls(ERROR_MODES[mode], bool(data.get("strict_variables", False)),
+                   bool(data.get("strict_filters", False)))
+
+
+@dataclass
+class Origin:
+    """Where a parsed template's text comes from: its file and the file line of its first line."""
+
+    file: Path
+    first_line: int
+    text: str          # kept so that the id() of the text stays this template's
+
+
+class JekyllLoader(BaseLoader):
+    """Includes: `{% include NAME %}` from the include folders, each file parsed once per build."""
+
+    def __init__(self, folders: TemplateFolders, source: Path) -> None:
+        super().__init__()
+        self.folders = folders
+        self.source = source
+
+    def find(self, name: str, folders: list[Path]) -> Path:
+        parts = Path(name).parts
+        if not name or Path(name).is_absolute() or ".." in parts:
+            raise TemplateNotFoundError(f"include '{name}' is outside the include folders", token=None)
+        for folder in folders:
+            if (folder / name).is_file():
+                return folder / name
+        searched = ", ".join(_shown(folder, self.source) for folder in folders)
+        raise TemplateNotFoundError(f"could not find the included file '{name}' in {searched}", token=None)
+
+    def get_source(self, env, template_name, *, context=None, **kwargs) -> TemplateSource:
+        path = self.find(template_name, self.folders.includes)
+        return TemplateSource(read_template(path, self.source), str(path), None, None)
+
+    def load(self, env, name, *, globals=None, context=None, **kwargs):
+        path = self.find(name, self.folders.includes)
+        return env.parse_file(path)
+
+
+class ModelAwareContext(liquid.RenderContext):
+    """Resolves paths like python-liquid does; a layerpress value's own error (a wrong key in
+    `models.NAME...`) keeps the token it happened at, so that it names its line. With
+    `strict_variables`, an undefined path is an error with a did-you-mean hint."""
+
+    def get(self, path, *, token, default=liquid.undefined.UNDEFINED):
+        try:
+            value = super().get(path, token=token, default=default)
+        except LayerpressError as problem:
+            if getattr(problem, "liquid_token", None) is None:
+                problem.liquid_token = token
+            raise
+        if isinstance(value, liquid.StrictUndefined):
+            raise undefined_error(self, path, token)
+        return value
+
+
+def undefined_error(context, path: list, token) -> UndefinedError:
+    """`page.titel is undefined (did you mean 'title'?)`."""
+    owner, known = context.scope, None
+    for depth, segment in enumerate(path):
+        try:
+            owner = context.get_item(owner, segment) if depth else context.scope[segment]
+        except (KeyError, TypeError, IndexError):
+            known = list(owner.keys()) if isinstance(owner, dict) else None
+            break
+    dotted = ".".join(str(part) for part in path)
+    problem = UndefinedError(f"{dotted} is undefined", token=token)
+    problem.hint = did_you_mean(str(path[depth]), known) if known else None
+    return problem
+
+
+class JekyllTemplate(liquid.BoundTemplate):
+    context_class = ModelAwareContext
+
+
+class JekyllEnvironment(liquid.Environment):
+    """python-liquid with Jekyll's tags and filters, `not` and parentheses in conditions, and
+    errors that name the file and line of the template they happened in."""
+
+    template_class = JekyllTemplate
+    logical_not_operator = True
+    logical_parentheses = True
+
+    def __init__(self, source: Path, folders: TemplateFolders, options: LiquidOptions, values: dict) -> None:
+        super().__init__(
+            tolerance=options.error_mode, loader=JekyllLoader(folders, source),
+            undefined=liquid.StrictUndefined if options.strict_variables else liquid.Undefined,
+            strict_filters=options.strict_filters)
+        self.source = source
+        self.folders = folders
+        self.values = values
+        self.origins: dict[int, Origin] = {}
+        self.parsed: dict[Path, liquid.BoundTemplate] = {}
+        self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
+        self.warnings: list[ContentError] = []
+        from generator.liquid import filters, tags
+
+        tags.register(self)
+        filters.register(self)
+        for extend in EXTENSIONS:
+            extend(self)
+
+    # -- parsing, with origins --
+
+    def parse_text(self, text: str, file: Path, first_line: int = 1) -> liquid.BoundTemplate:
+        self.origins[id(text)] = Origin(Path(file), first_line, text)
+        try:
+            return self.from_string(text, name=Path(file).name, path=Path(file))
+        except LiquidError as problem:
+            raise self.content_error(problem) from None
+
+    def parse_file(self, path: Path) -> liquid.BoundTemplate:
+        """An include (the whole file) or a layout (its body after front matter), parsed once per build."""
+        if path not in self.parsed:
+            text = read_template(path, self.source)
+            parsed = split_front_matter(text, path)
+            self.layout_data[path] = parsed.front_matter
+            if parsed.body_line > 1:
+                self.parsed[path] = self.parse_text(parsed.body, path, parsed.body_line)
+            else:
+                self.parsed[path] = self.parse_text(text, path)
+        return self.parsed[path]
+
+    # -- layouts --
+
+    def layout_file(self, name: str) -> Path | None:
+        for folder in self.folders.layouts:
+            for candidate in (folder / f"{name}.html", folder / name):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def layout_names(self) -> list[str]:
+        names = set()
+        for folder in self.folders.layouts:
+            if folder.is_dir():
+                names |= {path.stem for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")}
+        return sorted(names)
+
+    # -- errors --
+
+    def error(self, exc, msg=None, token=None) -> None:
+        """python-liquid's tolerance: strict raises, warn collects a `file:line` warning, lax ignores."""
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        elif not exc.token:
+            exc.token = token
+        if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError)):
+            raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll
+        if self.mode == Mode.WARN:
+            self.warnings.append(self.content_error(exc))
+
+    def where(self, token) -> tuple[Path | None, int | None]:
+        """The file and file line of a token of any template this environment parsed."""
+        if token is None or token.start_index < 0:
+            return None, None
+        origin = self.origins.get(id(token.source))
+        if origin is None:
+            return None, None
+        return origin.file, origin.first_line + token.source.count("\n", 0, token.start_index)
+
+    def content_error(self, problem: LiquidError) -> ContentError:
+        file, line = self.where(problem.token)
+        if file is None and problem.template_name:
+            file = problem.template_name
+        message = str(problem.message or type(problem).__name__)
+        if isinstance(problem, LiquidSyntaxError):
+            return ContentError(f"liquid syntax error: {message}", file=file, line=line,
+                                hint="write {% raw %}...{% endraw %} around text that is not a template")
+        return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
+
+
+def read_template(path: Path, source: Path) -> str:
+    """A template's text; one inside the blog must not lead out of it by a symlink (a theme's need not)."""
+    from generator.config import read_utf8
+
+    if Path(path).is_relative_to(source):
+        confined(source, Path(path).relative_to(source), ContentError, what="template", file=path, line=1)
+    return read_utf8(path, ContentError)
+
+
+def _shown(folder: Path, source: Path) -> str:
+    return folder.relative_to(source).as_posix() + "/" if folder.is_relative_to(source) else str(folder)
+
+
+def render(env: JekyllEnvironment, template: liquid.BoundTemplate, context: dict) -> str:
+    """Render `template`; every error ends as one ContentError naming the template's file and line."""
+    try:
+        return template.render(context)
+    except LiquidError as problem:
+        raise env.content_error(problem) from None
+    except LayerpressError as problem:
+        if problem.file is None:
+            problem.file, problem.line = env.where(getattr(problem, "liquid_token", None))
+        raise

@@ -1,0 +1,412 @@
+"""Jekyll's filters for python-liquid (jekyll/filters.rb, url_filters.rb, date_filters.rb), and
+layerpress's `percent` and `thousands` for model values.
+
+Filters take Liquid's values: an undefined variable arrives as a `liquid.Undefined` (treated as nil).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+from datetime import date, datetime
+from urllib.parse import quote, quote_plus, urlsplit
+
+from liquid import Markup
+from liquid.exceptions import FilterArgumentError
+from liquid.filter import with_context
+from liquid.undefined import Undefined
+
+from generator.content.permalinks import slugify as jekyll_slugify
+
+SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
+
+
+def register(env) -> None:
+    site = env.values.get("site", {})
+    base = str(site.get("baseurl") or "").rstrip("/")
+    root = str(site.get("url") or "").rstrip("/")
+    picker = random.Random(SAMPLE_SEED)
+
+    def relative_url(value):
+        value = nil(value)
+        if value is None:
+            return None
+        value = str(value)
+        if is_absolute(value):
+            return value
+        return normalize_url(leading_slash(base) + leading_slash(value))
+
+    def absolute_url(value):
+        value = nil(value)
+        if value is None:
+            return None
+        if is_absolute(str(value)):
+            return str(value)
+        return normalize_url(root + relative_url(value)) if root else relative_url(value)
+
+    def markdownify(value):
+        return Markup(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
+
+    def sample(value, count=None):
+        items = list(sequence(value))
+        if count is None:
+            return picker.choice(items) if items else None
+        return picker.sample(items, min(int(count), len(items)))
+
+    filters = {
+        "relative_url": relative_url, "absolute_url": absolute_url, "strip_index": strip_index,
+        "date_to_xmlschema": date_to_xmlschema, "date_to_rfc822": date_to_rfc822,
+        "date_to_string": date_to_string, "date_to_long_string": date_to_long_string,
+        "xml_escape": xml_escape, "cgi_escape": cgi_escape, "uri_escape": uri_escape,
+        "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace,
+        "number_of_words": number_of_words, "slugify": slugify, "markdownify": markdownify,
+        "smartify": smartify, "where": where, "where_exp": where_exp, "find": find, "find_exp": find_exp,
+        "group_by": group_by, "group_by_exp": group_by_exp, "sort": sort, "sample": sample,
+        "array_to_sentence_string": array_to_sentence_string, "to_integer": to_integer,
+        "push": push, "pop": pop, "shift": shift, "unshift": unshift,
+        "percent": percent, "thousands": thousands,
+    }
+    for name, function in filters.items():
+        env.add_filter(name, function)
+
+
+def nil(value):
+    return None if isinstance(value, Undefined) else value
+
+
+def sequence(value) -> list:
+    value = nil(value)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+# -- URLs --
+
+def is_absolute(url: str) -> bool:
+    return bool(urlsplit(url).scheme)
+
+
+def leading_slash(text: str) -> str:
+    return text if not text or text.startswith("/") else "/" + text
+
+
+def normalize_url(url: str) -> str:
+    """Addressable's normalize, as far as paths go: unsafe characters percent-encoded."""
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~")
+
+
+def strip_index(value):
+    value = nil(value)
+    return None if value is None else re.sub(r"/index\.html?$", "/", str(value))
+
+
+# -- dates --
+
+def as_time(value) -> datetime:
+    value = nil(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        from generator.content.dates import DATE_TEXT, datetime_from_match
+
+        match = DATE_TEXT.match(value.strip())
+        if match:
+            return datetime_from_match(match)
+    raise FilterArgumentError(f"invalid date {value!r}", token=None)
+
+
+def date_to_xmlschema(value):
+    return None if nil(value) is None else as_time(value).isoformat()
+
+
+def date_to_rfc822(value):
+    return None if nil(value) is None else as_time(value).strftime("%a, %d %b %Y %H:%M:%S %z")
+
+
+def ordinal(day: int) -> str:
+    if day % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def stringify_date(value, month: str, kind=None, style=None):
+    if nil(value) is None:
+        return None
+    time = as_time(value)
+    if kind == "ordinal":
+        day = f"{time.day}{ordinal(time.day)}"
+        return time.strftime(f"{month} {day}, %Y" if style == "US" else f"{day} {month} %Y")
+    return time.strftime(f"%d {month} %Y")
+
+
+def date_to_string(value, kind=None, style=None):
+    return stringify_date(value, "%b", nil(kind), nil(style))
+
+
+def date_to_long_string(value, kind=None, style=None):
+    return stringify_date(value, "%B", nil(kind), nil(style))
+
+
+# -- text --
+
+def xml_escape(value):
+    """Ruby's `encode(xml: :attr)` without the quotes around, as Jekyll's xml_escape."""
+    value = nil(value)
+    if value is None:
+        return None
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&apos;"))
+
+
+def cgi_escape(value):
+    return quote_plus(str(nil(value) or ""), safe="~")
+
+
+def uri_escape(value):
+    return quote(str(nil(value) or ""), safe="!#$&'()*+,/:;=?@[]~%")
+
+
+def plain_data(value):
+    """Liquid's values as JSON data: dates as Ruby prints them, Markup as text."""
+    value = nil(value)
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return str(value) if isinstance(value, Markup) else value
+    return str(value)
+
+
+def jsonify(value):
+    return json.dumps(plain_data(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def inspect(value):
+    """Ruby's inspect (JSON is close enough for lists, text and numbers), HTML-escaped as Jekyll does."""
+    return xml_escape(json.dumps(plain_data(value), ensure_ascii=False, separators=(", ", "=>")))
+
+
+def normalize_whitespace(value):
+    return re.sub(r"\s+", " ", str(nil(value) or "")).strip()
+
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def number_of_words(value, mode=None):
+    text = str(nil(value) or "")
+    mode = nil(mode)
+    if mode == "cjk":
+        return len(CJK.findall(text)) + len(CJK.sub(" ", text).split())
+    if mode == "auto" and CJK.search(text):
+        return number_of_words(text, "cjk")
+    return len(text.split())
+
+
+SLUG_REPLACED = {
+    "raw": re.compile(r"\s+"),
+    "ascii": re.compile(r"[^A-Za-z0-9]+"),
+    "latin": re.compile(r"[^A-Za-z0-9]+"),
+}
+
+
+def slugify(value, mode=None):
+    """Jekyll's Utils.slugify with its modes: raw, default, pretty, ascii, latin, none."""
+    value, mode = nil(value), nil(mode) or "default"
+    if value is None:
+        return None
+    text = str(value)
+    if mode in ("default", "pretty"):
+        return jekyll_slugify(text, mode)
+    if mode not in SLUG_REPLACED:
+        return text.lower()
+    if mode == "latin":   # I18n.transliterate: accents dropped, other letters become '?'
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if unicodedata.category(char) != "Mn")
+        text = "".join(char if char.isascii() else "?" for char in text)
+    return re.sub(r"^-|-$", "", SLUG_REPLACED[mode].sub("-", text)).lower()
+
+
+def smartify(value):
+    """Typographic quotes, dashes and ellipses (SmartyPants, as Jekyll's kramdown does)."""
+    import markdown
+
+    html = markdown.markdown(str(nil(value) or ""), extensions=["smarty"])
+    return re.sub(r"^<p>|</p>$", "", html)
+
+
+def array_to_sentence_string(value, connector="and"):
+    items = [str(item) for item in sequence(value)]
+    connector = nil(connector) or "and"
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} {connector} {items[1]}"
+    return f"{', '.join(items[:-1])}, {connector} {items[-1]}"
+
+
+def to_integer(value):
+    value = nil(value)
+    return int(value) if value is not None and value != "" else 0
+
+
+def push(value, item):
+    return sequence(value) + [nil(item)]
+
+
+def pop(value, count=1):
+    return sequence(value)[: -int(count)] if int(count) else sequence(value)
+
+
+def shift(value, count=1):
+    return sequence(value)[int(count):]
+
+
+def unshift(value, item):
+    return [nil(item)] + sequence(value)
+
+
+# -- arrays of documents --
+
+def item_property(item, name: str):
+    """`item.name` (dots for nested keys), as Jekyll's filters read a property."""
+    for part in str(name).split("."):
+        if isinstance(item, dict):
+            item = item.get(part)
+        else:
+            try:
+                item = item[part]
+            except (KeyError, TypeError, IndexError, AttributeError):
+                return None
+    return nil(item)
+
+
+def matches(value, target) -> bool:
+    """Jekyll's compare_property_vs_target: text comparison; an array property matches any element."""
+    if target is None:
+        return value is None
+    target = str(target)
+    if isinstance(value, str):
+        return value == target
+    if value is None:
+        return False
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any(str(v).lower() == target if isinstance(v, bool) else str(v) == target for v in values)
+
+
+def where(value, name, target=None):
+    target = nil(target)
+    if nil(name) is None or isinstance(target, (list, dict)):
+        return value
+    return [item for item in sequence(value) if matches(item_property(item, name), target)]
+
+
+def find(value, name, target=None):
+    return next(iter(where(value, name, target)), None)
+
+
+def condition_of(context, expression: str):
+    """`where_exp`'s expression, parsed once per text, as a template printing 1 when it holds."""
+    cache = context.env.__dict__.setdefault("condition_cache", {})
+    if expression not in cache:
+        cache[expression] = context.env.from_string("{% if " + expression + " %}1{% endif %}")
+    return cache[expression]
+
+
+def holds(context, variable: str, item, expression: str) -> bool:
+    from generator.liquid.tags import _Buffer
+
+    buffer = _Buffer()
+    with context.extend({variable: item}):
+        condition_of(context, expression).render_with_context(context, buffer, partial=True)
+    return buffer.value() == "1"
+
+
+@with_context
+def where_exp(value, variable, expression, *, context):
+    return [item for item in sequence(value) if holds(context, str(variable), item, str(expression))]
+
+
+@with_context
+def find_exp(value, variable, expression, *, context):
+    return next((item for item in sequence(value) if holds(context, str(variable), item, str(expression))), None)
+
+
+def groups(items: list, keys: list) -> list[dict]:
+    grouped: dict = {}
+    for item, key in zip(items, keys):
+        grouped.setdefault(key, []).append(item)
+    return [{"name": name, "items": members, "size": len(members)} for name, members in grouped.items()]
+
+
+def as_text(value) -> str:
+    value = nil(value)
+    return "" if value is None else str(value)
+
+
+def group_by(value, name):
+    items = sequence(value)
+    return groups(items, [as_text(item_property(item, name)) for item in items])
+
+
+@with_context
+def group_by_exp(value, variable, expression, *, context):
+    from generator.liquid.tags import _Buffer
+
+    items, keys = sequence(value), []
+    template = context.env.__dict__.setdefault("output_cache", {}).setdefault(
+        str(expression), context.env.from_string("{{ " + str(expression) + " }}"))
+    for item in items:
+        buffer = _Buffer()
+        with context.extend({str(variable): item}):
+            template.render_with_context(context, buffer, partial=True)
+        keys.append(buffer.value())
+    return groups(items, keys)
+
+
+def sort_key(value):
+    """Ruby's <=> across Liquid's values: numbers with numbers, the rest as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return (1, str(value))
+    return (0, value)
+
+
+def sort(value, name=None, nils="first"):
+    """Jekyll's sort: by the value, or by a property with nils first (default) or last."""
+    items = sequence(value)
+    if nil(name) is None:
+        return sorted(items, key=sort_key)
+    if nil(nils) not in ("first", "last"):
+        raise FilterArgumentError(f"sort: nils must be 'first' or 'last', not {nils!r}", token=None)
+    present = [item for item in items if item_property(item, name) is not None]
+    missing = [item for item in items if item_property(item, name) is None]
+    present.sort(key=lambda item: sort_key(item_property(item, name)))
+    return missing + present if nils == "first" else present + missing
+
+
+# -- layerpress's model values --
+
+def percent(value, digits=1):
+    """0.9123 -> "91.2%" (`| percent: 2` -> "91.23%")."""
+    from generator.figures.stage import percent as format_percent
+
+    return format_percent(float(nil(value) or 0), int(digits))
+
+
+def thousands(value, separator=","):
+    """60000 -> "60,000"; `| thousands: "\\,"` for LaTeX's thin space."""
+    number = nil(value)
+    if isinstance(number, str):
+        number = float(number)
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return f"{number:,}".replace(",", str(separator))
