@@ -28,8 +28,10 @@ TYPED_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?\s?%|\bepochs? \d|\b\d[\d,]* (?:te
 # Jinja that Liquid does not have: set/call/macro tags, claim() calls, namespace(), loop.*, str.format, filter(args).
 JINJA = re.compile(r"\{%-?\s*(?:set|call|endcall|macro)\b|\bclaim\(|\bnamespace\(|\bloop\.|\.format\(|\|\s*\w+\(")
 CLAIM_TAG = re.compile(r"\{%-?\s*claim\s")
+STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})  # undo smartypants
 # Big, read-only folders are linked into a test's copy of the blog; everything else is copied.
 LINKED = ("_freeze", "_data", "probes")
+CACHE = CONTENT / ".layerpress-cache"
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +42,9 @@ def built_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def record(tmp_path_factory):
+def record(built_site):
     """The frozen record of a model reference, as the build reads it."""
-    store = ModelStore(CONTENT, tmp_path_factory.mktemp("cache"), frozen=FrozenResults(CONTENT))
+    store = ModelStore(CONTENT, CACHE, frozen=FrozenResults(CONTENT))
     return store.record
 
 
@@ -50,7 +52,7 @@ def page_text(site, post) -> str:
     """The visible text of a post's page, tags stripped and whitespace collapsed."""
     page = next(site.glob(f"*/2026/*/*/{post.stem[len('2026-11-02-'):]}/index.html"))
     text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page.read_text(encoding="utf-8"), flags=re.S)
-    return " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(text).translate(STRAIGHT_QUOTES).split())
 
 
 def percent(value, digits=1) -> str:
@@ -164,12 +166,15 @@ def test_the_vgg_post_counts_the_confusions_of_its_record(built_site, record):
     assert f"calling a {worst[1]} a {worst[2]} ({worst[0]} times)" in text
 
 
-def copy_blog(tmp_path):
-    """A copy of the default blog to break: big read-only folders linked, the rest copied."""
+@pytest.fixture
+def blog_copy(built_site, tmp_path):
+    """A copy of the default blog to break: big read-only folders linked, the rest copied, and the data
+    sets' fingerprints that the first build memoised (so that the shapes are not drawn again)."""
     source = tmp_path / "content"
     shutil.copytree(CONTENT, source, ignore=shutil.ignore_patterns(".layerpress-cache", *LINKED))
     for name in LINKED:
         shutil.copytree(CONTENT / name, source / name, copy_function=os.link)
+    shutil.copytree(CACHE / "data", source / ".layerpress-cache" / "data")
     return source
 
 
@@ -188,10 +193,9 @@ def build_error(tmp_path, capsys, monkeypatch) -> str:
     return capsys.readouterr().err.strip()
 
 
-def test_a_claim_edited_to_be_false_stops_the_build_at_its_line(tmp_path, capsys, monkeypatch):
+def test_a_claim_edited_to_be_false_stops_the_build_at_its_line(blog_copy, tmp_path, capsys, monkeypatch):
     """The dense post claims the figures' network is the RMSprop one; say it is not."""
-    source = copy_blog(tmp_path)
-    post = source / "_posts" / DENSE.name
+    post = blog_copy / "_posts" / DENSE.name
     original = "{% claim mlp.cache_key == rmsprop.cache_key %}{% endclaim %}"
     line = line_of(post, original)
     rewrite(post, post.read_text(encoding="utf-8").replace(
@@ -200,7 +204,7 @@ def test_a_claim_edited_to_be_false_stops_the_build_at_its_line(tmp_path, capsys
     error = build_error(tmp_path, capsys, monkeypatch)
 
     assert error.startswith(f"error: content/_posts/{DENSE.name}:{line}: "
-                            "claim is false: 'The figures show another network.'"), error
+                            'claim is false: "The figures show another network."'), error
 
 
 def change_record(source, ref: str, change) -> None:
@@ -239,10 +243,26 @@ def no_footwear_mistakes(data):
     ("dense_mlp:rmsprop", steady_history, DENSE, "{% claim drop > 0.05 %}"),
 ], ids=["vgg-accuracy", "vgg-footwear", "dense-ranking", "dense-wobble"])
 def test_a_retrained_model_that_no_longer_agrees_stops_the_build_at_the_claim(
-        tmp_path, capsys, monkeypatch, ref, change, post, claim):
-    source = copy_blog(tmp_path)
-    change_record(source, ref, change)
+        blog_copy, tmp_path, capsys, monkeypatch, ref, change, post, claim):
+    change_record(blog_copy, ref, change)
 
     error = build_error(tmp_path, capsys, monkeypatch)
 
     assert error.startswith(f"error: content/_posts/{post.name}:{line_of(post, claim)}: claim is false"), error
+
+
+def test_links_between_posts_and_to_models_stay_inside_a_baseurl(blog_copy, tmp_path):
+    """Jekyll 4's post_url carries the baseurl itself: the posts must not add it a second time."""
+    config = blog_copy / "_config.yml"
+    rewrite(config, re.sub(r'(?m)^baseurl: .*$', 'baseurl: "/sub"', config.read_text(encoding="utf-8")))
+    site = tmp_path / "site"
+    build(BuildOptions(source=blog_copy, dest=site, quiet=True, frozen_only=True))
+
+    for post in POSTS:
+        page = next(site.glob(f"*/2026/*/*/{post.stem[len('2026-11-02-'):]}/index.html"))
+        links = re.findall(r'<a [^>]*href="(/[^"#]*)"', page.read_text(encoding="utf-8"))
+        assert links, post.name
+        for link in links:
+            assert link.startswith("/sub/") and not link.startswith("/sub/sub/"), f"{post.name}: {link}"
+            target = site / link.removeprefix("/sub/")
+            assert (target / "index.html" if link.endswith("/") else target).is_file(), f"{post.name}: {link}"
