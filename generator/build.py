@@ -14,7 +14,8 @@ from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
-from generator.errors import ConfigError, did_you_mean
+from generator.liquid.environment import ruby_plugins
+from generator.errors import ConfigError, LayerpressError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
@@ -69,18 +70,24 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
                                                                     content.posts + content.pages])
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
+        if last["warnings"] and (options.strict or config.strict):
+            raise LayerpressError(last["warnings"][0])   # the text names its file and line already
         report_warnings(last["warnings"], options)
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)
-    warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=options.strict or config.strict)]
+    strict = options.strict or config.strict
+    plugins = ruby_plugins(source)
+    if plugins and strict:
+        raise plugins[0]
+    warnings = [str(warning) for warning in config.warnings + plugins + renderer.check_layouts(strict=strict)]
     report_warnings(warnings, options)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
     writer = SiteWriter(real_dest, keep_files(config))
     pages = renderer.render_all(computed.context, computed.replacements)
     warnings += [str(warning) for warning in renderer.warnings]
-    if renderer.warnings and (options.strict or config.strict):
+    if renderer.warnings and strict:
         raise renderer.warnings[0]
     report_warnings([str(warning) for warning in renderer.warnings], options)
     explorer.link_downloads(pages)

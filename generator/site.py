@@ -22,8 +22,8 @@ from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
 from generator.content.sitedata import link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
-from generator.liquid.environment import (JekyllEnvironment, LiquidOptions, TemplateFolders, render,
-                                          template_folders)
+from generator.liquid.environment import (JekyllEnvironment, LiquidOptions, TemplateFolders, after_front_matter,
+                                          render, template_folders)
 
 # A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
 _CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
@@ -158,7 +158,7 @@ class SiteRenderer:
         rendered = []
         for doc in self.documents:
             rendered += self.render_document(doc)
-        taken = {page.output_path for page in rendered}
+        taken = {page.output_path for page in rendered} | {static.output_path for static in self.content.static_files}
         rendered += self.index_pages(taken) + self.category_pages()
         if "404.html" not in taken:
             rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
@@ -170,11 +170,15 @@ class SiteRenderer:
 
     def render_body(self, doc: Document, page: dict, paginator: dict | None = None) -> None:
         """Liquid, then markdown, then computed HTML in place; sets the page's content and excerpt."""
-        body, code = protect_code(doc.body) if not doc.front_matter.get("liquid_in_code", False) else (doc.body, [])
-        template = self.liquid.parse_text(body, doc.source_path, doc.body_line)
+        body, first_line = after_front_matter(doc.body, doc.body_line)
+        body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
+        template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(render(self.liquid, template, self.variables(page, paginator)), code)
         page["content"] = Markup(self.to_html(doc, text))
-        page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+        if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
+            page["excerpt"] = Markup(str(doc.front_matter["excerpt"]))
+        else:
+            page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
@@ -186,8 +190,6 @@ class SiteRenderer:
         return html
 
     def excerpt_source(self, doc: Document, text: str) -> str:
-        if "excerpt" in doc.front_matter:
-            return str(doc.front_matter["excerpt"])
         separator = doc.excerpt_separator or self.config.excerpt_separator
         return text.lstrip("\n").split(separator, 1)[0]
 

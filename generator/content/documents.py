@@ -156,7 +156,8 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
         key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
         output_path=permalinks.output_path(url, output_ext), slug=slug, date=date,
         title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
-        categories=categories, tags=merged_tags(fm), layout=layout_name(fm, "post"),
+        categories=categories, tags=merged_tags(fm),
+        layout=layout_name(fm, "post" if parsed.body_line > 1 else None),   # no front matter: no layout, as Jekyll
         is_markdown=path.suffix in MARKDOWN_EXTENSIONS, draft=draft or fm.get("draft") is True)
 
 

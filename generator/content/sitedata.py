@@ -52,7 +52,8 @@ def page_data(doc: Document) -> dict:
     """`page` in templates: the front matter plus the computed Jekyll variables."""
     url = doc.url
     return dict(doc.front_matter) | {
-        "title": doc.title, "date": doc.date, "url": url, "slug": doc.slug,
+        "title": doc.title or None,   # nil (false in Liquid) for a page without one, as in Jekyll
+        "date": doc.date, "url": url, "slug": doc.slug,
         "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",

@@ -15,6 +15,7 @@ Extension API (for themes and built-in plugins):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -182,7 +183,8 @@ class JekyllEnvironment(liquid.Environment):
             parsed = split_front_matter(text, path)
             self.layout_data[path] = parsed.front_matter
             if parsed.body_line > 1:
-                self.parsed[path] = self.parse_text(parsed.body, path, parsed.body_line)
+                body, first_line = after_front_matter(parsed.body, parsed.body_line)
+                self.parsed[path] = self.parse_text(body, path, first_line)
             else:
                 self.parsed[path] = self.parse_text(text, path)
         return self.parsed[path]
@@ -214,7 +216,9 @@ class JekyllEnvironment(liquid.Environment):
         if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError)):
             raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll
         if self.mode == Mode.WARN:
-            self.warnings.append(self.content_error(exc))
+            warning = self.content_error(exc)
+            if str(warning) not in map(str, self.warnings):
+                self.warnings.append(warning)
 
     def where(self, token) -> tuple[Path | None, int | None]:
         """The file and file line of a token of any template this environment parsed."""
@@ -234,6 +238,25 @@ class JekyllEnvironment(liquid.Environment):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
         return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
+
+
+def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
+    """The body without the blank lines right after the front matter (Jekyll's front matter
+    pattern takes them too), and the file line it then starts at."""
+    blank = re.match(r"(?:[ \t]*\n)*", body).group(0) if body_line > 1 else ""
+    return body[len(blank):], body_line + blank.count("\n")
+
+
+def ruby_plugins(source: Path) -> list[ContentError]:
+    """One warning for a `_plugins/` folder: Jekyll runs its Ruby code, layerpress cannot."""
+    folder = source / "_plugins"
+    files = sorted(path for path in folder.rglob("*.rb")) if folder.is_dir() else []
+    if not files:
+        return []
+    others = f" and {len(files) - 1} more" if len(files) > 1 else ""
+    return [ContentError(f"Ruby plugins are not supported: {files[0].name}{others} in _plugins/ will not run",
+                         file=files[0], hint="tags and filters they define render as nothing; see "
+                         "'Bringing a Jekyll blog over' in docs/writing.md")]
 
 
 def read_template(path: Path, source: Path) -> str:
