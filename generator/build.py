@@ -14,7 +14,7 @@ from generator.config import CACHE_DIR_NAME, Config, load_config
 from generator.content.documents import ReadOptions, read_site
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
-from generator.liquid.environment import ruby_plugins
+from generator.liquid.plugins import ruby_plugins
 from generator.errors import ConfigError, LayerpressError, did_you_mean
 from generator.figures.stage import ComputeResult, compute as compute_stage  # noqa: F401 (ComputeResult re-exported)
 from generator.writer import SiteWriter

@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -22,13 +23,15 @@ from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
 from generator.content.sitedata import link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
-from generator.liquid.environment import (JekyllEnvironment, LiquidOptions, TemplateFolders, after_front_matter,
-                                          render, template_folders)
+
+if TYPE_CHECKING:
+    from generator.liquid.environment import TemplateFolders
 
 # A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
 _CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
 THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
+JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
 
 
@@ -84,6 +87,7 @@ class SiteRenderer:
     def __init__(self, config: Config, content: SiteContent, *, cache_dir: Path | None = None,
                  folders: TemplateFolders | None = None) -> None:
         from generator.content.markdown import MarkdownOptions, shared_renderer  # not for a no-change build
+        from generator.liquid.environment import JekyllEnvironment, LiquidOptions, template_folders
 
         self.config, self.content = config, content
         self.markdown = shared_renderer(MarkdownOptions.from_config(config.data))
@@ -91,17 +95,22 @@ class SiteRenderer:
         self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
         link_neighbours(content.posts, self.pages)
         self.site = site_data(config, content, self.pages)
-        self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": "4.3.3"}
-        self.liquid = JekyllEnvironment(config.source, folders or template_folders(config.source),
-                                        LiquidOptions.from_config(config), values={
-            "site": self.site, "markdownify": self.markdown.convert,
-            "posts": {post.source_path.relative_to(config.source / "_posts").with_suffix("").as_posix(): post.url
-                      for post in content.posts if post.source_path.is_relative_to(config.source / "_posts")},
-            "documents": {doc.relative_path: doc.url for doc in self.documents},
-        })
+        self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
+        self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
+                                        LiquidOptions.from_config(config), values=self.tag_values())
         self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
         self.context: dict = {}
         self.replacements: dict = {}
+
+    def tag_values(self) -> dict:
+        """What Jekyll's tags and filters read from the site (see generator/liquid/environment.py)."""
+        posts_folder = self.config.source / "_posts"
+        return {
+            "site": self.site, "markdownify": self.markdown.convert,
+            "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
+                      for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
+            "documents": {doc.relative_path: doc.url for doc in self.documents},
+        }
 
     @property
     def warnings(self) -> list[ContentError]:
@@ -143,7 +152,7 @@ class SiteRenderer:
             seen.add(file)
             template = self.liquid.parse_file(file)
             layout = self.liquid.layout_data[file] | layout
-            content = render(self.liquid, template, context | {"content": content, "layout": layout})
+            content = self.liquid.render(template, context | {"content": content, "layout": layout})
             name = self.liquid.layout_data[file].get("layout")
         return content
 
@@ -165,15 +174,20 @@ class SiteRenderer:
         return rendered
 
     def variables(self, page: dict, paginator: dict | None = None) -> dict:
-        variables = {"site": self.site, "page": page, "jekyll": self.jekyll} | self.context
+        site = self.site
+        if page.get("collection") == "posts":   # Jekyll without LSI: the ten newest other posts
+            site = site | {"related_posts": [post for post in site["posts"][:11] if post is not page][:10]}
+        variables = {"site": site, "page": page, "jekyll": self.jekyll} | self.context
         return variables | {"paginator": paginator} if paginator is not None else variables
 
     def render_body(self, doc: Document, page: dict, paginator: dict | None = None) -> None:
         """Liquid, then markdown, then computed HTML in place; sets the page's content and excerpt."""
+        from generator.liquid.environment import after_front_matter
+
         body, first_line = after_front_matter(doc.body, doc.body_line)
         body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
         template = self.liquid.parse_text(body, doc.source_path, first_line)
-        text = restore_code(render(self.liquid, template, self.variables(page, paginator)), code)
+        text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = Markup(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = Markup(str(doc.front_matter["excerpt"]))

@@ -21,7 +21,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_TAG
 
 from generator.errors import ContentError
-from generator.liquid.tags import _Buffer
+from generator.liquid.tags import TextBuffer
 
 
 class FalseClaim(ContentError):
@@ -50,7 +50,7 @@ class ClaimNode(Node):
                                    f"{holds!r}", hint="write e.g. {% claim models.a.params > 1000 %}")
             problem.liquid_token = self.token
             raise problem
-        sentence = _Buffer()
+        sentence = TextBuffer()
         self.block.render(context, sentence)
         if not holds:
             text = " ".join(Markup(sentence.value()).striptags().split())

@@ -20,7 +20,8 @@ def applicable(config, relative_path: str, kind: str) -> list[dict]:
     for index, entry in enumerate(sets):
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
             raise ConfigError(f"defaults entry {index + 1} needs a 'values' mapping", file=config.file,
-                              line=config.lines.get("defaults"), hint="write - scope: {path: ''}\\n    values: {layout: post}")
+                              line=config.lines.get("defaults"),
+                              hint="write {scope: {path: ''}, values: {layout: post}}")
         scope = entry.get("scope") or {}
         path = str(scope.get("path") or "").strip("/")
         kind_name = scope.get("type")

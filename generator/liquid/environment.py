@@ -3,8 +3,8 @@
 Extension API (for themes and built-in plugins):
 
 - `TemplateFolders(layouts=[...], includes=[...])`: the folders searched, in order, for
-  `layout: NAME` and `{% include NAME %}`; `template_folders(source)` gives a blog's own
-  (`_layouts/`, `_includes/`); a theme appends its folders to both lists.
+  `layout: NAME` and `{% include NAME %}`; `template_folders(config)` gives a blog's own
+  (`_layouts/`, `_includes/`) and is where a theme's folders are appended to both lists.
 - `EXTENSIONS`: functions `register(env)` run on every new environment, after Jekyll's tags
   and filters; add one to register more tags (`env.add_tag(TagClass)`) or filters
   (`env.add_filter(name, function)`).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -42,7 +43,9 @@ class TemplateFolders:
     includes: list[Path] = field(default_factory=list)
 
 
-def template_folders(source: Path) -> TemplateFolders:
+def template_folders(config) -> TemplateFolders:
+    """The folders a blog's layouts and includes come from: its own, then (`theme:`) a theme's."""
+    source = config.source
     return TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
 
 
@@ -100,8 +103,7 @@ class JekyllLoader(BaseLoader):
         return TemplateSource(read_template(path, self.source), str(path), None, None)
 
     def load(self, env, name, *, globals=None, context=None, **kwargs):
-        path = self.find(name, self.folders.includes)
-        return env.parse_file(path)
+        return env.parse_file(self.find(name, self.folders.includes), front_matter=False)
 
 
 class ModelAwareContext(liquid.RenderContext):
@@ -160,12 +162,23 @@ class JekyllEnvironment(liquid.Environment):
         self.parsed: dict[Path, liquid.BoundTemplate] = {}
         self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
         self.warnings: list[ContentError] = []
+        self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
 
         tags.register(self)
         filters.register(self)
         for extend in EXTENSIONS:
             extend(self)
+
+    def tokenizer(self):
+        """python-liquid's lexer, except that text after a `-%}` keeps its final newline (2.3's
+        content pattern ends at `$`, which also matches before a last newline, and that newline
+        is then stripped as if it followed the tag: Jekyll keeps it, e.g. after minima's header)."""
+        from functools import partial
+
+        from liquid.lex import _tokenize_template
+
+        return partial(_tokenize_template, rules=content_to_the_end())
 
     # -- parsing, with origins --
 
@@ -176,13 +189,13 @@ class JekyllEnvironment(liquid.Environment):
         except LiquidError as problem:
             raise self.content_error(problem) from None
 
-    def parse_file(self, path: Path) -> liquid.BoundTemplate:
-        """An include (the whole file) or a layout (its body after front matter), parsed once per build."""
+    def parse_file(self, path: Path, *, front_matter: bool = True) -> liquid.BoundTemplate:
+        """A layout (its body after front matter) or an include (the whole file), parsed once per build."""
         if path not in self.parsed:
             text = read_template(path, self.source)
-            parsed = split_front_matter(text, path)
-            self.layout_data[path] = parsed.front_matter
-            if parsed.body_line > 1:
+            if front_matter:
+                parsed = split_front_matter(text, path)
+                self.layout_data[path] = parsed.front_matter
                 body, first_line = after_front_matter(parsed.body, parsed.body_line)
                 self.parsed[path] = self.parse_text(body, path, first_line)
             else:
@@ -204,6 +217,17 @@ class JekyllEnvironment(liquid.Environment):
             if folder.is_dir():
                 names |= {path.stem for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")}
         return sorted(names)
+
+    def render(self, template: liquid.BoundTemplate, variables: dict) -> str:
+        """Render `template`; every error ends as one ContentError naming the template's file and line."""
+        try:
+            return template.render(variables)
+        except LiquidError as problem:
+            raise self.content_error(problem) from None
+        except LayerpressError as problem:
+            if problem.file is None:
+                problem.file, problem.line = self.where(getattr(problem, "liquid_token", None))
+            raise
 
     # -- errors --
 
@@ -247,16 +271,12 @@ def after_front_matter(body: str, body_line: int) -> tuple[str, int]:
     return body[len(blank):], body_line + blank.count("\n")
 
 
-def ruby_plugins(source: Path) -> list[ContentError]:
-    """One warning for a `_plugins/` folder: Jekyll runs its Ruby code, layerpress cannot."""
-    folder = source / "_plugins"
-    files = sorted(path for path in folder.rglob("*.rb")) if folder.is_dir() else []
-    if not files:
-        return []
-    others = f" and {len(files) - 1} more" if len(files) > 1 else ""
-    return [ContentError(f"Ruby plugins are not supported: {files[0].name}{others} in _plugins/ will not run",
-                         file=files[0], hint="tags and filters they define render as nothing; see "
-                         "'Bringing a Jekyll blog over' in docs/writing.md")]
+@cache
+def content_to_the_end() -> re.Pattern:
+    from liquid.lex import compile_liquid_rules
+
+    rules = compile_liquid_rules()
+    return re.compile(rules.pattern.replace("|$)", r"|\Z)"), rules.flags)
 
 
 def read_template(path: Path, source: Path) -> str:
@@ -270,15 +290,3 @@ def read_template(path: Path, source: Path) -> str:
 
 def _shown(folder: Path, source: Path) -> str:
     return folder.relative_to(source).as_posix() + "/" if folder.is_relative_to(source) else str(folder)
-
-
-def render(env: JekyllEnvironment, template: liquid.BoundTemplate, context: dict) -> str:
-    """Render `template`; every error ends as one ContentError naming the template's file and line."""
-    try:
-        return template.render(context)
-    except LiquidError as problem:
-        raise env.content_error(problem) from None
-    except LayerpressError as problem:
-        if problem.file is None:
-            problem.file, problem.line = env.where(getattr(problem, "liquid_token", None))
-        raise

@@ -6,6 +6,7 @@ Filters take Liquid's values: an undefined variable arrives as a `liquid.Undefin
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from urllib.parse import quote, quote_plus, urlsplit
 
 from liquid import Markup
-from liquid.exceptions import FilterArgumentError
+from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
@@ -69,7 +70,18 @@ def register(env) -> None:
         "percent": percent, "thousands": thousands,
     }
     for name, function in filters.items():
-        env.add_filter(name, function)
+        env.add_filter(name, guarded(name, function))
+
+
+def guarded(name: str, function):
+    """A filter whose Python error (`"abc" | percent`) is a Liquid error at the filter's line."""
+    @functools.wraps(function)   # keeps `with_context`
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (ValueError, TypeError, ArithmeticError) as problem:
+            raise FilterError(f"{name}: {problem}", token=None) from None
+    return call
 
 
 def nil(value):
@@ -176,12 +188,14 @@ def uri_escape(value):
 
 
 def plain_data(value):
-    """Liquid's values as JSON data: dates as Ruby prints them, Markup as text."""
+    """Liquid's values as JSON data: dates as Ruby prints them, Markup as text. A document's
+    `previous`/`next` become their path, as Jekyll's DocumentDrop collapses them."""
     value = nil(value)
     if isinstance(value, dict):
-        return {str(k): plain_data(v) for k, v in value.items()}
+        return {str(key): (item["path"] if key in ("previous", "next") and isinstance(item, dict) and "path" in item
+                           else plain_data(item)) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain_data(v) for v in value]
+        return [plain_data(item) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return str(value) if isinstance(value, Markup) else value
     return str(value)
@@ -314,18 +328,23 @@ def find(value, name, target=None):
     return next(iter(where(value, name, target)), None)
 
 
+def parsed_once(context, source: str):
+    """A template made from a filter's expression argument, parsed once per build."""
+    cache = context.env.expressions
+    if source not in cache:
+        cache[source] = context.env.from_string(source)
+    return cache[source]
+
+
 def condition_of(context, expression: str):
-    """`where_exp`'s expression, parsed once per text, as a template printing 1 when it holds."""
-    cache = context.env.__dict__.setdefault("condition_cache", {})
-    if expression not in cache:
-        cache[expression] = context.env.from_string("{% if " + expression + " %}1{% endif %}")
-    return cache[expression]
+    """`where_exp`'s expression as a template printing 1 when it holds."""
+    return parsed_once(context, "{% if " + expression + " %}1{% endif %}")
 
 
 def holds(context, variable: str, item, expression: str) -> bool:
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
-    buffer = _Buffer()
+    buffer = TextBuffer()
     with context.extend({variable: item}):
         condition_of(context, expression).render_with_context(context, buffer, partial=True)
     return buffer.value() == "1"
@@ -360,13 +379,12 @@ def group_by(value, name):
 
 @with_context
 def group_by_exp(value, variable, expression, *, context):
-    from generator.liquid.tags import _Buffer
+    from generator.liquid.tags import TextBuffer
 
     items, keys = sequence(value), []
-    template = context.env.__dict__.setdefault("output_cache", {}).setdefault(
-        str(expression), context.env.from_string("{{ " + str(expression) + " }}"))
+    template = parsed_once(context, "{{ " + str(expression) + " }}")
     for item in items:
-        buffer = _Buffer()
+        buffer = TextBuffer()
         with context.extend({str(variable): item}):
             template.render_with_context(context, buffer, partial=True)
         keys.append(buffer.value())

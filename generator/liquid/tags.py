@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from liquid.ast import BlockNode, Node
-from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
+from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
@@ -21,7 +21,8 @@ from generator.errors import ContentError, did_you_mean
 
 # Jekyll's Tags::Include::VALID_SYNTAX and VARIABLE_SYNTAX.
 PARAMETER = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]'"-]+))""")
-NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)", re.DOTALL)
+NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?)?\}\}[^\s{}]*)+)(?P<params>.*)",
+                                 re.DOTALL)
 
 
 def register(env) -> None:
@@ -65,16 +66,22 @@ class TextNode(Node):
         return []
 
 
-def rendered_argument(text: str, context) -> str:
+def rendered_argument(text: str, context, token) -> str:
     """`{{ variables }}` inside a tag's argument, as Jekyll's include/link/post_url render them."""
     if "{{" not in text:
         return text.strip()
-    buffer = _Buffer()
-    context.env.from_string(text).render_with_context(context, buffer, partial=True)
+    buffer = TextBuffer()
+    try:
+        context.env.from_string(text).render_with_context(context, buffer, partial=True)
+    except LiquidError as problem:
+        problem.token = token      # the tag's own place in its file
+        raise
     return buffer.value().strip()
 
 
-class _Buffer:
+class TextBuffer:
+    """A write-only text sink for rendering a block or a template into a string."""
+
     def __init__(self) -> None:
         self.parts: list[str] = []
 
@@ -116,7 +123,7 @@ class IncludeNode(Node):
         try:
             if self.relative:
                 here = Path(context.template.path).parent if context.template.path else env.source
-                template = env.parse_file(env.loader.find(name, [here]))
+                template = env.parse_file(env.loader.find(name, [here]), front_matter=False)
             else:
                 template = env.get_template(name, context=context)
         except TemplateNotFoundError as problem:
@@ -129,7 +136,7 @@ class IncludeNode(Node):
         text = self.argument.value.strip()
         match = NAME_WITH_VARIABLES.match(text) if "{{" in text else None
         if match:
-            name, params = rendered_argument(match["name"], context), match["params"]
+            name, params = rendered_argument(match["name"], context, self.argument), match["params"]
         else:
             name, _, params = text.partition(" ")
         parameters = {}
@@ -186,7 +193,7 @@ class IncludeRelativeTag(IncludeTag):
 
 def post_url(node, context) -> str:
     """`{% post_url 2017-01-29-slug %}` (or `dir/2017-01-29-slug`): that post's URL with the baseurl (Jekyll 4)."""
-    name = rendered_argument(node.argument.value, context).strip("/")
+    name = rendered_argument(node.argument.value, context, node.argument).strip("/")
     posts = context.env.values.get("posts", {})
     url = posts.get(name) or posts.get(name.rsplit("/", 1)[-1])
     if url is None:
@@ -197,7 +204,7 @@ def post_url(node, context) -> str:
 
 def link(node, context) -> str:
     """`{% link _posts/2016-07-26-name.md %}`: the URL of the document at that path, with the baseurl."""
-    path = rendered_argument(node.argument.value, context).strip().lstrip("/")
+    path = rendered_argument(node.argument.value, context, node.argument).strip().lstrip("/")
     documents = context.env.values.get("documents", {})
     if path not in documents:
         hint = did_you_mean(path, documents)
@@ -243,7 +250,7 @@ class HighlightNode(Node):
         return [self.block]
 
     def render_to_output(self, context, buffer) -> int:
-        code = _Buffer()
+        code = TextBuffer()
         self.block.render(context, code)
         return buffer.write(highlight(code.value().strip("\n"), self.language, self.linenos))
 

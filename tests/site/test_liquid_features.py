@@ -29,7 +29,8 @@ def post_html(blog, name="2020/01/01/a.html") -> str:
 # -- undefined variables and error modes --
 
 def test_undefined_variables_render_empty(blog):
-    blog.write("_posts/2020-01-01-a.md", "---\n---\n[{{ page.nothing }}|{{ nothing.at.all }}|{{ site.nope | upcase }}]\n")
+    blog.write("_posts/2020-01-01-a.md",
+               "---\n---\n[{{ page.nothing }}|{{ nothing.at.all }}|{{ site.nope | upcase }}]\n")
     assert blog.build() == 0
     assert post_html(blog) == "<p>[||]</p>"
 
@@ -91,7 +92,8 @@ def test_a_wrong_error_mode_is_a_config_error(blog, capsys):
 
 def test_includes_the_jekyll_way(blog):
     blog.config("title: Site\n")
-    blog.write("_includes/card.html", "<b>{{ include.title }}/{{ include.n | plus: 1 }}/{{ include.flag }}/{{ include.who }}</b>")
+    blog.write("_includes/card.html",
+               "<b>{{ include.title }}/{{ include.n | plus: 1 }}/{{ include.flag }}/{{ include.who }}</b>")
     blog.write("_includes/parts/footer.html", "<i>{{ page.title }}</i>")
     blog.write("_posts/2020-01-01-a.md", """
         ---
@@ -140,13 +142,14 @@ def test_a_theme_folder_added_to_the_search_list_is_searched_after_the_blogs(tmp
     from generator.site import SiteRenderer
 
     source, theme = tmp_path / "blog", tmp_path / "theme"
-    for path, text in {source / "_posts/2020-01-01-a.md": "---\nlayout: themed\n---\n{% include a.html %}{% include b.html %}\n",
-                       source / "_includes/a.html": "blog-a ", theme / "_includes/a.html": "theme-a ",
-                       theme / "_includes/b.html": "theme-b", theme / "_layouts/themed.html": "<t>{{ content }}</t>"}.items():
+    files = {source / "_posts/2020-01-01-a.md": "---\nlayout: themed\n---\n{% include a.html %}{% include b.html %}\n",
+             source / "_includes/a.html": "blog-a ", theme / "_includes/a.html": "theme-a ",
+             theme / "_includes/b.html": "theme-b", theme / "_layouts/themed.html": "<t>{{ content }}</t>"}
+    for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     config = load_config(source)
-    folders = template_folders(source)
+    folders = template_folders(config)
     folders.layouts.append(theme / "_layouts")
     folders.includes.append(theme / "_includes")
     renderer = SiteRenderer(config, read_site(config, ReadOptions()), folders=folders)
@@ -159,7 +162,8 @@ def test_a_theme_folder_added_to_the_search_list_is_searched_after_the_blogs(tmp
 
 def test_liquid_layouts_chain_into_the_built_in_theme(blog):
     blog.config("title: Site\n")
-    blog.write("_layouts/note.html", "---\nlayout: page\nbadge: N\n---\n<aside>{{ layout.badge }} {{ page.title }}</aside>{{ content }}")
+    blog.write("_layouts/note.html",
+               "---\nlayout: page\nbadge: N\n---\n<aside>{{ layout.badge }} {{ page.title }}</aside>{{ content }}")
     blog.write("notes.md", "---\ntitle: Notes\nlayout: note\n---\nText.\n")
     assert blog.build() == 0
     html = blog.read("notes.html")
@@ -231,14 +235,16 @@ def test_percent_thousands_and_liquid_math(blog):
         ---
         ---
         {{ 0.91234 | percent }} {{ 0.91234 | percent: 2 }} {{ 60000 | thousands }} {{ 1234567 | thousands: "\\," }}
-        {{ 0.91234 | times: 100 | round: 1 }} {{ 60000 | divided_by: 1000 }} {{ 7 | modulo: 4 }} {{ 2.5 | ceil }} {{ -3 | abs }}
+        {{ 0.91234 | times: 100 | round: 1 }} {{ 60000 | divided_by: 1000 }} {{ 7 | modulo: 4 }}
+        {{ 2.5 | ceil }} {{ -3 | abs }}
         """)
     assert blog.build() == 0
-    assert post_html(blog) == "<p>91.2% 91.23% 60,000 1\\,234\\,567\n91.2 60 3 3 3</p>"
+    assert post_html(blog) == "<p>91.2% 91.23% 60,000 1\\,234\\,567\n91.2 60 3\n3 3</p>"
 
 
 def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
-    blog.write("_posts/2020-01-01-a.md", "---\n---\n{% assign n = 3 %}{% claim n > 2 and not (n == 5) %}Three.{% endclaim %}\n")
+    blog.write("_posts/2020-01-01-a.md",
+               "---\n---\n{% assign n = 3 %}{% claim n > 2 and not (n == 5) %}Three.{% endclaim %}\n")
     assert blog.build() == 0
     assert post_html(blog) == "<p>Three.</p>"
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{% assign n = 3 %}{% claim n %}Three.{% endclaim %}\n")
@@ -299,7 +305,8 @@ def test_ruby_plugins_get_one_warning_line(blog, capsys):
 
 def test_untitled_pages_raw_front_matter_excerpts_and_posts_without_front_matter(blog):
     blog.config("title: Site\n")
-    blog.write("_layouts/plain.html", "<title>{% if page.title %}{{ page.title }}{% else %}{{ site.title }}{% endif %}</title>"
+    blog.write("_layouts/plain.html",
+               "<title>{% if page.title %}{{ page.title }}{% else %}{{ site.title }}{% endif %}</title>"
                "{% for post in site.posts %}[{{ post.excerpt }}]{% endfor %}")
     blog.write("home.html", "---\nlayout: plain\n---\n")
     blog.write("_posts/2020-01-01-a.md", "---\nexcerpt: Plain *text*\n---\nBody.\n")
@@ -319,3 +326,39 @@ def test_blank_lines_after_front_matter_are_dropped_and_lines_still_count(blog, 
     blog.write("_posts/2020-01-01-a.md", "---\n---\n\n\nx\n{% if %}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err.startswith("error: blog/_posts/2020-01-01-a.md:6: liquid syntax error")
+
+
+def test_jsonify_of_a_post_and_related_posts(blog):
+    blog.write("_layouts/post.html", "{{ page | jsonify }}|{{ site.related_posts | map: 'title' | join: ',' }}")
+    for day in (1, 2, 3):
+        blog.write(f"_posts/2020-01-0{day}-p{day}.md", f"---\ntitle: P{day}\n---\nx\n")
+    assert blog.build() == 0
+    import json
+
+    data, related = blog.read("2020/01/02/p2.html").split("|")
+    page = json.loads(data)
+    assert (page["title"], page["previous"], page["next"]) == \
+        ("P2", "_posts/2020-01-01-p1.md", "_posts/2020-01-03-p3.md")
+    assert page["content"] == "<p>x</p>" and page["date"] == "2020-01-02 00:00:00 +0000"
+    assert related == "P3,P1"
+
+
+def test_text_after_a_trimming_tag_keeps_its_last_newline_as_in_jekyll(blog):
+    """minima's header.html ends `{%- endif -%}\\n  </div>\\n</header>\\n`: Jekyll keeps the last newline."""
+    blog.write("_includes/header.html", "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
+    blog.write("_layouts/post.html", "<body>\n  {%- include header.html -%}\n\n  <main>{{ content }}</main>")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
+    assert blog.build() == 0
+    assert blog.read("2020/01/01/a.html") == "<body><header><nav></nav></div>\n</header>\n<main><p>x</p></main>"
+
+
+def test_a_filter_given_the_wrong_kind_of_value_is_a_liquid_error_not_a_traceback(blog, capsys):
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{{ 'abc' | percent }} {{ 5 | sort: 'a', 'middle' }}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 0 and err.splitlines() == [
+        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: percent: could not convert string to float: 'abc'",
+        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: sort: nils must be 'first' or 'last', not 'middle'"]
+    blog.config("liquid: {error_mode: strict}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: liquid error: percent: "
+                                 "could not convert string to float: 'abc'\n")

@@ -47,4 +47,4 @@ def test_cached_and_no_change_builds_load_no_heavy_library(blog, tmp_path):
     assert cached & {"tensorflow", "keras", "matplotlib", "numpy"} == set()
     assert {"jinja2", "markdown"} <= cached
     no_change = loaded_by_a_build(blog.source, tmp_path / "second")
-    assert no_change & {"tensorflow", "keras", "matplotlib", "numpy", "PIL", "pygments"} == set()
+    assert no_change & {"tensorflow", "keras", "matplotlib", "numpy", "PIL", "pygments", "liquid"} == set()
