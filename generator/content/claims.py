@@ -8,17 +8,18 @@ prints the sentence when the condition holds (the same expressions as `{% if %}`
 `or`, `not` and parentheses). When it does not (the models were retrained and the prose went
 stale), the build stops with `file:line: claim is false: "sentence"`. An empty claim,
 `{% claim CONDITION %}{% endclaim %}`, is a silent check. A condition that is not a comparison
-(a bare number or text, always "true") is an error.
+(a bare number or text, always "true") is an error, and so is a variable that does not exist.
 """
 
 from __future__ import annotations
 
 from liquid import Markup
 from liquid.ast import BlockNode, Node
-from liquid.builtin.expressions import BooleanExpression
+from liquid.builtin.expressions import BooleanExpression, Path
 from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_TAG
+from liquid.undefined import Undefined
 
 from generator.errors import ContentError
 from generator.liquid.tags import TextBuffer
@@ -43,6 +44,7 @@ class ClaimNode(Node):
         return [self.block]
 
     def render_to_output(self, context, buffer) -> int:
+        self.require_defined(self.condition, context)
         holds = self.condition.expression.evaluate(context)
         if not isinstance(holds, bool):
             # A claim must compare something: a bare number or text would always be "true".
@@ -59,6 +61,19 @@ class ClaimNode(Node):
             problem.liquid_token = self.token
             raise problem
         return buffer.write(sentence.value())
+
+
+    def require_defined(self, expression, context) -> None:
+        """Every variable of the condition must exist: two misspelt names are both nil, and equal."""
+        if isinstance(expression, Path):
+            value = expression.evaluate(context)
+            if isinstance(value, Undefined):
+                problem = ContentError(f"claim: {expression} is undefined", hint="check the spelling of the variable")
+                problem.liquid_token = self.token
+                raise problem
+            return
+        for child in expression.children():
+            self.require_defined(child, context)
 
 
 class ClaimTag(Tag):

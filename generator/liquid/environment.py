@@ -32,6 +32,7 @@ from generator.content.frontmatter import split_front_matter
 from generator.errors import ConfigError, ContentError, LayerpressError, did_you_mean
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
+UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
 EXTENSIONS: list[Callable[["JekyllEnvironment"], None]] = []
 
 
@@ -192,7 +193,7 @@ class JekyllEnvironment(liquid.Environment):
     def parse_file(self, path: Path, *, front_matter: bool = True) -> liquid.BoundTemplate:
         """A layout (its body after front matter) or an include (the whole file), parsed once per build."""
         if path not in self.parsed:
-            text = read_template(path, self.source)
+            text = read_template(path, self.source, "template" if front_matter else "include")
             if front_matter:
                 parsed = split_front_matter(text, path)
                 self.layout_data[path] = parsed.front_matter
@@ -258,6 +259,13 @@ class JekyllEnvironment(liquid.Environment):
         if file is None and problem.template_name:
             file = problem.template_name
         message = str(problem.message or type(problem).__name__)
+        unknown_tag = UNKNOWN_TAG.match(message)
+        if unknown_tag:
+            name = unknown_tag.group(1)
+            return ContentError(f"liquid syntax error: {message}", file=file, line=line,
+                                hint=did_you_mean(name, [tag for tag in self.tags if tag.isidentifier()])
+                                or "a tag of a Jekyll plugin layerpress does not have; see 'Bringing a "
+                                   "Jekyll blog over' in docs/writing.md")
         if isinstance(problem, LiquidSyntaxError):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
@@ -279,12 +287,12 @@ def content_to_the_end() -> re.Pattern:
     return re.compile(rules.pattern.replace("|$)", r"|\Z)"), rules.flags)
 
 
-def read_template(path: Path, source: Path) -> str:
+def read_template(path: Path, source: Path, what: str = "template") -> str:
     """A template's text; one inside the blog must not lead out of it by a symlink (a theme's need not)."""
     from generator.config import read_utf8
 
     if Path(path).is_relative_to(source):
-        confined(source, Path(path).relative_to(source), ContentError, what="template", file=path, line=1)
+        confined(source, Path(path).relative_to(source), ContentError, what=what, file=path, line=1)
     return read_utf8(path, ContentError)
 
 

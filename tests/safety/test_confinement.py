@@ -112,13 +112,13 @@ def include_symlink(blog):
 def include_dotdot(blog):
     outside_file(blog, "secret.txt", SECRET)
     blog.post("Hello.\n\n{% include ../../secret.txt %}\n")
-    return f"{POST}:6: template error: include '../../secret.txt' is outside the blog's _includes folder"
+    return f"{POST}:6: include '../../secret.txt' is outside the include folders"
 
 
 def include_absolute(blog):
     path = outside_file(blog, "secret.txt", SECRET)
     blog.post(f"{{% include {path} %}}\n")
-    return f"{POST}:4: template error: include '{path}' is outside the blog's _includes folder"
+    return f"{POST}:4: include '{path}' is outside the include folders"
 
 
 def layout_symlink(blog):

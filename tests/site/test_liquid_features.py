@@ -59,7 +59,8 @@ def test_warn_is_jekylls_default_and_strict_turns_warnings_into_errors(blog, cap
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 0 and err == "warning: blog/_layouts/post.html:5: liquid syntax error: unexpected tag 'seo' " \
-                                "(write {% raw %}...{% endraw %} around text that is not a template)\n"
+                                "(a tag of a Jekyll plugin layerpress does not have; see 'Bringing a Jekyll blog " \
+                                "over' in docs/writing.md)\n"
     code, err = build_with_messages(blog, capsys, "--strict")
     assert code == 1 and err.startswith("error: blog/_layouts/post.html:5: liquid syntax error")
 
@@ -79,6 +80,13 @@ def test_strict_filters(blog, capsys):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n\n{{ 'a' | upcsae }}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err == "error: blog/_posts/2020-01-01-a.md:5: liquid error: unknown filter 'upcsae'\n"
+
+
+def test_a_misspelt_tag_gets_a_did_you_mean(blog, capsys):
+    blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{% inclde x.html %}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 0 and err == ("warning: blog/_posts/2020-01-01-a.md:4: liquid syntax error: unexpected tag "
+                                 "'inclde' (did you mean 'include'?)\n")
 
 
 def test_a_wrong_error_mode_is_a_config_error(blog, capsys):
@@ -250,6 +258,10 @@ def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{% assign n = 3 %}{% claim n %}Three.{% endclaim %}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err.startswith("error: blog/_posts/2020-01-01-a.md:4: claim needs a comparison")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n{% assign n = 3 %}\n{% claim nn == m %}Equal.{% endclaim %}\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: claim: nn is undefined "
+                                 "(check the spelling of the variable)\n")
 
 
 # -- data model --
@@ -362,3 +374,31 @@ def test_a_filter_given_the_wrong_kind_of_value_is_a_liquid_error_not_a_tracebac
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: liquid error: percent: "
                                  "could not convert string to float: 'abc'\n")
+
+
+def test_each_layout_and_include_is_parsed_once_per_build(blog, monkeypatch):
+    from generator.liquid.environment import JekyllEnvironment
+
+    parsed, environments = [], []
+    original_parse, original_init = JekyllEnvironment.parse_text, JekyllEnvironment.__init__
+
+    def counting_parse(self, text, file, first_line=1):
+        parsed.append(file.name)
+        return original_parse(self, text, file, first_line)
+
+    def counting_init(self, *args, **kwargs):
+        environments.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(JekyllEnvironment, "parse_text", counting_parse)
+    monkeypatch.setattr(JekyllEnvironment, "__init__", counting_init)
+    blog.write("_includes/note.html", "<i>{{ include.n }}</i>")
+    blog.write("_layouts/post.html", "---\nlayout: shell\n---\n{% include note.html n=0 %}{{ content }}")
+    blog.write("_layouts/shell.html", "<main>{{ content }}</main>")
+    for day in (1, 2, 3):
+        blog.write(f"_posts/2020-01-0{day}-p{day}.md", f"---\n---\n{{% include note.html n={day} %}}\n")
+    assert blog.build() == 0
+    assert blog.read("2020/01/02/p2.html") == "<main><i>0</i><p><i>2</i></p></main>"
+    assert len(environments) == 1
+    assert sorted(parsed) == ["2020-01-01-p1.md", "2020-01-02-p2.md", "2020-01-03-p3.md",
+                              "note.html", "post.html", "shell.html"]
