@@ -21,7 +21,7 @@ from markupsafe import Markup
 from generator.config import Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
-from generator.content.sitedata import link_neighbours, page_data, paginator_data, site_data
+from generator.content.sitedata import HTML, link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
@@ -188,11 +188,11 @@ class SiteRenderer:
         body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
         template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
-        page["content"] = Markup(self.to_html(doc, text))
+        page["content"] = HTML(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
-            page["excerpt"] = Markup(str(doc.front_matter["excerpt"]))
+            page["excerpt"] = HTML(doc.front_matter["excerpt"])
         else:
-            page["excerpt"] = Markup(self.to_html(doc, self.excerpt_source(doc, text)))
+            page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))

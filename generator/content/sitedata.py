@@ -14,14 +14,21 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from markupsafe import Markup
-
 from generator.config import Config
 from generator.content.dates import site_timezone, to_jekyll_date
 from generator.content.documents import Document, SiteContent
 from generator.errors import ContentError
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+
+class HTML(str):
+    """Converted HTML (`content`, `excerpt`): Jinja's theme prints it as it is (`__html__`), and
+    Liquid's filters treat it as the plain text it is (markupsafe's Markup would escape what
+    `append` or `escape` add to it)."""
+
+    def __html__(self) -> str:
+        return self
 
 
 def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
@@ -58,7 +65,7 @@ def page_data(doc: Document) -> dict:
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
         "collection": "posts" if doc.kind == "post" else None,
-        "draft": doc.draft, "output_path": doc.output_path, "content": Markup(""), "excerpt": Markup(""),
+        "draft": doc.draft, "output_path": doc.output_path, "content": HTML(""), "excerpt": HTML(""),
         "previous": None, "next": None,
     }
 

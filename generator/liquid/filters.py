@@ -14,12 +14,12 @@ import unicodedata
 from datetime import date, datetime
 from urllib.parse import quote, quote_plus, urlsplit
 
-from liquid import Markup
 from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
 from generator.content.permalinks import slugify as jekyll_slugify
+from generator.content.sitedata import HTML
 
 SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
 
@@ -48,7 +48,7 @@ def register(env) -> None:
         return normalize_url(root + relative_url(value)) if root else relative_url(value)
 
     def markdownify(value):
-        return Markup(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
+        return HTML(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
 
     def sample(value, count=None):
         items = list(sequence(value))
@@ -197,7 +197,7 @@ def plain_data(value):
     if isinstance(value, (list, tuple)):
         return [plain_data(item) for item in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
-        return str(value) if isinstance(value, Markup) else value
+        return str(value) if isinstance(value, str) else value
     return str(value)
 
 

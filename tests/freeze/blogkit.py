@@ -29,7 +29,7 @@ POST = """\
 ---
 title: Kernels
 ---
-The tiny model reaches {{ models.tiny.metrics.test_accuracy | percent(3) }};
+The tiny model reaches {{ models.tiny.metrics.test_accuracy | percent: 3 }};
 with SGD {{ models.tiny.variants.sgd.metrics.test_accuracy | percent }}
 ({{ models.tiny.variants.same.params }} parameters).
 

@@ -45,7 +45,8 @@ CASES = {
         {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
     "unknown variable, strict variables": (
-        {"_config.yml": "liquid:\n  strict_variables: true\n", "_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
+        {"_config.yml": "liquid:\n  strict_variables: true\n",
+         "_posts/2020-01-01-a.md": "---\n---\nx\n\n{{ page.titel }}\n"},
         "blog/_posts/2020-01-01-a.md:5: liquid error: page.titel is undefined (did you mean 'title'?)"),
     "unknown model in the text": (
         {"_posts/2020-01-01-a.md": "---\n---\nx\n\n\n{{ models.cnn.params }}\n"},

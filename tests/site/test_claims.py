@@ -33,10 +33,13 @@ title: Claims
 Intro.
 
 {% claim models["tiny:sgd"].epochs < models.tiny.epochs %}The SGD copy trained for fewer epochs.{% endclaim %}
-{% claim models.tiny.variants.sgd.params == models.tiny.params and not (models.tiny.params < 1) %}Both have the same parameters.{% endclaim %}
-{% claim models.tiny.best_epoch <= models.tiny.epochs %}Best epoch {{ models.tiny.best_epoch }} of {{ models.tiny.epochs }}.{% endclaim %}
+{% claim models.tiny.variants.sgd.params == models.tiny.params
+   and not (models.tiny.params < 1) %}Both have the same parameters.{% endclaim %}
+{% claim models.tiny.best_epoch <= models.tiny.epochs
+   %}Best epoch {{ models.tiny.best_epoch }} of {{ models.tiny.epochs }}.{% endclaim %}
 Silent check:{% claim models.tiny.metrics.test_accuracy >= 0 %}{% endclaim %} done.
-Accuracy {{ models.tiny.metrics.test_accuracy | percent: 2 }}, {{ models.tiny.params | times: 1000 | thousands }} weights.
+Accuracy {{ models.tiny.metrics.test_accuracy | percent: 2 }},
+{{ models.tiny.params | times: 1000 | thousands }} weights.
 """
 
 
@@ -73,7 +76,7 @@ def test_true_claims_print_their_sentences(blog, write_blog):
     assert "Both have the same parameters." in html
     assert f"Best epoch {record['best_epoch']} of {record['epochs']}." in html
     assert "Silent check: done." in html
-    assert f"Accuracy {record['metrics']['test_accuracy'] * 100:.2f}%, {record['params'] * 1000:,} weights." in html
+    assert f"Accuracy {record['metrics']['test_accuracy'] * 100:.2f}%,\n{record['params'] * 1000:,} weights." in html
 
 
 def test_a_false_claim_stops_the_build_at_its_line(blog, write_blog, capsys):
@@ -115,8 +118,10 @@ def test_a_false_call_block_claim_names_its_sentence(blog, write_blog, capsys):
 
 
 @pytest.mark.parametrize("expression, message", [
-    ("{% claim models.tiny.params %}a number is no claim{% endclaim %}", "claim needs a comparison as its condition, not int"),
-    ("{% claim models.tiny.metrics.test_acuracy > 0.5 %}typo{% endclaim %}", "models.tiny.metrics has no 'test_acuracy'"),
+    ("{% claim models.tiny.params %}a number is no claim{% endclaim %}",
+     "claim needs a comparison as its condition, not int"),
+    ("{% claim models.tiny.metrics.test_acuracy > 0.5 %}typo{% endclaim %}",
+     "models.tiny.metrics has no 'test_acuracy'"),
     ("{% claim models['tiny:adam'].params > 0 %}no such variant{% endclaim %}", "model 'tiny' has no variant 'adam'"),
     ("{{ models.tiny.metrics.test_acuracy | percent }}", "models.tiny.metrics has no 'test_acuracy'"),
 ])

@@ -1,7 +1,5 @@
 """An existing Jekyll post's Liquid builds unchanged: filters with arguments, includes, post_url, highlight."""
 
-import pytest
-
 
 def test_jekyll_post_with_liquid_tags_builds(blog):
     blog.config("title: Old blog\nbaseurl: /repo\npermalink: pretty\n")

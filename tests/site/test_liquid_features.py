@@ -357,7 +357,8 @@ def test_jsonify_of_a_post_and_related_posts(blog):
 
 def test_text_after_a_trimming_tag_keeps_its_last_newline_as_in_jekyll(blog):
     """minima's header.html ends `{%- endif -%}\\n  </div>\\n</header>\\n`: Jekyll keeps the last newline."""
-    blog.write("_includes/header.html", "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
+    blog.write("_includes/header.html",
+               "<header>\n  {%- if true -%}\n  <nav></nav>\n  {%- endif -%}\n  </div>\n</header>\n")
     blog.write("_layouts/post.html", "<body>\n  {%- include header.html -%}\n\n  <main>{{ content }}</main>")
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     assert blog.build() == 0
@@ -402,3 +403,12 @@ def test_each_layout_and_include_is_parsed_once_per_build(blog, monkeypatch):
     assert len(environments) == 1
     assert sorted(parsed) == ["2020-01-01-p1.md", "2020-01-02-p2.md", "2020-01-03-p3.md",
                               "note.html", "post.html", "shell.html"]
+
+
+def test_converted_content_is_plain_text_to_liquid_filters(blog):
+    """Jekyll's content is a string: escape, append and xml_escape treat it as one."""
+    blog.write("_layouts/post.html", "{{ content | escape }}|{{ content | append: '<x>' }}|{{ content | xml_escape }}")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\na & b\n")
+    assert blog.build() == 0
+    assert blog.read("2020/01/01/a.html") == \
+        "&lt;p&gt;a &amp;amp; b&lt;/p&gt;|<p>a &amp; b</p><x>|&lt;p&gt;a &amp;amp; b&lt;/p&gt;"
