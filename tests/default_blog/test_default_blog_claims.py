@@ -21,7 +21,8 @@ from generator.freeze import FrozenResults
 from generator.models.store import ModelStore
 
 POSTS = sorted((CONTENT / "_posts").glob("*.md"))
-DENSE, CONV, SHAPES, VGG = (next(p for p in POSTS if word in p.name) for word in ("dense", "convolutions", "shapes", "vgg"))
+DENSE, CONV, SHAPES, VGG = (next(post for post in POSTS if word in post.name)
+                            for word in ("dense", "convolutions", "shapes", "vgg"))
 TEMPLATE_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 # What a measurement looks like when typed into prose: a percentage, an epoch number, a count of images.
 TYPED_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?\s?%|\bepochs? \d|\b\d[\d,]* (?:test|training|validation) images")
@@ -151,7 +152,8 @@ def test_the_cnn_posts_quote_their_models_records(built_site, record):
 def test_the_vgg_post_counts_the_confusions_of_its_record(built_site, record):
     vgg = record("fashion_vgg")
     text = page_text(built_site, VGG)
-    assert f"classifies {percent(vgg['metrics']['test_accuracy'], 2)} of the {vgg['test_examples']:,} test images" in text
+    accuracy = percent(vgg["metrics"]["test_accuracy"], 2)
+    assert f"classifies {accuracy} of the {vgg['test_examples']:,} test images" in text
 
     names, matrix = vgg["class_names"], vgg["confusion_matrix"]
     tops, footwear = {"T-shirt/top", "Pullover", "Dress", "Coat", "Shirt"}, {"Sandal", "Sneaker", "Ankle boot"}

@@ -63,4 +63,5 @@ def test_readme_folder_example_builds_a_blog(tmp_path):
     assert record["metrics"]["test_accuracy"] >= 0.9
     page = next((tmp_path / "site").rglob("cats-and-dogs.html")).read_text()
     assert f"{record['metrics']['test_accuracy'] * 100:.1f}%" in page
-    assert [f["kind"] for f in result.figures] == ["explorer", "predictions"] and (tmp_path / "site" / "models" / "cats_vs_dogs.keras").is_file()
+    assert [f["kind"] for f in result.figures] == ["explorer", "predictions"]
+    assert (tmp_path / "site" / "models" / "cats_vs_dogs.keras").is_file()
