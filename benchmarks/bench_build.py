@@ -3,7 +3,7 @@
 The reference: one epoch of benchmarks/reference/fashion_vgg.yml (the fashion_vgg spec when
 the target was set) with bare Keras, `model.fit` on NumPy arrays of the same data, timed in a
 child process before and after the build. The clean build runs `layerpress build` in a child
-process with an empty cache. Absolute times vary several-fold between machines and runs on a
+process with an empty cache and without the blog's `_freeze/` (which would train nothing). Absolute times vary several-fold between machines and runs on a
 shared machine; the ratio, measured in one run, is the number to compare.
 """
 
@@ -74,8 +74,9 @@ def run() -> None:
         before = reference_epoch(folder)
         print(f"reference epoch (bare Keras, fashion_vgg as fixed in benchmarks/reference/): "
               f"{before['wall']:.1f} s wall, {before['cpu']:.1f} s CPU", flush=True)
-        source = folder / "content"  # the blog without its cache: every model trains, every figure is drawn
-        shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns(".layerpress-cache"))
+        # the blog without its cache and without its frozen results: every model trains, every figure is drawn
+        source = folder / "content"
+        shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns(".layerpress-cache", "_freeze"))
         cache = source / ".layerpress-cache"
         wall, cpu, peak, _ = child([sys.executable, "-m", "generator", "build", "--source", str(source),
                                     "--dest", str(folder / "site"), "--quiet"])

@@ -44,6 +44,10 @@ class DatasetSource(Protocol):
 KINDS: dict[str, DatasetSource] = {"shapes": shapes, "fashion-mnist": fashion_mnist, "folder": folder}
 # Bump when loading, splitting or fingerprinting changes what a spec yields.
 FINGERPRINT_VERSION = 1
+# Data sets loaded by this process, by options and source identity: in a clean build the fingerprint
+# (cache keys) and the training both need a data set, and drawing the shapes again costs seconds.
+_LOADED: dict[str, "Dataset"] = {}
+_LOADED_MAX = 8
 
 
 @dataclass
@@ -75,6 +79,20 @@ def resolve_options(spec: dict, line_of: Callable[[str], int | None] = lambda ke
 def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -> Dataset:
     """Load, split and leak-check the data set; memoise its fingerprint under `cache_dir`/data."""
     options = resolve_options(spec)
+    loaded_key = digest(options, str(Path(base_dir).resolve()), KINDS[options["name"]].identity(options, Path(base_dir)))
+    if loaded_key in _LOADED:
+        dataset = _LOADED[loaded_key]
+        if cache_dir is not None:
+            _write_memo(_memo_path(options, base_dir, cache_dir), dataset.fingerprint)
+        return dataset
+    dataset = _load(options, base_dir, cache_dir)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[loaded_key] = dataset
+    return dataset
+
+
+def _load(options: dict, base_dir: Path, cache_dir: Path | None) -> Dataset:
     x_train, y_train, x_test, y_test, class_names = KINDS[options["name"]].load(options, Path(base_dir))
     x_train, y_train, x_val, y_val = carve(x_train, y_train, options["validation_split"], options["seed"])
     check_disjoint({"train": x_train, "validation": x_val, "test": x_test})

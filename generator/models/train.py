@@ -241,6 +241,16 @@ def _predict_eagerly(model, x: np.ndarray, batch: int = 1024) -> np.ndarray:
                            for start in range(0, len(x), batch)])
 
 
+def _scores(model, y: np.ndarray, probabilities: np.ndarray) -> dict:
+    """What `model.evaluate` returns (loss and compiled metrics), from predictions already made:
+    one pass over the test set instead of two, and no evaluation function to trace."""
+    keras = import_keras()
+    model.reset_metrics()
+    loss = model.compute_loss(y=y, y_pred=probabilities, training=False)
+    results = {**model.compute_metrics(None, y, probabilities, sample_weight=None), "loss": loss}
+    return {key: float(keras.ops.convert_to_numpy(value)) for key, value in results.items()}
+
+
 def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
     x = dataset.x_test.astype("float32")
     if tuple(model.inputs[0].shape[1:]) != tuple(x.shape[1:]):
@@ -248,8 +258,8 @@ def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
                          f"the data set has {tuple(x.shape[1:])}", "dataset",
                          hint="set dataset.image_size and dataset.color_mode to match")
     y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
-    scores = model.evaluate(x, y, batch_size=spec.fit["batch_size"], return_dict=True, verbose=0)
     probabilities = _predict_eagerly(model, x)
+    scores = _scores(model, y, probabilities)
     predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
     n = len(dataset.class_names)
     matrix = np.zeros((n, n), dtype=int)
