@@ -46,7 +46,7 @@ KINDS: dict[str, DatasetSource] = {"shapes": shapes, "fashion-mnist": fashion_mn
 FINGERPRINT_VERSION = 1
 # Data sets loaded by this process, by options and source identity: in a clean build the fingerprint
 # (cache keys) and the training both need a data set, and drawing the shapes again costs seconds.
-_LOADED: dict[str, "Dataset"] = {}
+_LOADED: dict[str, Dataset] = {}
 _LOADED_MAX = 8
 
 

@@ -258,7 +258,7 @@ def test_links_between_posts_and_to_models_stay_inside_a_baseurl(blog_copy, tmp_
     config = blog_copy / "_config.yml"
     rewrite(config, re.sub(r'(?m)^baseurl: .*$', 'baseurl: "/sub"', config.read_text(encoding="utf-8")))
     site = tmp_path / "site"
-    build(BuildOptions(source=blog_copy, dest=site, quiet=True, frozen_only=True))
+    build(BuildOptions(source=blog_copy, dest=site, frozen_only=True))
 
     for post in POSTS:
         page = next(site.glob(f"*/2026/*/*/{post.stem[len('2026-11-02-'):]}/index.html"))
