@@ -4,7 +4,8 @@ The reference: one epoch of benchmarks/reference/fashion_vgg.yml (the fashion_vg
 the target was set) with bare Keras, `model.fit` on NumPy arrays of the same data, timed in a
 child process before and after the build. The clean build runs `layerpress build` in a child
 process with an empty cache and without the blog's `_freeze/` (which would train nothing).
-Absolute times vary several-fold between machines and runs on a shared machine; the ratio, measured in one run, is the number to compare.
+Absolute times vary several-fold between machines and runs on a shared machine; the ratio,
+measured in one run, is the number to compare.
 """
 
 from __future__ import annotations
