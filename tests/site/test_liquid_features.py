@@ -55,10 +55,10 @@ def test_error_modes_as_in_jekyll(blog, capsys, mode, status, message):
 
 
 def test_warn_is_jekylls_default_and_strict_turns_warnings_into_errors(blog, capsys):
-    blog.write("_layouts/post.html", "---\n---\n<main>\n{{ content }}\n{% youtube abc %}</main>\n")
+    blog.write("_layouts/post.html", "---\n---\n<main>\n{{ content }}\n{% twitter abc %}</main>\n")
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     code, err = build_with_messages(blog, capsys)
-    assert code == 0 and err == "warning: blog/_layouts/post.html:5: liquid syntax error: unexpected tag 'youtube' " \
+    assert code == 0 and err == "warning: blog/_layouts/post.html:5: liquid syntax error: unexpected tag 'twitter' " \
                                 "(a tag of a Jekyll plugin layerpress does not have; see 'Bringing a Jekyll blog " \
                                 "over' in docs/writing.md)\n"
     code, err = build_with_messages(blog, capsys, "--strict")
