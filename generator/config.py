@@ -310,6 +310,13 @@ def check_mapping(data: dict, options: dict[str, Option], where: Where, text: st
     return values
 
 
+def section_where(config: Config, name: str) -> Where:
+    """Where the keys of the mapping `name:` of a loaded config are, for a check made later (Pygments styles)."""
+    where = Where(config.file, config.lines.get, ConfigError)
+    text = read_utf8(config.file) if config.file.is_file() else ""
+    return where.section(name, nested_line_of(text, where, (name,)))
+
+
 def nested_line_of(text: str, where: Where, path: tuple):
     """line_of for the keys of a nested mapping; the file is parsed again only when an error needs a line."""
     def line_of(key) -> int | None:
