@@ -85,9 +85,10 @@ class Section:
     """A check for a mapping of options (`liquid:`, `layerpress:`): here only that it is a mapping;
     `check_mapping` then checks its keys, named `section.key`, at their own lines."""
 
-    def __init__(self, options: dict[str, Option], phrase: str = "a mapping"):
+    def __init__(self, options: dict[str, Option], phrase: str = "a mapping", *, others: bool = False):
         self.options = named(options)
         self.phrase = phrase
+        self.others = others   # keys not declared pass unchecked (kramdown's and Sass's many options)
 
     def __call__(self, value) -> dict:
         if not isinstance(value, dict):
@@ -227,12 +228,13 @@ class Config:
     liquid = Option(Section(LIQUID_KEYS), Section(LIQUID_KEYS).defaults(),
                     "Liquid's options: error_mode (lax, warn, strict), strict_variables, strict_filters.")
     theme = Option(of_type(str, allow_none=True), None, "A Jekyll theme gem (e.g. minima) or a folder in _themes/.")
-    sass = Option(Section(SASS_KEYS), Section(SASS_KEYS).defaults(), "Sass options: style, sass_dir, load_paths.")
+    sass = Option(Section(SASS_KEYS, others=True), Section(SASS_KEYS).defaults(),
+                  "Sass options: style, sass_dir, load_paths (others are accepted and ignored).")
     defaults = Option(default_sets, [], "Front matter defaults: a list of {scope: {path, type}, values}.")
     page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
     data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source.")
-    kramdown = Option(Section(KRAMDOWN_KEYS), Section(KRAMDOWN_KEYS).defaults(),
-                      "Markdown options read from Jekyll's kramdown mapping: input, toc_levels.")
+    kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
+                      "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
 
     def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
                  lines: dict | None = None, values: dict | None = None):
@@ -304,9 +306,13 @@ def check_mapping(data: dict, options: dict[str, Option], where: Where, text: st
     """`validate`, then the keys of each given `Section` (such as `layerpress:`), as `section.key`."""
     values = validate(data, options, where, null_is_default=True)
     for name, option in options.items():
-        if isinstance(option.check, Section) and isinstance(data.get(name), dict):
+        section = option.check
+        if isinstance(section, Section) and isinstance(data.get(name), dict):
             inner = where.section(name, nested_line_of(text, where, (*path, name)))
-            values[name] = check_mapping(data[name], option.check.options, inner, text, (*path, name))
+            given = data[name]
+            others = {key: value for key, value in given.items() if section.others and key not in section.options}
+            declared = {key: value for key, value in given.items() if key not in others}
+            values[name] = check_mapping(declared, section.options, inner, text, (*path, name)) | others
     return values
 
 

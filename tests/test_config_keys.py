@@ -114,3 +114,11 @@ def test_an_unknown_pygments_style_is_found_where_pygments_is_loaded_in_the_same
     assert str(caught.value) == (f"{tmp_path / '_config.yml'}:3: 'layerpress.pygments_dark_style' must be a Pygments "
                                  "style name, such as friendly (checked when Pygments is loaded), not 'monokia' "
                                  "(did you mean 'monokai'?)")
+
+
+def test_kramdown_and_sass_keep_the_options_layerpress_does_not_read(tmp_path):
+    (tmp_path / "_config.yml").write_text("kramdown:\n  auto_ids: true\n  math_engine: mathjax\n"
+                                          "sass:\n  sourcemap: never\n")
+    config = load_config(tmp_path)
+    assert config.kramdown == {"input": "GFM", "toc_levels": "1..6", "auto_ids": True, "math_engine": "mathjax"}
+    assert config.sass["sourcemap"] == "never" and config.sass["style"] == "compact"
