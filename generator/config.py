@@ -186,7 +186,8 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
-    "shared_folders": Option(string_list, [], "Folders outside the blog that probes and model files may come from."),
+    "shared_folders": Option(string_list, [], "Folders outside the blog (relative to it) that probes and model "
+                                              "files may come from."),
     "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
                     "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),
     "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
@@ -221,13 +222,14 @@ class Config:
     show_drafts = Option(of_type(bool), False, "Also build the posts in _drafts/ (as --drafts).")
     unpublished = Option(of_type(bool), False, "Also build documents with published: false (as --unpublished).")
     strict = Option(of_type(bool), False, "Treat warnings as errors (as --strict).")
-    layerpress = Option(Section(LAYERPRESS_KEYS), {}, "layerpress's own options: see LAYERPRESS_KEYS.")
+    layerpress = Option(Section(LAYERPRESS_KEYS), {}, "layerpress's own options (LAYERPRESS_KEYS).")
     freeze = Option(freeze_setting, False, "'auto' keeps _freeze/ current on every build (see generator/freeze.py).")
     # Jekyll's keys that layerpress reads; `site.KEY` in templates stays what the file says (see RAW_IN_SITE).
     keep_files = Option(site_paths, list(DEFAULT_KEEP_FILES), "Paths in the destination a build leaves alone.")
     liquid = Option(Section(LIQUID_KEYS), Section(LIQUID_KEYS).defaults(),
                     "Liquid's options: error_mode (lax, warn, strict), strict_variables, strict_filters.")
-    theme = Option(of_type(str, allow_none=True), None, "A Jekyll theme gem (e.g. minima) or a folder in _themes/.")
+    theme = Option(of_type(str, allow_none=True), None,
+                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog.")
     sass = Option(Section(SASS_KEYS, others=True), Section(SASS_KEYS).defaults(),
                   "Sass options: style, sass_dir, load_paths (others are accepted and ignored).")
     defaults = Option(default_sets, [], "Front matter defaults: a list of {scope: {path, type}, values}.")

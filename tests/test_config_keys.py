@@ -122,3 +122,16 @@ def test_kramdown_and_sass_keep_the_options_layerpress_does_not_read(tmp_path):
     config = load_config(tmp_path)
     assert config.kramdown == {"input": "GFM", "toc_levels": "1..6", "auto_ids": True, "math_engine": "mathjax"}
     assert config.sass["sourcemap"] == "never" and config.sass["style"] == "compact"
+
+
+def test_the_committed_config_reference_is_the_generated_one():
+    from pathlib import Path
+
+    from generator.config import CONFIG_KEYS, LAYERPRESS_KEYS
+    from generator.config_reference import reference
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "reference" / "config.md"
+    assert page.read_text() == reference(), \
+        "run `make reference` (python -m generator.config_reference > docs/reference/config.md)"
+    assert all(f"| `{key}` |" in page.read_text() for key in [*CONFIG_KEYS, *LAYERPRESS_KEYS])
+    assert all(option.help.strip() for option in [*CONFIG_KEYS.values(), *LAYERPRESS_KEYS.values()])
