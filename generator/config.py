@@ -74,11 +74,15 @@ def site_paths(value) -> list[str]:
 
 @expects("a list of strings")
 def string_list(value) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid()
     return value
+
+
+@expects("a string or a list of strings")
+def strings(value) -> list[str]:
+    """One string or a list of them (Jekyll takes both), as a list."""
+    return string_list([value] if isinstance(value, str) else value)
 
 
 class Section:
@@ -119,7 +123,7 @@ def sass_style(value) -> str:
 SASS_KEYS = {
     "style": Option(sass_style, "compact", "The CSS output style (a leading ':', as in Ruby Sass, is allowed)."),
     "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source."),
-    "load_paths": Option(string_list, [], "More folders (inside the source) that @import searches."),
+    "load_paths": Option(strings, [], "More folders (inside the source) that @import searches."),
 }
 
 KRAMDOWN_KEYS = {

@@ -47,7 +47,7 @@ WRONG_VALUES = [
     ("sass: compressed\n", 1, "'sass' must be a mapping, not 'compressed'"),
     ("sass:\n  style: compresed\n", 2,
      "'sass.style' must be one of nested, expanded, compact, compressed, not 'compresed' (did you mean 'compressed'?)"),
-    ("sass:\n  load_paths: 3\n", 2, "'sass.load_paths' must be a list of strings, not 3"),
+    ("sass:\n  load_paths: 3\n", 2, "'sass.load_paths' must be a string or a list of strings, not 3"),
     ("defaults: {layout: post}\n", 1, "'defaults' must be a list of {scope, values} mappings, not a mapping"),
     ("defaults:\n  - scope: {path: ''}\n", 1, "'defaults' must be a list of {scope, values} mappings, not a list "
      "(entry 1 has no 'values' mapping: write {scope: {path: ''}, values: {layout: post}})"),
