@@ -65,3 +65,4 @@ $(ORT_STAMP):
 # The figure kinds' reference page, generated from their KEYS (a test checks it is up to date).
 reference: $(STAMP)
 	$(BIN)/python -m generator.figures.reference > docs/reference/figures.md
+	$(BIN)/python -m generator.config_reference > docs/reference/config.md

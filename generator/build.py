@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import uptodate
 from generator.console import NOTE
 from generator.cache import digest
-from generator.config import Config, Paths, load_config
+from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
 from generator.content.documents import ReadOptions, read_site
 from generator.jekyll import register_plugin_tags
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
@@ -20,7 +20,7 @@ from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.liquid.plugins import ruby_plugins
-from generator.errors import ConfigError, LayerpressError, did_you_mean
+from generator.errors import LayerpressError, did_you_mean
 from generator.figures.stage import compute as compute_stage
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
@@ -191,9 +191,10 @@ def _highlight_css(config: Config) -> str:
     def style_defs(option: str) -> str:
         try:
             return HtmlFormatter(style=config.option(option)).get_style_defs(".highlight")
-        except ClassNotFound:
-            raise ConfigError(f"unknown Pygments style '{config.option(option)}' in layerpress.{option}",
-                              file=config.file, hint=did_you_mean(config.option(option), get_all_styles())) from None
+        except ClassNotFound:  # the one check of the option load_config cannot make without importing Pygments
+            raise section_where(config, "layerpress").invalid(option, LAYERPRESS_KEYS[option].expects,
+                                                              config.option(option),
+                                                              did_you_mean(config.option(option), get_all_styles())) from None
 
     light, dark = style_defs("pygments_style"), style_defs("pygments_dark_style")
     indented = "\n".join("  " + line for line in dark.splitlines())

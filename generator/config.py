@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.errors import ConfigError
-from generator.options import Invalid, Option, Where, any_value, declared, expects, named, of_type, string, validate
-from generator.yaml_lines import load_mapping
+from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, string,
+                               validate)
+from generator.yaml_lines import LineDict, load_mapping, load_with_lines
 
 CONFIG_NAME = "_config.yml"
 CACHE_DIR_NAME = ".layerpress-cache"
@@ -56,6 +57,149 @@ def path_list(value) -> list:
     return value
 
 
+@expects("'auto' or false")
+def freeze_setting(value) -> str | bool:
+    if value is False or value == "auto":
+        return value
+    raise Invalid(hint="freeze: auto writes every computed result into _freeze/ on each build")
+
+
+@expects("a list of paths inside the site, such as [.git, CNAME]")
+def site_paths(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and not v.startswith("/")
+                                              and ".." not in v.split("/") for v in value):
+        raise Invalid()
+    return [v.strip("/") for v in value]
+
+
+@expects("a list of strings")
+def string_list(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid()
+    return value
+
+
+@expects("a string or a list of strings")
+def strings(value) -> list[str]:
+    """One string or a list of them (Jekyll takes both), as a list."""
+    return string_list([value] if isinstance(value, str) else value)
+
+
+class Section:
+    """A check for a mapping of options (`liquid:`, `layerpress:`): here only that it is a mapping;
+    `check_mapping` then checks its keys, named `section.key`, at their own lines."""
+
+    def __init__(self, options: dict[str, Option], phrase: str = "a mapping", *, others: bool = False):
+        self.options = named(options)
+        self.phrase = phrase
+        self.others = others   # keys not declared pass unchecked (kramdown's and Sass's many options)
+
+    def __call__(self, value) -> dict:
+        if not isinstance(value, dict):
+            raise Invalid(self.phrase)
+        return value
+
+    def defaults(self) -> dict:
+        return {name: option.default for name, option in self.options.items()}
+
+
+# -- Jekyll's own mappings, as far as layerpress reads them --------------------------------------
+
+LIQUID_KEYS = {
+    "error_mode": Option(choice("lax", "warn", "strict"), "warn",
+                         "What a Liquid syntax error does: lax ignores it, warn reports it, strict stops."),
+    "strict_variables": Option(of_type(bool), False, "An undefined variable is an error."),
+    "strict_filters": Option(of_type(bool), False, "An undefined filter is an error."),
+}
+
+SASS_STYLES = ("nested", "expanded", "compact", "compressed")
+
+
+@expects("one of " + ", ".join(SASS_STYLES))
+def sass_style(value) -> str:
+    return choice(*SASS_STYLES)(value.lstrip(":") if isinstance(value, str) else value)
+
+
+SASS_KEYS = {
+    "style": Option(sass_style, "compact", "The CSS output style (a leading ':', as in Ruby Sass, is allowed)."),
+    "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source."),
+    "load_paths": Option(strings, [], "More folders (inside the source) that @import searches."),
+}
+
+KRAMDOWN_KEYS = {
+    "input": Option(string, "GFM", "GFM (GitHub-flavoured, the default) or kramdown."),
+    "toc_levels": Option(of_type(str, int), "1..6", "The heading levels a {:toc} lists, e.g. 2..3."),
+}
+
+
+@expects("a list of {scope, values} mappings")
+def default_sets(value) -> list[dict]:
+    if not isinstance(value, list):
+        raise Invalid()
+    for number, entry in enumerate(value, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            raise Invalid(hint=f"entry {number} has no 'values' mapping: write {{scope: {{path: ''}}, "
+                               "values: {layout: post}}")
+        if not isinstance(entry.get("scope") or {}, dict):
+            raise Invalid(hint=f"entry {number}'s 'scope' is not a mapping")
+    return value
+
+
+# -- layerpress's own options (`layerpress:` in _config.yml) --------------------------------------
+
+DEFAULT_KEEP_FILES = (".git", ".svn")
+DEFAULT_FIGURE_WIDTH = 632      # CSS px: the default theme's text column
+MIN_FIGURE_WIDTH, MAX_FIGURE_WIDTH = 320, 4000
+DEFAULT_TOLERANCES = {"accuracy": 0.01, "loss": 0.05, "array": 0.05, "pixels": 0.1}
+
+
+@expects(f"a number of CSS pixels from {MIN_FIGURE_WIDTH} to {MAX_FIGURE_WIDTH}")
+def figure_width(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_FIGURE_WIDTH <= value <= MAX_FIGURE_WIDTH:
+        raise Invalid(hint=f"the default theme's text column is {DEFAULT_FIGURE_WIDTH}")
+    return value
+
+
+@expects("a number, 0 or more")
+def tolerance(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise Invalid()
+    return value
+
+
+@expects("a Pygments style name, such as friendly (checked when Pygments is loaded)")
+def pygments_style(value) -> str:
+    return string(value)  # the name itself is checked by build.highlight_css, where Pygments is imported
+
+
+TOLERANCE_KEYS = {
+    "accuracy": Option(tolerance, DEFAULT_TOLERANCES["accuracy"],
+                       "Largest change of a model's test accuracy (0.01 = one point)."),
+    "loss": Option(tolerance, DEFAULT_TOLERANCES["loss"], "Largest change of a model's test loss."),
+    "array": Option(tolerance, DEFAULT_TOLERANCES["array"],
+                    "Largest |difference| of a figure's .npz arrays, as a share of the published array's range."),
+    "pixels": Option(tolerance, DEFAULT_TOLERANCES["pixels"], "Share of a figure's pixels that may differ."),
+}
+EXPLORER_KEYS = {
+    "reader_images": Option(of_type(bool), False, "Let readers run the model on their own images (ONNX in the browser)."),
+}
+
+
+# Options of the `layerpress:` mapping (`config.option(NAME)`), checked with the rest of _config.yml.
+LAYERPRESS_KEYS = named({
+    "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
+    "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
+    "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
+    "shared_folders": Option(string_list, [], "Folders outside the blog (relative to it) that probes and model "
+                                              "files may come from."),
+    "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
+                    "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),
+    "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
+                       "The layer explorer's options, e.g. {reader_images: true}."),
+    "heading_permalinks": Option(of_type(bool), False, "Add a ¶ link to each heading."),
+})
+
+
 class Config:
     """The validated site configuration; `data` is what templates see as `site`.
 
@@ -82,14 +226,27 @@ class Config:
     show_drafts = Option(of_type(bool), False, "Also build the posts in _drafts/ (as --drafts).")
     unpublished = Option(of_type(bool), False, "Also build documents with published: false (as --unpublished).")
     strict = Option(of_type(bool), False, "Treat warnings as errors (as --strict).")
-    layerpress = Option(of_type(dict), {}, "layerpress's own options: see LAYERPRESS_KEYS.")
-    freeze = Option(of_type(str, bool, phrase="'auto' or false"), False,
-                    "'auto' keeps _freeze/ current on every build (see generator/freeze.py).")
+    layerpress = Option(Section(LAYERPRESS_KEYS), {}, "layerpress's own options (LAYERPRESS_KEYS).")
+    freeze = Option(freeze_setting, False, "'auto' keeps _freeze/ current on every build (see generator/freeze.py).")
+    # Jekyll's keys that layerpress reads; `site.KEY` in templates stays what the file says (see RAW_IN_SITE).
+    keep_files = Option(site_paths, list(DEFAULT_KEEP_FILES), "Paths in the destination a build leaves alone.")
+    liquid = Option(Section(LIQUID_KEYS), Section(LIQUID_KEYS).defaults(),
+                    "Liquid's options: error_mode (lax, warn, strict), strict_variables, strict_filters.")
+    theme = Option(of_type(str, allow_none=True), None,
+                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog.")
+    sass = Option(Section(SASS_KEYS, others=True), Section(SASS_KEYS).defaults(),
+                  "Sass options: style, sass_dir, load_paths (others are accepted and ignored).")
+    defaults = Option(default_sets, [], "Front matter defaults: a list of {scope: {path, type}, values}.")
+    page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
+    data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source.")
+    kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
+                      "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
 
     def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
-                 lines: dict | None = None):
+                 lines: dict | None = None, values: dict | None = None):
         self.source = source
         self.data = data if data is not None else {name: option.default for name, option in CONFIG_KEYS.items()}
+        self.values = values if values is not None else self.data   # the checked options (the typed attributes)
         self.warnings = warnings if warnings is not None else []
         self.lines = lines if lines is not None else {}        # line of each top-level key in _config.yml
 
@@ -98,28 +255,14 @@ class Config:
         return self.source / CONFIG_NAME
 
     def option(self, name: str):
-        """A `layerpress:` option with its default."""
-        default = LAYERPRESS_KEYS[name].default if name in LAYERPRESS_KEYS else None
-        return self.layerpress.get(name, default)
+        """A `layerpress:` option, checked, with its default."""
+        return self.layerpress.get(name, LAYERPRESS_KEYS[name].default)
 
 
 CONFIG_KEYS = declared(Config)
-
-# Options of the `layerpress:` mapping. The stage that reads one of them checks it (the null
-# defaults stand for that stage's own default).
-LAYERPRESS_KEYS = named({
-    "pygments_style": Option(string, "friendly", "The Pygments style of code blocks."),
-    "pygments_dark_style": Option(string, "monokai", "The Pygments style of code blocks in dark mode."),
-    "figure_width": Option(any_value, None, "The text column figures are drawn for, in CSS px (default 632; "
-                                           "checked by generator/figures/stage.py)."),
-    "shared_folders": Option(any_value, None, "Folders outside the blog that probes and model files may "
-                                             "come from (generator/confine.py)."),
-    "check": Option(any_value, None, "Tolerances of `layerpress check`: accuracy, loss, array, pixels "
-                                    "(generator/check.py)."),
-    "explorer": Option(any_value, None, "The layer explorer's options, e.g. {reader_images: true} "
-                                       "(generator/explore/reader.py)."),
-})
-
+# Declared for their checks and typed attributes, but templates see them as written (or not at all).
+RAW_IN_SITE = {"layerpress", "keep_files", "liquid", "theme", "sass", "defaults", "page_excerpts", "data_dir",
+               "kramdown"}
 
 class Paths(NamedTuple):
     """Where a command reads and writes, decided once from its options and passed down.
@@ -149,13 +292,52 @@ def load_config(source: Path) -> Config:
     text = read_utf8(path, ConfigError) if path.is_file() else ""
     data, lines = load_mapping(text, file=path, error=ConfigError)
     where = Where(path, lines.get, ConfigError)
-    declared_data = {key: value for key, value in data.items() if key in CONFIG_KEYS}
-    values = validate(declared_data, CONFIG_KEYS, where, null_is_default=True)
+    values = check_config(data, text, where)
     warnings = [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
                               note=f" (available to templates as site.{key})", list_keys=False)
                 for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
-    others = {key: value for key, value in data.items() if key not in CONFIG_KEYS}
-    return Config(source=source, data=values | others, warnings=warnings, lines=lines)
+    site = {key: value for key, value in values.items() if key not in RAW_IN_SITE or key == "layerpress"}
+    site["layerpress"] = data.get("layerpress") or {}
+    others = {key: value for key, value in data.items() if key not in site}
+    return Config(source=source, data=site | others, warnings=warnings, lines=lines, values=values)
+
+
+def check_config(data: dict, text: str, where: Where) -> dict:
+    """The declared keys of `data` checked, defaults filled in (see `check_mapping`)."""
+    declared_data = {key: value for key, value in data.items() if key in CONFIG_KEYS}
+    return check_mapping(declared_data, CONFIG_KEYS, where, text, ())
+
+
+def check_mapping(data: dict, options: dict[str, Option], where: Where, text: str, path: tuple) -> dict:
+    """`validate`, then the keys of each given `Section` (such as `layerpress:`), as `section.key`."""
+    values = validate(data, options, where, null_is_default=True)
+    for name, option in options.items():
+        section = option.check
+        if isinstance(section, Section) and isinstance(data.get(name), dict):
+            inner = where.section(name, nested_line_of(text, where, (*path, name)))
+            given = data[name]
+            others = {key: value for key, value in given.items() if section.others and key not in section.options}
+            declared = {key: value for key, value in given.items() if key not in others}
+            values[name] = check_mapping(declared, section.options, inner, text, (*path, name)) | others
+    return values
+
+
+def section_where(config: Config, name: str) -> Where:
+    """Where the keys of the mapping `name:` of a loaded config are, for a check made later (Pygments styles)."""
+    where = Where(config.file, config.lines.get, ConfigError)
+    text = read_utf8(config.file) if config.file.is_file() else ""
+    return where.section(name, nested_line_of(text, where, (name,)))
+
+
+def nested_line_of(text: str, where: Where, path: tuple):
+    """line_of for the keys of a nested mapping; the file is parsed again only when an error needs a line."""
+    def line_of(key) -> int | None:
+        node = load_with_lines(text, file=where.file, error=ConfigError)
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return node.line(key) if isinstance(node, LineDict) else where.line_of(path[-1])
+
+    return line_of
 
 
 def normalise_baseurl(baseurl: str | None) -> str:

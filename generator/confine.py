@@ -51,19 +51,12 @@ def allowed_roots(source: Path) -> tuple[Path, ...]:
 
 @lru_cache(maxsize=32)
 def _roots(source: Path, stamp: int | None) -> tuple[Path, ...]:
-    from generator.config import CONFIG_NAME
-    from generator.yaml_lines import load_mapping
+    from generator.config import load_config
 
-    roots = [source]
     if stamp is None:
-        return tuple(roots)
-    config = source / CONFIG_NAME
+        return (source,)
     try:
-        data, _ = load_mapping(config.read_text(encoding="utf-8-sig"), file=config, error=LayerpressError)
-    except (LayerpressError, OSError, UnicodeDecodeError):
-        return tuple(roots)  # the build reports a broken _config.yml itself
-    options = data.get("layerpress")
-    shared = options.get("shared_folders") if isinstance(options, dict) else None
-    if isinstance(shared, list):
-        roots += [(source / str(folder)).resolve() for folder in shared if isinstance(folder, str)]
-    return tuple(roots)
+        shared = load_config(source).option("shared_folders")
+    except (LayerpressError, OSError):
+        return (source,)  # the build reports a broken _config.yml itself
+    return (source, *((source / folder).resolve() for folder in shared))

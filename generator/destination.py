@@ -20,13 +20,12 @@ import fnmatch
 import os
 from pathlib import Path
 
-from generator.config import CACHE_DIR_NAME
+from generator.config import CACHE_DIR_NAME, DEFAULT_KEEP_FILES
 from generator.errors import OutputError, display_path
 
 MARKER = ".layerpress-site"
 MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` replaces everything in it\n"
                "except the keep_files of _config.yml (default .git and .svn).\n")
-DEFAULT_KEEP_FILES = (".git", ".svn")
 VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
 READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", CACHE_DIR_NAME)
@@ -34,14 +33,7 @@ READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes"
 
 def keep_files(config) -> list[str]:
     """`keep_files` of _config.yml as relative paths (Jekyll's default when absent)."""
-    value = config.data.get("keep_files") if config is not None else None
-    if value is None:
-        return list(DEFAULT_KEEP_FILES)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip("/") and not v.startswith("/")
-                                              and ".." not in v.split("/") for v in value):
-        raise OutputError("'keep_files' must be a list of paths inside the site, such as [.git, CNAME]",
-                          file=config.file, line=config.lines.get("keep_files"))
-    return [v.strip("/") for v in value]
+    return list(config.keep_files) if config is not None else list(DEFAULT_KEEP_FILES)  # checked by load_config
 
 
 def check_destination(source: Path, dest: Path, config=None, *, force: bool = False) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from generator.cache import MANIFEST, STAMPS, Store, canonical_json
 from generator.console import NOTE
-from generator.errors import ConfigError, LayerpressError, did_you_mean
+from generator.errors import LayerpressError, did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -167,13 +167,7 @@ class FreezeReport:
 
 def freeze_mode(config) -> str | None:
     """`freeze:` in _config.yml: 'auto' keeps _freeze/ current on every build; absent or false: read only."""
-    value = config.freeze
-    if value in (None, False):
-        return None
-    if value != AUTO:
-        raise ConfigError(f"'freeze' must be 'auto' or false, not {value!r}", file=config.file,
-                          hint="freeze: auto writes every computed result into _freeze/ on each build")
-    return AUTO
+    return AUTO if config.freeze == AUTO else None   # checked by load_config
 
 
 def check_refresh_names(names, models: list[str], figure_ids: list[str]) -> None:

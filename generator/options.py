@@ -79,7 +79,8 @@ class Option(Generic[T]):
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        return obj.data.get(self.name, self.default)  # a class of options keeps the checked values in .data
+        values = getattr(obj, "values", None)   # a class of options keeps the checked values in .values or .data
+        return (obj.data if values is None else values).get(self.name, self.default)
 
     def __repr__(self) -> str:
         return f"Option({self.name!r}, default={self.default!r})"

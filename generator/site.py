@@ -90,7 +90,7 @@ class SiteRenderer:
         from generator.liquid.environment import JekyllEnvironment, LiquidOptions, template_folders
 
         self.config, self.content = config, content
-        self.markdown = shared_renderer(MarkdownOptions.from_config(config.data), cache_dir)
+        self.markdown = shared_renderer(MarkdownOptions.from_config(config), cache_dir)
         self.documents = content.posts + content.pages
         self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
         link_neighbours(content.posts, self.pages)
@@ -192,7 +192,7 @@ class SiteRenderer:
         page["content"] = HTML(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
-        elif doc.kind == "post" or self.config.data.get("page_excerpts"):
+        elif doc.kind == "post" or self.config.page_excerpts:
             page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
         else:   # Jekyll: a page has an excerpt only with `page_excerpts: true`
             page["excerpt"] = None

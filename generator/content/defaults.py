@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import fnmatch
 
-from generator.errors import ConfigError
 
 TYPES = {"post": ("posts",), "draft": ("drafts", "posts"), "page": ("pages",)}
 
 
 def applicable(config, relative_path: str, kind: str) -> list[dict]:
     """The `values` of every default set whose scope covers the document, least specific first."""
-    sets = config.data.get("defaults") or []
-    if not isinstance(sets, list):
-        raise ConfigError("'defaults' must be a list of {scope, values}", file=config.file,
-                          line=config.lines.get("defaults"))
     chosen = []
-    for index, entry in enumerate(sets):
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
-            raise ConfigError(f"defaults entry {index + 1} needs a 'values' mapping", file=config.file,
-                              line=config.lines.get("defaults"),
-                              hint="write {scope: {path: ''}, values: {layout: post}}")
+    for index, entry in enumerate(config.defaults):   # checked by load_config
         scope = entry.get("scope") or {}
         path = str(scope.get("path") or "").strip("/")
         kind_name = scope.get("type")

@@ -51,14 +51,12 @@ class MarkdownOptions:
     raw_html: bool = True            # False for texts that must not carry markup (figure captions)
 
     @classmethod
-    def from_config(cls, data: dict) -> MarkdownOptions:
-        kramdown = data["kramdown"] if isinstance(data.get("kramdown"), dict) else {}
-        levels = str(kramdown.get("toc_levels", "1..6"))
-        match = re.fullmatch(r"\s*(\d)\s*\.\.\s*(\d)\s*", levels)
-        layerpress = data["layerpress"] if isinstance(data.get("layerpress"), dict) else {}
-        return cls(gfm=str(kramdown.get("input", "GFM")).lower() == "gfm",
+    def from_config(cls, config) -> MarkdownOptions:
+        """From `config.kramdown` and `config.option("heading_permalinks")`, checked by load_config."""
+        match = re.fullmatch(r"\s*(\d)\s*\.\.\s*(\d)\s*", str(config.kramdown["toc_levels"]))
+        return cls(gfm=config.kramdown["input"].lower() == "gfm",
                    toc_levels=f"{match[1]}-{match[2]}" if match else "1-6",
-                   heading_permalinks=bool(layerpress.get("heading_permalinks", False)))
+                   heading_permalinks=config.option("heading_permalinks"))
 
 
 def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict:

@@ -43,7 +43,7 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
         "documents": posts,
         "categories": grouped(content.posts, pages, "categories"),
         "tags": grouped(content.posts, pages, "tags"),
-        "data": read_data(config.source / str(config.data.get("data_dir") or "_data")),
+        "data": read_data(config.source / config.data_dir),
         "static_files": [static_file_data(static) for static in content.static_files],
     }
 

@@ -18,16 +18,8 @@ RUNTIME_MODULE = "assets/ort/ort.wasm.bundle.min.mjs"
 
 
 def enabled(config) -> bool:
-    """The site's `layerpress.explorer.reader_images` (false by default), checked."""
-    options = config.option("explorer") or {}
-    file = config.file
-    if not isinstance(options, dict):
-        raise ConfigError(f"'layerpress.explorer' must be a mapping, not {options!r}", file=file,
-                          hint="for example `explorer: {reader_images: true}`")
-    value = options.get("reader_images", False)
-    if not isinstance(value, bool):
-        raise ConfigError(f"'layerpress.explorer.reader_images' must be true or false, not {value!r}", file=file)
-    return value
+    """The site's `layerpress.explorer.reader_images` (false by default; checked by load_config)."""
+    return config.option("explorer")["reader_images"]
 
 
 def versions(config_file=None) -> dict[str, dict]:

@@ -13,9 +13,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.config import DEFAULT_FIGURE_WIDTH as DEFAULT_FIGURE_WIDTH  # declared with its option
+
 DENSITY = 2  # image pixels per CSS pixel: every PNG is drawn for 2x screens
 # The default theme's text column: .wrap {max-width: 42rem; padding: 0 1.25rem} -> 672 - 40 CSS px.
-DEFAULT_FIGURE_WIDTH = 632
 # A 390 px phone screen less the theme's 2 x 1.25rem padding: the narrow variants' width.
 PHONE_SCREEN = 390
 PHONE_COLUMN = 350

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from generator import console
 from generator.cache import Store
-from generator.errors import ConfigError
 from generator.figures.collect import Collection, Figure
 from generator.figures.context import ModelsContext, percent
 from generator.figures.directive import FigureRequest
@@ -30,8 +29,6 @@ from generator.figures.manifest import manifest_entry, site_files, sorted_entrie
 from generator.figures.result import ComputeResult
 
 log = logging.getLogger(__name__)
-
-MIN_FIGURE_WIDTH = 320
 
 
 def compute(config, documents, options) -> ComputeResult:
@@ -61,15 +58,9 @@ def compute(config, documents, options) -> ComputeResult:
 
 
 def figure_width(config) -> int:
-    """`layerpress: {figure_width: N}` in _config.yml: the text column figures are drawn for (CSS px)."""
-    value = config.option("figure_width")
-    if value is None:
-        return DEFAULT_FIGURE_WIDTH
-    if isinstance(value, bool) or not isinstance(value, int) or not MIN_FIGURE_WIDTH <= value <= 4000:
-        raise ConfigError(f"'layerpress.figure_width' must be a number of CSS pixels from {MIN_FIGURE_WIDTH} "
-                          f"to 4000, not {value!r}", file=config.file,
-                          hint=f"the default theme's text column is {DEFAULT_FIGURE_WIDTH}")
-    return value
+    """`layerpress: {figure_width: N}` in _config.yml: the text column figures are drawn for (CSS px),
+    checked by load_config."""
+    return config.option("figure_width")
 
 
 class FigureStage:

@@ -71,6 +71,6 @@ def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages:
         variables = renderer.variables(dict(page.front_matter) | {"url": "/" + page.output_path})
         return renderer.liquid.render(template, variables)
 
-    options = SassOptions.from_config(config.source, config.data, theme)
+    options = SassOptions.from_config(config.source, config.sass, theme)
     for output_path, css, source_path in compiled_css(sass_pages + theme_pages, options, render_liquid):
         writer.add_text(output_path, css, source_path)

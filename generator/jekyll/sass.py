@@ -14,7 +14,6 @@ from pathlib import Path
 from generator.errors import ContentError
 
 SASS_SUFFIXES = (".scss", ".sass")
-STYLES = ("nested", "expanded", "compact", "compressed")
 LIBSASS_ERROR = re.compile(r"^Error: (?P<message>.*?)\n(?:.*?\n)*?\s*on line (?P<line>\d+):(?P<column>\d+) of (?P<file>[^\n]+)",
                            re.MULTILINE)
 
@@ -25,21 +24,13 @@ class SassOptions:
     include_paths: tuple = field(default_factory=tuple)
 
     @classmethod
-    def from_config(cls, source: Path, data: dict, theme=None) -> SassOptions:
-        sass: dict = data["sass"] if isinstance(data.get("sass"), dict) else {}
-        style = str(sass.get("style", "compact")).lstrip(":")
-        paths = [Path(source) / str(p) for p in _as_list(sass.get("load_paths"))]
-        paths.append(Path(source) / str(sass.get("sass_dir") or "_sass"))
+    def from_config(cls, source: Path, sass: dict, theme=None) -> SassOptions:
+        """`sass` is `config.sass`, checked by load_config (a key left out takes Jekyll's default)."""
+        paths = [Path(source) / p for p in sass.get("load_paths", [])]
+        paths.append(Path(source) / sass.get("sass_dir", "_sass"))
         if theme is not None and theme.folder("_sass") is not None:
             paths.append(theme.folder("_sass"))
-        return cls(style=style if style in STYLES else "compact",
-                   include_paths=tuple(str(p) for p in paths if p.is_dir()))
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+        return cls(style=sass.get("style", "compact"), include_paths=tuple(str(p) for p in paths if p.is_dir()))
 
 
 def is_sass(path) -> bool:

@@ -107,7 +107,7 @@ def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
 
 def theme_of(config) -> Theme | None:
     """The theme a loaded `Config` names, checked (`theme:` line in the error)."""
-    return find_theme(config.source, config.data.get("theme"), config_file=config.file,
+    return find_theme(config.source, config.theme, config_file=config.file,
                       line=config.lines.get("theme"))
 
 

@@ -29,7 +29,7 @@ from liquid.loader import BaseLoader, TemplateSource
 
 from generator.confine import confined
 from generator.content.frontmatter import split_front_matter
-from generator.errors import ConfigError, ContentError, LayerpressError, did_you_mean
+from generator.errors import ContentError, LayerpressError, did_you_mean
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
@@ -66,16 +66,8 @@ class LiquidOptions:
 
     @classmethod
     def from_config(cls, config) -> LiquidOptions:
-        data = config.data.get("liquid") or {}
-        if not isinstance(data, dict):
-            raise ConfigError("'liquid' must be a mapping (error_mode, strict_variables, strict_filters)",
-                              file=config.file, line=config.lines.get("liquid"))
-        mode = str(data.get("error_mode", "warn"))
-        if mode not in ERROR_MODES:
-            raise ConfigError(f"unknown liquid error_mode '{mode}'", file=config.file, line=config.lines.get("liquid"),
-                              hint=did_you_mean(mode, ERROR_MODES) or "use lax, warn or strict")
-        return cls(ERROR_MODES[mode], bool(data.get("strict_variables", False)),
-                   bool(data.get("strict_filters", False)))
+        liquid = config.liquid   # checked by load_config
+        return cls(ERROR_MODES[liquid["error_mode"]], liquid["strict_variables"], liquid["strict_filters"])
 
 
 @dataclass

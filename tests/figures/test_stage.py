@@ -486,8 +486,8 @@ def test_figure_width_comes_from_the_config_and_is_checked(tmp_path):
     (tmp_path / "_config.yml").write_text("layerpress:\n  figure_width: 700\n")
     assert figure_width(load_config(tmp_path)) == 700
     (tmp_path / "_config.yml").write_text("layerpress:\n  figure_width: wide\n")
-    with pytest.raises(ConfigError, match=r"_config.yml: 'layerpress.figure_width' must be a number of CSS pixels"):
-        figure_width(load_config(tmp_path))
+    with pytest.raises(ConfigError, match=r"_config.yml:2: 'layerpress.figure_width' must be a number of CSS pixels"):
+        load_config(tmp_path)  # checked with the rest of _config.yml
 
 
 def test_activations_both_layouts_and_one_enlarged_channel(site_source):

@@ -206,7 +206,7 @@ def test_a_wrong_freeze_setting_is_a_one_line_error(blog):
     config.write_text(config.read_text() + "freeze: always\n")
     result = layerpress("build", "--source", "blog", "--dest", "site", cwd=blog.parent, check=False)
     assert result.returncode == 1
-    assert result.stderr == ("error: blog/_config.yml: 'freeze' must be 'auto' or false, not 'always' "
+    assert result.stderr == ("error: blog/_config.yml:4: 'freeze' must be 'auto' or false, not 'always' "
                              "(freeze: auto writes every computed result into _freeze/ on each build)\n")
 
 

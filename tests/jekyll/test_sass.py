@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.config import load_config
 from generator.errors import ContentError
 from generator.jekyll.sass import SassOptions, compile_sass
 from generator.jekyll.themes import Theme, find_theme
@@ -52,7 +53,8 @@ def test_theme_partials_alone_and_a_custom_sass_dir(blog_and_theme):
     assert css["body"] == {"color": "#111"}
     (blog / "css").mkdir()
     (blog / "css" / "_colours.scss").write_text("$text: #333;\n$link: #000;\n")
-    options = SassOptions.from_config(blog, {"sass": {"sass_dir": "css", "style": ":compressed"}}, theme)
+    (blog / "_config.yml").write_text("sass:\n  sass_dir: css\n  style: :compressed\n")
+    options = SassOptions.from_config(blog, load_config(blog).sass, theme)
     css = compile_sass(MAIN, options, file=blog / "main.scss")
     assert rules(css)["body"] == {"color": "#333"}
     assert options.style == "compressed" and css.count("\n") <= 1

@@ -211,5 +211,5 @@ def test_a_wrong_tolerance_is_a_one_line_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--source", "blog", "--dest", "site"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1
-    assert result.stderr == ("error: blog/_config.yml: unknown tolerance 'layerpress.check.acuracy' "
+    assert result.stderr == ("error: blog/_config.yml:3: unknown key 'layerpress.check.acuracy' "
                              "(did you mean 'accuracy'?)\n")

@@ -92,8 +92,8 @@ def test_a_misspelt_tag_gets_a_did_you_mean(blog, capsys):
 def test_a_wrong_error_mode_is_a_config_error(blog, capsys):
     blog.config("title: t\nliquid:\n  error_mode: loud\n")
     code, err = build_with_messages(blog, capsys)
-    assert code == 1 and err == ("error: blog/_config.yml:2: unknown liquid error_mode 'loud' "
-                                 "(use lax, warn or strict)\n")
+    assert code == 1 and err == ("error: blog/_config.yml:3: 'liquid.error_mode' must be one of lax, warn, strict, "
+                                 "not 'loud'\n")
 
 
 # -- include --
