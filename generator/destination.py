@@ -28,7 +28,7 @@ MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` 
                "except the keep_files of _config.yml (default .git and .svn).\n")
 VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
-READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", CACHE_DIR_NAME)
+READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", "_sass", CACHE_DIR_NAME)
 
 
 def keep_files(config) -> list[str]:
@@ -57,6 +57,10 @@ def check_destination(source: Path, dest: Path, config=None, *, force: bool = Fa
         if folder.resolve().is_relative_to(real):
             raise refuse(f"it {'is' if folder.resolve() == real else 'holds'} {'your' if 'folder' in what else 'the'} "
                          f"{what}")
+    jekyll_theme = jekyll_theme_dir(config)
+    if jekyll_theme is not None and (jekyll_theme.is_relative_to(real) or real.is_relative_to(jekyll_theme)):
+        relation = "is" if real == jekyll_theme else "holds" if jekyll_theme.is_relative_to(real) else "lies inside"
+        raise refuse(f"it {relation} the Jekyll theme the build reads")
     if any(part in VERSION_CONTROL for part in real.parts):
         raise refuse("it lies inside a version-control folder (.git, .svn, .hg)")
     if real.exists() and not real.is_dir():
@@ -75,6 +79,20 @@ def theme_dir() -> Path:
     from generator.site import THEME_DIR
 
     return THEME_DIR
+
+
+def jekyll_theme_dir(config) -> Path | None:
+    """The folder of the theme `theme:` names (read by the build), if it names one that exists."""
+    if config is None or not config.theme:
+        return None
+    from generator.errors import LayerpressError
+    from generator.jekyll.themes import theme_of
+
+    try:
+        theme = theme_of(config)
+    except LayerpressError:
+        return None  # an unknown theme: the build reports it with its line
+    return theme.root.resolve() if theme is not None else None
 
 
 def reads_inside(source: Path, dest: Path, config) -> bool:

@@ -117,9 +117,29 @@ def dest_is_the_theme(blog):
     return THEME_DIR
 
 
+def dest_is_the_blogs_theme(blog):
+    theme = blog.root / "mytheme"
+    (theme / "_layouts").mkdir(parents=True)
+    (theme / "_layouts" / "default.html").write_text("<main>{{ content }}</main>\n")
+    blog.write("_config.yml", "title: Safety\ntheme: ../mytheme\n")
+    return theme
+
+
+def dest_inside_the_blogs_theme(blog):
+    return dest_is_the_blogs_theme(blog) / "assets"
+
+
+def dest_in_sass(blog):
+    return blog.source / "_sass" / "site"
+
+
 BUILD_CASES = {
     "build into the source's .git, forced": (dest_is_dot_git, "inside a version-control folder", ("--force",)),
     "build into the default theme, forced": (dest_is_the_theme, "it is the default theme", ("--force",)),
+    "build into the blog's theme folder, forced": (dest_is_the_blogs_theme, "it is the Jekyll theme the build reads",
+                                                   ("--force",)),
+    "build inside the blog's theme folder": (dest_inside_the_blogs_theme, "lies inside the Jekyll theme", ()),
+    "build into _sass/site": (dest_in_sass, "inside the source folder", ()),
     "build into the source": (dest_is_source, "it is the source folder", ()),
     "build into _posts": (dest_in_posts, "inside the source folder", ()),
     "build into _models/site": (dest_in_models, "inside the source folder", ()),
