@@ -12,7 +12,7 @@ import json
 import sys
 
 from generator.config import CONFIG_KEYS, KNOWN_JEKYLL_KEYS, Section
-from generator.options import Option
+from generator.options import REQUIRED, Option
 
 HEADER = """# `_config.yml`: every key layerpress checks
 
@@ -53,6 +53,8 @@ def key_table(options: dict[str, Option]) -> str:
 
 
 def default_cell(value) -> str:
+    if value is REQUIRED:
+        return "required"
     if value is None:
         return "none"
     if isinstance(value, str) and value and "\n" not in value:

@@ -7,10 +7,9 @@ tests/figures/test_kinds_contract.py checks that the committed page equals this 
 
 from __future__ import annotations
 
-import json
 import sys
 
-from generator.figures import options as opt
+from generator.config_reference import key_table
 from generator.figures.registry import COMMON_KEYS, KINDS, kind_module
 
 HEADER = """# Figure kinds: every key
@@ -28,35 +27,6 @@ def reference() -> str:
         summary = " ".join((module.__doc__ or "").strip().split("\n\n")[0].split())
         sections.append(f"## `{name}`\n\n{summary}\n\n" + key_table(module.KEYS))
     return "\n".join(sections)
-
-
-def key_table(keys: dict) -> str:
-    rows = ["| key | default | accepts | meaning |", "|---|---|---|---|"]
-    for name, key in keys.items():
-        rows.append(f"| `{name}` | {_default(key.default)} | {accepts(key.check)} | {_cell(help_text(key))} |")
-    return "\n".join(rows) + "\n"
-
-
-def help_text(key) -> str:
-    """The key's help text ("" where none is declared)."""
-    return getattr(key, "help", "") or ""
-
-
-def accepts(check) -> str:
-    """What a key accepts, in the words of its own error message ("a positive integer", "one of grid, strip")."""
-    try:
-        check(object())  # no key accepts an arbitrary object: the check says what it wants instead
-    except ValueError as error:
-        return _cell(str(error))
-    return ""
-
-
-def _default(value) -> str:
-    if value is opt.REQUIRED:
-        return "required"
-    if value is None:
-        return "none"
-    return f"`{json.dumps(value)}`" if value == "" or not isinstance(value, str) else f"`{value}`"
 
 
 def _cell(text: str) -> str:
