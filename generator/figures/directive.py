@@ -54,13 +54,14 @@ def extract_figures(body: str, source_path: Path, body_line: int = 1) -> tuple[s
     """The body with each figure block replaced by its placeholder, and the parsed requests."""
     lines = body.split("\n")
     requests: list[FigureRequest] = []
-    for block in _figure_blocks(lines):
+    blocks = list(_figure_blocks(lines))
+    for block in blocks:
         request = _parse_block(block, source_path, body_line + block.start)
         if any(r.figure_id == request.figure_id for r in requests):
             raise request.error(f"duplicate figure id '{request.figure_id}'",
                                 "give each figure of a document its own id")
         requests.append(request)
-    for block, request in reversed(list(zip(_figure_blocks(lines), requests))):
+    for block, request in reversed(list(zip(blocks, requests))):
         # As many lines as the block, so that template errors further down name the file's own lines.
         padding = [""] * (block.end - block.start + 1 - 3)
         lines[block.start:block.end + 1] = ["", block.indent + request.placeholder, ""] + padding

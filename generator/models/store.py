@@ -56,10 +56,15 @@ class ModelStore:
         self._forced: set[str] = set()
         self._told: set[tuple[str, str]] = set()
         self.trainings = 0
+        self._names: list[str] | None = None
 
     def names(self) -> list[str]:
-        folder = self.source / "_models"
-        return sorted(p.stem for p in folder.glob("*.y*ml") if p.suffix in (".yml", ".yaml")) if folder.is_dir() else []
+        """The blog's model names (its `_models/*.yml`), listed once per store (a store lives for one build)."""
+        if self._names is None:
+            folder = self.source / "_models"
+            self._names = sorted(p.stem for p in folder.glob("*.y*ml")
+                                 if p.suffix in (".yml", ".yaml")) if folder.is_dir() else []
+        return list(self._names)
 
     def spec(self, ref: str) -> ModelSpec:
         if ref not in self._specs:
