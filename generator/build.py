@@ -13,7 +13,6 @@ from generator.console import NOTE
 from generator.cache import digest
 from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
 from generator.content.documents import ReadOptions, read_site
-from generator.jekyll import register_plugin_tags
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
 from generator.jekyll.plugins import unsupported_warnings
 from generator.jekyll.themes import theme_inputs, theme_of
@@ -92,7 +91,6 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
-    register_plugin_tags(renderer.liquid, config)       # {% seo %}, {% feed_meta %}
     strict = options.strict or config.strict
     plugins = ruby_plugins(source)
     if plugins and strict:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
-from generator.config import Config
+from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
 from generator.content.sitedata import HTML, link_neighbours, page_data, paginator_data, site_data
@@ -110,6 +110,7 @@ class SiteRenderer:
             "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
                       for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
             "documents": {doc.relative_path: doc.url for doc in self.documents},
+            "site_defaults": frozenset(key for key in CONFIG_KEYS if key not in self.config.lines),
         }
 
     @property

@@ -3,14 +3,13 @@ plugins nearly every GitHub Pages blog uses ({% seo %} from jekyll-seo-tag, {% f
 from jekyll-feed), rebuilt in Python."""
 
 
-def register_plugin_tags(env, config=None) -> None:
-    """Add {% seo %} and {% feed_meta %} to a python-liquid Environment. With the `Config`, the
-    site keys that hold layerpress's defaults rather than the user's (`lang: en`) are named in
-    `env.values["site_defaults"]`: jekyll-seo-tag reads an absent `lang` as en_US."""
-    from generator.config import CONFIG_KEYS
+def register_plugin_tags(env) -> None:
+    """Add {% seo %} and {% feed_meta %} to a python-liquid Environment. The seo tag reads
+    `env.values["site_defaults"]` (when the environment has values): the site keys holding
+    layerpress's defaults rather than the user's (`lang: en`); jekyll-seo-tag reads an absent
+    `lang` as en_US."""
     from generator.jekyll.feed import FeedMetaTag
     from generator.jekyll.seo import SeoTag
+
     env.add_tag(SeoTag)
     env.add_tag(FeedMetaTag)
-    if config is not None and hasattr(env, "values"):
-        env.values["site_defaults"] = frozenset(key for key in CONFIG_KEYS if key not in config.lines)

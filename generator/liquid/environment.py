@@ -5,12 +5,12 @@ Extension API (for themes and built-in plugins):
 - `TemplateFolders(layouts=[...], includes=[...])`: the folders searched, in order, for
   `layout: NAME` and `{% include NAME %}`; `template_folders(config)` gives a blog's own
   (`_layouts/`, `_includes/`) and is where a theme's folders are appended to both lists.
-- `EXTENSIONS`: functions `register(env)` run on every new environment, after Jekyll's tags
-  and filters; add one to register more tags (`env.add_tag(TagClass)`) or filters
-  (`env.add_filter(name, function)`).
+- Tags and filters: Jekyll's (`generator/liquid/tags.py`, `filters.py`) and the built-in
+  plugins' (`generator.jekyll.register_plugin_tags`) are registered when an environment is made;
+  a new one is added there with `env.add_tag(TagClass)` or `env.add_filter(name, function)`.
 
 `env.values` holds what tags and filters need from the site (`site`, `posts`, `documents`,
-`markdownify`), set by the renderer that builds the environment.
+`markdownify`, `site_defaults`), set by the renderer that builds the environment.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from collections.abc import Callable
 
 import liquid
 from liquid import Mode
@@ -33,7 +32,6 @@ from generator.errors import ContentError, LayerpressError, did_you_mean
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
-EXTENSIONS: list[Callable[[JekyllEnvironment], None]] = []
 
 
 @dataclass
@@ -173,8 +171,9 @@ class JekyllEnvironment(liquid.Environment):
 
         tags.register(self)
         filters.register(self)
-        for extend in EXTENSIONS:
-            extend(self)
+        from generator.jekyll import register_plugin_tags
+
+        register_plugin_tags(self)
 
     def tokenizer(self):
         """python-liquid's lexer, except that text after a `-%}` keeps its final newline (2.3's
