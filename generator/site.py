@@ -33,6 +33,7 @@ THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).reso
 FEED_POSTS = 10
 JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
+RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 
 
 class Theme:
@@ -299,24 +300,20 @@ class SiteRenderer:
 def protect_code(body: str) -> tuple[str, list[str]]:
     """The body with each fenced code block replaced by a mark of as many lines (Liquid never sees
     the code), and the blocks. `{% raw %}`/`{% endraw %}` inside a block are dropped, as Jekyll would."""
-    from generator.figures.directive import prose_lines
+    from generator.content.fences import fences
 
     lines = body.split("\n")
-    prose = {index for index, _ in prose_lines(body)}
-    blocks, out, index = [], [], 0
-    while index < len(lines):
-        if index in prose:
-            out.append(lines[index])
-            index += 1
-            continue
-        end = index
-        while end < len(lines) and end not in prose:
-            end += 1
-        code = "\n".join(lines[index:end])
-        blocks.append(re.sub(r"\{%-?\s*(?:raw|endraw)\s*-?%\}", "", code))
+    blocks: list[str] = []
+    out: list[str] = []
+    start = 0
+    for fence in fences(lines):
+        out.extend(lines[start:fence.start])
+        code = "\n".join(lines[fence.start:fence.end + 1])
+        blocks.append(RAW_TAGS.sub("", code))
         out.append(FENCE_MARK.format(len(blocks) - 1))
-        out.extend([""] * (end - index - 1))
-        index = end
+        out.extend([""] * (fence.end - fence.start))
+        start = fence.end + 1
+    out.extend(lines[start:])
     return "\n".join(out), blocks
 
 

@@ -173,13 +173,16 @@ class ConversionCache:
 
 @cache
 def converter_versions() -> dict:
-    """What besides the text and the options decides the HTML, read without importing the converter."""
-    from importlib.metadata import version
+    """What besides the text and the options decides the HTML (the libraries are imported, not
+    their extensions built: a full build whose texts are all cached never builds Markdown)."""
+    import markdown
+    import pygments
+    import pymdownx
 
     here = Path(__file__)
     code = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (here, here.with_name("kramdown.py"))]
-    return {"python": sys.version_info[:2], "markdown": version("markdown"),
-            "pymdown-extensions": version("pymdown-extensions"), "pygments": version("pygments"), "code": code}
+    return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
+            "pygments": pygments.__version__, "code": code}
 
 
 def has_math(html: str) -> bool:
