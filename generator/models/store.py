@@ -57,6 +57,10 @@ class ModelStore:
         self._told: set[tuple[str, str]] = set()
         self.trainings = 0
         self._names: list[str] | None = None
+        # Models handed out in this build, and models this build trained, still in memory: a figure
+        # or the explorer then runs them without loading the .keras file again (same weights, same bytes).
+        self._handed_out: dict[str, TrainedModel] = {}
+        self._just_trained: dict[str, object] = {}
 
     def names(self) -> list[str]:
         """The blog's model names (its `_models/*.yml`), listed once per store (a store lives for one build)."""
@@ -128,12 +132,16 @@ class ModelStore:
         return json.loads(((self.frozen_entry(ref) or self._entry(ref)) / RECORD_FILE).read_text())
 
     def get(self, ref: str) -> TrainedModel:
-        from generator.models.trained import TrainedModel
+        """The model of `ref` with its record, once per store: later calls share its loaded Keras model."""
+        if ref not in self._handed_out:
+            from generator.models.trained import TrainedModel
 
-        entry = self.frozen_entry(ref, with_model=True) or self._entry(ref, deep=True)
-        record = json.loads((entry / RECORD_FILE).read_text())
-        return TrainedModel(ref, self.spec(ref), self.cache_key(ref), record, entry / MODEL_FILE,
-                            lambda: self.dataset(ref))
+            entry = self.frozen_entry(ref, with_model=True) or self._entry(ref, deep=True)
+            record = json.loads((entry / RECORD_FILE).read_text())
+            self._handed_out[ref] = TrainedModel(ref, self.spec(ref), self.cache_key(ref), record,
+                                                 entry / MODEL_FILE, lambda: self.dataset(ref),
+                                                 model=self._just_trained.pop(record["cache_key"], None))
+        return self._handed_out[ref]
 
     def publish_path(self, ref: str) -> Path:
         return (self.frozen_entry(ref, with_model=True) or self._entry(ref)) / MODEL_FILE
@@ -205,6 +213,7 @@ class ModelStore:
         entry = self._store.put(key, fill)
         shutil.rmtree(work_dir, ignore_errors=True)
         self.trainings += 1
+        self._just_trained[key] = model
         return entry
 
     @staticmethod

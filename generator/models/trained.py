@@ -17,10 +17,11 @@ from generator.models.spec import ModelSpec
 
 class TrainedModel:
     def __init__(self, ref: str, spec: ModelSpec, cache_key: str, record: dict, path: Path,
-                 load_dataset: Callable[[], Dataset | None]):
+                 load_dataset: Callable[[], Dataset | None], *, model: Any = None):
+        """`model`: the Keras model already in memory (just trained), else it is loaded from `path` when used."""
         self.ref, self.spec, self.cache_key, self.record, self.path = ref, spec, cache_key, record, path
         self._load_dataset = load_dataset
-        self._model = None
+        self._model = model
         self._extractors: dict[tuple, Any] = {}
 
     @property

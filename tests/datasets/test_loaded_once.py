@@ -2,6 +2,8 @@
 
 import os
 
+import numpy as np
+
 from PIL import Image
 
 from generator.datasets import dataset_fingerprint, load_dataset
@@ -29,3 +31,30 @@ def test_a_changed_source_file_is_loaded_again(tmp_path):
     os.utime(changed, ns=(1, 1))
     second = load_dataset(spec, base_dir=tmp_path)
     assert second is not first and second.fingerprint != first.fingerprint
+
+
+def test_the_next_build_reads_the_arrays_back_instead_of_drawing_them(tmp_path, monkeypatch):
+    from generator import datasets
+
+    cache = tmp_path / "cache"
+    drawn = datasets.load_dataset(SHAPES, base_dir=tmp_path, cache_dir=cache)
+    datasets._LOADED.clear()  # as in a new process
+    monkeypatch.setattr(datasets.shapes, "load", lambda *args: (_ for _ in ()).throw(AssertionError("drawn again")))
+    again = datasets.load_dataset(SHAPES, base_dir=tmp_path, cache_dir=cache)
+    assert again is not drawn and again.fingerprint == drawn.fingerprint
+    assert again.class_names == drawn.class_names and again.options == drawn.options
+    for name in datasets.ARRAY_NAMES:
+        ours, theirs = getattr(again, name), getattr(drawn, name)
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), name
+
+
+def test_a_damaged_array_file_is_drawn_again(tmp_path):
+    from generator import datasets
+
+    cache = tmp_path / "cache"
+    drawn = datasets.load_dataset(SHAPES, base_dir=tmp_path, cache_dir=cache)
+    [stored] = (cache / "data" / "arrays").glob("*.npz")
+    stored.write_bytes(stored.read_bytes()[:100])
+    datasets._LOADED.clear()
+    again = datasets.load_dataset(SHAPES, base_dir=tmp_path, cache_dir=cache)
+    assert again.fingerprint == drawn.fingerprint and np.array_equal(again.x_train, drawn.x_train)

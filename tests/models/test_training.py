@@ -158,3 +158,29 @@ def test_published_file_is_the_cached_keras_model(trained):
     path = store.publish_path("tiny")
     assert path.name == "model.keras" and path.is_file()
     assert json.loads((path.parent / "record.json").read_text())["cache_key"] == store.cache_key("tiny")
+
+
+def test_a_model_trained_in_this_build_is_handed_out_without_loading(tmp_path, make_blog, tiny_spec):
+    """The store keeps the model it just trained: figures run it without reading model.keras, and it
+    computes exactly what the saved file does (a figure's bytes must not depend on which one ran)."""
+    source = make_blog(tmp_path / "blog", {"tiny": tiny_spec})
+    fresh = ModelStore(source, tmp_path / "cache")
+    in_memory = fresh.get("tiny")
+    assert fresh.trainings == 1 and in_memory._model is not None  # no load happened
+    assert fresh.get("tiny") is in_memory  # one per store: its activation extractors are shared too
+    loaded = ModelStore(source, tmp_path / "cache").get("tiny")
+    assert loaded._model is None
+    images = in_memory.dataset().x_test.astype("float32")
+    assert np.array_equal(in_memory.predict(images), loaded.predict(images))
+    ours, theirs = in_memory.activations(["conv2d"], images), loaded.activations(["conv2d"], images)
+    assert np.array_equal(ours["conv2d"], theirs["conv2d"])
+
+
+def test_weights_are_stored_uncompressed_in_a_byte_stable_file(trained):
+    import zipfile
+
+    with zipfile.ZipFile(ModelStore(*trained).publish_path("tiny")) as archive:
+        kinds = {info.filename: info.compress_type for info in archive.infolist()}
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert kinds["model.weights.h5"] == zipfile.ZIP_STORED
+    assert kinds["config.json"] == zipfile.ZIP_DEFLATED
