@@ -16,6 +16,7 @@ from liquid.ast import Node
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
+from generator.content.dates import site_timezone
 from generator.jekyll.urls import absolute_url, is_absolute, lookup, plain_text, uri_escape, xmlschema
 
 SEO_VERSION = "2.8.0"
@@ -44,6 +45,7 @@ class SeoValues:
 
     def __init__(self, page, site, paginator=None, show_title: bool = True) -> None:
         self.page, self.site, self.paginator, self.show_title = page, site, paginator, show_title
+        self.zone = site_zone(site)
         self.site_title = plain_text(lookup(site, "title") or lookup(site, "name"))
         self.site_description = plain_text(lookup(site, "description"))
         self.site_tagline = plain_text(lookup(site, "tagline"))
@@ -143,8 +145,8 @@ class SeoValues:
             lookup(sub_hash(self.site, "social"), "links") if self.homepage_or_about else None)
         values = {
             "@context": "https://schema.org", "@type": page_type, "author": self.json_author(),
-            "dateModified": xmlschema(modified) if modified else None,
-            "datePublished": xmlschema(date) if date else None,
+            "dateModified": xmlschema(modified, self.zone) if modified else None,
+            "datePublished": xmlschema(date, self.zone) if date else None,
             "description": self.description(), "headline": self.page_title, "image": self.json_image(),
             "mainEntityOfPage": ({"@type": "WebPage", "@id": self.canonical_url()}
                                  if page_type in ("BlogPosting", "CreativeWork") else None),
@@ -202,7 +204,7 @@ def seo_tags(page, site, paginator=None, *, show_title: bool = True) -> str:
     if seo.site_title:
         lines.append(f'<meta property="og:site_name" content="{seo.site_title}" />')
     lines += image_tags(seo.image)
-    lines += date_tags(lookup(page, "date"))
+    lines += date_tags(lookup(page, "date"), seo.zone)
     lines += pagination_links(site, paginator)
     lines += twitter_tags(seo, page, site)
     lines += verification_tags(site)
@@ -222,11 +224,16 @@ def image_tags(image: dict | None) -> list[str]:
     return lines
 
 
-def date_tags(date) -> list[str]:
+def date_tags(date, zone) -> list[str]:
     if not date:
         return ['<meta property="og:type" content="website" />']
     return ['<meta property="og:type" content="article" />',
-            f'<meta property="article:published_time" content="{xmlschema(date)}" />']
+            f'<meta property="article:published_time" content="{xmlschema(date, zone)}" />']
+
+
+def site_zone(site):
+    """The zone of dates written without an offset: the site's `timezone` (layerpress's default, UTC)."""
+    return site_timezone(str(lookup(site, "timezone") or "UTC"))
 
 
 def pagination_links(site, paginator) -> list[str]:

@@ -65,8 +65,9 @@ def strip_html(text: str) -> str:
     return re.sub(r"<.*?>", "", text, flags=re.DOTALL)
 
 
-def xmlschema(value) -> str | None:
-    """Jekyll's date_to_xmlschema: 2024-05-21T18:00:00+00:00."""
+def xmlschema(value, zone: dt.tzinfo = dt.timezone.utc) -> str | None:
+    """Jekyll's date_to_xmlschema: 2024-05-21T18:00:00+00:00. A date without an offset is read in
+    `zone` (the site's `timezone`), never the machine's: two machines must print the same page."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -77,7 +78,7 @@ def xmlschema(value) -> str | None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     if value.tzinfo is None:
-        value = value.astimezone()
+        value = value.replace(tzinfo=zone)
     return value.isoformat(timespec="seconds")
 
 

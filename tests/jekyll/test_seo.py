@@ -102,3 +102,21 @@ def test_same_tags_as_jekyll_for_a_small_site(tmp_path):
         theirs_seo = GENERATOR.sub("", theirs[:start])
         assert GENERATOR.sub("", seo_tags(data, config)) + "\n" == theirs_seo, page
         assert feed_meta(config) + "\n" == theirs[end + len("END-PAGE-DATA\n"):]
+
+
+@pytest.mark.parametrize("machine_zone", ["America/Los_Angeles", "Asia/Kolkata"])
+def test_a_date_without_offset_is_read_in_the_site_zone_not_the_machines(env, monkeypatch, machine_zone):
+    import time
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        post = POST | {"date": "2024-05-21 18:00", "last_modified_at": "2024-06-01"}
+        head = env.from_string("{% seo %}").render(page=post, site=SITE)
+        paris = env.from_string("{% seo %}").render(page=post, site=SITE | {"timezone": "Europe/Paris"})
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert meta(head)["article:published_time"] == "2024-05-21T18:00:00+00:00"
+    assert json_ld(head)["dateModified"] == "2024-06-01T00:00:00+00:00"
+    assert meta(paris)["article:published_time"] == "2024-05-21T18:00:00+02:00"
