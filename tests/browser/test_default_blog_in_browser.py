@@ -132,12 +132,18 @@ FIGURE_IMAGES = """async () => {
 }"""
 
 
+# A table wider than its box scrolls sideways, but nothing tells a reader its last columns are there.
+WIDE_TABLES = """Array.from(document.querySelectorAll('table'))
+  .filter(table => table.scrollWidth > table.clientWidth + 1)
+  .map(table => ({class: table.className, hidden: table.scrollWidth - table.clientWidth}))"""
+
+
 @pytest.mark.parametrize("viewport_width", [1280, 390])
 def test_every_figure_is_sharp_and_unclipped(served_site, browser, viewport_width):
     """At a desktop and a phone width, every figure image has 2 file pixels per CSS pixel and fits the screen."""
     base, dest = served_site
     posts = [p for p in html_pages(dest) if p.count("/") >= 4]
-    failures, checked = [], 0
+    failures, checked, tables = [], 0, 0
     for path in posts:
         page = browser.new_page(viewport={"width": viewport_width, "height": 900})
         page.goto(urljoin(base, path), wait_until="load")
@@ -154,8 +160,11 @@ def test_every_figure_is_sharp_and_unclipped(served_site, browser, viewport_widt
                 failures.append(f"{name}: alt text {image['alt']!r}")
             if viewport_width <= 480 and "-narrow." not in image["src"] and image["rendered"] > 340:
                 failures.append(f"{name}: a phone shows the desktop layout")
+        for table in page.evaluate(WIDE_TABLES):
+            failures.append(f"{path} table.{table['class']} at {viewport_width}px: {table['hidden']} CSS px off screen")
+        tables += page.evaluate("document.querySelectorAll('table').length")
         page.close()
-    assert checked >= 15
+    assert checked >= 15 and tables >= 5
     assert failures == []
 
 
