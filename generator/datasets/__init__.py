@@ -144,11 +144,11 @@ def _read_arrays(path: Path, options: dict) -> Dataset | None:
     """The data set stored by an earlier build, or None when there is none or it is damaged."""
     try:
         with np.load(path, allow_pickle=False) as stored:
-            arrays = [stored[name] for name in ARRAY_NAMES]
+            arrays = {name: stored[name] for name in ARRAY_NAMES}
             class_names, fingerprint = stored["class_names"].tolist(), str(stored["fingerprint"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    return Dataset(*arrays, class_names=class_names, fingerprint=fingerprint, options=options)
+    return Dataset(**arrays, class_names=class_names, fingerprint=fingerprint, options=options)
 
 
 def _write_arrays(path: Path, dataset: Dataset) -> None:

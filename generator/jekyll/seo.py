@@ -17,7 +17,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from generator.content.dates import site_timezone
-from generator.jekyll.urls import absolute_url, is_absolute, lookup, plain_text, uri_escape, xmlschema
+from generator.jekyll.urls import absolute_url, lookup, plain_text, uri_escape, xmlschema
 
 SEO_VERSION = "2.8.0"
 TITLE_SEPARATOR = " | "
@@ -111,14 +111,14 @@ class SeoValues:
         raw = image.get("path") or image.get("facebook") or image.get("twitter")
         if not raw:
             return None
-        image["path"] = uri_escape(raw if is_absolute(raw) else absolute_url(self.site, raw))
+        image["path"] = uri_escape(absolute_url(self.site, raw))
         return image
 
     def canonical_url(self) -> str:
         given = lookup(self.page, "canonical_url")
         if given:
             return str(given)
-        return re.sub(r"/index\.html$", "/", absolute_url(self.site, lookup(self.page, "url")))
+        return re.sub(r"/index\.html$", "/", absolute_url(self.site, lookup(self.page, "url") or ""))
 
     def type(self) -> str:
         if lookup(self.page_seo, "type"):
@@ -131,7 +131,7 @@ class SeoValues:
         logo = lookup(self.site, "logo")
         if not logo:
             return None
-        return uri_escape(logo if is_absolute(logo) else absolute_url(self.site, logo))
+        return uri_escape(absolute_url(self.site, logo))
 
     def locale(self) -> str:
         lang = lookup(self.page, "lang") or lookup(self.site, "lang") or "en_US"
@@ -240,7 +240,7 @@ def pagination_links(site, paginator) -> list[str]:
     lines = []
     for rel, key in (("prev", "previous_page"), ("next", "next_page")):
         if lookup(paginator, key):
-            lines.append(f'<link rel="{rel}" href="{absolute_url(site, lookup(paginator, key + "_path"))}" />')
+            lines.append(f'<link rel="{rel}" href="{absolute_url(site, lookup(paginator, key + "_path") or "")}" />')
     return lines
 
 

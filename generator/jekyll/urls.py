@@ -35,21 +35,31 @@ def is_absolute(url: str) -> bool:
     return bool(urlsplit(str(url)).scheme)
 
 
+def leading_slash(text: str) -> str:
+    return text if not text or text.startswith("/") else "/" + text
+
+
+def normalize_url(url: str) -> str:
+    """Addressable's normalize, as far as paths go: unsafe characters percent-encoded."""
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~")
+
+
 def relative_url(site, path) -> str:
-    path = "" if path is None else str(path)
+    """Jekyll's relative_url filter: `path` under the site's baseurl, percent-encoded; an absolute
+    URL as it is. The Liquid filter and the {% seo %} tag both call this one."""
+    path = str(path)
     if is_absolute(path):
         return path
-    baseurl = str(lookup(site, "baseurl") or "").rstrip("/")
-    if baseurl and not baseurl.startswith("/"):
-        baseurl = "/" + baseurl
-    return baseurl + ("/" + path.lstrip("/") if path or not baseurl else "")
+    return normalize_url(leading_slash(str(lookup(site, "baseurl") or "").rstrip("/")) + leading_slash(path))
 
 
 def absolute_url(site, path) -> str:
-    path = "" if path is None else str(path)
-    if is_absolute(path):
-        return path
-    return str(lookup(site, "url") or "").rstrip("/") + relative_url(site, path)
+    """Jekyll's absolute_url filter: relative_url prefixed with the site's url (when it has one)."""
+    relative = relative_url(site, path)
+    if is_absolute(relative):
+        return relative
+    root = str(lookup(site, "url") or "").rstrip("/")
+    return normalize_url(root + relative) if root else relative
 
 
 def uri_escape(text: str) -> str:

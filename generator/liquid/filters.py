@@ -12,7 +12,7 @@ import random
 import re
 import unicodedata
 from datetime import date, datetime
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote_plus
 
 from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
@@ -20,32 +20,20 @@ from liquid.undefined import Undefined
 
 from generator.content.permalinks import slugify as jekyll_slugify
 from generator.content.sitedata import HTML
+from generator.jekyll import urls
 
 SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
 
 
 def register(env) -> None:
     site = env.values.get("site", {})
-    base = str(site.get("baseurl") or "").rstrip("/")
-    root = str(site.get("url") or "").rstrip("/")
     picker = random.Random(SAMPLE_SEED)
 
     def relative_url(value):
-        value = nil(value)
-        if value is None:
-            return None
-        value = str(value)
-        if is_absolute(value):
-            return value
-        return normalize_url(leading_slash(base) + leading_slash(value))
+        return None if nil(value) is None else urls.relative_url(site, value)
 
     def absolute_url(value):
-        value = nil(value)
-        if value is None:
-            return None
-        if is_absolute(str(value)):
-            return str(value)
-        return normalize_url(root + relative_url(value)) if root else relative_url(value)
+        return None if nil(value) is None else urls.absolute_url(site, value)
 
     def markdownify(value):
         return HTML(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
@@ -100,19 +88,6 @@ def sequence(value) -> list:
 
 
 # -- URLs --
-
-def is_absolute(url: str) -> bool:
-    return bool(urlsplit(url).scheme)
-
-
-def leading_slash(text: str) -> str:
-    return text if not text or text.startswith("/") else "/" + text
-
-
-def normalize_url(url: str) -> str:
-    """Addressable's normalize, as far as paths go: unsafe characters percent-encoded."""
-    return quote(url, safe="/:?#[]@!$&'()*+,;=%~")
-
 
 def strip_index(value):
     value = nil(value)
@@ -184,7 +159,7 @@ def cgi_escape(value):
 
 
 def uri_escape(value):
-    return quote(str(nil(value) or ""), safe="!#$&'()*+,/:;=?@[]~%")
+    return urls.uri_escape(str(nil(value) or ""))
 
 
 def plain_data(value):
