@@ -26,6 +26,7 @@ from generator.models.backend import import_keras, import_tensorflow
 from generator.models.build import build_model, targets
 from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
+from generator.models.trained import predict_eagerly
 from generator.models.versions import versions
 
 log = logging.getLogger(__name__)
@@ -233,14 +234,6 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     return record
 
 
-def _predict_eagerly(model, x: np.ndarray, batch: int = 1024) -> np.ndarray:
-    """Class probabilities by calling the model directly: `model.predict` would first trace a
-    predict function, which costs more than the whole pass on a small test set."""
-    keras = import_keras()
-    return np.concatenate([keras.ops.convert_to_numpy(model(x[start:start + batch], training=False))
-                           for start in range(0, len(x), batch)])
-
-
 def _scores(model, y: np.ndarray, probabilities: np.ndarray) -> dict:
     """What `model.evaluate` returns (loss and compiled metrics), from predictions already made:
     one pass over the test set instead of two, and no evaluation function to trace."""
@@ -258,7 +251,7 @@ def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
                          f"the data set has {tuple(x.shape[1:])}", "dataset",
                          hint="set dataset.image_size and dataset.color_mode to match")
     y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
-    probabilities = _predict_eagerly(model, x)
+    probabilities = predict_eagerly(model, x)
     scores = _scores(model, y, probabilities)
     predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
     n = len(dataset.class_names)

@@ -55,7 +55,7 @@ class TrainedModel:
         return {name: np.asarray(output) for name, output in zip(names, outputs)}
 
     def predict(self, images: np.ndarray) -> np.ndarray:
-        return np.asarray(self.keras_model.predict(np.asarray(images, dtype="float32"), verbose=0))
+        return predict_eagerly(self.keras_model, np.asarray(images, dtype="float32"))
 
     def _layer_name(self, layer: str | int) -> str:
         names = self.layer_names()
@@ -68,3 +68,12 @@ class TrainedModel:
             raise ModelSpecError(f"model '{self.ref}' has no layer '{layer}'",
                                  hint=did_you_mean(layer, names) or f"layers are {', '.join(names)}")
         return layer
+
+
+def predict_eagerly(model, x: np.ndarray, batch: int = 1024) -> np.ndarray:
+    """Class probabilities by calling the model directly: `model.predict` would first trace a
+    predict function (most of a second), which costs more than the whole pass on a few probes
+    or a small test set."""
+    keras = import_keras()
+    return np.concatenate([keras.ops.convert_to_numpy(model(x[start:start + batch], training=False))
+                           for start in range(0, len(x), batch)])
