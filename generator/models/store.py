@@ -213,7 +213,7 @@ class ModelStore:
         entry = self._store.put(key, fill)
         shutil.rmtree(work_dir, ignore_errors=True)
         self.trainings += 1
-        self._just_trained[key] = model
+        self._just_trained[key] = _without_training_state(model)
         return entry
 
     @staticmethod
@@ -226,3 +226,11 @@ class ModelStore:
                 error.file, error.line = spec.file, spec.line("dataset")
             raise
 
+
+
+def _without_training_state(model):
+    """The model as figures use it: its optimizer slots and traced training functions released
+    (what `compile` resets), so keeping it for the rest of the build costs only its weights."""
+    model.optimizer = None
+    model.train_function = model.test_function = model.predict_function = None
+    return model
