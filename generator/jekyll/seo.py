@@ -43,16 +43,20 @@ def sub_hash(mapping, key: str) -> dict:
 class SeoValues:
     """jekyll-seo-tag's Drop: every value the template prints, for one page."""
 
-    def __init__(self, page, site, paginator=None, show_title: bool = True) -> None:
+    def __init__(self, page, site, paginator=None, show_title: bool = True, markdownify=None) -> None:
         self.page, self.site, self.paginator, self.show_title = page, site, paginator, show_title
         self.zone = site_zone(site)
-        self.site_title = plain_text(lookup(site, "title") or lookup(site, "name"))
-        self.site_description = plain_text(lookup(site, "description"))
-        self.site_tagline = plain_text(lookup(site, "tagline"))
-        self.page_title = plain_text(lookup(page, "title")) or self.site_title
+        self.markdownify = markdownify
+        self.site_title = self.plain_text(lookup(site, "title") or lookup(site, "name"))
+        self.site_description = self.plain_text(lookup(site, "description"))
+        self.site_tagline = self.plain_text(lookup(site, "tagline"))
+        self.page_title = self.plain_text(lookup(page, "title")) or self.site_title
         self.page_seo = sub_hash(page, "seo")
         self.author = self.resolve_author()
         self.image = self.resolve_image()
+
+    def plain_text(self, markdown_text) -> str | None:
+        return plain_text(markdown_text, self.markdownify)
 
     @property
     def homepage_or_about(self) -> bool:
@@ -79,15 +83,15 @@ class SeoValues:
 
     def name(self) -> str | None:
         if lookup(self.page_seo, "name"):
-            return plain_text(lookup(self.page_seo, "name"))
+            return self.plain_text(lookup(self.page_seo, "name"))
         if not self.homepage_or_about:
             return None
         social = sub_hash(self.site, "social")
-        return plain_text(lookup(social, "name")) if lookup(social, "name") else self.site_title
+        return self.plain_text(lookup(social, "name")) if lookup(social, "name") else self.site_title
 
     def description(self) -> str | None:
         given = lookup(self.page, "description") or lookup(self.page, "excerpt")
-        return plain_text(str(given)) if given else self.site_description
+        return self.plain_text(str(given)) if given else self.site_description
 
     def resolve_author(self) -> dict:
         authors = lookup(self.page, "authors")
@@ -181,9 +185,9 @@ class SeoValues:
         return publisher
 
 
-def seo_tags(page, site, paginator=None, *, show_title: bool = True) -> str:
-    """What `{% seo %}` writes for this page."""
-    seo = SeoValues(page, site, paginator, show_title)
+def seo_tags(page, site, paginator=None, *, show_title: bool = True, markdownify=None) -> str:
+    """What `{% seo %}` writes for this page (titles and descriptions through `markdownify`, the site's converter)."""
+    seo = SeoValues(page, site, paginator, show_title, markdownify)
     lines = [f"<!-- Begin Jekyll SEO tag v{SEO_VERSION} -->"]
     title = seo.title()
     if title and show_title:
@@ -294,10 +298,12 @@ class SeoNode(Node):
         def get(name):
             return context.resolve(name, default=None)
         site = get("site")
-        defaults = getattr(context.env, "values", {}).get("site_defaults", ())
+        values = getattr(context.env, "values", {})
+        defaults = values.get("site_defaults", ())
         if defaults and hasattr(site, "items"):   # layerpress's own defaults are not the user's settings
             site = {key: value for key, value in site.items() if key not in defaults}
-        return buffer.write(seo_tags(get("page"), site, get("paginator"), show_title=self.show_title))
+        return buffer.write(seo_tags(get("page"), site, get("paginator"), show_title=self.show_title,
+                                     markdownify=values.get("markdownify")))
 
 
 class SeoTag(Tag):

@@ -92,12 +92,15 @@ def xmlschema(value, zone: dt.tzinfo = dt.timezone.utc) -> str | None:
     return value.isoformat(timespec="seconds")
 
 
-def plain_text(markdown_text) -> str | None:
+def plain_text(markdown_text, markdownify=None) -> str | None:
     """jekyll-seo-tag's format_string: markdownify, strip_html, normalize_whitespace, escape_once;
-    None for an empty result. Typographic characters stay characters (kramdown's as_char)."""
+    None for an empty result. Typographic characters stay characters (kramdown's as_char).
+    `markdownify` is the site's converter (its Markdown options); default options without one."""
     if markdown_text is None:
         return None
-    from generator.content.markdown import shared_renderer, MarkdownOptions
-    converted = shared_renderer(MarkdownOptions()).convert(str(markdown_text))
+    if markdownify is None:
+        from generator.content.markdown import shared_renderer, MarkdownOptions
+        markdownify = shared_renderer(MarkdownOptions()).convert
+    converted = markdownify(str(markdown_text))
     text = " ".join(html.unescape(strip_html(converted)).split())
     return escape_once(text) or None

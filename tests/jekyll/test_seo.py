@@ -120,3 +120,13 @@ def test_a_date_without_offset_is_read_in_the_site_zone_not_the_machines(env, mo
     assert meta(head)["article:published_time"] == "2024-05-21T18:00:00+00:00"
     assert json_ld(head)["dateModified"] == "2024-06-01T00:00:00+00:00"
     assert meta(paris)["article:published_time"] == "2024-05-21T18:00:00+02:00"
+
+
+def test_titles_and_descriptions_go_through_the_sites_markdown_converter(env):
+    """jekyll-seo-tag markdownifies with the site's kramdown settings: the tag takes the environment's
+    converter (the one `markdownify` uses), not one with default options."""
+    seen = []
+    env.values = {"markdownify": lambda text: seen.append(text) or f"<p>{text} (site converter)</p>"}
+    head = env.from_string("{% seo %}").render(page=POST, site=SITE)
+    assert "<title>Dropout, seen from the weights (site converter) | Notes &amp; sketches (site converter)</title>" in head
+    assert "Small *networks*, looked at closely." in seen
