@@ -2,7 +2,7 @@
 
 A theme gem is a folder `NAME-VERSION/` with `_layouts/`, `_includes/`, `_sass/` and `assets/`.
 The blog's own files win over the theme's: a file at the same relative path in the blog replaces
-the theme's (`search_path` puts the blog first).
+the theme's (`liquid.environment.template_folders` puts the blog's folders first).
 """
 
 from __future__ import annotations
@@ -83,15 +83,6 @@ def find_theme(source: Path, value, *, config_file: Path | None = None, line: in
                       line=line, hint="install it, e.g. apt install jekyll-theme-minima, or give a folder")
 
 
-def search_path(source: Path, theme: Theme | None, folder: str) -> list[Path]:
-    """Where to look for a layout, include or Sass partial: the blog's folder, then the theme's."""
-    paths = [Path(source) / folder]
-    theme_folder = theme.folder(folder) if theme is not None else None
-    if theme_folder is not None:
-        paths.append(theme_folder)
-    return [path for path in paths if path.is_dir()]
-
-
 def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
     """The theme's `assets/` files the blog does not override, as (path relative to the site, file)."""
     root = theme.folder("assets") if theme is not None else None
@@ -106,9 +97,12 @@ def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
 
 
 def theme_of(config) -> Theme | None:
-    """The theme a loaded `Config` names, checked (`theme:` line in the error)."""
-    return find_theme(config.source, config.theme, config_file=config.file,
-                      line=config.lines.get("theme"))
+    """The theme a loaded `Config` names, checked (`theme:` line in the error); looked up once per
+    config (the build, its destination check and its templates all ask)."""
+    if "_theme" not in vars(config):
+        config._theme = find_theme(config.source, config.theme, config_file=config.file,
+                                   line=config.lines.get("theme"))
+    return config._theme
 
 
 def theme_inputs(theme: Theme | None) -> list[str]:

@@ -6,7 +6,8 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import ConfigError
-from generator.jekyll.themes import find_theme, installed_theme, search_path, theme_assets, theme_of
+from generator.jekyll.themes import find_theme, installed_theme, theme_assets, theme_of
+from generator.liquid.environment import template_folders
 
 DEBIAN_MINIMA = sorted(Path("/usr/share/rubygems-integration/all/gems").glob("minima-*"))
 
@@ -38,9 +39,11 @@ def test_blog_files_win_over_the_theme(tmp_path, monkeypatch):
     (blog / "_layouts").mkdir(parents=True)
     (blog / "assets").mkdir()
     (blog / "assets" / "logo.svg").write_text("<svg id='mine'/>")
-    theme = find_theme(blog, "paper")
-    assert search_path(blog, theme, "_layouts") == [blog / "_layouts", theme.root / "_layouts"]
-    assert search_path(blog, theme, "_includes") == []
+    (blog / "_config.yml").write_text("theme: paper\n")
+    config = load_config(blog)
+    theme = theme_of(config)
+    assert theme_of(config) is theme  # looked up once per config
+    assert template_folders(config).layouts == [blog / "_layouts", theme.root / "_layouts"]
     assert [relative for relative, _ in theme_assets(blog, theme)] == ["assets/style.scss"]
 
 
