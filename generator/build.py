@@ -18,7 +18,6 @@ from generator.jekyll.plugins import unsupported_warnings
 from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
-from generator.liquid.plugins import ruby_plugins
 from generator.errors import LayerpressError, did_you_mean
 from generator.figures.stage import compute as compute_stage
 from generator.writer import SiteWriter
@@ -65,7 +64,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
-    config.warnings.extend(unsupported_warnings(config))   # plugin gems, collections, remote_theme
+    config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
         return _build(options, config, source, dest, real_dest, started)
@@ -92,10 +91,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
                            figures=last["figures"])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
     strict = options.strict or config.strict
-    plugins = ruby_plugins(source)
-    if plugins and strict:
-        raise plugins[0]
-    warnings = [str(warning) for warning in config.warnings + plugins + renderer.check_layouts(strict=strict)]
+    warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
     report_warnings(warnings)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`

@@ -2,13 +2,15 @@
 
 layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); other
 gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, one warning
-each at the key's line. So are collections with pages of their own and `remote_theme:`.
-(Ruby files in `_plugins/`: `generator.liquid.environment.ruby_plugins`.)
+each at the key's line. So are Ruby files in `_plugins/`, collections with pages of their own
+and `remote_theme:`.
 """
 
 from __future__ import annotations
 
-from generator.errors import ConfigError
+from pathlib import Path
+
+from generator.errors import ConfigError, ContentError, LayerpressError
 
 # Gem -> what in layerpress does its work.
 BUILT_IN = {
@@ -35,9 +37,22 @@ def plugin_warnings(config) -> list[ConfigError]:
     return warnings
 
 
-def unsupported_warnings(config) -> list[ConfigError]:
-    """Plugins, collections that write pages, and remote themes: each a warning at its line."""
-    warnings = plugin_warnings(config)
+def ruby_plugins(source: Path) -> list[ContentError]:
+    """One warning for a `_plugins/` folder holding Ruby files, naming the first."""
+    folder = source / "_plugins"
+    files = sorted(folder.rglob("*.rb")) if folder.is_dir() else []
+    if not files:
+        return []
+    others = f" and {len(files) - 1} more" if len(files) > 1 else ""
+    return [ContentError(f"Ruby plugins are not supported: {files[0].name}{others} in _plugins/ will not run",
+                         file=files[0], hint="tags and filters they define render as nothing; see "
+                         "'Bringing a Jekyll blog over' in docs/writing.md")]
+
+
+def unsupported_warnings(config) -> list[LayerpressError]:
+    """Plugin gems, Ruby plugins, collections that write pages, and remote themes: each a warning
+    at its line (or file)."""
+    warnings: list[LayerpressError] = [*plugin_warnings(config), *ruby_plugins(config.source)]
     collections = config.data.get("collections")
     for name, settings in (collections.items() if isinstance(collections, dict) else []):
         if name != "posts" and isinstance(settings, dict) and settings.get("output"):
