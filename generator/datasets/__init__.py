@@ -82,40 +82,50 @@ def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -
     keep its arrays there too: the next build (a figure edit, a new variant) reads them back in
     milliseconds instead of drawing or decompressing them again."""
     options = resolve_options(spec)
-    loaded_key = digest(options, str(Path(base_dir).resolve()), KINDS[options["name"]].identity(options, Path(base_dir)))
-    if loaded_key in _LOADED:
-        dataset = _LOADED[loaded_key]
+    key = source_key(options, base_dir)
+    loaded_key = digest(key, str(Path(base_dir).resolve()))
+    dataset = _LOADED.get(loaded_key)
+    if dataset is None and cache_dir is not None:
+        dataset = _read_arrays(_cached(cache_dir, "arrays", key + ".npz"), options)
+    if dataset is None:
+        dataset = _load(options, base_dir)
         if cache_dir is not None:
-            _write_memo(_memo_path(options, base_dir, cache_dir), dataset.fingerprint)
-        return dataset
-    stored = _read_arrays(_arrays_path(options, base_dir, cache_dir), options) if cache_dir is not None else None
-    dataset = stored or _load(options, base_dir, cache_dir)
-    if len(_LOADED) >= _LOADED_MAX:
-        _LOADED.pop(next(iter(_LOADED)))
-    _LOADED[loaded_key] = dataset
+            _write_arrays(_cached(cache_dir, "arrays", key + ".npz"), dataset)
+    if cache_dir is not None and not _cached(cache_dir, "fingerprints", key).is_file():
+        _write_memo(_cached(cache_dir, "fingerprints", key), dataset.fingerprint)
+    if loaded_key not in _LOADED:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[loaded_key] = dataset
     return dataset
 
 
-def _load(options: dict, base_dir: Path, cache_dir: Path | None) -> Dataset:
+def _load(options: dict, base_dir: Path) -> Dataset:
     x_train, y_train, x_test, y_test, class_names = KINDS[options["name"]].load(options, Path(base_dir))
     x_train, y_train, x_val, y_val = carve(x_train, y_train, options["validation_split"], options["seed"])
     check_disjoint({"train": x_train, "validation": x_val, "test": x_test})
     arrays = (x_train, y_train, x_val, y_val, x_test, y_test)
     fingerprint = _fingerprint(arrays, class_names, options)
-    dataset = Dataset(*arrays, class_names=class_names, fingerprint=fingerprint, options=options)
-    if cache_dir is not None:
-        _write_memo(_memo_path(options, base_dir, cache_dir), fingerprint)
-        _write_arrays(_arrays_path(options, base_dir, cache_dir), dataset)
-    return dataset
+    return Dataset(*arrays, class_names=class_names, fingerprint=fingerprint, options=options)
 
 
 def dataset_fingerprint(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -> str:
     """The fingerprint, from the memo when the spec and the source files are unchanged (no loading)."""
     if cache_dir is not None:
-        memo = _memo_path(resolve_options(spec), base_dir, cache_dir)
+        memo = _cached(cache_dir, "fingerprints", source_key(resolve_options(spec), base_dir))
         if memo.is_file():
             return memo.read_text()
     return load_dataset(spec, base_dir=base_dir, cache_dir=cache_dir).fingerprint
+
+
+def source_key(options: dict, base_dir: Path) -> str:
+    """The options, the kind's cheap source identity (sizes, mtimes) and the code version: the key of
+    the fingerprint memo and the stored arrays (where the blog is is not part of it)."""
+    return digest(options, KINDS[options["name"]].identity(options, Path(base_dir)), FINGERPRINT_VERSION)
+
+
+def _cached(cache_dir: Path, folder: str, name: str) -> Path:
+    return Path(cache_dir) / "data" / folder / name
 
 
 def _fingerprint(arrays, class_names, options) -> str:
@@ -127,17 +137,7 @@ def _fingerprint(arrays, class_names, options) -> str:
     return hasher.hexdigest()
 
 
-def _memo_path(options: dict, base_dir: Path, cache_dir: Path, folder: str = "fingerprints") -> Path:
-    """Memo keyed on the options, the kind's cheap source identity (sizes, mtimes) and code versions."""
-    identity = KINDS[options["name"]].identity(options, Path(base_dir))
-    return Path(cache_dir) / "data" / folder / digest(options, identity, FINGERPRINT_VERSION)
-
-
 ARRAY_NAMES = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
-
-
-def _arrays_path(options: dict, base_dir: Path, cache_dir: Path) -> Path:
-    return _memo_path(options, base_dir, cache_dir, "arrays").with_suffix(".npz")
 
 
 def _read_arrays(path: Path, options: dict) -> Dataset | None:
