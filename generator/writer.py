@@ -12,6 +12,7 @@ import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from generator.config import Paths
@@ -44,9 +45,13 @@ class SiteWriter:
     def has(self, path: str) -> bool:
         return self._key(path, None) in self.items
 
+    @cached_property
+    def _root(self) -> Path:
+        return self.dest.resolve(strict=False)
+
     def _key(self, path: str, source) -> str:
         target = (self.dest / path.lstrip("/")).resolve(strict=False)
-        root = self.dest.resolve(strict=False)
+        root = self._root
         if not target.is_relative_to(root) or target == root:
             raise OutputError(f"output path '{path}' is outside the site folder",
                               file=source, hint="check its permalink, slug and file name")
