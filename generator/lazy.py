@@ -70,7 +70,9 @@ def _find_spec(name: str, parent: ModuleType | None):
     """`name`'s spec without importing it or its package (importlib.util.find_spec imports the package)."""
     if not isinstance(parent, DeferredModule) or "_real_module" in parent.__dict__:
         return importlib.util.find_spec(name)
-    return importlib.machinery.PathFinder.find_spec(name, parent.__spec__.submodule_search_locations)
+    package = parent.__spec__
+    assert package is not None, "a stand-in has its module's spec"
+    return importlib.machinery.PathFinder.find_spec(name, package.submodule_search_locations)
 
 
 def is_loaded(name: str) -> bool:

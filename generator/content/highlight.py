@@ -32,9 +32,9 @@ class CachedHighlightExtension(HighlightExtension):
         super().__init__(**config)
 
     def get_pymdownx_highlighter(self):
-        cache = self.cache
-        if cache is None:
+        if self.cache is None:
             return Highlight
+        cache: ConversionCache = self.cache
 
         class CachedHighlight(Highlight):
             def highlight(self, src, language, css_class="highlight", **options):
