@@ -35,6 +35,7 @@ class SiteWriter:
         self.dest = Path(dest).absolute()
         self.keep = list(keep)      # entries of the old site that survive (destination.keep_files)
         self.items: dict[str, Item] = {}
+        self._folders: dict[str, str] = {}
 
     def add_text(self, path: str, text: str, source) -> None:
         self._add(path, Item(source, data=text.encode("utf-8")))
@@ -46,16 +47,26 @@ class SiteWriter:
         return self._key(path, None) in self.items
 
     @cached_property
-    def _root(self) -> Path:
-        return self.dest.resolve(strict=False)
+    def _root(self) -> str:
+        return os.path.realpath(self.dest)
+
+    def _real_folder(self, folder: str) -> str:
+        """The real path of a folder under dest (symlinks in the old site followed), once per folder."""
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(os.path.join(self.dest, folder))
+        return self._folders[folder]
 
     def _key(self, path: str, source) -> str:
-        target = (self.dest / path.lstrip("/")).resolve(strict=False)
-        root = self._root
-        if not target.is_relative_to(root) or target == root:
+        """`path`'s real location relative to dest, as `Path.resolve` finds it (the folder resolved once,
+        then the name: only a symlink or a dot name needs resolving again)."""
+        folder, _, name = path.lstrip("/").rpartition("/")
+        target = os.path.join(self._real_folder(folder), name)
+        if name in ("", ".", "..") or os.path.islink(target):
+            target = os.path.realpath(target)
+        if not target.startswith(self._root + os.sep):
             raise OutputError(f"output path '{path}' is outside the site folder",
                               file=source, hint="check its permalink, slug and file name")
-        return target.relative_to(root).as_posix()
+        return target[len(self._root) + 1:]
 
     def _add(self, path: str, item: Item) -> None:
         key = self._key(path, item.source)
