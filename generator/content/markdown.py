@@ -11,6 +11,7 @@ below do not cover.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -78,6 +79,13 @@ def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict
 HIGHLIGHT = {"use_pygments": True, "css_class": "highlight", "guess_lang": False}
 
 
+def extension(name: str, config: dict) -> markdown.extensions.Extension:
+    """The extension `name` (`toc`, `pymdownx.superfences`) made as Markdown makes it from its name, from
+    its module, without looking through every installed package's entry points for the name first."""
+    module = importlib.import_module(name if "." in name else f"markdown.extensions.{name}")
+    return module.makeExtension(**config)
+
+
 def lazy_gemoji(options, md) -> Mapping:
     """pymdownx's gemoji index, read on the first `:name:` a text holds: loading (and copying) it
     costs more than converting a post, and most posts have no emoji."""
@@ -137,12 +145,16 @@ class MarkdownRenderer:
 
             from generator.content.highlight import CachedHighlightExtension
             from generator.content.kramdown import HeadingIds, KramdownExtension
+            from generator.content.strikethrough import LazyStrikethroughExtension
 
             self._heading_ids = HeadingIds(gfm=self.options.gfm)
-            self._md = markdown.Markdown(
-                extensions=[CachedHighlightExtension(self._code_cache, **HIGHLIGHT) if name == "pymdownx.highlight"
-                            else name for name in EXTENSIONS] + [KramdownExtension(gfm=self.options.gfm)],
-                extension_configs=extension_configs(self.options, self._heading_ids), output_format="html")
+            configs = extension_configs(self.options, self._heading_ids)
+            made_here: dict[str, markdown.extensions.Extension] = {
+                "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
+                "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
+            extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
+            self._md = markdown.Markdown(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+                                         output_format="html")
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
                 self._md.inlinePatterns.deregister("html")
@@ -213,7 +225,7 @@ def converter_versions() -> dict:
 
     here = Path(__file__)
     code = [hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in (here, here.with_name("kramdown.py"), here.with_name("highlight.py"))]
+            for path in (here, *(here.with_name(name) for name in ("kramdown.py", "highlight.py", "strikethrough.py")))]
     return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
             "pygments": pygments.__version__, "code": code}
 
