@@ -81,6 +81,7 @@ class SiteWriter:
         staging = Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
         old = self.dest if self.dest.is_dir() and not self.dest.is_symlink() else None
         try:
+            make_folders(staging, self.items)
             for key in sorted(self.items):
                 target = staging / key
                 if old is None or not reuse_unchanged(old / key, target, self.items[key]):
@@ -97,8 +98,14 @@ def describe(source: Path | str) -> str:
     return display_path(source) if isinstance(source, Path) else source
 
 
+def make_folders(root: Path, keys) -> None:
+    """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write)."""
+    for folder in sorted({os.path.dirname(key) for key in keys} - {""}):
+        os.makedirs(root / folder, exist_ok=True)
+
+
 def write_item(target: Path, item: Item) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Write one item; its folder exists (make_folders)."""
     if item.data is not None:
         target.write_bytes(item.data)
         return
@@ -121,7 +128,6 @@ def reuse_unchanged(old: Path, target: Path, item: Item) -> bool:
         status = os.lstat(old)
         if not stat.S_ISREG(status.st_mode) or not same_bytes(old, status, item):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
         os.link(old, target, follow_symlinks=False)
     except OSError:
         return False
