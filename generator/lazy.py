@@ -5,17 +5,24 @@ nothing never calls it, and importing it costs about half of Python's own start-
 puts a stand-in in `sys.modules`: `import numpy as np` binds the stand-in, and the first
 attribute asked of it (`np.zeros`, `numpy.__path__` for a submodule) imports the real module.
 (importlib's LazyLoader does not fit: on Python 3.11 the `import` statement itself reads the
-module's `__spec__`, which makes LazyLoader load it.)
+module's `__spec__`, which makes LazyLoader load it.) A submodule (`PIL.Image`) is deferred without
+importing its package: the package gets a stand-in too, and `from PIL import Image` loads the package
+only (it must have a `__path__`), finding the submodule's stand-in as its attribute.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 from types import ModuleType
 
-DEFERRED = ("numpy",)
+# python-liquid imports asyncio (for its async loaders) and dateutil's parser (for its `date` filter on
+# strings) at its top: a third of its import time, for what a Jekyll blog's templates never call.
+# Pillow's image modules: the data-set modules import them at their top, a build with its probes and
+# figures cached never opens an image.
+DEFERRED = ("numpy", "asyncio", "dateutil.parser", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageColor")
 
 
 class DeferredModule(ModuleType):
@@ -34,6 +41,9 @@ def _import_real(stand_in: DeferredModule) -> ModuleType:
     if sys.modules.get(name) is stand_in:
         del sys.modules[name]
     real = importlib.import_module(name)
+    for child, module in list(stand_in.__dict__.items()):   # deferred submodules stay reachable as attributes
+        if isinstance(module, DeferredModule) and child not in real.__dict__:
+            setattr(real, child, module)
     stand_in.__dict__.update(real.__dict__)
     stand_in.__dict__["_real_module"] = real
     return real
@@ -43,13 +53,26 @@ def defer(name: str) -> ModuleType:
     """The module `name` if already imported, else a DeferredModule for it, put in sys.modules."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.find_spec(name)
+    parent_name, _, child = name.rpartition(".")
+    parent = defer(parent_name) if parent_name else None
+    spec = _find_spec(name, parent)
     if spec is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
     stand_in = DeferredModule(name)
     stand_in.__spec__ = spec  # what `import name` checks; __path__ etc. stay missing, so they load it
     sys.modules[name] = stand_in
+    if parent is not None:  # `from parent import child` finds the stand-in without loading either
+        setattr(parent, child, stand_in)
     return stand_in
+
+
+def _find_spec(name: str, parent: ModuleType | None):
+    """`name`'s spec without importing it or its package (importlib.util.find_spec imports the package)."""
+    if not isinstance(parent, DeferredModule) or "_real_module" in parent.__dict__:
+        return importlib.util.find_spec(name)
+    package = parent.__spec__
+    assert package is not None, "a stand-in has its module's spec"
+    return importlib.machinery.PathFinder.find_spec(name, package.submodule_search_locations)
 
 
 def is_loaded(name: str) -> bool:

@@ -26,20 +26,38 @@ NEVER_READ = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache
 
 
 def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
-    """[relative path, size, mtime_ns] of every file under `root`, skipping the folders in `skip`."""
-    root, skipped = Path(root), {str(Path(folder).resolve()) for folder in skip}
-    rows = []
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if name not in NEVER_READ
-                               and str(Path(folder, name).resolve()) not in skipped)
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            rows.append([os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns])
+    """[relative path, size, mtime_ns] of every file under `root`, skipping the folders in `skip`
+    (os.walk's order and choices: files first, sorted, then each folder; symlinked folders not entered)."""
+    skipped = {str(Path(folder).resolve()) for folder in skip}
+    rows: list = []
+    _add_stats(str(root), "", skipped, rows)
     return rows
+
+
+def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            subfolders.append(entry)
+            continue
+        try:
+            stat = os.stat(entry.path)
+        except OSError:
+            continue
+        rows.append([prefix + entry.name, stat.st_size, stat.st_mtime_ns])
+    for entry in subfolders:
+        if entry.name in NEVER_READ or entry.is_symlink() or str(Path(entry.path).resolve()) in skipped:
+            continue
+        _add_stats(entry.path, f"{prefix}{entry.name}/", skipped, rows)
 
 
 def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: list[str]) -> str:

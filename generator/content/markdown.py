@@ -11,13 +11,15 @@ below do not cover.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import re
 import sys
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,19 +62,53 @@ class MarkdownOptions:
 
 
 def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict:
-    from pymdownx import emoji
+    from pymdownx import emoji  # the module; its index (lazy_gemoji) only when a text names an emoji
 
     return {
         "toc": {"permalink": options.heading_permalinks, "permalink_title": "Link to this section",
                 "slugify": heading_ids, "toc_depth": options.toc_levels},
         "smarty": {"smart_angled_quotes": True},
-        "pymdownx.highlight": {"use_pygments": True, "css_class": "highlight", "guess_lang": False},
         "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
         # kramdown has no subscript: `~10 epochs` stays as written.
         "pymdownx.tilde": {"subscript": False},
         # GitHub's emoji names, written as Unicode characters: no image CDN.
-        "pymdownx.emoji": {"emoji_index": emoji.gemoji, "emoji_generator": emoji.to_alt},
+        "pymdownx.emoji": {"emoji_index": lazy_gemoji, "emoji_generator": emoji.to_alt},
     }
+
+
+HIGHLIGHT = {"use_pygments": True, "css_class": "highlight", "guess_lang": False}
+
+
+def extension(name: str, config: dict) -> markdown.extensions.Extension:
+    """The extension `name` (`toc`, `pymdownx.superfences`) made as Markdown makes it from its name, from
+    its module, without looking through every installed package's entry points for the name first."""
+    module = importlib.import_module(name if "." in name else f"markdown.extensions.{name}")
+    return module.makeExtension(**config)
+
+
+def lazy_gemoji(options, md) -> Mapping:
+    """pymdownx's gemoji index, read on the first `:name:` a text holds: loading (and copying) it
+    costs more than converting a post, and most posts have no emoji."""
+    return LazyGemoji()
+
+
+class LazyGemoji(Mapping):
+    """`emoji.gemoji()`'s mapping (name, emoji, aliases), without its copies: nothing changes them."""
+
+    @cached_property
+    def _index(self) -> dict:
+        from pymdownx import gemoji_db
+
+        return {"name": gemoji_db.name, "emoji": gemoji_db.emoji, "aliases": gemoji_db.aliases}
+
+    def __getitem__(self, key: str):
+        return self._index[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 class MarkdownRenderer:
@@ -82,7 +118,9 @@ class MarkdownRenderer:
 
     def __init__(self, options: MarkdownOptions | None = None, cache_dir: Path | None = None) -> None:
         self.options = options or MarkdownOptions()
-        self._cache = ConversionCache(Path(cache_dir) / "markdown", self.options) if cache_dir else None
+        self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", asdict(self.options)) \
+            if cache_dir else None
+        self._code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
 
     def convert(self, text: str) -> str:
@@ -105,12 +143,18 @@ class MarkdownRenderer:
         if self._md is None:
             import markdown
 
+            from generator.content.highlight import CachedHighlightExtension
             from generator.content.kramdown import HeadingIds, KramdownExtension
+            from generator.content.strikethrough import LazyStrikethroughExtension
 
             self._heading_ids = HeadingIds(gfm=self.options.gfm)
-            self._md = markdown.Markdown(
-                extensions=EXTENSIONS + [KramdownExtension(gfm=self.options.gfm)],
-                extension_configs=extension_configs(self.options, self._heading_ids), output_format="html")
+            configs = extension_configs(self.options, self._heading_ids)
+            made_here: dict[str, markdown.extensions.Extension] = {
+                "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
+                "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
+            extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
+            self._md = markdown.Markdown(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+                                         output_format="html")
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
                 self._md.inlinePatterns.deregister("html")
@@ -134,16 +178,16 @@ class MarkdownRenderer:
 
 
 class ConversionCache:
-    """Conversions of one set of options, a JSON file each, named by a digest of the text, the options,
-    this module's and kramdown.py's code, and the versions of the libraries that convert: an entry is
-    never stale. An entry that does not read back whole (its HTML against its SHA-256) is ignored, and
-    written again."""
+    """Conversions (of documents with one set of options, or of code blocks), a JSON file each, named by
+    a digest of the text, the `salt` (what else decides the HTML), this module's, kramdown.py's and
+    highlight.py's code, and the versions of the libraries that convert: an entry is never stale. An
+    entry that does not read back whole (its HTML against its SHA-256) is ignored, and written again."""
 
-    def __init__(self, folder: Path, options: MarkdownOptions) -> None:
+    def __init__(self, folder: Path, *salt) -> None:
         self.folder = folder
-        self._salt = digest("markdown", asdict(options), converter_versions())
+        self._salt = digest(*salt, converter_versions())
 
-    def key(self, text: str) -> str:
+    def key(self, text) -> str:
         return digest(self._salt, text)
 
     def get(self, key: str) -> str | None:
@@ -180,7 +224,8 @@ def converter_versions() -> dict:
     import pymdownx
 
     here = Path(__file__)
-    code = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (here, here.with_name("kramdown.py"))]
+    code = [hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in (here, *(here.with_name(name) for name in ("kramdown.py", "highlight.py", "strikethrough.py")))]
     return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
             "pygments": pygments.__version__, "code": code}
 

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-RESAMPLE = Image.Resampling.BILINEAR
 PIL_MODES = {"grayscale": "L", "rgb": "RGB"}
 MAX_PIXELS = 40_000_000          # a 6000x6000 photo passes; a decompression bomb does not
 WIDE_GRAYSCALE = ("I;16", "I;16B", "I;16L", "I;16N", "I")
@@ -34,7 +33,7 @@ def convert(image: Image.Image, image_size: list[int] | None, color_mode: str) -
     """A PIL image as a uint8 (H, W, C) array in `color_mode`, resized to `image_size` = [height, width]."""
     image = image.convert(PIL_MODES[color_mode])
     if image_size is not None and list(image.size) != [image_size[1], image_size[0]]:
-        image = image.resize((image_size[1], image_size[0]), RESAMPLE)
+        image = image.resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR)
     array = np.asarray(image, dtype=np.uint8)
     return array[..., None] if array.ndim == 2 else array
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from typing import TextIO
-from xml.sax.saxutils import escape
 
 from liquid.ast import Node
 from liquid.tag import Tag
@@ -29,8 +28,10 @@ def feed_meta(site) -> str:
 
 
 def xml_attribute(value) -> str:
-    """Ruby's `encode(xml: :attr)`: in double quotes, with & < > " escaped."""
-    return '"' + escape(str(value), {'"': "&quot;"}) + '"'
+    """Ruby's `encode(xml: :attr)`: in double quotes, with & < > " escaped (as xml.sax.saxutils would,
+    whose import pulls in urllib.request, http.client and ssl)."""
+    text = str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
+    return f'"{text}"'
 
 
 class FeedMetaNode(Node):

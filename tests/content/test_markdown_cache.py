@@ -21,7 +21,12 @@ TEXT = textwrap.dedent("""\
 
 
 def entries(cache_dir):
-    return sorted((cache_dir / "markdown").rglob("*.json"))
+    """The documents' conversions (the code blocks' are in markdown/code/)."""
+    return sorted(path for path in (cache_dir / "markdown").rglob("*.json") if path.parent.parent.name != "code")
+
+
+def code_entries(cache_dir):
+    return sorted((cache_dir / "markdown" / "code").rglob("*.json"))
 
 
 def test_a_hit_gives_the_html_a_conversion_gives(tmp_path):
@@ -85,3 +90,38 @@ def test_a_build_from_known_conversions_writes_the_same_site(tmp_path):
         return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     cold, warm = tree(tmp_path / "cold"), tree(tmp_path / "warm")
     assert b"<em>prose</em>" in cold["2026/01/01/first.html"] and cold == warm
+
+
+PYTHON_CODE = 'def f(x):\n    return {"x": x * 2}  # doubled'
+
+
+def test_code_blocks_are_kept_and_a_hit_highlights_as_pygments_does(tmp_path):
+    text = f"Before.\n\n```python\n{PYTHON_CODE}\n```\n\n```yaml\nkey: [1, 2]\n```\n"
+    expected = MarkdownRenderer().convert(text)
+    assert '<span class="k">def</span>' in expected
+    assert MarkdownRenderer(cache_dir=tmp_path).convert(text) == expected
+    assert len(code_entries(tmp_path)) == 2
+    # Other prose around the same code: the document misses, its code blocks hit, the HTML is a conversion's.
+    edited = text.replace("Before.", "Before, *edited*.")
+    stamps = [entry.stat().st_mtime_ns for entry in code_entries(tmp_path)]
+    assert MarkdownRenderer(cache_dir=tmp_path).convert(edited) == MarkdownRenderer().convert(edited)
+    assert [entry.stat().st_mtime_ns for entry in code_entries(tmp_path)] == stamps and len(entries(tmp_path)) == 2
+
+
+def test_edited_code_or_another_language_misses(tmp_path):
+    renderer = MarkdownRenderer(cache_dir=tmp_path)
+    first = renderer.convert(f"```python\n{PYTHON_CODE}\n```\n")
+    second = renderer.convert(f"```python\n{PYTHON_CODE.replace('2', '3')}\n```\n")
+    third = renderer.convert(f"```text\n{PYTHON_CODE}\n```\n")
+    assert len(code_entries(tmp_path)) == 3 and len({first, second, third}) == 3
+    assert '<span class="mi">3</span>' in second and '<span class="k">' not in third
+
+
+def test_a_damaged_code_entry_is_highlighted_again(tmp_path):
+    text = f"```python\n{PYTHON_CODE}\n```\n"
+    expected = MarkdownRenderer(cache_dir=tmp_path).convert(text)
+    [entry] = code_entries(tmp_path)
+    good = entry.read_text()
+    entry.write_text(good.replace("doubled", "tripled"))
+    assert MarkdownRenderer(cache_dir=tmp_path).convert(text + "\nMore.\n").startswith(expected)
+    assert entry.read_text() == good

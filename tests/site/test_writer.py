@@ -73,3 +73,43 @@ def test_clean_removes_site_and_cache_but_refuses_the_sources(tmp_path, monkeypa
     assert not dest.exists() and (source / "_posts").is_dir()
     with pytest.raises(OutputError, match="refusing to use .* it holds the source folder"):
         remove_outputs(source, tmp_path)
+
+
+def test_unchanged_files_are_linked_from_the_old_site_and_changed_ones_written(tmp_path):
+    dest, image = tmp_path / "site", tmp_path / "figure.png"
+    image.write_bytes(b"\x89PNG" + bytes(range(256)) * 64)
+
+    def build(text: str) -> None:
+        writer = SiteWriter(dest)
+        writer.add_text("same.html", "<p>same</p>", "same.md")
+        writer.add_text("edited.html", text, "edited.md")
+        writer.add_file("figures/x.png", image, "figure")
+        writer.commit()
+    build("<p>one</p>")
+    before = {name: (dest / name).stat().st_ino for name in ("same.html", "edited.html", "figures/x.png")}
+    build("<p>two</p>")
+    after = {name: (dest / name).stat().st_ino for name in before}
+    assert after["same.html"] == before["same.html"] and after["figures/x.png"] == before["figures/x.png"]
+    assert after["edited.html"] != before["edited.html"] and (dest / "edited.html").read_text() == "<p>two</p>"
+    assert all((dest / name).stat().st_nlink == 1 for name in before)   # the old site is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png", "site"]
+
+
+def test_an_old_file_with_other_bytes_of_the_same_size_is_written_again(tmp_path):
+    dest, image = tmp_path / "site", tmp_path / "figure.png"
+    image.write_bytes(b"A" * 5000)
+
+    def build() -> None:
+        writer = SiteWriter(dest)
+        writer.add_text("page.html", "<p>page</p>", "page.md")
+        writer.add_file("figure.png", image, "figure")
+        writer.commit()
+    build()
+    # Someone edits the published files in place, keeping their sizes.
+    (dest / "page.html").write_text("<p>PAGE</p>")
+    with open(dest / "figure.png", "r+b") as handle:
+        handle.seek(4000)
+        handle.write(b"B")
+    build()
+    assert (dest / "page.html").read_text() == "<p>page</p>" and (dest / "figure.png").read_bytes() == b"A" * 5000
+    assert image.read_bytes() == b"A" * 5000
