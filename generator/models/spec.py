@@ -125,11 +125,18 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, variant or None
 
 
-def read_spec(path: Path, source: Path, variant: str | None = None) -> ModelSpec:
-    """Parse and structurally validate a spec file (no Keras)."""
+def parse_spec_file(path: Path) -> LineDict:
+    """The spec file's YAML, with the line of every key (no checks beyond its being a mapping)."""
     raw = load_with_lines(path.read_text(), file=path, error=ModelSpecError)
     if not isinstance(raw, LineDict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
+    return raw
+
+
+def read_spec(path: Path, source: Path, variant: str | None = None, *, parsed: LineDict | None = None) -> ModelSpec:
+    """Parse and structurally validate a spec file (no Keras); `parsed`: the file's `parse_spec_file`
+    already made (a store parses each file once for all its variants)."""
+    raw = parsed if parsed is not None else parse_spec_file(path)
     where = Where(path, raw.line, ModelSpecError)
     check_keys(raw, TOP_KEYS, where)
     variants = check_value(TOP_KEYS["variants"], "variants", raw.get("variants") or LineDict(), where)

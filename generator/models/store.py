@@ -9,6 +9,7 @@ canonical form is part of the key).
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import shutil
@@ -21,8 +22,9 @@ from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
 from generator.models.reasons import why_training
 from generator.models.saving import save_model
-from generator.models.spec import ModelSpec, check_with_keras, read_spec, split_ref
+from generator.models.spec import ModelSpec, check_with_keras, parse_spec_file, read_spec, split_ref
 from generator.models.versions import versions
+from generator.yaml_lines import LineDict
 
 if TYPE_CHECKING:
     from generator.models.trained import TrainedModel
@@ -49,6 +51,7 @@ class ModelStore:
         self.refresh = set(refresh)
         self._store = Store(self.cache_dir / "models")
         self._specs: dict[str, ModelSpec] = {}
+        self._parsed: dict[Path, LineDict] = {}
         self._keys: dict[str, str] = {}
         self._input_keys: dict[str, str] = {}
         self._key_inputs: dict[str, dict] = {}
@@ -74,7 +77,10 @@ class ModelStore:
         if ref not in self._specs:
             name, variant = split_ref(ref)
             path = self._spec_path(name)
-            self._specs[ref] = read_spec(path, self.source, variant)
+            if path not in self._parsed:
+                self._parsed[path] = parse_spec_file(path)
+            # a copy: the variant's merge and the checks must not see another variant's values
+            self._specs[ref] = read_spec(path, self.source, variant, parsed=copy.deepcopy(self._parsed[path]))
         return self._specs[ref]
 
     def refs(self) -> list[str]:
