@@ -285,8 +285,8 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     from generator.models.store import ModelStore
 
     cache_dir = options.paths.cache_dir
-    # Not forced even when the build is: the figures stage has already retrained what `force` asks for.
-    store = ModelStore(Path(options.source), cache_dir)
+    store = (computed.store.without_overrides() if computed.store is not None
+             else ModelStore(Path(options.source), cache_dir))  # a compute stage that made no store
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from generator.freeze import FreezeReport
+    from generator.models.store import ModelStore
 
 
 @dataclass
@@ -19,3 +20,4 @@ class ComputeResult:
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
     freeze_report: FreezeReport | None = None  # what was frozen, computed, stale
     model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
+    store: ModelStore | None = None  # the stage's store: the explorer shares its keys and trained models

@@ -49,7 +49,7 @@ def compute(config, documents, options) -> ComputeResult:
         freeze.require_complete(stage)
     stage.compute()
     result = stage.result()
-    result.model_refs = stage.model_refs()
+    result.model_refs, result.store = stage.model_refs(), store
     if frozen is not None:
         result.freeze_report = freeze.record_results(stage, write=writes_frozen,
                                                      prune=getattr(options, "prune", False))

@@ -60,10 +60,20 @@ class ModelStore:
         self._told: set[tuple[str, str]] = set()
         self.trainings = 0
         self._names: list[str] | None = None
-        # Models handed out in this build, and models this build trained, still in memory: a figure
+        # Models handed out by this store, and models this build trained, still in memory: a figure
         # or the explorer then runs them without loading the .keras file again (same weights, same bytes).
         self._handed_out: dict[str, TrainedModel] = {}
-        self._just_trained: dict[str, object] = {}
+        self._trained: dict[str, object] = {}
+
+    def without_overrides(self) -> ModelStore:
+        """A store of the same blog and cache without force, frozen results or refresh (the explorer's:
+        the figures stage has already retrained what those ask for), sharing what this one has read
+        and computed (specs, keys, data sets) and the models this build trained."""
+        other = ModelStore(self.source, self.cache_dir)
+        other._specs, other._parsed, other._datasets = self._specs, self._parsed, self._datasets
+        other._keys, other._input_keys, other._key_inputs = self._keys, self._input_keys, self._key_inputs
+        other._names, other._trained = self._names, self._trained
+        return other
 
     def names(self) -> list[str]:
         """The blog's model names (its `_models/*.yml`), listed once per store (a store lives for one build)."""
@@ -146,7 +156,7 @@ class ModelStore:
             record = json.loads((entry / RECORD_FILE).read_text())
             self._handed_out[ref] = TrainedModel(ref, self.spec(ref), self.cache_key(ref), record,
                                                  entry / MODEL_FILE, lambda: self.dataset(ref),
-                                                 model=self._just_trained.pop(record["cache_key"], None))
+                                                 model=self._trained.get(record["cache_key"]))
         return self._handed_out[ref]
 
     def publish_path(self, ref: str) -> Path:
@@ -219,7 +229,7 @@ class ModelStore:
         entry = self._store.put(key, fill)
         shutil.rmtree(work_dir, ignore_errors=True)
         self.trainings += 1
-        self._just_trained[key] = _without_training_state(model)
+        self._trained[key] = _without_training_state(model)
         return entry
 
     @staticmethod
