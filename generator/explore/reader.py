@@ -24,15 +24,14 @@ def enabled(config) -> bool:
 
 def versions(config_file=None) -> dict[str, dict]:
     """What the converted files depend on (for the cache key); reads package metadata, imports nothing."""
-    from importlib.metadata import PackageNotFoundError, version
-
     from generator.explore.onnx_export import INSTALL_HINT, OPSET
+    from generator.package_versions import installed_version
 
-    try:
-        found = {name: version(name) for name in ("tf2onnx", "onnx")}
-    except PackageNotFoundError as missing:
-        raise ConfigError(f"layerpress.explorer.reader_images needs {missing.name}, which is not installed",
-                          file=config_file, hint=INSTALL_HINT) from None
+    found = {name: installed_version(name) for name in ("tf2onnx", "onnx")}
+    for name, found_version in found.items():
+        if found_version is None:
+            raise ConfigError(f"layerpress.explorer.reader_images needs {name}, which is not installed",
+                              file=config_file, hint=INSTALL_HINT)
     runtime_files(config_file)
     return {"reader": found | {"opset": OPSET, "budget": BUDGET}}
 

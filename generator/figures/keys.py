@@ -67,12 +67,6 @@ def find_entry(figure: Figure, cache_store: Store, frozen) -> Path | None:
 
 @cache
 def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version  # not needed by a no-change build
+    from generator.package_versions import installed_version
 
-    versions = {"layerpress": __version__}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return {"layerpress": __version__} | {name: installed_version(name) or "not installed" for name in LIBRARIES}

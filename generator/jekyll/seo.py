@@ -28,11 +28,8 @@ VERIFICATIONS = [("google", "google-site-verification"), ("bing", "msvalidate.01
 
 
 def generator_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("layerpress")
-    except PackageNotFoundError:
-        return "0"
+    from generator.package_versions import installed_version
+    return installed_version("layerpress") or "0"
 
 
 def sub_hash(mapping, key: str) -> dict:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import metadata
 
 from generator import __version__
+from generator.package_versions import installed_version
 
 TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tf-nightly")
 
@@ -17,9 +17,4 @@ def versions() -> dict[str, str | None]:
 
 
 def _first_installed(names) -> str | None:
-    for name in names:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return None
+    return next((found for found in map(installed_version, names) if found is not None), None)
