@@ -288,8 +288,11 @@ class PreviewServer:
         return None
 
     def wait(self) -> None:
-        """Block until `stop()` is called (or Ctrl-C)."""
-        self._stopping.wait()
+        """Block until `stop()` is called (or Ctrl-C). In short waits: the kernel may hand SIGINT to
+        another thread, and Python runs the handler (KeyboardInterrupt) only when the main thread
+        wakes; a wait without a timeout then never ends (Ctrl-C ignored under load)."""
+        while not self._stopping.wait(0.25):
+            pass
 
     def rebuild_or_raise(self) -> None:
         from generator.build import BuildOptions, build
