@@ -192,10 +192,22 @@ def test_busy_port_is_a_one_line_error(tiny_blog):
                                  "(pick another one with --port, or --port 0 for any free port)")
 
 
-def test_cli_serves_until_ctrl_c(tiny_blog):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--source", str(tiny_blog), "--port", "0"],
+# A shell starts a background job with SIGINT ignored, and a process keeps that across exec: a suite
+# run in the background would start `serve` deaf to Ctrl-C. The launcher restores the default (as a
+# terminal has it) before Python starts, so Python installs its KeyboardInterrupt handler.
+WITH_DEFAULT_SIGINT = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                       "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
+
+
+def start_serve(blog: Path) -> subprocess.Popen:
+    """`layerpress serve` as a user starts it from a terminal (Ctrl-C is not ignored)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", WITH_DEFAULT_SIGINT, "-m", "generator", "serve", "--source", str(blog), "--port", "0"],
         cwd=REPO, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+
+
+def test_cli_serves_until_ctrl_c(tiny_blog):
+    process = start_serve(tiny_blog)
     try:
         lines = iter(process.stderr.readline, "")
         url = next(re.search(r"serving (http://\S+)", line).group(1) for line in lines if "serving" in line)
@@ -228,9 +240,7 @@ def test_ctrl_c_delivered_to_another_thread_still_stops_serve(tiny_blog):
     KeyboardInterrupt only when the main thread runs, so serve must not sleep without a timeout."""
     import ctypes
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--source", str(tiny_blog), "--port", "0"],
-        cwd=REPO, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    process = start_serve(tiny_blog)
     try:
         url = next(re.search(r"serving (http://\S+)", line).group(1)
                    for line in iter(process.stderr.readline, "") if "serving" in line)
