@@ -19,11 +19,10 @@ from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
 from generator.errors import LayerpressError, did_you_mean
-from generator.figures.stage import compute as compute_stage
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
 from generator.destination import check_destination, keep_files
-from generator.explore.stage import add_explorer
+from generator.stage_memo import figures_and_explorer
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +77,9 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
     content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = options.paths.cache_dir
-    inputs = uptodate.inputs_digest(options, cache_dir, THEME_DIR, [str(doc.source_path) for doc in
-                                                                    content.posts + content.pages + sass_pages]
-                                    + theme_inputs(theme))
+    environment = uptodate.environment(dest, THEME_DIR) + theme_inputs(theme)
+    inputs = uptodate.inputs_digest(options, cache_dir, environment, [str(doc.source_path) for doc in
+                                                                      content.posts + content.pages + sass_pages])
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
         log.debug("nothing changed since the last build of %s: its site stands", dest)
@@ -93,8 +92,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     strict = options.strict or config.strict
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
     report_warnings(warnings)
-    computed = compute_stage(config, content.posts + content.pages, options)
-    explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
+    stages = figures_and_explorer(config, content.posts + content.pages, options, environment)
+    computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
     writer = SiteWriter(real_dest, keep_files(config))
     pages = renderer.render_all(computed.context, computed.replacements)
     warnings += [str(warning) for warning in renderer.warnings]
@@ -113,8 +112,10 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     drift = summarise(record_build(source, computed.manifest))
     if drift:
         log.log(NOTE, drift)
-    uptodate.remember(options, cache_dir, inputs, pages_written=len(pages), figures=computed.manifest,
+    results = uptodate.results_stats(cache_dir)
+    uptodate.remember(options, cache_dir, inputs, results, pages_written=len(pages), figures=computed.manifest,
                       warnings=warnings)
+    stages.keep(results)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest, models=computed.model_refs)
 

@@ -57,9 +57,12 @@ def path_list(value) -> list:
     return value
 
 
+FREEZE_AUTO = "auto"   # `freeze: auto`: every build writes what it computed into _freeze/
+
+
 @expects("'auto' or false")
 def freeze_setting(value) -> str | bool:
-    if value is False or value == "auto":
+    if value is False or value == FREEZE_AUTO:
         return value
     raise Invalid(hint="freeze: auto writes every computed result into _freeze/ on each build")
 

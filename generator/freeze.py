@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import MANIFEST, STAMPS, Store, canonical_json
+from generator.config import FREEZE_AUTO
 from generator.console import NOTE
 from generator.errors import LayerpressError, did_you_mean
 
@@ -34,7 +35,7 @@ FREEZE_DIR = "_freeze"
 ABOUT = "frozen.json"
 # Frozen files are bytes to copy, never text to convert: no end-of-line changes on checkout.
 GITATTRIBUTES = "* -text\n"
-AUTO = "auto"
+AUTO = FREEZE_AUTO
 
 
 class FreezeError(LayerpressError):

@@ -60,17 +60,22 @@ def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
         _add_stats(entry.path, f"{prefix}{entry.name}/", skipped, rows)
 
 
-def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: list[str]) -> str:
+def inputs_digest(options, cache_dir: Path, environment: list, kept_documents: list[str]) -> str:
+    """`environment`: what `environment()` gives for this build."""
     source, dest = Path(options.source), Path(options.dest)
+    return digest(STATE_VERSION, os.environ.get("TZ"), os.environ.get("JEKYLL_ENV"), environment,
+                  [options.drafts, options.unpublished, options.future, str(dest.resolve())],
+                  file_stats(source, skip=(cache_dir, dest)), sorted(kept_documents))
+
+
+def environment(dest: Path, theme_dir: Path) -> list:
+    """What a build reads besides the blog: Python, the library folders, the built-in theme, layerpress's code."""
     # Installing or upgrading a package changes its folder's mtime. The folder the site is swapped
     # into changes with every build (often the working folder, on sys.path as '' or via -m): not a library.
     swapped_in = dest.resolve().parent
     libraries = [[entry, os.stat(entry).st_mtime_ns] for entry in sys.path
                  if entry and os.path.isdir(entry) and Path(entry).resolve() != swapped_in]
-    return digest(STATE_VERSION, sys.version, os.environ.get("TZ"), os.environ.get("JEKYLL_ENV"), libraries,
-                  [options.drafts, options.unpublished, options.future, str(dest.resolve())],
-                  file_stats(source, skip=(cache_dir, dest)), file_stats(theme_dir), file_stats(CODE_DIR),
-                  sorted(kept_documents))
+    return [sys.version, libraries, file_stats(theme_dir), file_stats(CODE_DIR)]
 
 
 # Cache folders whose entries a build copies into the site: a damaged entry must make the next
@@ -82,7 +87,7 @@ def results_stats(cache_dir: Path) -> list:
     return [[folder, file_stats(Path(cache_dir) / folder)] for folder in RESULT_FOLDERS]
 
 
-def _state_path(options, cache_dir: Path) -> Path:
+def state_path(options, cache_dir: Path) -> Path:
     """One state per set of options: a build into another folder (`serve`'s) replaces it."""
     where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
     return Path(cache_dir) / "builds" / f"{where}.json"
@@ -94,7 +99,7 @@ def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     if options.force or getattr(options, "refresh", ()) or getattr(options, "freeze", False):
         return None
     try:
-        state = json.loads(_state_path(options, cache_dir).read_text())
+        state = json.loads(state_path(options, cache_dir).read_text())
     except (OSError, ValueError):
         return None
     if state.get("inputs") != inputs or state.get("dest") != file_stats(Path(options.dest)) \
@@ -103,15 +108,17 @@ def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     return state
 
 
-def remember(options, cache_dir: Path, inputs: str, *, pages_written: int, figures: list, warnings: list) -> None:
-    """Write the state of a build that just succeeded. A `--refresh` build wrote other results than
-    a plain build would (this machine's, not the frozen ones): the next build must be a full one."""
-    path = _state_path(options, cache_dir)
+def remember(options, cache_dir: Path, inputs: str, results: list, *, pages_written: int, figures: list,
+             warnings: list) -> None:
+    """Write the state of a build that just succeeded (`results`: `results_stats` as it ended). A `--refresh`
+    build wrote other results than a plain build would (this machine's, not the frozen ones): the next
+    build must be a full one."""
+    path = state_path(options, cache_dir)
     if getattr(options, "refresh", ()):
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "results": results_stats(cache_dir),
+    state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "results": results,
              "pages_written": pages_written,
              "figures": figures, "warnings": warnings}
     scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")

@@ -5,8 +5,9 @@ what that stage decided (the models published as `models/NAME.keras`, the probes
 map of their figures), computes every layer's outputs for those probes with the trained and
 the untrained network (`TrainedModel.activations`, the call the activations figures use), and
 extends the figures stage's result: data files, `figures.json` entries with their hashes, an
-"explore these layers" link under every activations figure. `pages(renderer)` renders the
-pages and `link_downloads(pages)` adds the link after every download link of a model.
+"explore these layers" link under every activations figure. It returns `ExplorerPages`:
+`pages(renderer)` renders the pages and `link_downloads(pages)` adds the link after every
+download link of a model.
 A cached model and cached data need no TensorFlow.
 
 With `layerpress: {explorer: {reader_images: true}}` each explorer also holds the model as
@@ -27,6 +28,7 @@ from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
 from generator import console, freeze
 from generator.explore import data, reader
+from generator.explore.pages import ExplorerPages
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,6 @@ DEFAULT_CMAP = "viridis"
 MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")
 LINK_TEXT = "explore these layers"
-DOWNLOAD_LINK_TEXT = "explore its layers"
 
 
 @dataclass
@@ -256,32 +257,23 @@ class ExplorerStage:
                 if marker in html and "</figcaption>" in html:
                     by_placeholder[placeholder] = html.replace("</figcaption>", link + "</figcaption>", 1)
 
-    def pages(self, renderer) -> list:
-        """The explorer pages, rendered with the theme's `explore.html`."""
-        rendered = []
+    def published(self) -> ExplorerPages:
+        """What the build does with the explorers once the site is rendered (no model or cache state)."""
+        pages = []
         for model in self.models:
             index = self.index(model)
-            page = {"title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
-                "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
-                "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
-                "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
-                "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}
-            rendered.append(renderer.furniture_page("explore", f"explore/{model.name}/index.html", page))
-        return rendered
-
-    def link_downloads(self, pages) -> None:
-        """After every link to models/NAME.keras in the site's pages, a link to NAME's explorer."""
-        for model in self.models:
-            pattern = re.compile(r'<a\b[^>]*\bhref="[^"]*?' + re.escape(f"{self.baseurl}/models/{model.name}.keras")
-                                 + r'"[^>]*>(?:(?!</a>).)*</a>(?!\s*<a class="explore-link")', re.DOTALL)
-            link = f' <a class="explore-link" href="{self.baseurl}{model.url}">({DOWNLOAD_LINK_TEXT})</a>'
-            for page in pages:
-                if page.output_path.endswith(".html") and not page.output_path.startswith("explore/"):
-                    page.text = pattern.sub(lambda match: match[0] + link, page.text)  # noqa: B023 (used at once)
+            pages.append((f"explore/{model.name}/index.html", {
+                "title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
+                    "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
+                    "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
+                    "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
+                    "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}))
+        return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
 
 
-def add_explorer(config, computed, options) -> ExplorerStage:
-    """The seam build.py calls after the figures stage; returns the stage for `pages` and `link_downloads`."""
+
+def add_explorer(config, computed, options) -> ExplorerPages:
+    """The seam build.py calls after the figures stage; returns what the build does with the pages."""
     from generator.models.store import ModelStore
 
     cache_dir = options.paths.cache_dir
@@ -296,7 +288,7 @@ def add_explorer(config, computed, options) -> ExplorerStage:
     if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):
         stage.freeze(prune=getattr(options, "prune", False))
     stage.extend(computed)
-    return stage
+    return stage.published()
 
 
 def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:

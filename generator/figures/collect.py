@@ -3,16 +3,20 @@ checked before anything trains or draws (no TensorFlow)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.confine import confined
 from generator.errors import FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
-from generator.figures.directive import FigureRequest, extract_figures, prose_lines
+from generator.cache import digest
+from generator.figures.directive import FigureRequest, extract_figures, parse_block_text, prose_lines
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
@@ -32,6 +36,65 @@ class Figure:
     entry: Path | None = None          # the cache (or frozen) entry holding its files
 
 
+@dataclass
+class Extracted:
+    """One document's figure blocks (parsed, not yet checked against the blog) and `models.*` references."""
+
+    document: Any                      # a document: source_path, body, body_line, slug
+    body: str                          # the body with each block replaced by its placeholder
+    requests: list[FigureRequest]
+    text_refs: list[tuple[str, int]]   # (ref, line in the source file)
+
+
+def extract_documents(documents, parsed: ParsedBlocks | None = None) -> list[Extracted]:
+    """Parse every document's figure blocks and find its model references (no model or probe is read)."""
+    extracted = []
+    for document in documents:
+        body, requests = extract_figures(document.body, document.source_path, document.body_line,
+                                         parsed.request if parsed is not None else None)
+        refs = [(ref, document.body_line + index) for ref, index in model_refs_in_text(document.body)]
+        extracted.append(Extracted(document, body, requests, refs))
+    return extracted
+
+
+class ParsedBlocks:
+    """The figure blocks a build parsed, by their text, for the next build: after a prose edit it parses
+    none again (nor imports the figure kinds to validate them). A request depends on its block's text
+    alone, for one version of the code (`version`). Kept in one file: the blocks of the last build."""
+
+    def __init__(self, path: Path, version: str):
+        self.path, self.version = Path(path), version
+        self.known = self._read()
+        self.used: dict[str, tuple] = {}
+
+    def _read(self) -> dict:
+        try:
+            stored = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}   # none yet or damaged: every block is parsed again
+        ok = isinstance(stored, dict) and stored.get("version") == self.version
+        return stored["blocks"] if ok else {}
+
+    def request(self, text: str, source_path: Path, line: int) -> FigureRequest:
+        key = digest(text)
+        parsed = self.known.get(key)
+        if parsed is None:
+            request = parse_block_text(text, source_path, line)
+            parsed = (request.kind, request.options, request.figure_id, request.model_refs)
+        self.used[key] = parsed
+        kind, options, figure_id, model_refs = copy.deepcopy(parsed)   # each request its own options
+        return FigureRequest(source_path, line, kind, options, figure_id, model_refs)
+
+    def save(self) -> None:
+        """Keep the blocks this build used, when they are not what the file holds."""
+        if self.used == self.known:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        scratch.write_bytes(pickle.dumps({"version": self.version, "blocks": self.used}, pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, self.path)
+
+
 class Collection:
     """The figures, documents and text references of a build, each checked against the blog's models
     and probe files. `add_documents` rewrites each document's body in place (blocks become placeholders).
@@ -49,18 +112,22 @@ class Collection:
         self._memo_changed = False
 
     def add_documents(self, documents) -> None:
-        for document in documents:
-            text = document.body
-            document.body, requests = extract_figures(text, document.source_path, document.body_line)
+        self.add_extracted(extract_documents(documents))
+
+    def add_extracted(self, extracted: list[Extracted]) -> None:
+        """Check the blocks and references `extract_documents` found, and rewrite each body."""
+        for item in extracted:
+            document = item.document
+            document.body = item.body
             self.sources.append(document.source_path)
-            for request in requests:
+            for request in item.requests:
                 for ref in request.model_refs:
                     self._check_ref(ref, request.source_path, request.line)
                 for probe in registry.probe_paths(request.options):
                     self._check_probe(probe, request)
-                self.figures.append(Figure(request, document.slug, _relative(request.source_path, self.source)))
-            for ref, index in model_refs_in_text(text):
-                self._check_ref(ref, document.source_path, document.body_line + index)
+                self.figures.append(Figure(request, document.slug, source_relative(request.source_path, self.source)))
+            for ref, line in item.text_refs:
+                self._check_ref(ref, document.source_path, line)
                 if ref not in self.text_refs:
                     self.text_refs.append(ref)
         self._write_memo()
@@ -143,7 +210,7 @@ def _read_memo(path: Path | None) -> dict:
     return memo if isinstance(memo, dict) else {}
 
 
-def _relative(path: Path, root: Path) -> str:
+def source_relative(path: Path, root: Path) -> str:
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

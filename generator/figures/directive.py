@@ -50,13 +50,16 @@ class _Block:
     text: str
 
 
-def extract_figures(body: str, source_path: Path, body_line: int = 1) -> tuple[str, list[FigureRequest]]:
-    """The body with each figure block replaced by its placeholder, and the parsed requests."""
+def extract_figures(body: str, source_path: Path, body_line: int = 1,
+                    parse_block=None) -> tuple[str, list[FigureRequest]]:
+    """The body with each figure block replaced by its placeholder, and the parsed requests
+    (`parse_block(text, source_path, line)`: parse_block_text by default, or a memo of it)."""
+    parse_block = parse_block or parse_block_text
     lines = body.split("\n")
     requests: list[FigureRequest] = []
     blocks = list(_figure_blocks(lines))
     for block in blocks:
-        request = _parse_block(block, source_path, body_line + block.start)
+        request = parse_block(block.text, source_path, body_line + block.start)
         if any(r.figure_id == request.figure_id for r in requests):
             raise request.error(f"duplicate figure id '{request.figure_id}'",
                                 "give each figure of a document its own id")
@@ -77,11 +80,12 @@ def _figure_blocks(lines: list[str]):
             yield _Block(fence.start, fence.end, indent, "\n".join(content))
 
 
-def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
+def parse_block_text(text: str, source_path: Path, line: int) -> FigureRequest:
+    """A figure block's YAML (`line`: its opening fence's), validated; the request depends on `text` alone."""
     def fail(message, hint=None):
         return FigureError(message, file=source_path, line=line, hint=hint)
 
-    data = load_with_lines(block.text, file=source_path, first_line=line + 1, error=FigureError)
+    data = load_with_lines(text, file=source_path, first_line=line + 1, error=FigureError)
     if not isinstance(data, LineDict):
         raise fail("a figure block must be a YAML mapping of keys to values", "start with 'kind: ...'")
     kind = data.get("kind")
@@ -97,7 +101,7 @@ def _parse_block(block: _Block, source_path: Path, line: int) -> FigureRequest:
     problem = registry.check_options(kind, options)
     if problem:
         raise fail(problem)
-    figure_id = options["id"] or f"{kind}-{digest(block.text)[:10]}"
+    figure_id = options["id"] or f"{kind}-{digest(text)[:10]}"
     if not FIGURE_ID.fullmatch(figure_id):  # also a path segment and an HTML id: no markup, no '/'
         shown = str(figure_id).encode("unicode_escape").decode()
         raise fail(f"figure id '{shown}' may only hold letters, digits, '-' and '_'")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,19 @@ def below_thresholds(record: dict) -> list[str]:
                 problems.append(f"{'maps' if what == 'map' else 'text'} {value:g} px at {where} width "
                                 f"(at least {limit} px)")
     return problems
+
+
+# Its own logger: these warnings name lines, which a reused stage result gives anew (generator/stage_memo.py).
+LEGIBILITY_LOGGER = "generator.figures.legibility"
+
+
+def warn_illegible(request, record: dict) -> None:
+    """A warning when a figure's maps or text fall below the legibility thresholds."""
+    problems = below_thresholds(record)
+    if problems:
+        logging.getLogger(LEGIBILITY_LOGGER).warning(
+            "%s:%s: figure '%s' is hard to read: %s (raise 'width' or lower 'per_row')",
+            request.source_path, request.line, request.figure_id, "; ".join(problems))
 
 
 @functools.cache

@@ -24,15 +24,16 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext, draw, read_meta, write_entry
 from generator.figures.html import FigureHtml
 from generator.figures.keys import FigureKeys, find_entry, library_versions
-from generator.figures.layout import DEFAULT_FIGURE_WIDTH, below_thresholds
+from generator.figures.layout import DEFAULT_FIGURE_WIDTH, warn_illegible
 from generator.figures.manifest import manifest_entry, site_files, sorted_entries, write_manifest
 from generator.figures.result import ComputeResult
 
 log = logging.getLogger(__name__)
 
 
-def compute(config, documents, options) -> ComputeResult:
-    """The seam build.py calls between reading documents and rendering them."""
+def compute(config, documents, options, extracted=None) -> ComputeResult:
+    """The seam build.py calls between reading documents and rendering them (`extracted`: the documents'
+    figure blocks and references, when the build has them from `collect.extract_documents` already)."""
     from generator import freeze
     from generator.models.store import ModelStore
 
@@ -43,7 +44,7 @@ def compute(config, documents, options) -> ComputeResult:
     store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
-    stage.add_documents(documents)
+    stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
     if getattr(options, "frozen_only", False):
         freeze.require_complete(stage)
@@ -88,6 +89,10 @@ class FigureStage:
         """Extract and validate every figure block and model reference of every document."""
         self.collection.add_documents(documents)
 
+    def add_extracted(self, extracted) -> None:
+        """Validate the figure blocks and model references `collect.extract_documents` found."""
+        self.collection.add_extracted(extracted)
+
     @property
     def figures(self) -> list[Figure]:
         return self.collection.figures
@@ -126,11 +131,7 @@ class FigureStage:
     def warn_illegible(self) -> None:
         """A warning per figure whose maps or text fall below the legibility thresholds."""
         for figure in self.figures:
-            problems = below_thresholds(self.meta(figure)["legibility"])
-            if problems:
-                request = figure.request
-                log.warning("%s:%s: figure '%s' is hard to read: %s (raise 'width' or lower 'per_row')",
-                            request.source_path, request.line, request.figure_id, "; ".join(problems))
+            warn_illegible(figure.request, self.meta(figure)["legibility"])
 
     def is_refreshed(self, figure: Figure) -> bool:
         """`--refresh` named this figure or a model it draws from."""

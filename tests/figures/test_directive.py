@@ -132,3 +132,36 @@ def test_missing_kind_lists_the_kinds():
 def test_bad_id():
     assert error_text(fence("kind: summary\nmodel: m\nid: a b")) == \
         "post.md:1: figure id 'a b' may only hold letters, digits, '-' and '_'"
+
+
+def test_parsed_blocks_are_parsed_once_and_kept_for_one_version_of_the_code(tmp_path, monkeypatch):
+    import generator.figures.collect as collect
+
+    parses = []
+    parse = collect.parse_block_text
+    monkeypatch.setattr(collect, "parse_block_text", lambda *args: parses.append(args[2]) or parse(*args))
+    memo = tmp_path / "builds" / "figure-blocks.pickle"
+    body = fence("kind: summary\nmodel: m\nid: s") + "\n\n" + fence("kind: curves\nmodel: m")
+
+    def extract(text: str, version: str = "v1", body_line: int = 1):
+        parsed = collect.ParsedBlocks(memo, version)
+        result = extract_figures(text, POST, body_line, parsed.request)
+        parsed.save()
+        return result
+
+    first_body, first = extract(body)
+    assert parses == [1, 7]
+    moved_body, moved = extract("A new paragraph.\n\n" + body, body_line=3)   # a prose edit: nothing parsed
+    assert parses == [1, 7]
+    assert [(r.kind, r.figure_id, r.options, r.model_refs) for r in moved] == \
+        [(r.kind, r.figure_id, r.options, r.model_refs) for r in first]
+    assert [r.line for r in moved] == [5, 11] and moved_body.endswith(first_body)
+    moved[0].options["model"] = "changed"                      # each request holds its own options
+    assert extract(body)[1][0].options["model"] == "m" and parses == [1, 7]
+    extract(body.replace("kind: curves", "kind: curves\ncaption: New"))   # an edited block is parsed again
+    assert parses == [1, 7, 7]
+    extract(body, version="v2")                                 # other code: every block parsed again
+    assert parses == [1, 7, 7, 1, 7]
+    memo.write_bytes(b"damaged")
+    extract(body, version="v2")
+    assert parses == [1, 7, 7, 1, 7, 1, 7]

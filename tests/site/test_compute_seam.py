@@ -1,7 +1,7 @@
 """The seam the models and figures stages plug into: a hand-made ComputeResult goes all the way through."""
 
-from generator import build as build_module
 from generator.build import BuildOptions, build
+from generator.figures import stage as figures_stage
 from generator.figures.result import ComputeResult
 
 
@@ -21,7 +21,7 @@ def test_compute_result_reaches_bodies_html_and_site(blog, tmp_path, monkeypatch
     figure_file.write_bytes(b"\x89PNG fake bytes")
     seen = {}
 
-    def compute(config, documents, options):
+    def compute(config, documents, options, extracted=None):
         seen["documents"] = [doc.source_path for doc in documents]
         return ComputeResult(
             context={"models": {"cnn": {"params": 1234}}},
@@ -30,7 +30,7 @@ def test_compute_result_reaches_bodies_html_and_site(blog, tmp_path, monkeypatch
             outputs=[("figures/a/abc123.png", figure_file)],
         )
 
-    monkeypatch.setattr(build_module, "compute_stage", compute)
+    monkeypatch.setattr(figures_stage, "compute", compute)
     build(BuildOptions(source=blog.source, dest=blog.dest))
     html = blog.read("2020/01/01/a.html")
     assert "The model has 1234 parameters." in html
@@ -45,8 +45,8 @@ def test_computed_outputs_are_confined_like_everything_else(blog, tmp_path, monk
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     outside = tmp_path / "f.png"
     outside.write_bytes(b"x")
-    monkeypatch.setattr(build_module, "compute_stage",
-                        lambda config, documents, options: ComputeResult(outputs=[("../escape.png", outside)]))
+    monkeypatch.setattr(figures_stage, "compute",
+                        lambda config, documents, options, extracted: ComputeResult(outputs=[("../escape.png", outside)]))
     assert blog.build() == 1
     assert capsys.readouterr().err == ("error: f.png: output path '../escape.png' is outside the site folder "
                                        "(check its permalink, slug and file name)\n")

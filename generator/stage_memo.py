@@ -1,0 +1,212 @@
+"""The figures stage and the explorer of the last build, reused when nothing they read has changed.
+
+A build after a prose edit changes no figure: the stages would find every model, figure and
+explorer in the cache and hand the build the same result, at the cost of reading every model's
+spec and record, every figure's entry and every explorer's index. Instead the build keeps what
+the two stages handed it (`Snapshot`) in `<cache_dir>/builds/`, and the next build reuses it when
+
+- every document's figure blocks (parsed, without their line numbers) and `models.*` references
+  are the same, in the same documents, and
+- no other file of the blog changed (size and modification time: `_models/`, `_data/`, probes,
+  `_config.yml`, `_freeze/`, layouts ...; the lock file, which the build itself writes, aside),
+  nor the theme, layerpress's code, the library folders or the logging verbosity, and
+- the cache's results (models, figures, explorers) are as the last build left them.
+
+A figure block that moved keeps its drawing: its line numbers in `figures.json` and its legibility
+warnings are those of the current documents. What the stages logged is logged again. Builds that
+compute on purpose (`--force`, `--refresh`, `--freeze`, `--frozen-only`, `freeze: auto`) neither
+reuse nor keep a snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+from collections.abc import Callable
+
+from generator import uptodate
+from generator.cache import digest
+from generator.config import FREEZE_AUTO
+from generator.figures.layout import LEGIBILITY_LOGGER
+from generator.lockfile import LOCK_NAME
+
+if TYPE_CHECKING:
+    from generator.explore.pages import ExplorerPages
+    from generator.figures.result import ComputeResult
+
+log = logging.getLogger(__name__)
+
+MEMO_VERSION = 1
+PACKAGE_LOGGER = "generator"
+
+
+@dataclass
+class Snapshot:
+    """What the figures stage and the explorer handed a build (generator.figures.result.ComputeResult
+    without its model store, and generator.explore.pages.ExplorerPages), with what they logged."""
+
+    key: str
+    results: list                        # uptodate.results_stats of the cache when the build ended
+    computed: ComputeResult
+    explorer: ExplorerPages
+    messages: list = field(default_factory=list)   # (logger name, level, text)
+
+
+@dataclass
+class Stages:
+    """The two stages' result for build.py, and `keep()` to call once the build has succeeded."""
+
+    computed: ComputeResult
+    explorer: ExplorerPages
+    keep: Callable[[list], None]         # with uptodate.results_stats as the build ended
+
+
+def figures_and_explorer(config, documents, options, environment: list) -> Stages:
+    """Run the figures stage and the explorer, or reuse what they handed the last build
+    (`environment`: what the build reads besides the blog, from generator.uptodate)."""
+    from generator.figures.collect import ParsedBlocks, extract_documents
+
+    cache_dir = options.paths.cache_dir
+    parsed = ParsedBlocks(Path(cache_dir) / "builds" / "figure-blocks.pickle", digest(environment))
+    extracted = extract_documents(documents, parsed)
+    parsed.save()
+    if not usable(options, config):
+        _path(options, cache_dir).unlink(missing_ok=True)
+        computed, explorer = _compute(config, documents, options, extracted)
+        return Stages(computed, explorer, keep=lambda results: None)
+    key = stage_key(options, cache_dir, environment, extracted)
+    snapshot, moved = reuse(options, cache_dir, key, extracted)
+    if snapshot is None:
+        with recorded_messages() as messages:
+            computed, explorer = _compute(config, documents, options, extracted)
+        snapshot = Snapshot(key, [], computed, explorer, messages)
+    elif not moved:   # the cache is as the snapshot has it
+        return Stages(snapshot.computed, snapshot.explorer, keep=lambda results: None)
+    return Stages(snapshot.computed, snapshot.explorer, keep=partial(_keep, options, cache_dir, snapshot))
+
+
+def _compute(config, documents, options, extracted):
+    from generator.explore.stage import add_explorer
+    from generator.figures.stage import compute
+
+    computed = compute(config, documents, options, extracted)
+    return computed, add_explorer(config, computed, options)
+
+
+def usable(options, config) -> bool:
+    """Not a build that computes on purpose."""
+    return not (options.force or options.refresh or options.freeze or options.prune or options.frozen_only
+                or config.freeze == FREEZE_AUTO)
+
+
+def stage_key(options, cache_dir: Path, environment: list, extracted) -> str:
+    """Everything the two stages read: see the module's docstring."""
+    source = Path(options.source)
+    documents = {_relative(item.document.source_path, source) for item in extracted} | {LOCK_NAME}
+    blog_files = [row for row in uptodate.file_stats(source, skip=(cache_dir, Path(options.dest)))
+                  if row[0] not in documents]
+    return digest(MEMO_VERSION, environment, blog_files,
+                  str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE_LOGGER).getEffectiveLevel(),
+                  signature(extracted, source))
+
+
+def signature(extracted, source: Path) -> list:
+    """Each document's figure blocks without their line numbers, and the models its text quotes."""
+    return [[_relative(item.document.source_path, source), item.document.slug,
+             [[request.figure_id, request.kind, request.options, request.model_refs] for request in item.requests],
+             list(dict.fromkeys(ref for ref, _ in item.text_refs))]
+            for item in extracted]
+
+
+def _path(options, cache_dir: Path) -> Path:
+    return uptodate.state_path(options, cache_dir).with_suffix(".stages.pickle")
+
+
+def reuse(options, cache_dir: Path, key: str, extracted) -> tuple[Snapshot | None, bool]:
+    """The last build's snapshot when it still holds, else None; and whether a figure block moved (its
+    new line is written into the cache's figures.json). The documents' bodies get their placeholders,
+    as the figures stage would give them."""
+    try:
+        snapshot = pickle.loads(_path(options, cache_dir).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None, False   # none yet, damaged, or from another version of the code (the key would differ)
+    if not isinstance(snapshot, Snapshot) or snapshot.key != key \
+            or snapshot.results != uptodate.results_stats(cache_dir):
+        return None, False
+    log.debug("figures and explorer: nothing they read changed since the last build")
+    for item in extracted:
+        item.document.body = item.body
+    moved = _renumber(snapshot.computed, extracted, Path(options.source))
+    for name, level, text in snapshot.messages:
+        logging.getLogger(name).log(level, "%s", text)
+    return snapshot, moved
+
+
+def _renumber(computed, extracted, source: Path) -> bool:
+    """Give figures.json the current line of every figure block (a prose edit above it moves it), and
+    warn again about the figures that are hard to read, at their current lines."""
+    from generator.figures.layout import warn_illegible
+    from generator.figures.manifest import sorted_entries, write_manifest
+
+    entries = {(entry["post"], entry["id"]): entry for entry in computed.manifest}
+    moved = False
+    for item in extracted:
+        post = _relative(item.document.source_path, source)
+        for request in item.requests:
+            entry = entries[(post, request.figure_id)]
+            moved |= entry["line"] != request.line
+            entry["line"] = request.line
+            warn_illegible(request, entry["legibility"])
+    if moved:
+        computed.manifest[:] = sorted_entries(computed.manifest)
+        write_manifest(computed.manifest, Path(dict(computed.outputs)["figures.json"]).parent)
+    return moved
+
+
+def _keep(options, cache_dir: Path, snapshot: Snapshot, results: list) -> None:
+    """Write the snapshot once the build has succeeded, with the cache's results as the build left them."""
+    computed = snapshot.computed
+    store, report = computed.store, computed.freeze_report
+    computed.store = computed.freeze_report = None   # the model store holds live models: not kept
+    snapshot.results = results
+    try:
+        data = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        computed.store, computed.freeze_report = store, report
+    path = _path(options, cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    scratch.write_bytes(data)
+    os.replace(scratch, path)
+
+
+@contextmanager
+def recorded_messages():
+    """What layerpress's modules log meanwhile, as (logger name, level, text); legibility warnings
+    aside (they name lines, which `reuse` gives anew)."""
+    messages: list = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.INFO and record.name != LEGIBILITY_LOGGER:
+                messages.append((record.name, record.levelno, record.getMessage()))
+
+    logger, recorder = logging.getLogger(PACKAGE_LOGGER), Recorder()
+    logger.addHandler(recorder)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(recorder)
+
+
+def _relative(path, root: Path) -> str:
+    from generator.figures.collect import source_relative
+
+    return source_relative(Path(path), root)
+
