@@ -390,7 +390,7 @@ def sort(value, name=None, nils="first"):
 
 def percent(value, digits=1):
     """0.9123 -> "91.2%" (`| percent: 2` -> "91.23%")."""
-    from generator.figures.stage import percent as format_percent
+    from generator.figures.context import percent as format_percent
 
     return format_percent(float(nil(value) or 0), int(digits))
 
