@@ -74,7 +74,7 @@ def figures_and_explorer(config, documents, options, environment: list) -> Stage
 
     cache_dir = options.paths.cache_dir
     parsed = ParsedBlocks(Path(cache_dir) / "builds" / "figure-blocks.pickle", digest(environment))
-    extracted = extract_documents(documents, parsed)
+    extracted = extract_documents(documents, Path(options.source), parsed)
     parsed.save()
     if not usable(options, config):
         _path(options, cache_dir).unlink(missing_ok=True)
@@ -108,17 +108,17 @@ def usable(options, config) -> bool:
 def stage_key(options, cache_dir: Path, environment: list, extracted) -> str:
     """Everything the two stages read: see the module's docstring."""
     source = Path(options.source)
-    documents = {_relative(item.document.source_path, source) for item in extracted} | {LOCK_NAME}
+    documents = {item.post for item in extracted} | {LOCK_NAME}
     blog_files = [row for row in uptodate.file_stats(source, skip=(cache_dir, Path(options.dest)))
                   if row[0] not in documents]
     return digest(MEMO_VERSION, environment, blog_files,
                   str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE_LOGGER).getEffectiveLevel(),
-                  signature(extracted, source))
+                  signature(extracted))
 
 
-def signature(extracted, source: Path) -> list:
+def signature(extracted) -> list:
     """Each document's figure blocks without their line numbers, and the models its text quotes."""
-    return [[_relative(item.document.source_path, source), item.document.slug,
+    return [[item.post, item.document.slug,
              [[request.figure_id, request.kind, request.options, request.model_refs] for request in item.requests],
              list(dict.fromkeys(ref for ref, _ in item.text_refs))]
             for item in extracted]
@@ -142,13 +142,13 @@ def reuse(options, cache_dir: Path, key: str, extracted) -> tuple[Snapshot | Non
     log.debug("figures and explorer: nothing they read changed since the last build")
     for item in extracted:
         item.document.body = item.body
-    moved = _renumber(snapshot.computed, extracted, Path(options.source))
+    moved = _renumber(snapshot.computed, extracted)
     for name, level, text in snapshot.messages:
         logging.getLogger(name).log(level, "%s", text)
     return snapshot, moved
 
 
-def _renumber(computed, extracted, source: Path) -> bool:
+def _renumber(computed, extracted) -> bool:
     """Give figures.json the current line of every figure block (a prose edit above it moves it), and
     warn again about the figures that are hard to read, at their current lines."""
     from generator.figures.layout import warn_illegible
@@ -157,7 +157,7 @@ def _renumber(computed, extracted, source: Path) -> bool:
     entries = {(entry["post"], entry["id"]): entry for entry in computed.manifest}
     moved = False
     for item in extracted:
-        post = _relative(item.document.source_path, source)
+        post = item.post
         for request in item.requests:
             entry = entries[(post, request.figure_id)]
             moved |= entry["line"] != request.line
@@ -203,10 +203,3 @@ def recorded_messages():
         yield messages
     finally:
         logger.removeHandler(recorder)
-
-
-def _relative(path, root: Path) -> str:
-    from generator.figures.collect import source_relative
-
-    return source_relative(Path(path), root)
-

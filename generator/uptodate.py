@@ -55,7 +55,7 @@ def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
             continue
         rows.append([prefix + entry.name, stat.st_size, stat.st_mtime_ns])
     for entry in subfolders:
-        if entry.name in NEVER_READ or entry.is_symlink() or str(Path(entry.path).resolve()) in skipped:
+        if entry.name in NEVER_READ or entry.is_symlink() or (skipped and str(Path(entry.path).resolve()) in skipped):
             continue
         _add_stats(entry.path, f"{prefix}{entry.name}/", skipped, rows)
 

@@ -41,19 +41,20 @@ class Extracted:
     """One document's figure blocks (parsed, not yet checked against the blog) and `models.*` references."""
 
     document: Any                      # a document: source_path, body, body_line, slug
+    post: str                          # its path relative to the source folder
     body: str                          # the body with each block replaced by its placeholder
     requests: list[FigureRequest]
     text_refs: list[tuple[str, int]]   # (ref, line in the source file)
 
 
-def extract_documents(documents, parsed: ParsedBlocks | None = None) -> list[Extracted]:
+def extract_documents(documents, source: Path, parsed: ParsedBlocks | None = None) -> list[Extracted]:
     """Parse every document's figure blocks and find its model references (no model or probe is read)."""
-    extracted = []
+    extracted, root = [], Path(source).resolve()
     for document in documents:
         body, requests = extract_figures(document.body, document.source_path, document.body_line,
                                          parsed.request if parsed is not None else None)
         refs = [(ref, document.body_line + index) for ref, index in model_refs_in_text(document.body)]
-        extracted.append(Extracted(document, body, requests, refs))
+        extracted.append(Extracted(document, _relative_to(document.source_path, root), body, requests, refs))
     return extracted
 
 
@@ -112,7 +113,7 @@ class Collection:
         self._memo_changed = False
 
     def add_documents(self, documents) -> None:
-        self.add_extracted(extract_documents(documents))
+        self.add_extracted(extract_documents(documents, self.source))
 
     def add_extracted(self, extracted: list[Extracted]) -> None:
         """Check the blocks and references `extract_documents` found, and rewrite each body."""
@@ -125,7 +126,7 @@ class Collection:
                     self._check_ref(ref, request.source_path, request.line)
                 for probe in registry.probe_paths(request.options):
                     self._check_probe(probe, request)
-                self.figures.append(Figure(request, document.slug, source_relative(request.source_path, self.source)))
+                self.figures.append(Figure(request, document.slug, item.post))
             for ref, line in item.text_refs:
                 self._check_ref(ref, document.source_path, line)
                 if ref not in self.text_refs:
@@ -210,8 +211,8 @@ def _read_memo(path: Path | None) -> dict:
     return memo if isinstance(memo, dict) else {}
 
 
-def source_relative(path: Path, root: Path) -> str:
+def _relative_to(path: Path, resolved_root: Path) -> str:
     try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(resolved_root).as_posix()
     except ValueError:
         return Path(path).as_posix()
