@@ -86,6 +86,20 @@ def extension(name: str, config: dict) -> markdown.extensions.Extension:
     return module.makeExtension(**config)
 
 
+@cache
+def converter_class() -> type[markdown.Markdown]:
+    """`markdown.Markdown`, whose extensions named by an extension (superfences adds
+    `pymdownx.highlight` by its name) are made by `extension` too: Markdown's own way reads the entry
+    points of every installed package first, importing importlib.metadata (together tens of ms)."""
+    import markdown
+
+    class Converter(markdown.Markdown):
+        def build_extension(self, ext_name: str, configs) -> markdown.extensions.Extension:
+            return extension(ext_name, dict(configs))
+
+    return Converter
+
+
 def lazy_gemoji(options, md) -> Mapping:
     """pymdownx's gemoji index, read on the first `:name:` a text holds: loading (and copying) it
     costs more than converting a post, and most posts have no emoji."""
@@ -153,7 +167,7 @@ class MarkdownRenderer:
                 "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
                 "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
-            self._md = markdown.Markdown(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
                                          output_format="html")
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
