@@ -18,11 +18,10 @@ import re
 import sys
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
 from functools import cache, cached_property, lru_cache
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.cache import digest
 
@@ -43,8 +42,7 @@ INLINE_PLACEHOLDER = re.compile("\x02klzzwxh:\\d*")
 MATH_MARK = re.compile(r'class="arithmatex"|\\\(|\\\[')
 
 
-@dataclass(frozen=True)
-class MarkdownOptions:
+class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less to define (a prose edit pays it)
     """What a blog's `_config.yml` says about its markdown (Jekyll's `kramdown:` mapping)."""
 
     gfm: bool = True                 # kramdown: input: GFM (GitHub Pages' default)
@@ -132,7 +130,7 @@ class MarkdownRenderer:
 
     def __init__(self, options: MarkdownOptions | None = None, cache_dir: Path | None = None) -> None:
         self.options = options or MarkdownOptions()
-        self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", asdict(self.options)) \
+        self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", self.options._asdict()) \
             if cache_dir else None
         self._code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
@@ -155,8 +153,6 @@ class MarkdownRenderer:
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
-            import markdown
-
             from generator.content.highlight import CachedHighlightExtension
             from generator.content.kramdown import HeadingIds, KramdownExtension
             from generator.content.strikethrough import LazyStrikethroughExtension
