@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 from typing import overload
@@ -29,6 +28,8 @@ def display_path(path: str | os.PathLike | None) -> str | None:
 
 def did_you_mean(name: object, choices) -> str | None:
     """A 'did you mean X?' hint for the closest known name, or None."""
+    import difflib   # only for a mistake: most builds have none
+
     matches = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None
 

@@ -18,11 +18,10 @@ import re
 import sys
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
 from functools import cache, cached_property, lru_cache
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.cache import digest
 
@@ -43,8 +42,7 @@ INLINE_PLACEHOLDER = re.compile("\x02klzzwxh:\\d*")
 MATH_MARK = re.compile(r'class="arithmatex"|\\\(|\\\[')
 
 
-@dataclass(frozen=True)
-class MarkdownOptions:
+class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less to define (a prose edit pays it)
     """What a blog's `_config.yml` says about its markdown (Jekyll's `kramdown:` mapping)."""
 
     gfm: bool = True                 # kramdown: input: GFM (GitHub Pages' default)
@@ -86,6 +84,20 @@ def extension(name: str, config: dict) -> markdown.extensions.Extension:
     return module.makeExtension(**config)
 
 
+@cache
+def converter_class() -> type[markdown.Markdown]:
+    """`markdown.Markdown`, whose extensions named by an extension (superfences adds
+    `pymdownx.highlight` by its name) are made by `extension` too: Markdown's own way reads the entry
+    points of every installed package first, importing importlib.metadata (together tens of ms)."""
+    import markdown
+
+    class Converter(markdown.Markdown):
+        def build_extension(self, ext_name: str, configs) -> markdown.extensions.Extension:
+            return extension(ext_name, dict(configs))
+
+    return Converter
+
+
 def lazy_gemoji(options, md) -> Mapping:
     """pymdownx's gemoji index, read on the first `:name:` a text holds: loading (and copying) it
     costs more than converting a post, and most posts have no emoji."""
@@ -118,7 +130,7 @@ class MarkdownRenderer:
 
     def __init__(self, options: MarkdownOptions | None = None, cache_dir: Path | None = None) -> None:
         self.options = options or MarkdownOptions()
-        self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", asdict(self.options)) \
+        self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", self.options._asdict()) \
             if cache_dir else None
         self._code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
@@ -141,8 +153,6 @@ class MarkdownRenderer:
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
-            import markdown
-
             from generator.content.highlight import CachedHighlightExtension
             from generator.content.kramdown import HeadingIds, KramdownExtension
             from generator.content.strikethrough import LazyStrikethroughExtension
@@ -153,7 +163,7 @@ class MarkdownRenderer:
                 "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
                 "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
-            self._md = markdown.Markdown(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
                                          output_format="html")
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import liquid
 from liquid import Mode
@@ -54,8 +55,7 @@ def template_folders(config) -> TemplateFolders:
     return folders
 
 
-@dataclass
-class LiquidOptions:
+class LiquidOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less to define (a prose edit pays it)
     """`liquid:` in _config.yml, as Jekyll reads it."""
 
     error_mode: Mode = Mode.WARN
@@ -68,8 +68,7 @@ class LiquidOptions:
         return cls(ERROR_MODES[liquid["error_mode"]], liquid["strict_variables"], liquid["strict_filters"])
 
 
-@dataclass
-class Origin:
+class Origin(NamedTuple):
     """Where a parsed template's text comes from: its file and the file line of its first line."""
 
     file: Path

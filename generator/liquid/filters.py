@@ -189,15 +189,18 @@ def normalize_whitespace(value):
     return re.sub(r"\s+", " ", str(nil(value) or "")).strip()
 
 
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+@functools.cache
+def cjk() -> re.Pattern:
+    """A CJK character; compiled on first use (its wide ranges cost milliseconds, and few templates count them)."""
+    return re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def number_of_words(value, mode=None):
     text = str(nil(value) or "")
     mode = nil(mode)
     if mode == "cjk":
-        return len(CJK.findall(text)) + len(CJK.sub(" ", text).split())
-    if mode == "auto" and CJK.search(text):
+        return len(cjk().findall(text)) + len(cjk().sub(" ", text).split())
+    if mode == "auto" and cjk().search(text):
         return number_of_words(text, "cjk")
     return len(text.split())
 

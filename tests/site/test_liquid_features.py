@@ -250,6 +250,17 @@ def test_percent_thousands_and_liquid_math(blog):
     assert post_html(blog) == "<p>91.2% 91.23% 60,000 1\\,234\\,567\n91.2 60 3\n3 3</p>"
 
 
+def test_number_of_words_counts_each_cjk_character_as_jekyll_does(blog):
+    blog.write("_posts/2020-01-01-a.md", """
+        ---
+        ---
+        {{ "日本語のテキスト and two words" | number_of_words: "cjk" }} {{ "한국어 text" | number_of_words: "auto" }}
+        {{ "plain words here" | number_of_words: "auto" }} {{ "日本語 text" | number_of_words }}
+        """)
+    assert blog.build() == 0
+    assert post_html(blog) == "<p>11 4\n3 2</p>"
+
+
 def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
     blog.write("_posts/2020-01-01-a.md",
                "---\n---\n{% assign n = 3 %}{% claim n > 2 and not (n == 5) %}Three.{% endclaim %}\n")
