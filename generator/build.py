@@ -22,7 +22,6 @@ from generator.errors import LayerpressError, did_you_mean
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
 from generator.destination import check_destination, keep_files
-from generator.stage_memo import figures_and_explorer
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +91,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     strict = options.strict or config.strict
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
     report_warnings(warnings)
+    from generator.stage_memo import figures_and_explorer   # not for a no-change build
+
     stages = figures_and_explorer(config, content.posts + content.pages, options, environment)
     computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
     writer = SiteWriter(real_dest, keep_files(config))
