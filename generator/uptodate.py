@@ -88,6 +88,11 @@ def _state_path(options, cache_dir: Path) -> Path:
     return Path(cache_dir) / "builds" / f"{where}.json"
 
 
+def copy_record_path(cache_dir: Path, dest: Path) -> Path:
+    """Where the writer keeps which site files it found equal to their sources (writer.CopyRecord)."""
+    return Path(cache_dir) / "builds" / f"copies-{digest(str(Path(dest).resolve()))}.json"
+
+
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     """The state of the last build if its inputs were `inputs` and `dest` and the cached results are
     untouched since, else None."""

@@ -1,16 +1,20 @@
 """Write the site into a fresh folder and swap it into place only when everything succeeded.
 
 A file whose bytes equal the old site's file at the same path is hard-linked from the old site
-instead of written again (compared byte for byte, never by date): a rebuild after a small edit
-writes only what changed, and the swap stays one rename, as for a site written from nothing.
+instead of written again: a rebuild after a small edit writes only what changed, and the swap
+stays one rename, as for a site written from nothing. Bytes are compared, except for a file item
+(a figure, a model, a theme asset) whose source and old site file are, by their stat signatures,
+the very files a commit found equal before (`CopyRecord`): then neither is read.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import json
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,11 +35,13 @@ class Item:
 class SiteWriter:
     """Collects every output first; `commit()` writes them all and swaps the folder in."""
 
-    def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES) -> None:
+    def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES, *,
+                 record: Path | None = None) -> None:
         self.dest = Path(dest).absolute()
         self.keep = list(keep)      # entries of the old site that survive (destination.keep_files)
         self.items: dict[str, Item] = {}
         self._folders: dict[str, str] = {}
+        self.record = CopyRecord(record)   # file items known equal to the old site's files
 
     def add_text(self, path: str, text: str, source) -> None:
         self._add(path, Item(source, data=text.encode("utf-8")))
@@ -79,18 +85,23 @@ class SiteWriter:
         """Write everything into a temporary sibling of `dest`, then rename it into place."""
         self.dest.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
-        old = self.dest if self.dest.is_dir() and not self.dest.is_symlink() else None
+        old = str(self.dest) if self.dest.is_dir() and not self.dest.is_symlink() else None
+        known, proven = self.record.load() if old is not None else {}, {}
+        started = time.time_ns()
         try:
             make_folders(staging, self.items)
             for key in sorted(self.items):
-                target = staging / key
-                if old is None or not reuse_unchanged(old / key, target, self.items[key]):
+                target = os.path.join(staging, key)
+                if old is None or not reuse_unchanged(os.path.join(old, key), target, self.items[key],
+                                                      known.get(key), proven.setdefault(key, [])):
                     write_item(target, self.items[key])
             (staging / MARKER).write_text(MARKER_TEXT)
             swap_in(staging, self.dest, self.keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        self.record.save({key: signature for key, signature in proven.items()
+                          if signature and not racy(signature, started)})
         return len(self.items)
 
 
@@ -100,14 +111,21 @@ def describe(source: Path | str) -> str:
 
 def make_folders(root: Path, keys) -> None:
     """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write)."""
-    for folder in sorted({os.path.dirname(key) for key in keys} - {""}):
-        os.makedirs(root / folder, exist_ok=True)
+    folders = set()
+    for key in keys:
+        folder = os.path.dirname(key)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    for folder in sorted(folders):   # a parent sorts before its children
+        os.mkdir(os.path.join(root, folder))
 
 
-def write_item(target: Path, item: Item) -> None:
+def write_item(target: str, item: Item) -> None:
     """Write one item; its folder exists (make_folders)."""
     if item.data is not None:
-        target.write_bytes(item.data)
+        with open(target, "wb") as handle:
+            handle.write(item.data)
         return
     assert item.file is not None, "an item has data or a file"
     if item.link:
@@ -122,34 +140,95 @@ def write_item(target: Path, item: Item) -> None:
 COMPARE_CHUNK = 1 << 20
 
 
-def reuse_unchanged(old: Path, target: Path, item: Item) -> bool:
-    """Hard-link `old` (the previous site's file at this path) to `target` if its bytes are the item's."""
+def reuse_unchanged(old: str, target: str, item: Item, known: list | None = None,
+                    proven: list | None = None) -> bool:
+    """Hard-link `old` (the previous site's file at this path) to `target` if its bytes are the item's.
+    For a file item, `known` is the signature under which a commit found `old` equal to the item's
+    file; `proven` receives the signature of this comparison when the bytes are equal."""
     try:
         status = os.lstat(old)
-        if not stat.S_ISREG(status.st_mode) or not same_bytes(old, status, item):
+        if not stat.S_ISREG(status.st_mode):
             return False
+        if item.data is not None:
+            if status.st_size != len(item.data) or not same_data(old, item.data):
+                return False
+        else:
+            assert item.file is not None, "an item has data or a file"
+            source = os.stat(item.file)
+            signature = copy_signature(item.file, source, status)
+            if signature != known and not same_file_bytes(old, status, item.file, source):
+                return False
+            if proven is not None:
+                proven[:] = signature
         os.link(old, target, follow_symlinks=False)
     except OSError:
         return False
     return True
 
 
-def same_bytes(old: Path, status: os.stat_result, item: Item) -> bool:
-    if item.data is not None:
-        return status.st_size == len(item.data) and old.read_bytes() == item.data
-    assert item.file is not None, "an item has data or a file"
-    source = os.stat(item.file)
+def same_data(old: str, data: bytes) -> bool:
+    with open(old, "rb") as handle:
+        return handle.read() == data
+
+
+def same_file_bytes(old: str, status: os.stat_result, file: Path, source: os.stat_result) -> bool:
     if status.st_size != source.st_size:
         return False
     if os.path.samestat(status, source):
         return True
-    with open(old, "rb") as first, open(item.file, "rb") as second:
+    with open(old, "rb") as first, open(file, "rb") as second:
         while True:
             chunk = first.read(COMPARE_CHUNK)
             if chunk != second.read(COMPARE_CHUNK):
                 return False
             if not chunk:
                 return True
+
+
+# A signature (see copy_signature) taken less than this after its files' last change is not recorded:
+# a write in the same clock tick as that change could leave the mtime as it was (git's racy clean).
+RACY_NS = 2 * 10**9
+
+
+def copy_signature(file: Path | str, source: os.stat_result, old: os.stat_result) -> list:
+    """What identifies a file item's source and the old site's file at its path: any write to either
+    changes its mtime (and a replacement its inode). The site file's ctime is left out: linking it
+    into the new site changes it."""
+    return [str(file), source.st_dev, source.st_ino, source.st_size, source.st_mtime_ns, source.st_ctime_ns,
+            old.st_dev, old.st_ino, old.st_size, old.st_mtime_ns]
+
+
+def racy(signature: list, started_ns: int) -> bool:
+    """Whether a file of `signature` was written too close to `started_ns` (before its stat) to trust it."""
+    return max(signature[4], signature[9]) >= started_ns - RACY_NS
+
+
+class CopyRecord:
+    """The signatures of the file items the last commit found equal to the site's files (a JSON file
+    in the build cache): the next commit links those without reading either file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, list]:
+        if self.path is None:
+            return {}
+        try:
+            record = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+    def save(self, signatures: dict[str, list]) -> None:
+        if self.path is None:
+            return
+        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            scratch.write_text(json.dumps(signatures))
+            os.replace(scratch, self.path)
+        except OSError:
+            pass   # a read-only cache: the next commit compares bytes
 
 
 def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:

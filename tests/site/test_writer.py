@@ -1,5 +1,9 @@
 """SiteWriter: confinement, duplicate refusal, and the all-or-nothing swap into place."""
 
+import json
+import os
+import time
+
 import pytest
 
 from generator.errors import OutputError
@@ -113,3 +117,69 @@ def test_an_old_file_with_other_bytes_of_the_same_size_is_written_again(tmp_path
     build()
     assert (dest / "page.html").read_text() == "<p>page</p>" and (dest / "figure.png").read_bytes() == b"A" * 5000
     assert image.read_bytes() == b"A" * 5000
+
+
+def bytes_read() -> int:
+    """Bytes this process has read through read() so far (Linux)."""
+    for line in open("/proc/self/io"):
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    raise AssertionError("no rchar in /proc/self/io")
+
+
+def an_hour_ago(path) -> None:
+    past = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(past, past))
+
+
+def test_a_file_item_found_equal_before_is_linked_without_reading_either_file(tmp_path):
+    dest, image, record = tmp_path / "site", tmp_path / "model.keras", tmp_path / "cache" / "copies.json"
+    image.write_bytes(b"M" * 4_000_000)
+    an_hour_ago(image)
+
+    def commit() -> int:
+        writer = SiteWriter(dest, record=record)
+        writer.add_file("models/model.keras", image, "model")
+        before = bytes_read()
+        writer.commit()
+        return bytes_read() - before
+    commit()                                      # copied: the copy's mtime is now, too recent to record
+    assert json.loads(record.read_text()) == {}
+    an_hour_ago(dest / "models/model.keras")      # as if the copy were an hour old
+    assert commit() >= 2 * 4_000_000              # compared byte for byte, then recorded
+    inode = (dest / "models/model.keras").stat().st_ino
+    assert commit() < 1_000_000                   # the record proves them equal: neither file is read
+    assert (dest / "models/model.keras").stat().st_ino == inode
+
+    # A write to either file, even one keeping its size, changes its mtime: bytes are compared again.
+    with open(dest / "models/model.keras", "r+b") as handle:
+        handle.write(b"X")
+    commit()
+    assert (dest / "models/model.keras").read_bytes() == b"M" * 4_000_000
+    with open(image, "r+b") as handle:
+        handle.write(b"Y")
+    an_hour_ago(dest / "models/model.keras")
+    commit()
+    assert (dest / "models/model.keras").read_bytes() == b"Y" + b"M" * 3_999_999
+
+
+def test_a_file_replaced_by_another_with_the_same_size_and_mtime_is_compared(tmp_path):
+    dest, image, record = tmp_path / "site", tmp_path / "figure.png", tmp_path / "copies.json"
+    image.write_bytes(b"A" * 5000)
+    an_hour_ago(image)
+
+    def commit() -> None:
+        writer = SiteWriter(dest, record=record)
+        writer.add_file("figure.png", image, "figure")
+        writer.commit()
+    commit()
+    an_hour_ago(dest / "figure.png")
+    commit()
+    assert json.loads(record.read_text())["figure.png"]
+    stamp = (dest / "figure.png").stat().st_mtime_ns
+    (dest / "figure.png").unlink()
+    (dest / "other.png").write_bytes(b"B" * 5000)   # holds the old inode number free a moment
+    (dest / "figure.png").write_bytes(b"C" * 5000)
+    os.utime(dest / "figure.png", ns=(stamp, stamp))
+    commit()
+    assert (dest / "figure.png").read_bytes() == b"A" * 5000
