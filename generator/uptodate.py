@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from operator import attrgetter
 from pathlib import Path
 
 from generator.cache import canonical_json, digest
@@ -30,14 +31,16 @@ def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
     (os.walk's order and choices: files first, sorted, then each folder; symlinked folders not entered)."""
     skipped = {str(Path(folder).resolve()) for folder in skip}
     rows: list = []
-    _add_stats(str(root), "", skipped, rows)
+    _add_stats(str(root), str(Path(root).resolve()) if skipped else "", "", skipped, rows)
     return rows
 
 
-def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
+def _add_stats(folder: str, real: str, prefix: str, skipped: set[str], rows: list) -> None:
+    """`real` is `folder` resolved (needed only with `skipped`): a folder entered is no symlink, so a
+    subfolder's is `real` and its name, with no stat per part of the path."""
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=attrgetter("name"))
     except OSError:
         return
     subfolders = []
@@ -55,9 +58,10 @@ def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
             continue
         rows.append([prefix + entry.name, stat.st_size, stat.st_mtime_ns])
     for entry in subfolders:
-        if entry.name in NEVER_READ or entry.is_symlink() or str(Path(entry.path).resolve()) in skipped:
+        real_entry = os.path.join(real, entry.name) if skipped else ""
+        if entry.name in NEVER_READ or entry.is_symlink() or real_entry in skipped:
             continue
-        _add_stats(entry.path, f"{prefix}{entry.name}/", skipped, rows)
+        _add_stats(entry.path, real_entry, f"{prefix}{entry.name}/", skipped, rows)
 
 
 def inputs_digest(options, cache_dir: Path, theme_dir: Path, kept_documents: list[str]) -> str:
