@@ -95,7 +95,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     report_warnings(warnings)
     computed = compute_stage(config, content.posts + content.pages, options)
     explorer = add_explorer(config, computed, options)  # a page per published model; extends `computed`
-    writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest))
+    writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
+                        spare=uptodate.spare_path(cache_dir))
     pages = renderer.render_all(computed.context, computed.replacements)
     warnings += [str(warning) for warning in renderer.warnings]
     if renderer.warnings and strict:

@@ -97,6 +97,13 @@ def copy_record_path(cache_dir: Path, dest: Path) -> Path:
     return Path(cache_dir) / "builds" / f"copies-{digest(str(Path(dest).resolve()))}.json"
 
 
+def spare_path(cache_dir: Path) -> Path:
+    """Where the writer keeps the site it replaced last, to stage the next one in (SiteWriter.spare). One
+    per cache, whatever the destination: the writer checks each file it keeps there against the site it
+    replaces (one build at a time per source folder: buildlock)."""
+    return Path(cache_dir) / "builds" / "spare-site"
+
+
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     """The state of the last build if its inputs were `inputs` and `dest` and the cached results are
     untouched since, else None."""

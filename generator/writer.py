@@ -36,12 +36,15 @@ class SiteWriter:
     """Collects every output first; `commit()` writes them all and swaps the folder in."""
 
     def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES, *,
-                 record: Path | None = None) -> None:
+                 record: Path | None = None, spare: Path | None = None) -> None:
         self.dest = Path(dest).absolute()
         self.keep = list(keep)      # entries of the old site that survive (destination.keep_files)
         self.items: dict[str, Item] = {}
         self._folders: dict[str, str] = {}
         self.record = CopyRecord(record)   # file items known equal to the old site's files
+        # Where the site before the current one is kept (on dest's file system) to stage the next one in:
+        # its folders and unchanged files are there already, and the replaced site is not deleted.
+        self.spare = Path(spare).absolute() if spare is not None else None
 
     def add_text(self, path: str, text: str, source) -> None:
         self._add(path, Item(source, data=text.encode("utf-8")))
@@ -82,23 +85,29 @@ class SiteWriter:
         self.items[key] = item
 
     def commit(self) -> int:
-        """Write everything into a temporary sibling of `dest`, then rename it into place."""
+        """Write everything into a folder beside `dest` (the spare, or a new one), then rename it into place."""
         self.dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
         old = str(self.dest) if self.dest.is_dir() and not self.dest.is_symlink() else None
+        items = self.items | {MARKER: Item("layerpress", data=MARKER_TEXT.encode())}
         known, proven = self.record.load() if old is not None else {}, {}
+        spare = self.spare if old is not None and self.spare is not None and usable_spare(self.spare, self.dest) else None
+        staging = spare if spare is not None and spare.is_dir() else \
+            Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
         started = time.time_ns()
         try:
-            make_folders(staging, self.items)
-            for key in sorted(self.items):
-                target = os.path.join(staging, key)
-                if old is None or not reuse_unchanged(os.path.join(old, key), target, self.items[key],
-                                                      known.get(key), proven.setdefault(key, [])):
-                    write_item(target, self.items[key])
-            (staging / MARKER).write_text(MARKER_TEXT)
-            swap_in(staging, self.dest, self.keep)
+            if staging == spare:
+                prune(str(staging), items)
+            make_folders(staging, items, existing=staging == spare)
+            for key in sorted(items):
+                target, item = os.path.join(staging, key), items[key]
+                status = unchanged_status(os.path.join(old, key), item, known.get(key), proven.setdefault(key, [])) \
+                    if old is not None else None
+                if status is None or not link_old(os.path.join(old, key), status, target):
+                    write_item(target, item)
+            swap_in(staging, self.dest, self.keep, retire_to=spare)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging != spare:
+                shutil.rmtree(staging, ignore_errors=True)
             raise
         self.record.save({key: signature for key, signature in proven.items()
                           if signature and not racy(signature, started)})
@@ -109,20 +118,56 @@ def describe(source: Path | str) -> str:
     return display_path(source) if isinstance(source, Path) else source
 
 
-def make_folders(root: Path, keys) -> None:
-    """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write)."""
-    folders = set()
+def make_folders(root: Path, keys, *, existing: bool = False) -> None:
+    """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write);
+    with `existing`, those `root` lacks."""
+    for folder in sorted(folders_of(keys)):   # a parent sorts before its children
+        path = os.path.join(root, folder)
+        if not (existing and os.path.isdir(path)):
+            os.mkdir(path)
+
+
+def folders_of(keys) -> set[str]:
+    folders: set[str] = set()
     for key in keys:
         folder = os.path.dirname(key)
         while folder and folder not in folders:
             folders.add(folder)
             folder = os.path.dirname(folder)
-    for folder in sorted(folders):   # a parent sorts before its children
-        os.mkdir(os.path.join(root, folder))
+    return folders
+
+
+def usable_spare(spare: Path, dest: Path) -> bool:
+    """A spare folder can be renamed to and from `dest`: same file system (its parent made if need be)."""
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(spare.parent).st_dev == os.stat(dest.parent).st_dev
+    except OSError:
+        return False
+
+
+def prune(root: str, items: dict) -> None:
+    """Remove from the spare `root` every file and folder that is not one of `items` or a folder of one."""
+    prune_folder(root, items, "", folders_of(items))
+
+
+def prune_folder(root: str, items: dict, prefix: str, folders: set[str]) -> None:
+    with os.scandir(os.path.join(root, prefix)) as entries:
+        for entry in entries:
+            key = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if key in folders:
+                    prune_folder(root, items, key + "/", folders)
+                else:
+                    shutil.rmtree(entry.path)
+            elif key not in items:
+                os.unlink(entry.path)
 
 
 def write_item(target: str, item: Item) -> None:
-    """Write one item; its folder exists (make_folders)."""
+    """Write one item as a new file; its folder exists (make_folders). A file already at `target` (in
+    the spare: maybe a hard link of the live site's file) is unlinked, never written into."""
+    remove_file(target)
     if item.data is not None:
         with open(target, "wb") as handle:
             handle.write(item.data)
@@ -140,26 +185,46 @@ def write_item(target: str, item: Item) -> None:
 COMPARE_CHUNK = 1 << 20
 
 
-def reuse_unchanged(old: str, target: str, item: Item, known: list | None = None,
-                    proven: list | None = None) -> bool:
-    """Hard-link `old` (the previous site's file at this path) to `target` if its bytes are the item's.
+def remove_file(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def unchanged_status(old: str, item: Item, known: list | None = None, proven: list | None = None) -> os.stat_result | None:
+    """The status of `old` (the previous site's file at this path) if its bytes are the item's, else None.
     For a file item, `known` is the signature under which a commit found `old` equal to the item's
     file; `proven` receives the signature of this comparison when the bytes are equal."""
     try:
         status = os.lstat(old)
         if not stat.S_ISREG(status.st_mode):
-            return False
+            return None
         if item.data is not None:
-            if status.st_size != len(item.data) or not same_data(old, item.data):
-                return False
-        else:
-            assert item.file is not None, "an item has data or a file"
-            source = os.stat(item.file)
-            signature = copy_signature(item.file, source, status)
-            if signature != known and not same_file_bytes(old, status, item.file, source):
-                return False
-            if proven is not None:
-                proven[:] = signature
+            return status if status.st_size == len(item.data) and same_data(old, item.data) else None
+        assert item.file is not None, "an item has data or a file"
+        source = os.stat(item.file)
+        signature = copy_signature(item.file, source, status)
+        if signature != known and not same_file_bytes(old, status, item.file, source):
+            return None
+    except OSError:
+        return None
+    if proven is not None:
+        proven[:] = signature
+    return status
+
+
+def link_old(old: str, status: os.stat_result, target: str) -> bool:
+    """Make `target` the file `old` (of `status`), by a hard link, unless it is that file already (the spare's)."""
+    try:
+        if os.path.samestat(os.lstat(target), status):
+            return True
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    try:
         os.link(old, target, follow_symlinks=False)
     except OSError:
         return False
@@ -231,15 +296,16 @@ class CopyRecord:
             pass   # a read-only cache: the next commit compares bytes
 
 
-def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:
-    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place.
+def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = (), *, retire_to: Path | None = None) -> None:
+    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place, then deleted
+    (or, with `retire_to`, renamed to that path: the next commit's spare).
     The `keep` entries of the old folder (e.g. `.git`) are moved into the new one first."""
     os.chmod(staging, 0o755)
     if not dest.exists():
         staging.rename(dest)
         return
     moved = move_kept(dest, staging, keep)
-    retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=retire_to.parent if retire_to else dest.parent))
     try:
         dest.rename(retired / dest.name)
     except BaseException:
@@ -251,9 +317,14 @@ def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:
     except BaseException:
         (retired / dest.name).rename(dest)
         move_kept(staging, dest, moved)
-        raise
-    finally:
         shutil.rmtree(retired, ignore_errors=True)
+        raise
+    if retire_to is not None:
+        try:
+            (retired / dest.name).rename(retire_to)
+        except OSError:
+            pass   # e.g. a spare left there: removed below with the rest
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def move_kept(old: Path, new: Path, keep) -> list[str]:

@@ -183,3 +183,70 @@ def test_a_file_replaced_by_another_with_the_same_size_and_mtime_is_compared(tmp
     os.utime(dest / "figure.png", ns=(stamp, stamp))
     commit()
     assert (dest / "figure.png").read_bytes() == b"A" * 5000
+
+
+def tree(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_spare_folder_stages_the_next_site_and_keeps_the_replaced_one_untouched(tmp_path):
+    dest, spare, image = tmp_path / "site", tmp_path / "cache" / "spare", tmp_path / "figure.png"
+    image.write_bytes(b"png" * 1000)
+
+    def commit(pages: dict) -> None:
+        writer = SiteWriter(dest, keep=[".git"], spare=spare)
+        for path, text in pages.items():
+            writer.add_text(path, text, "page.md")
+        writer.add_file("figures/x.png", image, "figure")
+        writer.commit()
+    commit({"a.html": "one", "old/b.html": "two", "c.html": "three"})
+    (dest / ".git").mkdir()
+    (dest / ".git" / "HEAD").write_text("ref: main")
+    commit({"a.html": "one", "old/b.html": "TWO", "c.html": "three"})
+    before = tree(dest)
+    inodes = {path: (dest / path).stat().st_ino for path in ("a.html", "figures/x.png")}
+    (dest / "c.html").write_text("3!!!!")   # someone edits the live site in place (the spare shares the file)
+    before["c.html"] = b"3!!!!"
+    commit({"a.html": "one", "new/d.html": "four", "c.html": "three"})
+
+    assert tree(dest) == {".git/HEAD": b"ref: main", ".layerpress-site": before[".layerpress-site"],
+                          "a.html": b"one", "c.html": b"three", "figures/x.png": b"png" * 1000,
+                          "new/d.html": b"four"}
+    assert {path: (dest / path).stat().st_ino for path in inodes} == inodes     # unchanged files linked
+    replaced = tree(spare)    # the site replaced, as it was: never written into
+    assert replaced == {path: data for path, data in before.items() if not path.startswith(".git/")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "figure.png", "site"]
+    assert sorted(p.name for p in spare.parent.iterdir()) == ["spare"]
+
+
+def test_a_failed_commit_with_a_spare_leaves_the_site_as_it_was(tmp_path):
+    dest, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    for text in ("one", "two"):
+        writer = SiteWriter(dest, spare=spare)
+        writer.add_text("index.html", text, "index.md")
+        writer.commit()
+    writer = SiteWriter(dest, spare=spare)
+    writer.add_text("index.html", "three", "index.md")
+    writer.add_file("missing.png", tmp_path / "does-not-exist.png", "figure")
+    with pytest.raises(FileNotFoundError):
+        writer.commit()
+    assert tree(dest) == {".layerpress-site": (dest / ".layerpress-site").read_bytes(), "index.html": b"two"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    writer = SiteWriter(dest, spare=spare)          # the half-staged spare serves the next commit
+    writer.add_text("index.html", "four", "index.md")
+    writer.commit()
+    assert (dest / "index.html").read_text() == "four" and not (dest / "missing.png").exists()
+
+
+def test_a_spare_left_by_another_destination_serves_this_one(tmp_path):
+    spare = tmp_path / "cache" / "spare"
+    for dest, pages in ((tmp_path / "one", {"a.html": "A", "x/b.html": "B"}),
+                        (tmp_path / "two", {"a.html": "a", "y/c.html": "C"}),
+                        (tmp_path / "two", {"a.html": "a", "y/c.html": "C2"})):
+        writer = SiteWriter(dest, spare=spare)
+        for path, text in pages.items():
+            writer.add_text(path, text, "page.md")
+        writer.commit()
+    assert tree(tmp_path / "two") == {".layerpress-site": (tmp_path / "two/.layerpress-site").read_bytes(),
+                                      "a.html": b"a", "y/c.html": b"C2"}
+    assert tree(tmp_path / "one")["x/b.html"] == b"B"
