@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -26,6 +27,7 @@ from generator.destination import check_destination, keep_files
 from generator.explore.stage import add_explorer
 
 log = logging.getLogger(__name__)
+RENDERING_GC_THRESHOLD = 50_000   # allocations between two collections of the youngest generation
 
 
 @dataclass
@@ -89,6 +91,9 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         report_warnings(last["warnings"])
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
+    # From here a build makes and keeps many objects (modules, parsed templates, Markdown trees): with
+    # Python's default threshold (700) some 60 collections would find next to no garbage.
+    gc.set_threshold(RENDERING_GC_THRESHOLD, *gc.get_threshold()[1:])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
     strict = options.strict or config.strict
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
