@@ -91,7 +91,7 @@ class SiteWriter:
         items = self.items | {MARKER: Item("layerpress", data=MARKER_TEXT.encode())}
         known, proven = self.record.load() if old is not None else {}, {}
         spare = self.spare if old is not None and self.spare is not None and usable_spare(self.spare, self.dest) else None
-        staging = spare if spare is not None and spare.is_dir() else \
+        staging = spare if spare is not None and spare.is_dir() and not spare.is_symlink() else \
             Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
         started = time.time_ns()
         try:

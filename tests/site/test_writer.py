@@ -250,3 +250,17 @@ def test_a_spare_left_by_another_destination_serves_this_one(tmp_path):
     assert tree(tmp_path / "two") == {".layerpress-site": (tmp_path / "two/.layerpress-site").read_bytes(),
                                       "a.html": b"a", "y/c.html": b"C2"}
     assert tree(tmp_path / "one")["x/b.html"] == b"B"
+
+
+def test_a_spare_that_is_a_symlink_is_not_written_through(tmp_path):
+    dest, spare, elsewhere = tmp_path / "site", tmp_path / "cache" / "spare", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    spare.parent.mkdir()
+    spare.symlink_to(elsewhere, target_is_directory=True)
+    for text in ("one", "two"):
+        writer = SiteWriter(dest, spare=spare)
+        writer.add_text("index.html", text, "index.md")
+        writer.commit()
+    assert (dest / "index.html").read_text() == "two"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
