@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -24,6 +25,7 @@ from generator.buildlock import build_lock
 from generator.destination import check_destination, keep_files
 
 log = logging.getLogger(__name__)
+RENDERING_GC_THRESHOLD = 50_000   # allocations between two collections of the youngest generation
 
 
 @dataclass
@@ -87,6 +89,9 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
         report_warnings(last["warnings"])
         return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
                            figures=last["figures"])
+    # From here a build makes and keeps many objects (modules, parsed templates, Markdown trees): with
+    # Python's default threshold (700) some 60 collections would find next to no garbage.
+    gc.set_threshold(RENDERING_GC_THRESHOLD, *gc.get_threshold()[1:])
     renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
     strict = options.strict or config.strict
     warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
@@ -95,7 +100,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
 
     stages = figures_and_explorer(config, content.posts + content.pages, options, environment)
     computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
-    writer = SiteWriter(real_dest, keep_files(config))
+    writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
+                        spare=uptodate.spare_path(cache_dir))
     pages = renderer.render_all(computed.context, computed.replacements)
     warnings += [str(warning) for warning in renderer.warnings]
     if renderer.warnings and strict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from operator import attrgetter
 from pathlib import Path
 
 from generator.cache import canonical_json, digest
@@ -30,14 +31,16 @@ def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
     (os.walk's order and choices: files first, sorted, then each folder; symlinked folders not entered)."""
     skipped = {str(Path(folder).resolve()) for folder in skip}
     rows: list = []
-    _add_stats(str(root), "", skipped, rows)
+    _add_stats(str(root), str(Path(root).resolve()) if skipped else "", "", skipped, rows)
     return rows
 
 
-def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
+def _add_stats(folder: str, real: str, prefix: str, skipped: set[str], rows: list) -> None:
+    """`real` is `folder` resolved (needed only with `skipped`): a folder entered is no symlink, so a
+    subfolder's is `real` and its name, with no stat per part of the path."""
     try:
         with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=attrgetter("name"))
     except OSError:
         return
     subfolders = []
@@ -55,9 +58,10 @@ def _add_stats(folder: str, prefix: str, skipped: set[str], rows: list) -> None:
             continue
         rows.append([prefix + entry.name, stat.st_size, stat.st_mtime_ns])
     for entry in subfolders:
-        if entry.name in NEVER_READ or entry.is_symlink() or (skipped and str(Path(entry.path).resolve()) in skipped):
+        real_entry = os.path.join(real, entry.name) if skipped else ""
+        if entry.name in NEVER_READ or entry.is_symlink() or real_entry in skipped:
             continue
-        _add_stats(entry.path, f"{prefix}{entry.name}/", skipped, rows)
+        _add_stats(entry.path, real_entry, f"{prefix}{entry.name}/", skipped, rows)
 
 
 def inputs_digest(options, cache_dir: Path, environment: list, kept_documents: list[str]) -> str:
@@ -91,6 +95,18 @@ def state_path(options, cache_dir: Path) -> Path:
     """One state per set of options: a build into another folder (`serve`'s) replaces it."""
     where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
     return Path(cache_dir) / "builds" / f"{where}.json"
+
+
+def copy_record_path(cache_dir: Path, dest: Path) -> Path:
+    """Where the writer keeps which site files it found equal to their sources (writer.CopyRecord)."""
+    return Path(cache_dir) / "builds" / f"copies-{digest(str(Path(dest).resolve()))}.json"
+
+
+def spare_path(cache_dir: Path) -> Path:
+    """Where the writer keeps the site it replaced last, to stage the next one in (SiteWriter.spare). One
+    per cache, whatever the destination: the writer checks each file it keeps there against the site it
+    replaces (one build at a time per source folder: buildlock)."""
+    return Path(cache_dir) / "builds" / "spare-site"
 
 
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:

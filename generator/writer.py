@@ -1,16 +1,21 @@
 """Write the site into a fresh folder and swap it into place only when everything succeeded.
 
 A file whose bytes equal the old site's file at the same path is hard-linked from the old site
-instead of written again (compared byte for byte, never by date): a rebuild after a small edit
-writes only what changed, and the swap stays one rename, as for a site written from nothing.
+instead of written again: a rebuild after a small edit writes only what changed, and the swap
+stays one rename, as for a site written from nothing. Bytes are compared, except for a file item
+(a figure, a model, a theme asset) whose source and old site file are, by their stat signatures,
+the very files a commit found equal before (`CopyRecord`): then neither is read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import json
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,11 +36,16 @@ class Item:
 class SiteWriter:
     """Collects every output first; `commit()` writes them all and swaps the folder in."""
 
-    def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES) -> None:
+    def __init__(self, dest: Path, keep: list[str] | tuple = DEFAULT_KEEP_FILES, *,
+                 record: Path | None = None, spare: Path | None = None) -> None:
         self.dest = Path(dest).absolute()
         self.keep = list(keep)      # entries of the old site that survive (destination.keep_files)
         self.items: dict[str, Item] = {}
         self._folders: dict[str, str] = {}
+        self.record = CopyRecord(record)   # file items known equal to the old site's files
+        # Where the site before the current one is kept (on dest's file system) to stage the next one in:
+        # its folders and unchanged files are there already, and the replaced site is not deleted.
+        self.spare = Path(spare).absolute() if spare is not None else None
 
     def add_text(self, path: str, text: str, source) -> None:
         self._add(path, Item(source, data=text.encode("utf-8")))
@@ -76,21 +86,34 @@ class SiteWriter:
         self.items[key] = item
 
     def commit(self) -> int:
-        """Write everything into a temporary sibling of `dest`, then rename it into place."""
+        """Write everything into a folder beside `dest` (the spare, or a new one), then rename it into place."""
         self.dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
-        old = self.dest if self.dest.is_dir() and not self.dest.is_symlink() else None
+        old = str(self.dest) if self.dest.is_dir() and not self.dest.is_symlink() else None
+        items = self.items | {MARKER: Item("layerpress", data=MARKER_TEXT.encode())}
+        known = self.record.load() if old is not None else {}
+        proven: dict[str, list] = {}
+        spare = self.spare if old is not None and self.spare is not None and usable_spare(self.spare, self.dest) else None
+        staging = spare if spare is not None and spare.is_dir() and not spare.is_symlink() else \
+            Path(tempfile.mkdtemp(prefix=f".{self.dest.name}-", dir=self.dest.parent))
+        started = time.time_ns()
         try:
-            make_folders(staging, self.items)
-            for key in sorted(self.items):
-                target = staging / key
-                if old is None or not reuse_unchanged(old / key, target, self.items[key]):
-                    write_item(target, self.items[key])
-            (staging / MARKER).write_text(MARKER_TEXT)
-            swap_in(staging, self.dest, self.keep)
+            if staging == spare:
+                prune(str(staging), items)
+            make_folders(staging, items, existing=staging == spare)
+            for key in sorted(items):
+                target, item = os.path.join(staging, key), items[key]
+                old_file = os.path.join(old, key) if old is not None else None
+                status = unchanged_status(old_file, item, known.get(key), proven.setdefault(key, [])) \
+                    if old_file is not None else None
+                if old_file is None or status is None or not link_old(old_file, status, target):
+                    write_item(target, item)
+            swap_in(staging, self.dest, self.keep, retire_to=spare)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging != spare:
+                shutil.rmtree(staging, ignore_errors=True)
             raise
+        self.record.save({key: signature for key, signature in proven.items()
+                          if signature and not racy(signature, started)})
         return len(self.items)
 
 
@@ -98,16 +121,59 @@ def describe(source: Path | str) -> str:
     return display_path(source) if isinstance(source, Path) else source
 
 
-def make_folders(root: Path, keys) -> None:
-    """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write)."""
-    for folder in sorted({os.path.dirname(key) for key in keys} - {""}):
-        os.makedirs(root / folder, exist_ok=True)
+def make_folders(root: Path, keys, *, existing: bool = False) -> None:
+    """Every folder the keys need under `root`, each made once (a mkdir per file costs more than its write);
+    with `existing`, those `root` lacks."""
+    for folder in sorted(folders_of(keys)):   # a parent sorts before its children
+        path = os.path.join(root, folder)
+        if not (existing and os.path.isdir(path)):
+            os.mkdir(path)
 
 
-def write_item(target: Path, item: Item) -> None:
-    """Write one item; its folder exists (make_folders)."""
+def folders_of(keys) -> set[str]:
+    folders: set[str] = set()
+    for key in keys:
+        folder = os.path.dirname(key)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    return folders
+
+
+def usable_spare(spare: Path, dest: Path) -> bool:
+    """A spare folder can be renamed to and from `dest`: same file system (its parent made if need be)."""
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(spare.parent).st_dev == os.stat(dest.parent).st_dev
+    except OSError:
+        return False
+
+
+def prune(root: str, items: dict) -> None:
+    """Remove from the spare `root` every file and folder that is not one of `items` or a folder of one."""
+    prune_folder(root, items, "", folders_of(items))
+
+
+def prune_folder(root: str, items: dict, prefix: str, folders: set[str]) -> None:
+    with os.scandir(os.path.join(root, prefix)) as entries:
+        for entry in entries:
+            key = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if key in folders:
+                    prune_folder(root, items, key + "/", folders)
+                else:
+                    shutil.rmtree(entry.path)
+            elif key not in items:
+                os.unlink(entry.path)
+
+
+def write_item(target: str, item: Item) -> None:
+    """Write one item as a new file; its folder exists (make_folders). A file already at `target` (in
+    the spare: maybe a hard link of the live site's file) is unlinked, never written into."""
+    remove_file(target)
     if item.data is not None:
-        target.write_bytes(item.data)
+        with open(target, "wb") as handle:
+            handle.write(item.data)
         return
     assert item.file is not None, "an item has data or a file"
     if item.link:
@@ -122,28 +188,61 @@ def write_item(target: Path, item: Item) -> None:
 COMPARE_CHUNK = 1 << 20
 
 
-def reuse_unchanged(old: Path, target: Path, item: Item) -> bool:
-    """Hard-link `old` (the previous site's file at this path) to `target` if its bytes are the item's."""
+def remove_file(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def unchanged_status(old: str, item: Item, known: list | None = None, proven: list | None = None) -> os.stat_result | None:
+    """The status of `old` (the previous site's file at this path) if its bytes are the item's, else None.
+    For a file item, `known` is the signature under which a commit found `old` equal to the item's
+    file; `proven` receives the signature of this comparison when the bytes are equal."""
     try:
         status = os.lstat(old)
-        if not stat.S_ISREG(status.st_mode) or not same_bytes(old, status, item):
-            return False
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if item.data is not None:
+            return status if status.st_size == len(item.data) and same_data(old, item.data) else None
+        assert item.file is not None, "an item has data or a file"
+        source = os.stat(item.file)
+        signature = copy_signature(item.file, source, status)
+        if signature != known and not same_file_bytes(old, status, item.file, source):
+            return None
+    except OSError:
+        return None
+    if proven is not None:
+        proven[:] = signature
+    return status
+
+
+def link_old(old: str, status: os.stat_result, target: str) -> bool:
+    """Make `target` the file `old` (of `status`), by a hard link, unless it is that file already (the spare's)."""
+    try:
+        if os.path.samestat(os.lstat(target), status):
+            return True
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    try:
         os.link(old, target, follow_symlinks=False)
     except OSError:
         return False
     return True
 
 
-def same_bytes(old: Path, status: os.stat_result, item: Item) -> bool:
-    if item.data is not None:
-        return status.st_size == len(item.data) and old.read_bytes() == item.data
-    assert item.file is not None, "an item has data or a file"
-    source = os.stat(item.file)
+def same_data(old: str, data: bytes) -> bool:
+    with open(old, "rb") as handle:
+        return handle.read() == data
+
+
+def same_file_bytes(old: str, status: os.stat_result, file: Path, source: os.stat_result) -> bool:
     if status.st_size != source.st_size:
         return False
     if os.path.samestat(status, source):
         return True
-    with open(old, "rb") as first, open(item.file, "rb") as second:
+    with open(old, "rb") as first, open(file, "rb") as second:
         while True:
             chunk = first.read(COMPARE_CHUNK)
             if chunk != second.read(COMPARE_CHUNK):
@@ -152,15 +251,62 @@ def same_bytes(old: Path, status: os.stat_result, item: Item) -> bool:
                 return True
 
 
-def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:
-    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place.
+# A signature (see copy_signature) taken less than this after its files' last change is not recorded:
+# a write in the same clock tick as that change could leave the mtime as it was (git's racy clean).
+RACY_NS = 2 * 10**9
+
+
+def copy_signature(file: Path | str, source: os.stat_result, old: os.stat_result) -> list:
+    """What identifies a file item's source and the old site's file at its path: any write to either
+    changes its mtime (and a replacement its inode). The site file's ctime is left out: linking it
+    into the new site changes it."""
+    return [str(file), source.st_dev, source.st_ino, source.st_size, source.st_mtime_ns, source.st_ctime_ns,
+            old.st_dev, old.st_ino, old.st_size, old.st_mtime_ns]
+
+
+def racy(signature: list, started_ns: int) -> bool:
+    """Whether a file of `signature` was written too close to `started_ns` (before its stat) to trust it."""
+    return max(signature[4], signature[9]) >= started_ns - RACY_NS
+
+
+class CopyRecord:
+    """The signatures of the file items the last commit found equal to the site's files (a JSON file
+    in the build cache): the next commit links those without reading either file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, list]:
+        if self.path is None:
+            return {}
+        try:
+            record = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+    def save(self, signatures: dict[str, list]) -> None:
+        if self.path is None:
+            return
+        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            scratch.write_text(json.dumps(signatures))
+            os.replace(scratch, self.path)
+        except OSError:
+            pass   # a read-only cache: the next commit compares bytes
+
+
+def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = (), *, retire_to: Path | None = None) -> None:
+    """Replace `dest` by `staging`: the old folder is moved aside, never edited in place, then deleted
+    (or, with `retire_to`, renamed to that path: the next commit's spare).
     The `keep` entries of the old folder (e.g. `.git`) are moved into the new one first."""
     os.chmod(staging, 0o755)
     if not dest.exists():
         staging.rename(dest)
         return
     moved = move_kept(dest, staging, keep)
-    retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=retire_to.parent if retire_to else dest.parent))
     try:
         dest.rename(retired / dest.name)
     except BaseException:
@@ -172,9 +318,12 @@ def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = ()) -> None:
     except BaseException:
         (retired / dest.name).rename(dest)
         move_kept(staging, dest, moved)
-        raise
-    finally:
         shutil.rmtree(retired, ignore_errors=True)
+        raise
+    if retire_to is not None:
+        with contextlib.suppress(OSError):   # e.g. a spare left there: removed below with the rest
+            (retired / dest.name).rename(retire_to)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def move_kept(old: Path, new: Path, keep) -> list[str]:

@@ -1,5 +1,10 @@
 """SiteWriter: confinement, duplicate refusal, and the all-or-nothing swap into place."""
 
+import json
+import os
+import time
+from pathlib import Path
+
 import pytest
 
 from generator.errors import OutputError
@@ -113,3 +118,150 @@ def test_an_old_file_with_other_bytes_of_the_same_size_is_written_again(tmp_path
     build()
     assert (dest / "page.html").read_text() == "<p>page</p>" and (dest / "figure.png").read_bytes() == b"A" * 5000
     assert image.read_bytes() == b"A" * 5000
+
+
+def bytes_read() -> int:
+    """Bytes this process has read through read() so far (Linux)."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    raise AssertionError("no rchar in /proc/self/io")
+
+
+def an_hour_ago(path) -> None:
+    past = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(past, past))
+
+
+def test_a_file_item_found_equal_before_is_linked_without_reading_either_file(tmp_path):
+    dest, image, record = tmp_path / "site", tmp_path / "model.keras", tmp_path / "cache" / "copies.json"
+    image.write_bytes(b"M" * 4_000_000)
+    an_hour_ago(image)
+
+    def commit() -> int:
+        writer = SiteWriter(dest, record=record)
+        writer.add_file("models/model.keras", image, "model")
+        before = bytes_read()
+        writer.commit()
+        return bytes_read() - before
+    commit()                                      # copied: the copy's mtime is now, too recent to record
+    assert json.loads(record.read_text()) == {}
+    an_hour_ago(dest / "models/model.keras")      # as if the copy were an hour old
+    assert commit() >= 2 * 4_000_000              # compared byte for byte, then recorded
+    inode = (dest / "models/model.keras").stat().st_ino
+    assert commit() < 1_000_000                   # the record proves them equal: neither file is read
+    assert (dest / "models/model.keras").stat().st_ino == inode
+
+    # A write to either file, even one keeping its size, changes its mtime: bytes are compared again.
+    with open(dest / "models/model.keras", "r+b") as handle:
+        handle.write(b"X")
+    commit()
+    assert (dest / "models/model.keras").read_bytes() == b"M" * 4_000_000
+    with open(image, "r+b") as handle:
+        handle.write(b"Y")
+    an_hour_ago(dest / "models/model.keras")
+    commit()
+    assert (dest / "models/model.keras").read_bytes() == b"Y" + b"M" * 3_999_999
+
+
+def test_a_file_replaced_by_another_with_the_same_size_and_mtime_is_compared(tmp_path):
+    dest, image, record = tmp_path / "site", tmp_path / "figure.png", tmp_path / "copies.json"
+    image.write_bytes(b"A" * 5000)
+    an_hour_ago(image)
+
+    def commit() -> None:
+        writer = SiteWriter(dest, record=record)
+        writer.add_file("figure.png", image, "figure")
+        writer.commit()
+    commit()
+    an_hour_ago(dest / "figure.png")
+    commit()
+    assert json.loads(record.read_text())["figure.png"]
+    stamp = (dest / "figure.png").stat().st_mtime_ns
+    (dest / "figure.png").unlink()
+    (dest / "other.png").write_bytes(b"B" * 5000)   # holds the old inode number free a moment
+    (dest / "figure.png").write_bytes(b"C" * 5000)
+    os.utime(dest / "figure.png", ns=(stamp, stamp))
+    commit()
+    assert (dest / "figure.png").read_bytes() == b"A" * 5000
+
+
+def tree(folder) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_spare_folder_stages_the_next_site_and_keeps_the_replaced_one_untouched(tmp_path):
+    dest, spare, image = tmp_path / "site", tmp_path / "cache" / "spare", tmp_path / "figure.png"
+    image.write_bytes(b"png" * 1000)
+
+    def commit(pages: dict) -> None:
+        writer = SiteWriter(dest, keep=[".git"], spare=spare)
+        for path, text in pages.items():
+            writer.add_text(path, text, "page.md")
+        writer.add_file("figures/x.png", image, "figure")
+        writer.commit()
+    commit({"a.html": "one", "old/b.html": "two", "c.html": "three"})
+    (dest / ".git").mkdir()
+    (dest / ".git" / "HEAD").write_text("ref: main")
+    commit({"a.html": "one", "old/b.html": "TWO", "c.html": "three"})
+    before = tree(dest)
+    inodes = {path: (dest / path).stat().st_ino for path in ("a.html", "figures/x.png")}
+    (dest / "c.html").write_text("3!!!!")   # someone edits the live site in place (the spare shares the file)
+    before["c.html"] = b"3!!!!"
+    commit({"a.html": "one", "new/d.html": "four", "c.html": "three"})
+
+    assert tree(dest) == {".git/HEAD": b"ref: main", ".layerpress-site": before[".layerpress-site"],
+                          "a.html": b"one", "c.html": b"three", "figures/x.png": b"png" * 1000,
+                          "new/d.html": b"four"}
+    assert {path: (dest / path).stat().st_ino for path in inodes} == inodes     # unchanged files linked
+    replaced = tree(spare)    # the site replaced, as it was: never written into
+    assert replaced == {path: data for path, data in before.items() if not path.startswith(".git/")}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "figure.png", "site"]
+    assert sorted(p.name for p in spare.parent.iterdir()) == ["spare"]
+
+
+def test_a_failed_commit_with_a_spare_leaves_the_site_as_it_was(tmp_path):
+    dest, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    for text in ("one", "two"):
+        writer = SiteWriter(dest, spare=spare)
+        writer.add_text("index.html", text, "index.md")
+        writer.commit()
+    writer = SiteWriter(dest, spare=spare)
+    writer.add_text("index.html", "three", "index.md")
+    writer.add_file("missing.png", tmp_path / "does-not-exist.png", "figure")
+    with pytest.raises(FileNotFoundError):
+        writer.commit()
+    assert tree(dest) == {".layerpress-site": (dest / ".layerpress-site").read_bytes(), "index.html": b"two"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    writer = SiteWriter(dest, spare=spare)          # the half-staged spare serves the next commit
+    writer.add_text("index.html", "four", "index.md")
+    writer.commit()
+    assert (dest / "index.html").read_text() == "four" and not (dest / "missing.png").exists()
+
+
+def test_a_spare_left_by_another_destination_serves_this_one(tmp_path):
+    spare = tmp_path / "cache" / "spare"
+    for dest, pages in ((tmp_path / "one", {"a.html": "A", "x/b.html": "B"}),
+                        (tmp_path / "two", {"a.html": "a", "y/c.html": "C"}),
+                        (tmp_path / "two", {"a.html": "a", "y/c.html": "C2"})):
+        writer = SiteWriter(dest, spare=spare)
+        for path, text in pages.items():
+            writer.add_text(path, text, "page.md")
+        writer.commit()
+    assert tree(tmp_path / "two") == {".layerpress-site": (tmp_path / "two/.layerpress-site").read_bytes(),
+                                      "a.html": b"a", "y/c.html": b"C2"}
+    assert tree(tmp_path / "one")["x/b.html"] == b"B"
+
+
+def test_a_spare_that_is_a_symlink_is_not_written_through(tmp_path):
+    dest, spare, elsewhere = tmp_path / "site", tmp_path / "cache" / "spare", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    spare.parent.mkdir()
+    spare.symlink_to(elsewhere, target_is_directory=True)
+    for text in ("one", "two"):
+        writer = SiteWriter(dest, spare=spare)
+        writer.add_text("index.html", text, "index.md")
+        writer.commit()
+    assert (dest / "index.html").read_text() == "two"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
