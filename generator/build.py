@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import uptodate
 from generator.console import NOTE
-from generator.cache import digest
+from generator.cache import digest, write_atomically
 from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
 from generator.content.documents import ReadOptions, read_site
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
@@ -172,10 +171,7 @@ def highlight_css(config: Config, cache_dir: Path | None = None) -> str:
         return memo.read_text()
     css = _highlight_css(config)
     if memo is not None:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        scratch = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        scratch.write_text(css)
-        os.replace(scratch, memo)
+        write_atomically(memo, css)
     return css
 
 

@@ -8,11 +8,13 @@ so an interrupted write never looks complete, and a corrupted one is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
+import threading
 from pathlib import Path
 from collections.abc import Callable
 
@@ -24,6 +26,23 @@ MANIFEST = "MANIFEST.json"
 # (size, mtime, ctime, inode) of each file when its hash was last checked: any write since then
 # changes the ctime, so an entry whose stamps still match needs no re-hashing.
 STAMPS = "STAMPS.json"
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: into a scratch file beside it (named by process and thread),
+    renamed over it once written. Its folder is made if need be."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        if isinstance(data, str):
+            scratch.write_text(data, encoding="utf-8")
+        else:
+            scratch.write_bytes(data)
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
 
 
 def canonical_json(value) -> str:
@@ -141,12 +160,8 @@ class Store:
             return False
 
     def _write_stamps(self, path: Path, manifest: dict) -> None:
-        try:
-            scratch = path / f"{STAMPS}.{os.getpid()}"
-            scratch.write_text(canonical_json(self._stamps(path, manifest)))
-            os.replace(scratch, path / STAMPS)
-        except OSError:
-            pass  # a read-only cache is still usable: it is re-hashed each time
+        with contextlib.suppress(OSError):   # a read-only cache is still usable: it is re-hashed each time
+            write_atomically(path / STAMPS, canonical_json(self._stamps(path, manifest)))
 
     @staticmethod
     def _damaged(path: Path, manifest: dict, *, deep: bool) -> str | None:

@@ -21,7 +21,6 @@ reuse nor keep a snapshot.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,8 @@ from typing import TYPE_CHECKING
 from collections.abc import Callable
 
 from generator import uptodate
-from generator.cache import digest
+from generator.console import PACKAGE
+from generator.cache import digest, write_atomically
 from generator.config import FREEZE_AUTO
 from generator.figures.layout import LEGIBILITY_LOGGER
 from generator.lockfile import LOCK_NAME
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MEMO_VERSION = 1
-PACKAGE_LOGGER = "generator"
 
 
 @dataclass
@@ -112,7 +111,7 @@ def stage_key(options, cache_dir: Path, environment: list, extracted) -> str:
     blog_files = [row for row in uptodate.file_stats(source, skip=(cache_dir, Path(options.dest)))
                   if row[0] not in documents]
     return digest(MEMO_VERSION, environment, blog_files,
-                  str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE_LOGGER).getEffectiveLevel(),
+                  str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE).getEffectiveLevel(),
                   signature(extracted))
 
 
@@ -179,11 +178,7 @@ def _keep(options, cache_dir: Path, snapshot: Snapshot, results: list) -> None:
         data = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         computed.store, computed.freeze_report = store, report
-    path = _path(options, cache_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    scratch.write_bytes(data)
-    os.replace(scratch, path)
+    write_atomically(_path(options, cache_dir), data)
 
 
 @contextmanager
@@ -197,7 +192,7 @@ def recorded_messages():
             if record.levelno >= logging.INFO and record.name != LEGIBILITY_LOGGER:
                 messages.append((record.name, record.levelno, record.getMessage()))
 
-    logger, recorder = logging.getLogger(PACKAGE_LOGGER), Recorder()
+    logger, recorder = logging.getLogger(PACKAGE), Recorder()
     logger.addHandler(recorder)
     try:
         yield messages

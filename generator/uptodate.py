@@ -17,7 +17,7 @@ import sys
 from operator import attrgetter
 from pathlib import Path
 
-from generator.cache import canonical_json, digest
+from generator.cache import canonical_json, digest, write_atomically
 
 CODE_DIR = Path(__file__).resolve().parent
 STATE_VERSION = 1
@@ -137,6 +137,4 @@ def remember(options, cache_dir: Path, inputs: str, results: list, *, pages_writ
     state = {"inputs": inputs, "dest": file_stats(Path(options.dest)), "results": results,
              "pages_written": pages_written,
              "figures": figures, "warnings": warnings}
-    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    scratch.write_text(canonical_json(state))
-    os.replace(scratch, path)
+    write_atomically(path, canonical_json(state))

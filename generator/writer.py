@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from generator.cache import write_atomically
 from generator.config import Paths
 from generator.destination import DEFAULT_KEEP_FILES, MARKER, MARKER_TEXT, check_destination, keep_files
 from generator.errors import OutputError, display_path
@@ -288,13 +289,8 @@ class CopyRecord:
     def save(self, signatures: dict[str, list]) -> None:
         if self.path is None:
             return
-        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            scratch.write_text(json.dumps(signatures))
-            os.replace(scratch, self.path)
-        except OSError:
-            pass   # a read-only cache: the next commit compares bytes
+        with contextlib.suppress(OSError):   # a read-only cache: the next commit compares bytes
+            write_atomically(self.path, json.dumps(signatures))
 
 
 def swap_in(staging: Path, dest: Path, keep: list[str] | tuple = (), *, retire_to: Path | None = None) -> None:

@@ -81,3 +81,24 @@ def test_a_write_that_restores_the_mtime_is_still_caught(tmp_path):
     (path / "a.txt").write_text("ALPHA")
     os.utime(path / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))
     assert Store(tmp_path).get("ab12") is None
+
+
+def test_write_atomically_replaces_whole_files_and_leaves_no_scratch(tmp_path, monkeypatch):
+    import os
+
+    from generator.cache import write_atomically
+
+    target = tmp_path / "new" / "folder" / "state.json"
+    write_atomically(target, "first ✓")
+    assert target.read_text(encoding="utf-8") == "first ✓"
+    write_atomically(target, b"\x00second")
+    assert target.read_bytes() == b"\x00second"
+
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, "third")
+    assert target.read_bytes() == b"\x00second"            # the old file, whole
+    assert sorted(p.name for p in target.parent.iterdir()) == ["state.json"]   # no scratch left behind

@@ -10,20 +10,19 @@ below do not cover.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
-import os
 import re
 import sys
-import threading
 from collections.abc import Iterator, Mapping
 from functools import cache, cached_property, lru_cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.cache import digest
+from generator.cache import digest, write_atomically
 
 if TYPE_CHECKING:
     import markdown
@@ -211,15 +210,9 @@ class ConversionCache:
         return None
 
     def put(self, key: str, html: str) -> None:
-        path = self._path(key)
-        scratch = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            scratch.write_text(json.dumps({"sha256": hashlib.sha256(html.encode()).hexdigest(), "html": html}),
-                               encoding="utf-8")
-            os.replace(scratch, path)
-        except OSError:
-            pass  # a read-only cache: the next build converts again
+        with contextlib.suppress(OSError):   # a read-only cache: the next build converts again
+            write_atomically(self._path(key), json.dumps({"sha256": hashlib.sha256(html.encode()).hexdigest(),
+                                                          "html": html}))
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from generator.cache import digest
+from generator.cache import digest, write_atomically
 from generator.datasets import fashion_mnist, folder, options as dataset_options, shapes
 from generator.datasets.splits import carve, check_disjoint
 from generator.errors import DataError, did_you_mean
@@ -161,7 +161,4 @@ def _write_arrays(path: Path, dataset: Dataset) -> None:
 
 
 def _write_memo(path: Path, fingerprint: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    scratch.write_text(fingerprint)
-    os.replace(scratch, path)
+    write_atomically(path, fingerprint)

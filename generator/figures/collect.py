@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import pickle
 import re
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 from generator.confine import confined
 from generator.errors import FigureError, LayerpressError, did_you_mean
 from generator.figures import registry
-from generator.cache import digest
+from generator.cache import digest, write_atomically
 from generator.figures.directive import FigureRequest, extract_figures, parse_block_text, prose_lines
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -90,10 +89,8 @@ class ParsedBlocks:
         """Keep the blocks this build used, when they are not what the file holds."""
         if self.used == self.known:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        scratch.write_bytes(pickle.dumps({"version": self.version, "blocks": self.used}, pickle.HIGHEST_PROTOCOL))
-        os.replace(scratch, self.path)
+        write_atomically(self.path, pickle.dumps({"version": self.version, "blocks": self.used},
+                                                 pickle.HIGHEST_PROTOCOL))
 
 
 class Collection:
@@ -171,10 +168,7 @@ class Collection:
     def _write_memo(self) -> None:
         if self._memo_path is None or not self._memo_changed:
             return
-        self._memo_path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = self._memo_path.with_name(f"{self._memo_path.name}.{os.getpid()}.tmp")
-        scratch.write_text(json.dumps(self._memo, sort_keys=True))
-        os.replace(scratch, self._memo_path)
+        write_atomically(self._memo_path, json.dumps(self._memo, sort_keys=True))
         self._memo_changed = False
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from generator import console
+from generator.cache import write_atomically
 from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
 from generator.models.build import build_model, targets
@@ -183,9 +184,7 @@ def _save_checkpoint(model, state: dict, epochs_done: int, work_dir: Path) -> No
     _write_arrays(work_dir / checkpoint, [*model.weights, *model.optimizer.variables])
     state.update(epoch=epochs_done, checkpoint=checkpoint,
                  seed_states=[np.asarray(g.state.numpy()).tolist() for g in _seed_generators(model)])
-    scratch = work_dir / f"{STATE}.{os.getpid()}.tmp"
-    scratch.write_text(json.dumps(state))
-    os.replace(scratch, work_dir / STATE)
+    write_atomically(work_dir / STATE, json.dumps(state))
     for old in work_dir.glob("epoch-*.npz"):
         if old.name != checkpoint:
             old.unlink()
