@@ -78,8 +78,9 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = options.paths.cache_dir
     environment = uptodate.environment(dest, THEME_DIR) + theme_inputs(theme)
-    inputs = uptodate.inputs_digest(options, cache_dir, environment, [str(doc.source_path) for doc in
-                                                                      content.posts + content.pages + sass_pages])
+    blog_files = uptodate.blog_files(options, cache_dir)
+    inputs = uptodate.inputs_digest(options, environment, blog_files, [str(doc.source_path) for doc in
+                                                                       content.posts + content.pages + sass_pages])
     last = uptodate.unchanged(options, cache_dir, inputs)
     if last is not None:  # nothing changed since the build that wrote dest: say what it said
         log.debug("nothing changed since the last build of %s: its site stands", dest)
@@ -97,7 +98,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     report_warnings(warnings)
     from generator.stage_memo import figures_and_explorer   # not for a no-change build
 
-    stages = figures_and_explorer(config, content.posts + content.pages, options, environment)
+    stages = figures_and_explorer(config, content.posts + content.pages, options, environment, blog_files)
     computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
     writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
                         spare=uptodate.spare_path(cache_dir))

@@ -66,9 +66,9 @@ class Stages:
     keep: Callable[[list], None]         # with uptodate.results_stats as the build ended
 
 
-def figures_and_explorer(config, documents, options, environment: list) -> Stages:
-    """Run the figures stage and the explorer, or reuse what they handed the last build
-    (`environment`: what the build reads besides the blog, from generator.uptodate)."""
+def figures_and_explorer(config, documents, options, environment: list, blog_files: list) -> Stages:
+    """Run the figures stage and the explorer, or reuse what they handed the last build (`environment`
+    and `blog_files`: what the build reads besides the blog, and the blog's files, from generator.uptodate)."""
     from generator.figures.collect import ParsedBlocks, extract_documents
 
     cache_dir = options.paths.cache_dir
@@ -79,7 +79,7 @@ def figures_and_explorer(config, documents, options, environment: list) -> Stage
         _path(options, cache_dir).unlink(missing_ok=True)
         computed, explorer = _compute(config, documents, options, extracted)
         return Stages(computed, explorer, keep=lambda results: None)
-    key = stage_key(options, cache_dir, environment, extracted)
+    key = stage_key(cache_dir, environment, blog_files, extracted)
     snapshot, moved = reuse(options, cache_dir, key, extracted)
     if snapshot is None:
         with recorded_messages() as messages:
@@ -104,13 +104,10 @@ def usable(options, config) -> bool:
                 or config.freeze == FREEZE_AUTO)
 
 
-def stage_key(options, cache_dir: Path, environment: list, extracted) -> str:
+def stage_key(cache_dir: Path, environment: list, blog_files: list, extracted) -> str:
     """Everything the two stages read: see the module's docstring."""
-    source = Path(options.source)
     documents = {item.post for item in extracted} | {LOCK_NAME}
-    blog_files = [row for row in uptodate.file_stats(source, skip=(cache_dir, Path(options.dest)))
-                  if row[0] not in documents]
-    return digest(MEMO_VERSION, environment, blog_files,
+    return digest(MEMO_VERSION, environment, [row for row in blog_files if row[0] not in documents],
                   str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE).getEffectiveLevel(),
                   signature(extracted))
 

@@ -64,12 +64,16 @@ def _add_stats(folder: str, real: str, prefix: str, skipped: set[str], rows: lis
         _add_stats(entry.path, real_entry, f"{prefix}{entry.name}/", skipped, rows)
 
 
-def inputs_digest(options, cache_dir: Path, environment: list, kept_documents: list[str]) -> str:
-    """`environment`: what `environment()` gives for this build."""
-    source, dest = Path(options.source), Path(options.dest)
+def inputs_digest(options, environment: list, blog_files: list, kept_documents: list[str]) -> str:
+    """`environment`: what `environment()` gives for this build; `blog_files`: `blog_files()`'s listing."""
     return digest(STATE_VERSION, os.environ.get("TZ"), os.environ.get("JEKYLL_ENV"), environment,
-                  [options.drafts, options.unpublished, options.future, str(dest.resolve())],
-                  file_stats(source, skip=(cache_dir, dest)), sorted(kept_documents))
+                  [options.drafts, options.unpublished, options.future, str(Path(options.dest).resolve())],
+                  blog_files, sorted(kept_documents))
+
+
+def blog_files(options, cache_dir: Path) -> list:
+    """`file_stats` of the blog folder, without the cache and the output."""
+    return file_stats(Path(options.source), skip=(cache_dir, Path(options.dest)))
 
 
 def environment(dest: Path, theme_dir: Path) -> list:

@@ -29,6 +29,7 @@ from generator.errors import FigureError
 from generator import console, freeze
 from generator.explore import data, reader
 from generator.explore.pages import ExplorerPages
+from generator.figures.manifest import sorted_entries, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -224,11 +225,8 @@ class ExplorerStage:
         if any(self.index(model).get("reader", {}).get("outputs") for model in self.models):
             computed.outputs.extend(reader.runtime_files(self.config_file))
         self._note_skipped()
-        computed.manifest.extend(self.manifest())
-        computed.manifest.sort(key=lambda entry: (entry["post"], entry["line"]))
-        manifest_path = self.cache.root / "figures.json"
-        manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        manifest_path.write_text(json.dumps(computed.manifest, indent=1, sort_keys=True) + "\n")
+        computed.manifest[:] = sorted_entries(computed.manifest + self.manifest())
+        manifest_path = write_manifest(computed.manifest, self.cache.root)
         computed.outputs[:] = [(path, file) for path, file in computed.outputs if path != "figures.json"]
         computed.outputs.append(("figures.json", manifest_path))
         by_name = {model.name: model for model in self.models}
@@ -269,7 +267,6 @@ class ExplorerStage:
                     "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
                     "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}))
         return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
-
 
 
 def add_explorer(config, computed, options) -> ExplorerPages:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.cache import MANIFEST
+from generator.cache import MANIFEST, write_atomically
 from generator.figures.collect import Figure
 from generator.figures.draw import image_name, suffix
 from generator.figures.keys import FigureKeys, library_versions
@@ -50,6 +50,5 @@ def sorted_entries(entries: list[dict]) -> list[dict]:
 def write_manifest(entries: list[dict], folder: Path) -> Path:
     """figures.json in `folder` (the figure cache's root), ready to be copied into the site."""
     path = folder / MANIFEST_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n")
+    write_atomically(path, json.dumps(entries, indent=1, sort_keys=True) + "\n")
     return path
