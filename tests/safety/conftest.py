@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from generator.cli import main
 
 GOOD_POST = "---\ntitle: Good\n---\nFine.\n"
 CACHE = ".layerpress-cache"
+# A file outside the blog that no build may publish: every hostile case searches the site for it.
+CANARY_SECRET = "canary-5f1d-do-not-publish"
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Run:
     status: int
     out: str
     err: str
+    seconds: float = 0.0
 
 
 def tree_hash(folder: Path, *, skip: tuple[str, ...] = (CACHE,)) -> dict[str, str]:
@@ -44,7 +48,8 @@ def tree_hash(folder: Path, *, skip: tuple[str, ...] = (CACHE,)) -> dict[str, st
 
 
 class Blog:
-    """tmp_path/blog (sources), tmp_path/out (the site), tmp_path/users/me ($HOME); cwd is tmp_path."""
+    """tmp_path/blog (sources), tmp_path/out (the site), tmp_path/users/me ($HOME), and
+    tmp_path/outside/secret.txt (the canary: CANARY_SECRET, never to reach the site); cwd is tmp_path."""
 
     def __init__(self, root: Path, capsys) -> None:
         self.root = root
@@ -55,6 +60,9 @@ class Blog:
         self.source.mkdir()
         self.home.mkdir(parents=True)
         (self.home / "notes.txt").write_text("the user's own file\n")
+        self.canary = root / "outside" / "secret.txt"
+        self.canary.parent.mkdir()
+        self.canary.write_text(f"{CANARY_SECRET}\n")
         self.write("_config.yml", "title: Safety\n")
         self.write("_posts/2020-01-01-good.md", GOOD_POST)
 
@@ -72,13 +80,14 @@ class Blog:
 
     def run(self, *args: str) -> Run:
         self.capsys.readouterr()
+        start = time.monotonic()
         try:
             main(list(args))
             status = 0
         except SystemExit as stop:
             status = stop.code
         captured = self.capsys.readouterr()
-        return Run(status, captured.out, captured.err)
+        return Run(status, captured.out, captured.err, time.monotonic() - start)
 
     def build(self, *flags: str, dest: Path | str | None = None) -> Run:
         return self.run("build", "--source", str(self.source), "--dest", str(dest or self.dest), "--quiet", *flags)
@@ -89,13 +98,23 @@ class Blog:
         # Keras and matplotlib keep their own caches in $HOME (~/.keras, ~/.cache/matplotlib): not the user's files
         return {path: value for path, value in tree.items() if not path.startswith("users/me/.")}
 
-    def refuses(self, run: Run, message: str, before: dict[str, str]) -> None:
-        """Exit status 1, one `error:` line holding `message`, nothing on stdout, nothing changed."""
+    def refuses(self, run: Run, message: str, before: dict[str, str], *, seconds: float = 30) -> None:
+        """Exit status 1, one `error:` line holding `message`, nothing on stdout, nothing changed
+        (so the previous site is intact), no secret published, within `seconds`."""
         assert run.status == 1, run
         assert run.err.startswith("error: ") and run.err.count("\n") == 1, run.err
         assert message in run.err, run.err
         assert run.out == ""
         assert self.everything() == before
+        self.publishes_no_secret()
+        assert run.seconds < seconds, f"took {run.seconds:.1f} s"
+
+    def publishes_no_secret(self) -> None:
+        """No file of the site (nor of the cache, which CI jobs upload too) holds the canary's secret."""
+        for folder in (self.dest, self.source / CACHE):
+            for path in folder.rglob("*") if folder.exists() else ():
+                if path.is_file() and not path.is_symlink():
+                    assert CANARY_SECRET.encode() not in path.read_bytes(), f"{path} holds the canary's secret"
 
 
 @pytest.fixture
