@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import uptodate
+from generator import confine, uptodate
 from generator.console import NOTE
 from generator.cache import digest, write_atomically
 from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
@@ -63,6 +63,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    confine.check_writable(options.paths)                # no symlink leads the cache or a state file out
     config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
