@@ -49,7 +49,9 @@ def confined(source: Path, path: Path | str, error=LayerpressError, *, what: str
     shared folder, else `error(...)` located at `file:line` (default: the path itself)."""
     target = Path(source) / path
     if not is_confined(source, target):
-        direct = Path(path).is_absolute() and not Path(path).is_relative_to(source) or ".." in Path(path).parts
+        written = Path(os.path.normpath(os.path.abspath(target)))   # where the path leads without its symlinks
+        direct = not any(written.is_relative_to(root) for root in (Path(os.path.abspath(source)),
+                                                                   *allowed_roots(Path(source))))
         how = "" if direct else " (a symlink leads there)"
         raise error(f"{what} '{shown(source, path)}' is outside the blog folder{how}",
                     file=file or target, line=line, hint=HINT)

@@ -68,9 +68,13 @@ def problem(status: os.stat_result, kind: str) -> tuple[str, str] | None:
         return f"is {sort}, not a regular file", "only regular files are read"
     limit = LIMITS[kind]
     if status.st_size > limit:
-        return (f"is {status.st_size / MB:,.1f} MB, more than the {limit / MB:,g} MB a {KIND_NAMES[kind]} may hold",
+        return (f"is {size_text(status.st_size)}, more than the {size_text(limit)} a {KIND_NAMES[kind]} may hold",
                 "is it the file you meant? (the limits are in generator/readable.py)")
     return None
+
+
+def size_text(size: int) -> str:
+    return f"{size / MB:,.1f} MB" if size >= MB else f"{size:,} bytes"
 
 
 def read_bytes(path: Path, kind: str, *, error=LayerpressError, what: str = "file", shown=None,

@@ -104,8 +104,8 @@ class ConfinedImporter:
             for candidate in candidates(folder / path):
                 if candidate.exists() and not candidate.is_dir():   # a pipe too: reading refuses it
                     return candidate
-        searched = ", ".join(confine.shown(self.source, folder) for folder in folders) or "no folder"
-        raise ContentError(f"Sass import '{path}' not found in {searched}",
+        searched = ", ".join(confine.shown(self.source, folder) for folder in folders) or "the blog has no _sass/"
+        raise ContentError(f"Sass import '{path}' not found (searched: {searched})",
                            hint="put the partial in _sass/ (as _name.scss)")
 
     def refusal(self, text: str, first_line: int) -> ContentError:
