@@ -127,8 +127,8 @@ def sass_style(value) -> str:
 
 SASS_KEYS = {
     "style": Option(sass_style, "compact", "The CSS output style (a leading ':', as in Ruby Sass, is allowed)."),
-    "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source."),
-    "load_paths": Option(strings, [], "More folders (inside the source) that @import searches."),
+    "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source (or a shared folder)."),
+    "load_paths": Option(strings, [], "More folders (inside the source or a shared folder) that @import searches."),
 }
 
 KRAMDOWN_KEYS = {
@@ -195,9 +195,10 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
-    "shared_folders": Option(string_list, [], "Folders outside the blog (relative to it) that its files may "
-                                              "come from (probes, data, layouts, model files...); not /, the "
-                                              "home folder or a folder that holds the blog."),
+    "shared_folders": Option(string_list, [], "The allow-list of folders outside the blog (relative to it) that "
+                                              "its files may come from (data, layouts, probes, model files...); "
+                                              "not /, the home folder or a folder that holds the blog. Files "
+                                              "elsewhere are never read (README, Safety)."),
     "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
                     "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),
     "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
@@ -239,12 +240,13 @@ class Config:
     liquid = Option(Section(LIQUID_KEYS), Section(LIQUID_KEYS).defaults(),
                     "Liquid's options: error_mode (lax, warn, strict), strict_variables, strict_filters.")
     theme = Option(of_type(str, allow_none=True), None,
-                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog.")
+                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog, "
+                   "inside it or a shared folder.")
     sass = Option(Section(SASS_KEYS, others=True), Section(SASS_KEYS).defaults(),
                   "Sass options: style, sass_dir, load_paths (others are accepted and ignored).")
     defaults = Option(default_sets, [], "Front matter defaults: a list of {scope: {path, type}, values}.")
     page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
-    data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source.")
+    data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source (or a shared folder).")
     kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
                       "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
 

@@ -29,13 +29,12 @@ LIMITS = {
     "image": 256 * MB,           # probes and the images of folder data sets
     "static": 1024 * MB,         # files copied into the site as they are
     "model": 4096 * MB,          # Keras model and weights files
-    "notebook": 64 * MB,         # Jupyter notebooks
     "state": 64 * MB,            # figures.lock
 }
 KIND_NAMES = {
     "config": "configuration file", "data": "data file", "document": "document", "template": "template",
     "sass": "Sass file", "spec": "model spec", "image": "image", "static": "static file",
-    "model": "model file", "notebook": "notebook", "state": "state file",
+    "model": "model file", "state": "state file",
 }
 FILE_TYPES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
@@ -74,7 +73,7 @@ def problem(status: os.stat_result, kind: str) -> tuple[str, str] | None:
 
 
 def size_text(size: int) -> str:
-    return f"{size / MB:,.1f} MB" if size >= MB else f"{size:,} bytes"
+    return f"{size / MB:,.1f}".removesuffix(".0") + " MB" if size >= MB else f"{size:,} bytes"
 
 
 def read_bytes(path: Path, kind: str, *, error=LayerpressError, what: str = "file", shown=None,

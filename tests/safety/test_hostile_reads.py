@@ -506,3 +506,13 @@ def test_a_theme_gem_the_blog_names_is_read(blog, monkeypatch):
     assert run.status == 0, run
     assert "<article class=paper>" in (blog.dest / "2020" / "01" / "01" / "good.html").read_text()
     assert (blog.dest / "assets" / "logo.svg").read_text() == "<svg id='paper'/>"
+
+
+def test_clean_refuses_a_cache_that_is_a_symlink_out(blog):
+    (blog.root / "elsewhere" / "keep.txt").parent.mkdir()
+    (blog.root / "elsewhere" / "keep.txt").write_text("not the cache's\n")
+    shutil.rmtree(blog.source / CACHE)
+    link(blog, CACHE, blog.root / "elsewhere")
+    before = blog.everything()
+    run = blog.run("clean", "--source", str(blog.source), "--dest", str(blog.dest))
+    blog.refuses(run, f"blog/{CACHE}: the cache folder is a symlink to {blog.root / 'elsewhere'}", before)
