@@ -79,7 +79,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = options.paths.cache_dir
     environment = uptodate.environment(dest, THEME_DIR) + theme_inputs(theme)
-    blog_files = uptodate.blog_files(options, cache_dir)
+    blog_files = uptodate.blog_files(options, cache_dir, config.shared_folders)
     inputs = uptodate.inputs_digest(options, environment, blog_files, [str(doc.source_path) for doc in
                                                                        content.posts + content.pages + sass_pages])
     last = uptodate.unchanged(options, cache_dir, inputs)

@@ -77,9 +77,13 @@ def inputs_digest(options, environment: list, blog_files: list, kept_documents: 
                   blog_files, sorted(kept_documents))
 
 
-def blog_files(options, cache_dir: Path) -> list:
-    """`file_stats` of the blog folder, without the cache and the output."""
-    return file_stats(Path(options.source), skip=(cache_dir, Path(options.dest)))
+def blog_files(options, cache_dir: Path, shared: list[Path] | tuple = ()) -> list:
+    """`file_stats` of the blog folder, without the cache and the output, then of each of its
+    `layerpress.shared_folders` (`shared`, resolved: a build may read them as it reads the blog)."""
+    rows = file_stats(Path(options.source), skip=(cache_dir, Path(options.dest)))
+    for folder in shared:
+        rows += [[f"{folder}/{row[0]}", *row[1:]] for row in file_stats(folder, skip=(cache_dir, Path(options.dest)))]
+    return rows
 
 
 def environment(dest: Path, theme_dir: Path) -> list:

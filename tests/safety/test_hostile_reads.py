@@ -508,11 +508,22 @@ def test_a_theme_gem_the_blog_names_is_read(blog, monkeypatch):
     assert (blog.dest / "assets" / "logo.svg").read_text() == "<svg id='paper'/>"
 
 
-def test_clean_refuses_a_cache_that_is_a_symlink_out(blog):
+@pytest.mark.parametrize("command", [["clean"], ["train", "net"], ["models"]])
+def test_other_commands_refuse_a_cache_that_is_a_symlink_out(blog, command):
     (blog.root / "elsewhere" / "keep.txt").parent.mkdir()
     (blog.root / "elsewhere" / "keep.txt").write_text("not the cache's\n")
     shutil.rmtree(blog.source / CACHE)
     link(blog, CACHE, blog.root / "elsewhere")
     before = blog.everything()
-    run = blog.run("clean", "--source", str(blog.source), "--dest", str(blog.dest))
+    run = blog.run(*command, "--source", str(blog.source), *(["--dest", str(blog.dest)] if command == ["clean"] else []))
     blog.refuses(run, f"blog/{CACHE}: the cache folder is a symlink to {blog.root / 'elsewhere'}", before)
+
+
+def test_a_change_in_a_shared_folder_is_seen_by_the_next_build(blog):
+    shared = outside_folder(blog, "shared", {"data/team.yml": "- Ada\n"})
+    config(blog, "data_dir: ../shared/data\nlayerpress:\n  shared_folders: [../shared]\n")
+    blog.post("{{ site.data.team | join: ' & ' }}\n")
+    assert blog.build().status == 0
+    (shared / "data" / "team.yml").write_text("- Ada\n- Grace\n")
+    assert blog.build().status == 0
+    assert "Ada &amp; Grace" in (blog.dest / "2020" / "01" / "02" / "hostile.html").read_text()
