@@ -73,7 +73,7 @@ def read_lock(source: Path) -> dict[tuple[str, str], LockEntry]:
     if not os.path.lexists(path):
         return {}
     try:
-        data = json.loads(confine.read_text(source, LOCK_NAME, "state", LockfileError, what="lock file"))
+        data = json.loads(confine.read_text(source, path, "state", LockfileError, what="lock file"))
         entries = [LockEntry(item["id"], item["post"], item["input_key"], dict(item["outputs"]))
                    for item in data["figures"]]
     except json.JSONDecodeError as error:

@@ -118,16 +118,14 @@ def content_files(folder: Path) -> list[Path]:
 
 def read_text(path: Path, config: Config) -> str:
     kind = "sass" if path.suffix in (".scss", ".sass") else "document"
-    return confine.read_text(config.source, path.relative_to(config.source), kind, ContentError,
-                             what="document", file=path)
+    return confine.read_text(config.source, path, kind, ContentError, what="document")
 
 
 def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
     """`paths`, after checking that each is a regular file of the blog (a symlink out of it would be
     published, a pipe would hang the build): `confine.checked_file`."""
     for path in paths:
-        confine.checked_file(config.source, path.relative_to(config.source), "static", ContentError,
-                             what="file", file=path)
+        confine.checked_file(config.source, path, "static", ContentError, what="file")
     return paths
 
 

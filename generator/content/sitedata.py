@@ -118,7 +118,7 @@ def read_data(folder: Path, source: Path) -> dict:
 
 
 def read_data_file(path: Path, source: Path):
-    text = confine.read_text(source, path, "data", ContentError, what="data file", file=path)
+    text = confine.read_text(source, path, "data", ContentError, what="data file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return list(csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ","))

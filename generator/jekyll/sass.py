@@ -90,7 +90,7 @@ class ConfinedImporter:
         try:
             found = self.find(path, importing)
             return [(str(found.resolve()), confine.read_text(self.source, found, "sass", ContentError,
-                                                             what="Sass import", file=found))]
+                                                             what="Sass import"))]
         except ContentError as problem:
             problem.file = importing
             self.refused = problem

@@ -296,7 +296,7 @@ def content_to_the_end() -> re.Pattern:
 
 def read_template(path: Path, source: Path, what: str = "template") -> str:
     """A layout's or an include's text: in the blog, its theme or a shared folder (`confine.read_text`)."""
-    return confine.read_text(source, path, "template", ContentError, what=what, file=path, line=1)
+    return confine.read_text(source, path, "template", ContentError, what=what, line=1)
 
 
 def check_layout_name(name: str, file: Path | None, line: int | None) -> None:

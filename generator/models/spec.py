@@ -128,7 +128,7 @@ def split_ref(ref: str) -> tuple[str, str | None]:
 
 def parse_spec_file(path: Path, source: Path) -> LineDict:
     """The spec file's YAML, with the line of every key (no checks beyond its being a mapping)."""
-    text = confine.read_text(source, path, "spec", ModelSpecError, what="model spec", file=path)
+    text = confine.read_text(source, path, "spec", ModelSpecError, what="model spec")
     raw = load_with_lines(text, file=path, error=ModelSpecError)
     if not isinstance(raw, LineDict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
@@ -225,7 +225,7 @@ def _file(raw: LineDict, key: str, source: Path, where: Where) -> Path | None:
     path = confined(source, raw[key], ModelSpecError, what=key, file=where.file, line=raw.line(key))
     if not path.exists() or path.is_dir():
         raise where.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})", key)
-    return confine.checked_file(source, raw[key], "model", ModelSpecError, what=key, file=where.file,
+    return confine.checked_file(source, path, "model", ModelSpecError, what=key, where=where.file,
                                 line=raw.line(key))
 
 

@@ -527,3 +527,25 @@ def test_a_change_in_a_shared_folder_is_seen_by_the_next_build(blog):
     (shared / "data" / "team.yml").write_text("- Ada\n- Grace\n")
     assert blog.build().status == 0
     assert "Ada &amp; Grace" in (blog.dest / "2020" / "01" / "02" / "hostile.html").read_text()
+
+
+def test_a_relative_source_reads_its_own_files_and_names_them(blog):
+    """The rule compares real paths: `--source blog` (relative) reads the same files as an absolute one."""
+    blog.write("_data/team.yml", "- Ada\n")
+    blog.write("_layouts/wide.html", "<main class=wide>{{ content }}</main>\n")
+    blog.write("_includes/note.html", "a note")
+    blog.write("_sass/_colours.scss", "$text: #222;\n")
+    blog.write("assets/main.scss", "---\n---\n@import \"colours\";\nbody { color: $text; }\n")
+    blog.write("_posts/2020-01-02-team.md", "---\nlayout: wide\n---\n{{ site.data.team[0] }} {% include note.html %}\n")
+    run = blog.run("build", "--source", "blog", "--dest", "out", "--quiet")
+    assert run.status == 0, run
+    assert "Ada a note" in (blog.dest / "2020" / "01" / "02" / "team.html").read_text()
+    assert "#222" in (blog.dest / "assets" / "main.css").read_text()
+    blog.write("_models/net.yml", "nonsense: 1\n")
+    blog.post("Uses {{ models.net.params }} parameters.\n", name="2020-01-03-model.md")
+    pipe(blog, "_data/pipe.yml")
+    run = blog.run("build", "--source", "blog", "--dest", "out", "--quiet")
+    assert run.err == f"error: blog/_data/pipe.yml: data file '_data/pipe.yml' {PIPE} (only regular files are read)\n"
+    (blog.source / "_data" / "pipe.yml").unlink()
+    run = blog.run("build", "--source", "blog", "--dest", "out", "--quiet")
+    assert run.err.startswith("error: blog/_models/net.yml:1: unknown key 'nonsense'"), run.err
