@@ -146,9 +146,10 @@ def check_writable(paths: Paths) -> None:
     cache = Path(paths.cache_dir)
     if default_cache:
         _no_link_out(cache, source, "the cache folder")
-    _no_link_in_tree_out(cache)
+    _no_link_in_tree_out(cache, "the cache", spare_path(cache))
     for name in (LOCK_NAME, FREEZE_DIR_NAME):
         _no_link_out(Path(paths.source) / name, source, f"'{name}'")
+    _no_link_in_tree_out(Path(paths.source) / FREEZE_DIR_NAME, FREEZE_DIR_NAME + "/")
 
 
 def _no_link_out(path: Path, root: Path, what: str) -> None:
@@ -158,18 +159,18 @@ def _no_link_out(path: Path, root: Path, what: str) -> None:
                                hint="remove the link; the build makes what it needs")
 
 
-def _no_link_in_tree_out(cache: Path) -> None:
-    """No symlink anywhere in the cache leads out of it (the cache is written and replaced in place).
-    os.scandir's entries know whether they are links without a stat each: a few ms for a large cache."""
-    if cache.is_dir():
-        _links_out(str(cache), cache, cache.resolve(), str(spare_path(cache)))
+def _no_link_in_tree_out(folder: Path, label: str, skip: Path | None = None) -> None:
+    """No symlink anywhere in `folder` (the cache, or _freeze/, which the build reads, writes and replaces
+    in place) leads out of it. os.scandir's entries know whether they are links without a stat each."""
+    if folder.is_dir():
+        _links_out(str(folder), folder, folder.resolve(), label, str(skip))
 
 
-def _links_out(folder: str, cache: Path, root: Path, spare: str) -> None:
-    with os.scandir(folder) as entries:
+def _links_out(path: str, folder: Path, root: Path, label: str, skip: str) -> None:
+    with os.scandir(path) as entries:
         for entry in entries:
             if entry.is_symlink():
-                path = Path(entry.path)
-                _no_link_out(path, root, f"'{path.relative_to(cache).as_posix()}' in the cache")
-            elif entry.is_dir(follow_symlinks=False) and entry.path != spare:   # the spare site: the writer unlinks
-                _links_out(entry.path, cache, root, spare)
+                link = Path(entry.path)
+                _no_link_out(link, root, f"'{link.relative_to(folder).as_posix()}' in {label}")
+            elif entry.is_dir(follow_symlinks=False) and entry.path != skip:   # the spare site: the writer unlinks
+                _links_out(entry.path, folder, root, label, skip)

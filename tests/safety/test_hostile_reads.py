@@ -8,6 +8,7 @@ one, the key or tag); `Blog.refuses` checks the rest (exit 1, nothing changed an
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -445,6 +446,12 @@ def freeze_folder_is_a_symlink_out(blog, _):
     return f"blog/_freeze: '_freeze' is a symlink to {blog.root / 'elsewhere'}, outside blog/"
 
 
+def freeze_entry_is_a_symlink_out(blog, _):
+    (blog.root / "elsewhere").mkdir()
+    link(blog, "_freeze/figures/ab", blog.root / "elsewhere")
+    return f"blog/_freeze/figures/ab: 'figures/ab' in _freeze/ is a symlink to {blog.root / 'elsewhere'}"
+
+
 CASES = {case.__name__.replace("_", " "): case for case in (
     layout_names_an_absolute_path, layout_names_a_dotdot_path, post_names_an_absolute_layout,
     chained_layout_is_a_symlink_out, layouts_folder_is_a_symlink_out, layout_is_a_pipe, layout_is_dev_zero,
@@ -461,6 +468,7 @@ CASES = {case.__name__.replace("_", " "): case for case in (
     probe_is_dev_zero, probe_is_oversize, model_spec_is_a_pipe, model_spec_is_oversize, model_file_is_a_pipe,
     model_file_is_dev_zero, weights_are_oversize, cache_is_a_symlink_out, cache_models_folder_is_a_symlink_out,
     cache_state_file_is_a_symlink_out, figures_lock_is_a_dangling_symlink_out, freeze_folder_is_a_symlink_out,
+    freeze_entry_is_a_symlink_out,
 )}
 
 
@@ -549,3 +557,32 @@ def test_a_relative_source_reads_its_own_files_and_names_them(blog):
     (blog.source / "_data" / "pipe.yml").unlink()
     run = blog.run("build", "--source", "blog", "--dest", "out", "--quiet")
     assert run.err.startswith("error: blog/_models/net.yml:1: unknown key 'nonsense'"), run.err
+
+
+def test_the_explorers_default_probes_stay_inside_the_blog(tmp_path):
+    """With no figure naming probes, the explorer takes the images of probes/ (even an excluded one):
+    a link out of the blog is refused there too, not opened."""
+    from generator.errors import FigureError
+    from generator.explore.stage import ExplorerStage
+
+    (tmp_path / "blog" / "probes").mkdir(parents=True)
+    (tmp_path / "blog" / "probes" / "a.png").write_bytes(png_bytes())
+    stage = ExplorerStage(store=None, source=tmp_path / "blog", cache_dir=tmp_path / "cache")  # type: ignore[arg-type]
+    assert stage._probes("net", []) == ["probes/a.png"]
+    (tmp_path / "blog" / "probes" / "b.png").symlink_to(tmp_path / "blog" / "probes" / "a.png")
+    (tmp_path / "secret.png").write_bytes(png_bytes())
+    (tmp_path / "blog" / "probes" / "c.png").symlink_to(tmp_path / "secret.png")
+    with pytest.raises(FigureError, match=re.escape(f"probes/c.png: probe 'probes/c.png' {VIA_LINK}")):
+        stage._probes("net", [])
+
+
+def test_a_pipe_in_the_cache_is_damage_not_a_hang(blog):
+    blog.write("probes/a.png", png_bytes())
+    blog.post(probe_block("probes/a.png"))
+    assert blog.build().status == 0
+    manifest = next((blog.source / CACHE / "figures").rglob("MANIFEST.json"))
+    manifest.unlink()
+    os.mkfifo(manifest)
+    run = blog.build()
+    assert run.status == 0 and run.seconds < 20, run
+    assert list((blog.dest / "figures").rglob("*.png"))
