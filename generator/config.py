@@ -197,7 +197,7 @@ LAYERPRESS_KEYS = named({
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
     "shared_folders": Option(string_list, [], "The allow-list of folders outside the blog (relative to it) that "
                                               "its files may come from (data, layouts, probes, model files...); "
-                                              "not /, the home folder or a folder that holds the blog. Files "
+                                              "not /, the home folder or a folder holding the blog or it. Files "
                                               "elsewhere are never read (README, Safety)."),
     "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
                     "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),
@@ -316,14 +316,15 @@ def load_config(source: Path) -> Config:
 
 
 def shared_folders(source: Path, folders: list[str], where: Where) -> list[Path]:
-    """`layerpress.shared_folders`, resolved: never /, the home folder, or a folder holding the blog
-    (each would let the blog publish any file of the machine or of its owner)."""
+    """`layerpress.shared_folders`, resolved: never /, the home folder, or a folder holding the blog or
+    the home folder (each would let the blog publish any file of the machine or of its owner)."""
     blog, home = source.resolve(), Path.home().resolve()
     resolved = []
     for folder in folders:
         real = (source / folder).resolve()
         reason = ("is the root folder" if real == Path(real.anchor) else "is the home folder" if real == home
-                  else "holds the blog folder" if blog.is_relative_to(real) else None)
+                  else "holds the blog folder" if blog.is_relative_to(real)
+                  else "holds the home folder" if home.is_relative_to(real) else None)
         if reason:
             raise where.fail(f"'layerpress.shared_folders' entry '{folder}' {reason}", "shared_folders",
                              hint="name the one folder of shared files, e.g. ../shared-data")

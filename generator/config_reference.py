@@ -28,7 +28,7 @@ READS = """## What a build may read
 
 A build reads a file only if it resolves, symlinks followed, inside the blog folder, the installed theme
 gem `theme:` names, or a folder of `layerpress.shared_folders` (not `/`, the home folder or a folder
-holding the blog); `data_dir`, `theme` (a folder), `sass.sass_dir` and `sass.load_paths` must too. It
+holding the blog or it); `data_dir`, `theme` (a folder), `sass.sass_dir` and `sass.load_paths` must too. It
 reads only regular files (a pipe, device or socket is refused before it is opened), each within the
 limit of its kind (`LIMITS` in `generator/readable.py`):
 

@@ -231,6 +231,11 @@ def shared_folder_is_home(blog, _):
     return f"blog/_config.yml:3: 'layerpress.shared_folders' entry '{blog.home}' is the home folder"
 
 
+def shared_folder_holds_home(blog, _):
+    config(blog, "layerpress:\n  shared_folders: [../users]\n")
+    return "blog/_config.yml:3: 'layerpress.shared_folders' entry '../users' holds the home folder"
+
+
 def shared_folder_holds_the_blog(blog, _):
     config(blog, "layerpress:\n  figure_width: 640\n  shared_folders: [../shared, ..]\n")
     return "blog/_config.yml:4: 'layerpress.shared_folders' entry '..' holds the blog folder"
@@ -460,15 +465,15 @@ CASES = {case.__name__.replace("_", " "): case for case in (
     data_file_is_a_symlink_out, data_file_is_a_pipe, data_file_is_dev_zero, data_file_is_oversize, data_dir_dotdot,
     data_dir_absolute, data_dir_is_a_symlink_out, data_folder_is_a_symlink_out, data_sub_folder_is_a_symlink_out,
     config_is_a_pipe, config_is_dev_zero, config_is_a_symlink_out, config_is_oversize, shared_folder_is_the_root,
-    shared_folder_is_home, shared_folder_holds_the_blog, theme_is_the_parent_folder, theme_is_an_absolute_folder,
-    theme_is_a_symlink_out, theme_file_is_a_symlink_out, sass_imports_an_absolute_path, sass_imports_a_dotdot_path,
-    sass_partial_is_a_symlink_out, sass_partial_imported_by_a_partial_is_a_pipe, sass_partial_is_oversize,
-    sass_load_paths_dotdot, sass_dir_is_a_symlink_out, sass_page_is_a_pipe, post_is_a_pipe, post_is_dev_zero,
-    post_is_oversize, page_is_a_pipe, static_file_is_dev_zero, static_file_is_oversize, probe_is_a_pipe,
-    probe_is_dev_zero, probe_is_oversize, model_spec_is_a_pipe, model_spec_is_oversize, model_file_is_a_pipe,
-    model_file_is_dev_zero, weights_are_oversize, cache_is_a_symlink_out, cache_models_folder_is_a_symlink_out,
-    cache_state_file_is_a_symlink_out, figures_lock_is_a_dangling_symlink_out, freeze_folder_is_a_symlink_out,
-    freeze_entry_is_a_symlink_out,
+    shared_folder_is_home, shared_folder_holds_home, shared_folder_holds_the_blog, theme_is_the_parent_folder,
+    theme_is_an_absolute_folder, theme_is_a_symlink_out, theme_file_is_a_symlink_out, sass_imports_an_absolute_path,
+    sass_imports_a_dotdot_path, sass_partial_is_a_symlink_out, sass_partial_imported_by_a_partial_is_a_pipe,
+    sass_partial_is_oversize, sass_load_paths_dotdot, sass_dir_is_a_symlink_out, sass_page_is_a_pipe,
+    post_is_a_pipe, post_is_dev_zero, post_is_oversize, page_is_a_pipe, static_file_is_dev_zero,
+    static_file_is_oversize, probe_is_a_pipe, probe_is_dev_zero, probe_is_oversize, model_spec_is_a_pipe,
+    model_spec_is_oversize, model_file_is_a_pipe, model_file_is_dev_zero, weights_are_oversize,
+    cache_is_a_symlink_out, cache_models_folder_is_a_symlink_out, cache_state_file_is_a_symlink_out,
+    figures_lock_is_a_dangling_symlink_out, freeze_folder_is_a_symlink_out, freeze_entry_is_a_symlink_out,
 )}
 
 
