@@ -3,7 +3,9 @@
 Reads. Every file a blog names or holds (documents, layouts and the layouts they name, includes,
 data files and `data_dir`, static files, Sass pages, partials and `load_paths`, theme files,
 model specs, probes, model and weights files, data set images) is read through `read_bytes`,
-`read_text` or, for a library that opens the file by its name (Keras, Pillow), `checked_file`.
+`read_text` or, for a library that opens the file by its name (Keras), `checked_file`. (Images are
+placed by `confined` and opened by `datasets/images.open_image`, which applies the same
+`readable.problem` check before Pillow opens them.)
 Each resolves the path with symlinks followed and refuses it unless it ends inside
 
 - the blog folder,
@@ -17,8 +19,9 @@ and then reads it only if it is a regular file within its kind's size limit (`ge
 so that building someone else's blog cannot publish `~/.ssh/id_rsa`, nor hang on a pipe.
 
 Writes. A build writes only into its destination (`generator/destination.py`) and its cache;
-`check_writable` refuses, before anything is written, a cache folder (or any folder in it) or a
-state file (`figures.lock`, `_freeze/`) that is a symlink leading out of where it belongs.
+`check_writable` refuses, before anything is written, a cache folder (or anything in it) or a
+state file (`figures.lock`, `_freeze/` or anything in it) that is a symlink leading out of where
+it belongs.
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from pathlib import Path
 from generator.config import CACHE_DIR_NAME, CONFIG_NAME, Paths, load_config
 from generator.errors import ConfigError, LayerpressError
 from generator.jekyll.themes import find_theme
-from generator.uptodate import spare_path
 from generator.readable import checked_size, decode_utf8
 from generator.readable import read_bytes as read_regular
+from generator.uptodate import spare_path
 
 HINT = "keep the file inside the blog folder, or list its folder in layerpress.shared_folders of _config.yml"
 LOCK_NAME = "figures.lock"        # the state files a build writes into the blog (lockfile.py,

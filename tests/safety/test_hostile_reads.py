@@ -486,6 +486,12 @@ def test_hostile_blog_is_refused(blog, monkeypatch, setup):
     assert CANARY_SECRET not in run.err   # an error never quotes the file it refused
 
 
+def test_the_state_files_confine_checks_are_the_ones_the_build_writes():
+    from generator import confine, freeze, lockfile
+
+    assert (confine.LOCK_NAME, confine.FREEZE_DIR_NAME) == (lockfile.LOCK_NAME, freeze.FREEZE_DIR)
+
+
 def test_the_corpus_covers_each_kind_of_file():
     assert len(CASES) >= 35
     for kind in ("layout", "include", "data file", "config", "sass", "post", "probe", "model file"):
