@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import uptodate
+from generator import confine, uptodate
 from generator.console import NOTE
 from generator.cache import digest, write_atomically
 from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
@@ -63,6 +63,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    confine.check_writable(options.paths)                # no symlink leads the cache or a state file out
     config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
@@ -78,7 +79,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     content.pages, sass_pages = split_sass_pages(content.pages)
     cache_dir = options.paths.cache_dir
     environment = uptodate.environment(dest, THEME_DIR) + theme_inputs(theme)
-    blog_files = uptodate.blog_files(options, cache_dir)
+    blog_files = uptodate.blog_files(options, cache_dir, config.shared_folders)
     inputs = uptodate.inputs_digest(options, environment, blog_files, [str(doc.source_path) for doc in
                                                                        content.posts + content.pages + sass_pages])
     last = uptodate.unchanged(options, cache_dir, inputs)

@@ -123,10 +123,15 @@ class SiteRenderer:
 
     def check_layouts(self, strict: bool = False) -> list[ContentError]:
         """Unknown layouts: errors when `strict`, else warnings, and the document falls back to the
-        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content)."""
+        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content). A layout
+        named by a path out of the layout folders is an error."""
+        from generator.liquid.environment import check_layout_name  # loaded with the renderer's environment
+
         warnings = []
         known = sorted(set(self.liquid.layout_names()) | set(self.theme.layouts()))
         for doc in self.documents:
+            if doc.layout is not None:
+                check_layout_name(doc.layout, doc.source_path, doc.line_of("layout") or 1)
             if doc.layout is None or doc.layout in known:
                 continue
             problem = ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path,
@@ -145,8 +150,9 @@ class SiteRenderer:
         `layout` is the layouts' front matter merged so far, the inner layout's values first (Jekyll's)."""
         seen: set[Path] = set()
         layout: dict = {}
+        named_at: tuple[Path | None, int | None] = (None, None)   # a document's layout is checked already
         while name:
-            file = self.liquid.layout_file(name)
+            file = self.liquid.layout_file(name, *named_at)
             if file is None:   # a built-in theme layout: Jinja, the end of the chain
                 return self.theme.render(f"{name}.html", context | {"content": Markup(content)})
             if file in seen:
@@ -157,6 +163,7 @@ class SiteRenderer:
             layout = self.liquid.layout_data[file] | layout
             content = self.liquid.render(template, context | {"content": content, "layout": layout})
             name = self.liquid.layout_data[file].get("layout")
+            named_at = (file, self.liquid.layout_lines[file].get("layout"))
         return content
 
     # -- documents --

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config, read_utf8
-from generator.confine import confined
+from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config
+from generator import confine
 from generator.content import permalinks
 from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
@@ -157,25 +157,27 @@ def content_files(folder: Path) -> list[Path]:
     """Post-like files of a folder (recursively), hidden names skipped, in a stable order."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*")
-                  if path.is_file() and path.suffix in POST_EXTENSIONS
+    return sorted(path for path in folder.rglob("*")   # a pipe too: reading refuses it, with its name
+                  if not path.is_dir() and path.suffix in POST_EXTENSIONS
                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
-def read_text(path: Path) -> str:
-    return read_utf8(path, ContentError)
+def read_text(path: Path, config: Config) -> str:
+    kind = "sass" if path.suffix in (".scss", ".sass") else "document"
+    return confine.read_text(config.source, path, kind, ContentError, what="document")
 
 
 def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
-    """`paths`, after checking that none is a symlink out of the blog (it would be published)."""
+    """`paths`, after checking that each is a regular file of the blog (a symlink out of it would be
+    published, a pipe would hang the build): `confine.checked_file`."""
     for path in paths:
-        confined(config.source, path.relative_to(config.source), ContentError, what="file", file=path)
+        confine.checked_file(config.source, path, "static", ContentError, what="file")
     return paths
 
 
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     relative = path.relative_to(config.source).as_posix()
-    parsed = split_front_matter(read_text(path), path)
+    parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
     if draft or not match:   # read_site passes only dated names from _posts/
@@ -206,7 +208,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
 
 def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
-    parsed = split_front_matter(read_text(path), path)
+    parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix

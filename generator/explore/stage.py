@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import MANIFEST, Store, digest, file_digest
+from generator.confine import checked_file
 from generator.errors import FigureError
 from generator import console, freeze
 from generator.explore import data, reader
@@ -97,7 +98,9 @@ class ExplorerStage:
         if not probes:
             folder = self.source / "probes"
             probes = [p.relative_to(self.source).as_posix() for p in sorted(folder.iterdir())
-                      if p.suffix.lower() in IMAGE_SUFFIXES and _readable(p)] if folder.is_dir() else []
+                      if p.suffix.lower() in IMAGE_SUFFIXES
+                      and _readable(checked_file(self.source, p, "image", FigureError, what="probe"))
+                      ] if folder.is_dir() else []
         return probes[:MAX_PROBES]
 
     @staticmethod

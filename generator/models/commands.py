@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import Paths
+from generator.confine import check_writable
 from generator import console
 from generator.models.store import ModelStore
 
@@ -18,7 +19,9 @@ CACHE_DIR = click.option("--cache-dir", type=click.Path(file_okay=False, path_ty
 
 
 def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
-    return ModelStore(source, Paths.of(source, cache_dir=cache_dir).cache_dir, **options)
+    paths = Paths.of(source, cache_dir=cache_dir)
+    check_writable(paths)   # training writes into the cache: never through a symlink out of it
+    return ModelStore(source, paths.cache_dir, **options)
 
 
 def summary(store: ModelStore, ref: str) -> dict:
