@@ -11,13 +11,15 @@ from pathlib import Path
 from generator import uptodate
 from generator.console import NOTE
 from generator.cache import digest, write_atomically
-from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
+from generator.build_options import BuildOptions
+from generator.config import LAYERPRESS_KEYS, Config, load_config, section_where
 from generator.content.documents import ReadOptions, read_site
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
 from generator.jekyll.plugins import unsupported_warnings
 from generator.jekyll.themes import theme_inputs, theme_of
-from generator.lockfile import record_build, summarise
-from generator.site import THEME_DIR, SiteRenderer
+from generator.lockfile import LOCK_NAME, record_build, summarise
+from generator.builtin_theme import THEME_DIR
+from generator.site import SiteRenderer
 from generator.errors import LayerpressError, did_you_mean
 from generator.writer import SiteWriter
 from generator.buildlock import build_lock
@@ -25,29 +27,6 @@ from generator.destination import check_destination, keep_files
 
 log = logging.getLogger(__name__)
 RENDERING_GC_THRESHOLD = 50_000   # allocations between two collections of the youngest generation
-
-
-@dataclass
-class BuildOptions:
-    source: Path = Path("content")
-    dest: Path = Path("site")
-    drafts: bool = False
-    unpublished: bool = False
-    future: bool = False
-    cache_dir: Path | None = None        # default <source>/.layerpress-cache
-    force: bool = False                  # ignore caches (used by `layerpress check`)
-    replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
-    wait: bool = False                   # wait for another build of the same folders instead of failing
-    strict: bool = False                 # warnings are errors (also `strict: true` in _config.yml)
-    refresh: tuple = ()                  # models (NAME, NAME:VARIANT) and figure ids to compute again
-    freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
-    prune: bool = False                  # with freeze: drop frozen results nothing uses
-    frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
-
-    @property
-    def paths(self) -> Paths:
-        """Source, destination and cache folder: the one place the cache's default is applied."""
-        return Paths.of(self.source, self.dest, self.cache_dir)
 
 
 @dataclass
@@ -98,7 +77,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     report_warnings(warnings)
     from generator.stage_memo import figures_and_explorer   # not for a no-change build
 
-    stages = figures_and_explorer(config, content.posts + content.pages, options, environment, blog_files)
+    read_files = [row for row in blog_files if row[0] != LOCK_NAME]   # the build writes the lock file itself
+    stages = figures_and_explorer(config, content.posts + content.pages, options, environment, read_files)
     computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
     writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
                         spare=uptodate.spare_path(cache_dir))
@@ -125,6 +105,19 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     stages.keep(results)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
                        figures=computed.manifest, models=computed.model_refs)
+
+
+def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> None:
+    """`layerpress freeze`: run the compute stage of a build (no site written) and freeze its results."""
+    from generator.explore.stage import add_explorer
+    from generator.figures.stage import compute
+
+    options = BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
+                           freeze=True, prune=prune)
+    config = load_config(Path(source))
+    content = read_site(config, ReadOptions())
+    computed = compute(config, content.posts + content.pages, options)
+    add_explorer(config, computed, options)  # the explorer pages' data, frozen like the figures
 
 
 def report_warnings(warnings: list[str]) -> None:

@@ -14,8 +14,9 @@ the two stages handed it (`Snapshot`) in `<cache_dir>/builds/`, and the next bui
 
 A figure block that moved keeps its drawing: its line numbers in `figures.json` and its legibility
 warnings are those of the current documents. What the stages logged is logged again. Builds that
-compute on purpose (`--force`, `--refresh`, `--freeze`, `--frozen-only`, `freeze: auto`) neither
-reuse nor keep a snapshot.
+compute on purpose (`BuildOptions.computes_on_purpose`: `--force`, `--refresh`, `--freeze`, `--prune`,
+`--frozen`) neither reuse nor keep a snapshot. With `freeze: auto`, a build that froze something changed
+`_freeze/`, so the next one computes again (and freezes nothing); the one after may reuse.
 """
 
 from __future__ import annotations
@@ -32,9 +33,7 @@ from collections.abc import Callable
 from generator import uptodate
 from generator.console import PACKAGE
 from generator.cache import digest, write_atomically
-from generator.config import FREEZE_AUTO
 from generator.figures.layout import LEGIBILITY_LOGGER
-from generator.lockfile import LOCK_NAME
 
 if TYPE_CHECKING:
     from generator.explore.pages import ExplorerPages
@@ -68,14 +67,15 @@ class Stages:
 
 def figures_and_explorer(config, documents, options, environment: list, blog_files: list) -> Stages:
     """Run the figures stage and the explorer, or reuse what they handed the last build (`environment`
-    and `blog_files`: what the build reads besides the blog, and the blog's files, from generator.uptodate)."""
+    and `blog_files`: what the build reads besides the blog, and the blog's files but the ones the build
+    writes itself (the lock file), from generator.uptodate)."""
     from generator.figures.collect import ParsedBlocks, extract_documents
 
     cache_dir = options.paths.cache_dir
     parsed = ParsedBlocks(Path(cache_dir) / "builds" / "figure-blocks.pickle", digest(environment))
     extracted = extract_documents(documents, Path(options.source), parsed)
     parsed.save()
-    if not usable(options, config):
+    if options.computes_on_purpose:
         _path(options, cache_dir).unlink(missing_ok=True)
         computed, explorer = _compute(config, documents, options, extracted)
         return Stages(computed, explorer, keep=lambda results: None)
@@ -98,15 +98,9 @@ def _compute(config, documents, options, extracted):
     return computed, add_explorer(config, computed, options)
 
 
-def usable(options, config) -> bool:
-    """Not a build that computes on purpose."""
-    return not (options.force or options.refresh or options.freeze or options.prune or options.frozen_only
-                or config.freeze == FREEZE_AUTO)
-
-
 def stage_key(cache_dir: Path, environment: list, blog_files: list, extracted) -> str:
     """Everything the two stages read: see the module's docstring."""
-    documents = {item.post for item in extracted} | {LOCK_NAME}
+    documents = {item.post for item in extracted}
     return digest(MEMO_VERSION, environment, [row for row in blog_files if row[0] not in documents],
                   str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE).getEffectiveLevel(),
                   signature(extracted))

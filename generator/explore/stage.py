@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
-from generator import console, freeze
+from generator import console
 from generator.explore import data, reader
 from generator.explore.pages import ExplorerPages
 from generator.figures.manifest import sorted_entries, write_manifest
+from generator.frozen import FrozenResults
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class ExplorerStage:
     force: bool = False
     reader_images: bool = False
     config_file: Path | None = None
-    frozen: freeze.FrozenResults | None = None  # looked up before the cache
+    frozen: FrozenResults | None = None  # looked up before the cache
     models: list[ExplorerModel] = field(default_factory=list)
 
     def __post_init__(self):
@@ -276,14 +277,14 @@ def add_explorer(config, computed, options) -> ExplorerPages:
     cache_dir = options.paths.cache_dir
     store = (computed.store.without_overrides() if computed.store is not None
              else ModelStore(Path(options.source), cache_dir))  # a compute stage that made no store
-    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
+    frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),
                           config_file=config.file, frozen=frozen)
     stage.plan(computed.outputs, computed.manifest)
     stage.compute()
-    if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):
-        stage.freeze(prune=getattr(options, "prune", False))
+    if frozen is not None and options.writes_frozen(config):
+        stage.freeze(prune=options.prune)
     stage.extend(computed)
     return stage.published()
 

@@ -11,6 +11,7 @@ from generator.figures.collect import Figure
 from generator.figures.draw import suffix
 from generator.figures.layout import DENSITY, NARROW_MEDIA
 from generator.figures.manifest import site_path
+from generator.builtin_theme import THEME_DIR
 
 TEMPLATE = "figure.html"
 
@@ -68,8 +69,6 @@ class FigureHtml:
     def _folders(self) -> list[Path]:
         if self.theme_dirs is not None:
             return self.theme_dirs
-        from generator.site import THEME_DIR
-
         return [THEME_DIR]
 
     def _url(self, figure: Figure, extension: str, variant_suffix: str = "") -> str:

@@ -16,7 +16,7 @@ import logging
 from functools import partial
 from pathlib import Path
 
-from generator import console
+from generator import console, freeze
 from generator.cache import Store
 from generator.figures.collect import Collection, Figure
 from generator.figures.context import ModelsContext, percent
@@ -27,6 +27,8 @@ from generator.figures.keys import FigureKeys, find_entry, library_versions
 from generator.figures.layout import DEFAULT_FIGURE_WIDTH, warn_illegible
 from generator.figures.manifest import manifest_entry, site_files, sorted_entries, write_manifest
 from generator.figures.result import ComputeResult
+from generator.frozen import FrozenResults
+from generator.models.store import ModelStore
 
 log = logging.getLogger(__name__)
 
@@ -34,26 +36,22 @@ log = logging.getLogger(__name__)
 def compute(config, documents, options, extracted=None) -> ComputeResult:
     """The seam build.py calls between reading documents and rendering them (`extracted`: the documents'
     figure blocks and references, when the build has them from `collect.extract_documents` already)."""
-    from generator import freeze
-    from generator.models.store import ModelStore
-
     cache_dir = options.paths.cache_dir
-    refresh = tuple(getattr(options, "refresh", ()))
-    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
-    writes_frozen = getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO
+    refresh = tuple(options.refresh)
+    frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
     store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
     stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
-    if getattr(options, "frozen_only", False):
+    if options.frozen_only:
         freeze.require_complete(stage)
     stage.compute()
     result = stage.result()
     result.model_refs, result.store = stage.model_refs(), store
     if frozen is not None:
-        result.freeze_report = freeze.record_results(stage, write=writes_frozen,
-                                                     prune=getattr(options, "prune", False))
+        result.freeze_report = freeze.record_results(stage, write=options.writes_frozen(config), prune=options.prune,
+                                                     versions=library_versions())
         freeze.log_summary(result.freeze_report, frozen)
     return result
 
@@ -72,7 +70,7 @@ class FigureStage:
         self.store = store
         self.source = Path(source)
         self.figure_width = figure_width
-        self.frozen = frozen  # generator.freeze.FrozenResults, looked up before the cache
+        self.frozen = frozen  # generator.frozen.FrozenResults, looked up before the cache
         self.refresh = set(refresh)
         self.force = force
         self.cache = Store(Path(cache_dir) / "figures")
