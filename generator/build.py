@@ -79,7 +79,7 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
 
     read_files = [row for row in blog_files if row[0] != LOCK_NAME]   # the build writes the lock file itself
     stages = figures_and_explorer(config, content.posts + content.pages, options, environment, read_files)
-    computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
+    computed = stages.computed
     writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
                         spare=uptodate.spare_path(cache_dir))
     pages = renderer.render_all(computed.context, computed.replacements)
@@ -87,8 +87,8 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
     if renderer.warnings and strict:
         raise renderer.warnings[0]
     report_warnings([str(warning) for warning in renderer.warnings])
-    explorer.link_downloads(pages)
-    pages += explorer.pages(renderer)
+    computed.explorer.link_downloads(pages)
+    pages += computed.explorer.pages(renderer)
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
     add_jekyll_assets(writer, renderer, config, theme, sass_pages)   # before the built-in theme's assets
@@ -109,15 +109,13 @@ def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real
 
 def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> None:
     """`layerpress freeze`: run the compute stage of a build (no site written) and freeze its results."""
-    from generator.explore.stage import add_explorer
     from generator.figures.stage import compute
 
     options = BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
                            freeze=True, prune=prune)
     config = load_config(Path(source))
     content = read_site(config, ReadOptions())
-    computed = compute(config, content.posts + content.pages, options)
-    add_explorer(config, computed, options)  # the explorer pages' data, frozen like the figures
+    compute(config, content.posts + content.pages, options)
 
 
 def report_warnings(warnings: list[str]) -> None:

@@ -27,11 +27,11 @@ class FigureHtml:
         self.markdown_cache = markdown_cache  # the build cache, where caption conversions are kept
         self._template: Any = None
 
-    def render(self, figure: Figure, meta: dict) -> str:
+    def render(self, figure: Figure, meta: dict, *, explore_url: str | None = None) -> str:
         request = figure.request
         values = {"kind": request.kind, "id": request.figure_id, "note": meta["note"],
                   "caption": _markup(render_caption(request.options["caption"], self.markdown_cache)),
-                  "data_url": self._url(figure, "npz"), "table": None, "image": None}
+                  "data_url": self._url(figure, "npz"), "table": None, "image": None, "explore_url": explore_url}
         if meta["table_html"] is not None:
             values["table"] = _markup(meta["table_html"])
         else:
