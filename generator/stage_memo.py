@@ -63,8 +63,8 @@ class Stages:
     keep: Callable[[list], None]         # with uptodate.results_stats as the build ended
 
 
-def figures_and_explorer(config, documents, options, environment: list, blog_files: list) -> Stages:
-    """Run the figures stage and the explorer, or reuse what they handed the last build (`environment`
+def compute(config, documents, options, environment: list, blog_files: list) -> Stages:
+    """Run the compute step, or reuse what it handed the last build (`environment`
     and `blog_files`: what the build reads besides the blog, and the blog's files but the ones the build
     writes itself (the lock file), from generator.uptodate)."""
     from generator.figures.collect import ParsedBlocks, extract_documents
