@@ -9,7 +9,7 @@ placed by `confined` and opened by `datasets/images.open_image`, which applies t
 Each resolves the path with symlinks followed and refuses it unless it ends inside
 
 - the blog folder,
-- the installed theme gem the blog names (`theme: minima`, found as `jekyll/themes.py` finds it),
+- the installed theme gem the blog names (`theme: minima`, found as `generator/themes.py` finds it),
 - a folder of the allow-list in `_config.yml` (`layerpress.shared_folders`, checked by `load_config`):
 
       layerpress:
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from generator.config import CACHE_DIR_NAME, CONFIG_NAME, Paths, load_config
 from generator.errors import ConfigError, LayerpressError
-from generator.jekyll.themes import find_theme
+from generator.themes import find_theme
 from generator.readable import checked_size, decode_utf8
 from generator.readable import read_bytes as read_regular
 from generator.uptodate import spare_path

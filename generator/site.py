@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from generator.builtin_theme import THEME_DIR
 from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
@@ -27,9 +28,6 @@ from generator.errors import ContentError, did_you_mean
 if TYPE_CHECKING:
     from generator.liquid.environment import TemplateFolders
 
-# A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
-_CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
-THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
 JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"

@@ -125,8 +125,9 @@ def spare_path(cache_dir: Path) -> Path:
 
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     """The state of the last build if its inputs were `inputs` and `dest` and the cached results are
-    untouched since, else None."""
-    if options.force or getattr(options, "refresh", ()) or getattr(options, "freeze", False):
+    untouched since, else None. A build that computes on purpose (BuildOptions.computes_on_purpose) never
+    stands on the last one."""
+    if options.computes_on_purpose:
         return None
     try:
         state = json.loads(state_path(options, cache_dir).read_text())
@@ -144,7 +145,7 @@ def remember(options, cache_dir: Path, inputs: str, results: list, *, pages_writ
     build wrote other results than a plain build would (this machine's, not the frozen ones): the next
     build must be a full one."""
     path = state_path(options, cache_dir)
-    if getattr(options, "refresh", ()):
+    if options.refresh:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)

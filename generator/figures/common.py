@@ -6,6 +6,7 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures.directive import FigureRequest
+from generator.figures.registry import probe_paths
 
 
 def layer_info(request: FigureRequest, model, layer) -> dict:
@@ -37,8 +38,6 @@ def require_feature_maps(request: FigureRequest, model, info: dict) -> None:
 
 def probe_images(request: FigureRequest, ctx, model) -> tuple[list[str], np.ndarray]:
     """The block's probes as the model sees them: names and a float32 (N, H, W, C) batch."""
-    from generator.figures.registry import probe_paths
-
     names = probe_paths(request.options)
     return names, np.stack([model.load_probe(ctx.probe(name)) for name in names]).astype(np.float32)
 

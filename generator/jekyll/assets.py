@@ -15,7 +15,7 @@ from generator import confine
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
 from generator.jekyll.sass import SassOptions, compile_sass, css_path, is_sass
-from generator.jekyll.themes import Theme, theme_assets
+from generator.themes import Theme, theme_assets
 
 
 @dataclass

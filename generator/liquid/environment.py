@@ -27,6 +27,7 @@ from liquid.exceptions import (LiquidError, LiquidSyntaxError, TemplateNotFoundE
                                UnknownFilterError)
 from liquid.loader import BaseLoader, TemplateSource
 
+from generator.themes import theme_of
 from generator import confine
 from generator.content.frontmatter import split_front_matter
 from generator.errors import ContentError, LayerpressError, did_you_mean
@@ -45,8 +46,6 @@ class TemplateFolders:
 
 def template_folders(config) -> TemplateFolders:
     """The folders a blog's layouts and includes come from: its own, then (`theme:`) a theme's."""
-    from generator.jekyll.themes import theme_of
-
     source, theme = config.source, theme_of(config)
     folders = TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
     if theme is not None:

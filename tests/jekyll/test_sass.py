@@ -11,7 +11,7 @@ import pytest
 from generator.config import load_config
 from generator.errors import ContentError
 from generator.jekyll.sass import SassOptions, compile_sass
-from generator.jekyll.themes import Theme, find_theme
+from generator.themes import Theme, find_theme
 
 MAIN = '@import "colours", "layout";\n'
 

@@ -6,7 +6,7 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import ConfigError
-from generator.jekyll.themes import find_theme, installed_theme, theme_assets, theme_of
+from generator.themes import find_theme, installed_theme, theme_assets, theme_of
 from generator.liquid.environment import template_folders
 
 DEBIAN_MINIMA = sorted(Path("/usr/share/rubygems-integration/all/gems").glob("minima-*"))
