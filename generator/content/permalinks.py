@@ -114,6 +114,26 @@ def expand(template: str, values: dict, *, file=None, line=None) -> str:
     return re.sub(r"/+", "/", url)
 
 
+NAME_MAX = 255      # bytes of one file name, on Linux's and macOS's file systems
+PATH_MAX = 4096     # bytes of a whole path (Linux); a site's paths must leave room for its folder's
+
+
+def check_output_path(path: str, *, file, line: int | None) -> str:
+    """`path` (relative to the site), or a ContentError if no file system would take it."""
+    hint = "change its permalink, slug or file name"
+    if "\0" in path:
+        raise ContentError(f"output path {path!r} holds a NUL byte", file=file, line=line, hint=hint)
+    for part in path.split("/"):
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > NAME_MAX:
+            raise ContentError(f"output path part '{part[:40]}...' is {size} bytes, more than the {NAME_MAX} a file "
+                               "name may have", file=file, line=line, hint=hint)
+    if len(path.encode("utf-8", "surrogatepass")) > PATH_MAX // 2:
+        raise ContentError(f"output path '{path[:40]}...' is longer than {PATH_MAX // 2} bytes", file=file,
+                           line=line, hint=hint)
+    return path
+
+
 def output_path(url: str, output_ext: str) -> str:
     """Jekyll's `destination`: `index.html` for a folder URL, else the extension added if missing."""
     path = unquote(url).lstrip("/")

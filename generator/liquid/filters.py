@@ -14,8 +14,10 @@ import unicodedata
 from datetime import date, datetime
 from urllib.parse import quote_plus
 
-from liquid.exceptions import FilterArgumentError, FilterError
-from liquid.filter import with_context
+from liquid import soft_str
+from liquid.builtin.filters.string import replace as liquid_replace
+from liquid.exceptions import FilterArgumentError, FilterError, OutputStreamLimitError
+from liquid.filter import string_filter, with_context
 from liquid.undefined import Undefined
 
 from generator.content.permalinks import slugify as jekyll_slugify
@@ -59,6 +61,20 @@ def register(env) -> None:
     }
     for name, function in filters.items():
         env.add_filter(name, guarded(name, function))
+    env.add_filter("replace", bounded_replace(env.limits.output_bytes))
+
+
+def bounded_replace(limit: int):
+    """Liquid's `replace`, refusing a result of more than `limit` characters before making it: each
+    replace can square a text's size (`s | replace: "a", s`), too fast for the variables' limit."""
+    @string_filter
+    def replace(value: str, seq="", sub="") -> str:
+        old, new = soft_str(seq), soft_str(sub)
+        count = value.count(old) if old else len(value) + 1
+        if len(value) + count * (len(new) - len(old)) > limit:
+            raise OutputStreamLimitError("output stream limit reached", token=None)
+        return liquid_replace(value, old, new)
+    return replace
 
 
 def guarded(name: str, function):
