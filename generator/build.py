@@ -5,10 +5,10 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import uptodate
+from generator import safe, uptodate
 from generator.console import NOTE
 from generator.cache import digest, write_atomically
 from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
@@ -43,6 +43,7 @@ class BuildOptions:
     freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
     prune: bool = False                  # with freeze: drop frozen results nothing uses
     frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
+    safe: bool = False                   # --safe (also `safe: true`): no shared folders, no model files with code
 
     @property
     def paths(self) -> Paths:
@@ -63,6 +64,9 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
+    if safe.is_safe(options.safe, config):
+        safe.check_config(config)
+        options = replace(options, safe=True)
     config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):

@@ -275,7 +275,7 @@ def add_explorer(config, computed, options) -> ExplorerPages:
 
     cache_dir = options.paths.cache_dir
     store = (computed.store.without_overrides() if computed.store is not None
-             else ModelStore(Path(options.source), cache_dir))  # a compute stage that made no store
+             else ModelStore(Path(options.source), cache_dir, safe=getattr(options, "safe", False)))  # no figures stage
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),

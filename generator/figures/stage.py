@@ -41,7 +41,8 @@ def compute(config, documents, options, extracted=None) -> ComputeResult:
     refresh = tuple(getattr(options, "refresh", ()))
     frozen = None if options.force else freeze.FrozenResults(Path(options.source))
     writes_frozen = getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO
-    store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh)
+    store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh,
+                       safe=getattr(options, "safe", False))
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
     stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)

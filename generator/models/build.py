@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from generator.models.backend import import_keras
+from generator.models.saving import holds_code, load_keras_file
 from generator.models.spec import ModelSpec, layer_kwargs, make_optimizer
 
+log = logging.getLogger(__name__)
 LEGACY_HINT = "declare the architecture under 'layers:' and load only the weights with 'weights: {path}'"
 
 
-def build_model(spec: ModelSpec, input_shape: tuple | None):
-    """A compiled Keras model for `spec`; call after keras.utils.set_random_seed(spec.seed)."""
+def build_model(spec: ModelSpec, input_shape: tuple | None, *, safe: bool = False):
+    """A compiled Keras model for `spec`; call after keras.utils.set_random_seed(spec.seed).
+    `safe` (--safe): a `load:` file with Python code in it (Lambda layers) is an error."""
     keras = import_keras()
-    model = _load_saved(spec, keras) if spec.load else _declared(spec, input_shape, keras)
+    model = _load_saved(spec, keras, safe) if spec.load else _declared(spec, input_shape, keras)
     if spec.weights:
         _load_weights(spec, model)
     model.compile(optimizer=make_optimizer(spec.compile["optimizer"]), loss=spec.compile["loss"],
@@ -43,13 +48,22 @@ def _declared(spec: ModelSpec, input_shape, keras):
     return model
 
 
-def _load_saved(spec: ModelSpec, keras):
+def _load_saved(spec: ModelSpec, keras, safe: bool):
+    assert spec.load is not None, "build_model calls it for a load: spec"
     try:
-        return keras.saving.load_model(spec.load, compile=False)
+        model, runs_code = load_keras_file(spec.load, safe=safe)
     except Exception as error:  # Keras raises many types for files it cannot read
+        if holds_code(error):
+            raise spec.error(f"load: {spec.written['load']} holds a Lambda layer (Python code), which --safe refuses",
+                             "load", hint="build without --safe (and without safe: true) only if you trust this "
+                                          "file") from None
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
         raise spec.error(f"load: Keras {keras.__version__} cannot read {spec.written['load']}: {reason}", "load",
                          hint=LEGACY_HINT.format(path=spec.written["load"])) from None
+    if runs_code:
+        log.warning(spec.error(f"load: {spec.written['load']} holds a Lambda layer: this build runs its Python code",
+                               "load", hint="--safe refuses such files"))
+    return model
 
 
 def _load_weights(spec: ModelSpec, model) -> None:
