@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from generator import budgets
 from generator.errors import ConfigError
+from generator.names import name_problem, shown
 from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, positive_int,
                                string, validate)
 from generator.yaml_lines import LineDict, load_mapping, load_with_lines
@@ -95,6 +96,16 @@ def site_paths(value) -> list[str]:
                                               and ".." not in v.split("/") for v in value):
         raise Invalid()
     return [v.strip("/") for v in value]
+
+
+@expects("a list of folder names")
+def folder_list(value) -> list[str]:
+    folders = string_list(value)
+    for folder in folders:
+        problem = name_problem(folder)
+        if problem:
+            raise Invalid(hint=f"'{shown(folder)}' {problem}")
+    return folders
 
 
 @expects("a list of strings")
@@ -217,7 +228,7 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
-    "shared_folders": Option(string_list, [], "Folders outside the blog (relative to it) that probes and model "
+    "shared_folders": Option(folder_list, [], "Folders outside the blog (relative to it) that probes and model "
                                               "files may come from."),
     "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
                     "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),

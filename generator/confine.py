@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import LayerpressError
+from generator.names import name_problem, shown
 
 HINT = "keep the file inside the blog folder, or list its folder in layerpress.shared_folders of _config.yml"
 
@@ -24,6 +25,9 @@ def confined(source: Path, path: Path | str, error=LayerpressError, *, what: str
              file=None, line: int | None = None) -> Path:
     """`source / path` if it resolves (symlinks followed) inside `source` or a shared folder,
     else `error(...)` located at `file:line`."""
+    problem = name_problem(str(path))
+    if problem:   # before the file system is asked: it raises ValueError or OSError for these
+        raise error(f"{what} '{shown(str(path))}' {problem}", file=file, line=line)
     target = Path(source) / path
     if not is_confined(source, target):
         direct = Path(path).is_absolute() or ".." in Path(path).parts

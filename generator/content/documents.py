@@ -17,6 +17,7 @@ from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
+from generator.names import name_problem, shown
 
 POST_EXTENSIONS = {".md", ".markdown", ".html"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
@@ -192,7 +193,14 @@ def permalink_origin(fm: dict, parsed, path: Path, config: Config) -> tuple[Path
 
 
 def checked_output_path(url: str, output_ext: str, fm: dict, key_lines: dict, path: Path) -> str:
-    """The document's output path, checked at the front matter key it comes from (or its file name's line 1)."""
+    """The document's output path, checked at the front matter key it comes from (or its file name's line 1).
+    Categories also name the folders of their pages: each must be a name a file system takes."""
+    for key in ("categories", "category"):
+        for name in merged_categories({key: fm[key]}) if fm.get(key) else ():
+            problem = name_problem(name)
+            if problem:
+                raise ContentError(f"category '{shown(name)}' {problem}", file=path, line=key_lines.get(key, 1),
+                                   hint="a category names a folder of the site")
     line = next((key_lines[key] for key in ("permalink", "slug", "categories", "category")
                  if fm.get(key) and key in key_lines), 1)
     return permalinks.check_output_path(permalinks.output_path(url, output_ext), file=path, line=line)

@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import quote, unquote
 
 from generator.errors import ContentError, did_you_mean
+from generator.names import PATH_MAX, name_problem, shown
 
 # Jekyll 4 `Configuration::STYLE_TO_PERMALINK`.
 STYLES = {
@@ -114,23 +115,13 @@ def expand(template: str, values: dict, *, file=None, line=None) -> str:
     return re.sub(r"/+", "/", url)
 
 
-NAME_MAX = 255      # bytes of one file name, on Linux's and macOS's file systems
-PATH_MAX = 4096     # bytes of a whole path (Linux); a site's paths must leave room for its folder's
-
-
 def check_output_path(path: str, *, file, line: int | None) -> str:
-    """`path` (relative to the site), or a ContentError if no file system would take it."""
-    hint = "change its permalink, slug or file name"
-    if "\0" in path:
-        raise ContentError(f"output path {path!r} holds a NUL byte", file=file, line=line, hint=hint)
-    for part in path.split("/"):
-        size = len(part.encode("utf-8", "surrogatepass"))
-        if size > NAME_MAX:
-            raise ContentError(f"output path part '{part[:40]}...' is {size} bytes, more than the {NAME_MAX} a file "
-                               "name may have", file=file, line=line, hint=hint)
-    if len(path.encode("utf-8", "surrogatepass")) > PATH_MAX // 2:
-        raise ContentError(f"output path '{path[:40]}...' is longer than {PATH_MAX // 2} bytes", file=file,
-                           line=line, hint=hint)
+    """`path` (relative to the site), or a ContentError if no file system would take it (half of the OS's
+    path length is left for the site folder's own)."""
+    problem = name_problem(path, path_max=PATH_MAX // 2)
+    if problem:
+        raise ContentError(f"output path '{shown(path)}' {problem}", file=file, line=line,
+                           hint="change its permalink, slug or file name")
     return path
 
 

@@ -7,6 +7,7 @@ import logging
 import numpy as np
 
 from generator.models.backend import import_keras
+from generator.models import memory
 from generator.models.saving import holds_code, load_keras_file
 from generator.models.spec import ModelSpec, layer_kwargs, make_optimizer
 
@@ -18,6 +19,8 @@ def build_model(spec: ModelSpec, input_shape: tuple | None, *, safe: bool = Fals
     """A compiled Keras model for `spec`; call after keras.utils.set_random_seed(spec.seed).
     `safe` (--safe): a `load:` file with Python code in it (Lambda layers) is an error."""
     keras = import_keras()
+    if not spec.load:
+        check_memory(spec, input_shape, keras)
     model = _load_saved(spec, keras, safe) if spec.load else _declared(spec, input_shape, keras)
     if spec.weights:
         _load_weights(spec, model)
@@ -34,6 +37,32 @@ def targets(y: np.ndarray, loss, n_classes: int) -> np.ndarray:
     if "binary" in name:
         return y.astype("float32")
     return np.eye(n_classes, dtype="float32")[y]
+
+
+def check_memory(spec: ModelSpec, input_shape, keras) -> None:
+    """An error at the spec's largest layer when the declared model cannot fit in the memory left: the
+    model is made in Keras's stateless scope, whose variables have shapes and no values."""
+    from keras.src.backend.common import global_state   # Keras keeps such variables to fill them later: not these
+
+    pending = list(global_state.get_global_attribute("uninitialized_variables") or [])
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            shape = memory.footprint(_declared(spec, input_shape, keras))
+    finally:
+        global_state.set_global_attribute("uninitialized_variables", pending)
+    trains = not (spec.untrained or spec.weights)
+    needed = memory.needed_bytes(shape, batch_size=spec.fit["batch_size"], trains=trains)
+    room = memory.available_bytes()
+    if room is not None and needed > room:
+        layers = spec.layers or ()
+        line = layers[shape.largest_layer].line if shape.largest_layer < len(layers) else None
+        raise spec.error(f"the model needs about {_gigabytes(needed)} of memory to {'train' if trains else 'run'} "
+                         f"({shape.params:,} parameters), more than the {_gigabytes(room)} free here", line=line,
+                         hint="make it smaller: fewer units, filters or layers, or a smaller image_size")
+
+
+def _gigabytes(count: int) -> str:
+    return f"{count / 1e9:,.1f} GB"
 
 
 def _declared(spec: ModelSpec, input_shape, keras):
