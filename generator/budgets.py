@@ -21,7 +21,7 @@ class Limits(NamedTuple):
     loop_iterations: int = 1_000_000      # Liquid loop iterations (and includes) one template render runs
     output_bytes: int = 50_000_000        # bytes one template render writes, or one Liquid variable holds
     include_depth: int = 30               # nested includes and blocks (python-liquid's context depth)
-    markdown_bytes: int = 2_000_000       # one document's Markdown, after Liquid
+    markdown_bytes: int = 500_000         # one document's Markdown, after Liquid (Markdown's time grows faster)
     yaml_bytes: int = 1_000_000           # one YAML text: front matter, _config.yml, a model spec, a figure block
 
 

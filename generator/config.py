@@ -98,7 +98,7 @@ def site_paths(value) -> list[str]:
     return [v.strip("/") for v in value]
 
 
-@expects("a list of folder names")
+@expects("a list of strings")
 def folder_list(value) -> list[str]:
     folders = string_list(value)
     for folder in folders:
