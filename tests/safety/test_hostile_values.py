@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
 
 from generator.budgets import DEFAULT
 
@@ -288,3 +289,12 @@ def test_a_lambda_layer_is_refused_in_safe_mode_and_warned_of_outside_it(lambda_
         warning: blog/_models/net.yml:2: load: lambda.keras holds a Lambda layer: this build runs its Python code \
 (--safe refuses such files)""")]
     assert "Uses 195 parameters" in (blog.dest / "2020/01/02/hostile.html").read_text()
+
+
+def test_a_new_post_with_a_very_long_title_gets_a_file_name_that_fits(blog):
+    title = "word " * 80
+    run = blog.run("new", title, "--source", str(blog.source))
+    assert run.status == 0, run
+    (made,) = [path for path in (blog.source / "_posts").iterdir() if "word" in path.name]
+    assert len(made.name.encode()) <= 255 and made.name.endswith("-word-word.md")
+    assert yaml.safe_load(made.read_text().split("---")[1])["title"] == title
