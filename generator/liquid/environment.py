@@ -295,7 +295,7 @@ class JekyllEnvironment(liquid.Environment):
     def budget_error(self, problem: ResourceLimitError, page=None) -> ContentError:
         """`file:line: this page's templates need more than N loop iterations (raise layerpress.limits.X ...)`."""
         file, line = self.where(problem.token)
-        name, phrase = BUDGETS.get(type(problem), BUDGETS[LoopIterationLimitError])
+        name, phrase = getattr(problem, "budget", None) or BUDGETS.get(type(problem), BUDGETS[LoopIterationLimitError])
         message = phrase.format(limit=getattr(self.limits, name))
         shown = page.get("path") if isinstance(page, dict) else None
         if shown and (file is None or not Path(file).as_posix().endswith(str(shown))):

@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 from liquid import soft_str
 from liquid.builtin.filters.string import replace as liquid_replace
-from liquid.exceptions import FilterArgumentError, FilterError, OutputStreamLimitError
+from liquid.exceptions import FilterArgumentError, FilterError, OutputStreamLimitError, ResourceLimitError
 from liquid.filter import string_filter, with_context
 from liquid.undefined import Undefined
 
@@ -38,7 +38,10 @@ def register(env) -> None:
         return None if nil(value) is None else urls.absolute_url(site, value)
 
     def markdownify(value):
-        return HTML(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
+        text = str(nil(value) or "")
+        if len(text.encode("utf-8", "surrogatepass")) > env.limits.markdown_bytes:
+            raise MarkdownTooLarge("markdownify's text is too large", token=None)
+        return HTML(env.values["markdownify"](text) + "\n")   # kramdown ends with one
 
     def sample(value, count=None):
         items = list(sequence(value))
@@ -62,6 +65,12 @@ def register(env) -> None:
     for name, function in filters.items():
         env.add_filter(name, guarded(name, function))
     env.add_filter("replace", bounded_replace(env.limits.output_bytes))
+
+
+class MarkdownTooLarge(ResourceLimitError):
+    """`markdownify` of a text over `markdown_bytes` (Markdown's time grows faster than its text)."""
+
+    budget = ("markdown_bytes", "markdownify's text is more than {limit:,} bytes")
 
 
 def bounded_replace(limit: int):

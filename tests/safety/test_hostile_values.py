@@ -298,3 +298,12 @@ def test_a_new_post_with_a_very_long_title_gets_a_file_name_that_fits(blog):
     (made,) = [path for path in (blog.source / "_posts").iterdir() if "word" in path.name]
     assert len(made.name.encode()) <= 255 and made.name.endswith("-word-word.md")
     assert yaml.safe_load(made.read_text().split("---")[1])["title"] == title
+
+
+def test_markdownify_of_a_huge_text_is_bounded_too(blog):
+    blog.post("{% capture s %}{% for i in (1..30000) %}Words and *more* words. {% endfor %}{% endcapture %}\n\n"
+              "{{ s | markdownify }}\n")
+    before = blog.everything()
+    run = blog.build()
+    blog.refuses(run, f"{POST}:6: markdownify's text is more than 500,000 bytes", before, seconds=FAST)
+    assert "(raise layerpress.limits.markdown_bytes in _config.yml" in run.err
