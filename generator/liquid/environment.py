@@ -133,7 +133,8 @@ class ModelAwareContext(liquid.RenderContext):
 
     def spend(self, steps: int) -> None:
         self.steps += steps
-        if self.steps > (self.env.loop_iteration_limit or self.steps):
+        limit = self.env.loop_iteration_limit
+        if limit and self.steps > limit:
             raise LoopIterationLimitError("loop iteration limit reached", token=None)
 
     def get(self, path, *, token, default=liquid.undefined.UNDEFINED):
@@ -293,7 +294,8 @@ class JekyllEnvironment(liquid.Environment):
         return origin.file, origin.first_line + token.source.count("\n", 0, token.start_index)
 
     def budget_error(self, problem: ResourceLimitError, page=None) -> ContentError:
-        """`file:line: this page's templates need more than N loop iterations (raise layerpress.limits.X ...)`."""
+        """`file:line: the templates run more than N loop iterations (raise layerpress.limits.X ...)`, naming
+        the page rendered when the error is in one of its layouts or includes."""
         file, line = self.where(problem.token)
         name, phrase = getattr(problem, "budget", None) or BUDGETS.get(type(problem), BUDGETS[LoopIterationLimitError])
         message = phrase.format(limit=getattr(self.limits, name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 
 import numpy as np
 
@@ -45,11 +46,14 @@ def check_memory(spec: ModelSpec, input_shape, keras) -> None:
     from keras.src.backend.common import global_state   # Keras keeps such variables to fill them later: not these
 
     pending = list(global_state.get_global_attribute("uninitialized_variables") or [])
+    seeds = random.getstate(), np.random.get_state()   # Keras draws its initializers' seeds from these
     try:
         with keras.StatelessScope(initialize_variables=False):
             shape = memory.footprint(_declared(spec, input_shape, keras))
     finally:
         global_state.set_global_attribute("uninitialized_variables", pending)
+        random.setstate(seeds[0])
+        np.random.set_state(seeds[1])
     trains = not (spec.untrained or spec.weights)
     needed = memory.needed_bytes(shape, batch_size=spec.fit["batch_size"], trains=trains)
     room = memory.available_bytes()

@@ -307,3 +307,22 @@ def test_markdownify_of_a_huge_text_is_bounded_too(blog):
     run = blog.build()
     blog.refuses(run, f"{POST}:6: markdownify's text is more than 500,000 bytes", before, seconds=FAST)
     assert "(raise layerpress.limits.markdown_bytes in _config.yml" in run.err
+
+
+def test_the_memory_check_leaves_the_seeds_of_the_weights_as_they_were(blog):
+    """Keras draws initializer seeds from Python's and NumPy's generators: counting a model must not."""
+    import random
+
+    import keras
+    import numpy as np
+
+    from generator.models.build import check_memory
+    from generator.models.store import ModelStore
+
+    blog.write("_models/net.yml", SPEC + "layers:\n  - Flatten\n  - Dropout: {rate: 0.2}\n  - Dense: {units: 3}\n")
+    spec = ModelStore(blog.source, blog.root / "cache").spec("net")
+    keras.utils.set_random_seed(7)
+    expected = random.random(), np.random.random()
+    keras.utils.set_random_seed(7)
+    check_memory(spec, (8, 8, 1), keras)
+    assert (random.random(), np.random.random()) == expected
