@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
+import zipfile
 
 import numpy as np
 
@@ -20,8 +22,7 @@ def build_model(spec: ModelSpec, input_shape: tuple | None, *, safe: bool = Fals
     """A compiled Keras model for `spec`; call after keras.utils.set_random_seed(spec.seed).
     `safe` (--safe): a `load:` file with Python code in it (Lambda layers) is an error."""
     keras = import_keras()
-    if not spec.load:
-        check_memory(spec, input_shape, keras)
+    check_memory(spec, input_shape, keras)
     model = _load_saved(spec, keras, safe) if spec.load else _declared(spec, input_shape, keras)
     if spec.weights:
         _load_weights(spec, model)
@@ -41,28 +42,52 @@ def targets(y: np.ndarray, loss, n_classes: int) -> np.ndarray:
 
 
 def check_memory(spec: ModelSpec, input_shape, keras) -> None:
-    """An error at the spec's largest layer when the declared model cannot fit in the memory left: the
-    model is made in Keras's stateless scope, whose variables have shapes and no values."""
+    """An error at the spec's largest layer (or its `load:`) when the model cannot fit in the memory left."""
+    if spec.load:
+        shape = _counted(keras, lambda: _saved_architecture(spec.load, keras))
+        line = spec.line("load")
+    else:
+        shape = _counted(keras, lambda: _declared(spec, input_shape, keras))
+        layers = spec.layers or ()
+        line = layers[shape.largest_layer].line if shape and shape.largest_layer < len(layers) else None
+    if shape is None:
+        return
+    trains = not (spec.untrained or spec.weights or spec.load)
+    needed = memory.needed_bytes(shape, batch_size=spec.fit["batch_size"], trains=trains)
+    room = memory.available_bytes()
+    if room is not None and needed > room:
+        raise spec.error(f"the model needs about {_gigabytes(needed)} of memory to {'train' if trains else 'run'} "
+                         f"({shape.params:,} parameters), more than the {_gigabytes(room)} free here", line=line,
+                         hint=f"{spec.written['load']} describes a model too large for this machine" if spec.load
+                         else "make it smaller: fewer units, filters or layers, or a smaller image_size")
+
+
+def _counted(keras, make) -> memory.Footprint | None:
+    """The footprint of the model `make()` returns, made in Keras's stateless scope (variables with
+    shapes and no values): nothing is allocated, and nothing of Keras's or the seeds' state changes."""
     from keras.src.backend.common import global_state   # Keras keeps such variables to fill them later: not these
 
     pending = list(global_state.get_global_attribute("uninitialized_variables") or [])
     seeds = random.getstate(), np.random.get_state()   # Keras draws its initializers' seeds from these
     try:
         with keras.StatelessScope(initialize_variables=False):
-            shape = memory.footprint(_declared(spec, input_shape, keras))
+            model = make()
+            return memory.footprint(model) if model is not None else None
     finally:
         global_state.set_global_attribute("uninitialized_variables", pending)
         random.setstate(seeds[0])
         np.random.set_state(seeds[1])
-    trains = not (spec.untrained or spec.weights)
-    needed = memory.needed_bytes(shape, batch_size=spec.fit["batch_size"], trains=trains)
-    room = memory.available_bytes()
-    if room is not None and needed > room:
-        layers = spec.layers or ()
-        line = layers[shape.largest_layer].line if shape.largest_layer < len(layers) else None
-        raise spec.error(f"the model needs about {_gigabytes(needed)} of memory to {'train' if trains else 'run'} "
-                         f"({shape.params:,} parameters), more than the {_gigabytes(room)} free here", line=line,
-                         hint="make it smaller: fewer units, filters or layers, or a smaller image_size")
+
+
+def _saved_architecture(path, keras):
+    """The model a `.keras` file describes, without its weights (None when that cannot be made this way:
+    an `.h5`, or a file Keras will refuse anyway, which its own load then reports)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+        return keras.saving.deserialize_keras_object(config, safe_mode=True)
+    except Exception:  # any file Keras cannot describe this way is reported by the load itself
+        return None
 
 
 def _gigabytes(count: int) -> str:

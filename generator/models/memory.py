@@ -15,7 +15,7 @@ from typing import NamedTuple
 FLOAT_BYTES = 4
 # Per parameter while training: the weight, its gradient and up to two optimizer slots (Adam's).
 TRAINING_COPIES = 4
-# Per activation of one example: the forward value and its gradient.
+# Per activation of one example while training: the forward value and its gradient.
 ACTIVATION_COPIES = 2
 CGROUP = Path("/sys/fs/cgroup")
 
@@ -34,8 +34,8 @@ def footprint(model) -> Footprint:
 
 
 def needed_bytes(shape: Footprint, *, batch_size: int, trains: bool) -> int:
-    copies = TRAINING_COPIES if trains else 1
-    return FLOAT_BYTES * (shape.params * copies + shape.activations * batch_size * ACTIVATION_COPIES)
+    copies, activation_copies = (TRAINING_COPIES, ACTIVATION_COPIES) if trains else (1, 1)
+    return FLOAT_BYTES * (shape.params * copies + shape.activations * batch_size * activation_copies)
 
 
 def available_bytes() -> int | None:

@@ -255,6 +255,30 @@ def test_a_model_too_large_for_the_memory_fails_before_allocating(blog):
     blog.refuses(blog.build(), "blog/_models/net.yml:4: the model needs about", before, seconds=FAST)
 
 
+def test_a_small_model_file_describing_a_huge_model_fails_before_allocating(blog):
+    """14 KB of .keras whose config declares a Dense of 10^9 units: Keras would build it before loading weights."""
+    import json
+    import zipfile
+
+    import keras
+
+    small = blog.root / "small.keras"
+    keras.Sequential([keras.Input(shape=(8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(3)]).save(small)
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(blog.source / "huge.keras", "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "config.json":
+                config = json.loads(data)
+                config["config"]["layers"][-1]["config"]["units"] = 10**9
+                data = json.dumps(config).encode()
+            target.writestr(info, data)
+    blog.write("_models/net.yml", SPEC + "load: huge.keras\n")
+    blog.post("Uses {{ models.net.params }} parameters.\n")
+    before = blog.everything()
+    blog.refuses(blog.build(), "blog/_models/net.yml:2: the model needs about 388.0 GB of memory to run "
+                               "(65,000,000,000 parameters)", before, seconds=FAST)
+
+
 def write_lambda_model(path):
     import keras
 
