@@ -6,6 +6,7 @@ import json
 import logging
 import random
 import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -44,22 +45,33 @@ def targets(y: np.ndarray, loss, n_classes: int) -> np.ndarray:
 def check_memory(spec: ModelSpec, input_shape, keras) -> None:
     """An error at the spec's largest layer (or its `load:`) when the model cannot fit in the memory left."""
     if spec.load:
-        shape = _counted(keras, lambda: _saved_architecture(spec.load, keras))
-        line = spec.line("load")
-    else:
-        shape = _counted(keras, lambda: _declared(spec, input_shape, keras))
-        layers = spec.layers or ()
-        line = layers[shape.largest_layer].line if shape and shape.largest_layer < len(layers) else None
+        check_saved_memory(spec, spec.load, keras)
+        return
+    shape = _counted(keras, lambda: _declared(spec, input_shape, keras))
+    layers = spec.layers or ()
+    line = layers[shape.largest_layer].line if shape and shape.largest_layer < len(layers) else None
+    trains = not (spec.untrained or spec.weights)
+    _refuse_too_large(spec, shape, trains, line, "make it smaller: fewer units, filters or layers, or a smaller "
+                                                 "image_size")
+
+
+def check_saved_memory(spec: ModelSpec, path, keras) -> None:
+    """The same for the model a `.keras` file describes (`load:`, or a cached or frozen copy), before
+    Keras builds it: 14 KB of config can declare a `Dense` of 10^9 units."""
+    shape = _counted(keras, lambda: _saved_architecture(path, keras))
+    _refuse_too_large(spec, shape, False, spec.line("load") if spec.load else None,
+                      f"{Path(path).name} describes a model too large for this machine")
+
+
+def _refuse_too_large(spec: ModelSpec, shape: memory.Footprint | None, trains: bool, line, hint: str) -> None:
     if shape is None:
         return
-    trains = not (spec.untrained or spec.weights or spec.load)
     needed = memory.needed_bytes(shape, batch_size=spec.fit["batch_size"], trains=trains)
     room = memory.available_bytes()
     if room is not None and needed > room:
         raise spec.error(f"the model needs about {_gigabytes(needed)} of memory to {'train' if trains else 'run'} "
                          f"({shape.params:,} parameters), more than the {_gigabytes(room)} free here", line=line,
-                         hint=f"{spec.written['load']} describes a model too large for this machine" if spec.load
-                         else "make it smaller: fewer units, filters or layers, or a smaller image_size")
+                         hint=hint)
 
 
 def _counted(keras, make) -> memory.Footprint | None:

@@ -12,6 +12,7 @@ from generator.datasets import Dataset
 from generator.datasets.images import load_image
 from generator.errors import ModelSpecError, did_you_mean
 from generator.models.backend import import_keras
+from generator.models.build import check_saved_memory
 from generator.models.saving import holds_code, load_keras_file
 from generator.models.spec import ModelSpec
 
@@ -30,6 +31,7 @@ class TrainedModel:
     @property
     def keras_model(self):
         if self._model is None:
+            check_saved_memory(self.spec, self.path, import_keras())
             try:
                 self._model, _ = load_keras_file(self.path, safe=self.safe)
             except Exception as error:  # a cached or frozen copy of a `load:` file with Python code in it
