@@ -29,7 +29,7 @@ DEFAULT = Limits()
 HELP = {
     "loop_iterations": "Liquid loop iterations one template may run (each include counts one).",
     "output_bytes": "Bytes one Liquid template may write (or one of its variables hold).",
-    "include_depth": "How deep includes (and blocks inside them) may nest.",
+    "include_depth": "How deep includes, loops and blocks may nest (an include counts two).",
     "markdown_bytes": "Bytes of Markdown one document (after Liquid) or one markdownify may convert.",
     "yaml_bytes": "Bytes of one YAML text: front matter, _config.yml, a model spec, a figure block.",
 }

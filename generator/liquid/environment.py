@@ -39,7 +39,8 @@ BUDGETS = {
     LoopIterationLimitError: ("loop_iterations", "the templates run more than {limit:,} loop iterations"),
     OutputStreamLimitError: ("output_bytes", "the templates write more than {limit:,} bytes"),
     LocalNamespaceLimitError: ("output_bytes", "the templates' variables hold more than {limit:,} bytes"),
-    ContextDepthError: ("include_depth", "includes nest more than {limit} deep (does one include itself?)"),
+    ContextDepthError: ("include_depth",
+                        "includes, loops and blocks nest more than {limit} deep (does an include include itself?)"),
     BlockNestingError: ("include_depth", "tags nest more than {limit} deep"),
 }
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")

@@ -42,15 +42,15 @@ def long_row_of_loops(blog):
 def include_of_itself(blog):
     blog.write("_includes/self.html", "again {% include self.html %}")
     blog.post("Text.\n\n{% include self.html %}\n")
-    return ("blog/_includes/self.html:1: rendering _posts/2020-01-02-hostile.md: includes nest more than 30 deep",
-            "include_depth")
+    return ("blog/_includes/self.html:1: rendering _posts/2020-01-02-hostile.md: includes, loops and blocks nest "
+            "more than 30 deep", "include_depth")
 
 
 def mutual_includes_fanning_out(blog):
     blog.write("_includes/a.html", "{% include b.html %}{% include b.html %}")
     blog.write("_includes/b.html", "{% include a.html %}{% include a.html %}")
     blog.post("{% include a.html %}\n")
-    return "includes nest more than 30 deep", "include_depth"
+    return "includes, loops and blocks nest more than 30 deep", "include_depth"
 
 
 def append_doubling(blog):
