@@ -236,7 +236,7 @@ LAYERPRESS_KEYS = named({
                        "The layer explorer's options, e.g. {reader_images: true}."),
     "heading_permalinks": Option(of_type(bool), False, "Add a ¶ link to each heading."),
     "limits": Option(Section(LIMIT_KEYS, "a mapping of limits"), budgets.DEFAULT._asdict(),
-                     "What one build may spend (see 'Safety' in the README): " + ", ".join(LIMIT_KEYS) + "."),
+                     "What one build may spend (docs/limits.md): " + ", ".join(LIMIT_KEYS) + "."),
 })
 
 
