@@ -261,17 +261,21 @@ def log_summary(report: FreezeReport, frozen: FrozenResults) -> None:
         log.log(level, line)
 
 
-def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> FreezeReport:
+def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None,
+                safe: bool = False) -> FreezeReport:
     """`layerpress freeze`: run the compute stage of a build (no site written) and freeze its results."""
     from generator.build import BuildOptions
     from generator.config import load_config
     from generator.content.documents import ReadOptions, read_site
     from generator.explore.stage import add_explorer
     from generator.figures.stage import compute
+    from generator.safe import check_config as check_safe_config, is_safe
 
-    options = BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
-                           freeze=True, prune=prune)
     config = load_config(Path(source))
+    if is_safe(safe, config):
+        check_safe_config(config)
+    options = BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
+                           freeze=True, prune=prune, safe=is_safe(safe, config))
     content = read_site(config, ReadOptions())
     computed = compute(config, content.posts + content.pages, options)
     add_explorer(config, computed, options)  # the explorer pages' data, frozen like the figures

@@ -72,12 +72,13 @@ def check_command(source: Path, dest: Path, safe: bool) -> None:
 @click.option("--refresh", metavar="NAME", multiple=True,
               help="Train this model or draw this figure again and freeze the new result; repeatable.")
 @console.QUIET_OPTION
-def freeze_command(source: Path, prune: bool, refresh: tuple) -> None:
+@console.SAFE_OPTION
+def freeze_command(source: Path, prune: bool, refresh: tuple, safe: bool) -> None:
     """Write every model record, published model and figure the blog uses into SOURCE/_freeze/
     (commit it: builds anywhere then take these results instead of computing them)."""
     from generator.freeze import FrozenResults, freeze_blog
 
-    freeze_blog(source, prune=prune, refresh=refresh)
+    freeze_blog(source, prune=prune, refresh=refresh, safe=safe)
     if not console.is_quiet():
         frozen = FrozenResults(source)
         click.echo(f"{frozen.root}: {len(frozen.models.keys())} models and {len(frozen.figures.keys())} figures, "

@@ -354,3 +354,12 @@ def test_the_memory_check_leaves_the_seeds_of_the_weights_as_they_were(blog):
     keras.utils.set_random_seed(7)
     check_memory(spec, (8, 8, 1), keras)
     assert (random.random(), np.random.random()) == expected
+
+
+@pytest.mark.parametrize("command", ["freeze", "serve"])
+def test_other_commands_take_safe_too(blog, command):
+    blog.write("_config.yml", "title: Safety\nlayerpress:\n  shared_folders: [../shared]\n")
+    before = blog.everything()
+    run = blog.run(command, "--source", str(blog.source), "--safe", *(["--port", "0"] if command == "serve" else []))
+    blog.refuses(run, "blog/_config.yml:3: 'layerpress.shared_folders' lets a build read outside the blog", before,
+                 seconds=FAST)
