@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import confine, render, uptodate
+from generator import confine, render, safe, uptodate
 from generator.build_options import BuildOptions
 from generator.buildlock import build_lock
 from generator.builtin_theme import THEME_DIR
@@ -86,11 +86,12 @@ def build(options: BuildOptions) -> BuildResult:
                        figures=stages.computed.manifest, models=stages.computed.model_refs)
 
 
-def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> None:
+def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None,
+                safe: bool = False) -> None:
     """`layerpress freeze`: the build's read and compute steps with the freezing policy (what the frozen
     results lack is computed and copied there); no site is written."""
     options, config = configured(BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
-                                              freeze=True, prune=prune))
+                                              freeze=True, prune=prune, safe=safe))
     compute(read(options, config))
 
 
@@ -99,8 +100,10 @@ def configured(options: BuildOptions) -> tuple[BuildOptions, Config]:
     are warnings), and the options with its `strict: true`."""
     config = load_config(Path(options.source))
     confine.check_writable(options.paths)   # no symlink leads the cache or a state file out, before any write
+    if safe.is_safe(options.safe, config):
+        safe.check_config(config)
     config.warnings.extend(unsupported_warnings(config))
-    return replace(options, strict=options.strict or config.strict), config
+    return replace(options, strict=options.strict or config.strict, safe=safe.is_safe(options.safe, config)), config
 
 
 def read(options: BuildOptions, config: Config) -> Reading:

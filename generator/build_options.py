@@ -24,6 +24,7 @@ class BuildOptions:
     freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
     prune: bool = False                  # with freeze: drop frozen results nothing uses
     frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
+    safe: bool = False                   # --safe (also `safe: true`): no shared folders, no model files with code
 
     @property
     def paths(self) -> Paths:

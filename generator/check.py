@@ -25,6 +25,7 @@ import click
 from generator.config import DEFAULT_TOLERANCES as DEFAULT_TOLERANCES  # declared with `layerpress: check:`
 
 from generator.errors import PublishError, display_path
+from generator.safe import is_safe
 
 MANIFEST_NAME = "figures.json"
 IMAGE_SUFFIXES = (".png", ".gif")
@@ -184,15 +185,16 @@ def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: di
     return Comparison(ref, where, "model", measured, tuple(failures))
 
 
-def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: dict) -> list[Comparison]:
+def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: dict, *,
+                      safe: bool = False) -> list[Comparison]:
     """Metrics the build published (frozen, else the local cache) against the fresh ones."""
     from generator.config import Paths
     from generator.frozen import FrozenResults
     from generator.models.store import ModelStore
 
     published_store = ModelStore(Path(source), Paths.of(source).cache_dir,
-                                 frozen=FrozenResults(Path(source)))
-    fresh_store = ModelStore(Path(source), fresh_cache)
+                                 frozen=FrozenResults(Path(source)), safe=safe)
+    fresh_store = ModelStore(Path(source), fresh_cache, safe=safe)
     comparisons = []
     for ref in refs:
         where = display_path(fresh_store.spec(ref).file)
@@ -205,19 +207,21 @@ def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: 
     return comparisons
 
 
-def check(source: Path, dest: Path) -> CheckReport:
+def check(source: Path, dest: Path, *, safe: bool = False) -> CheckReport:
     """Rebuild from scratch in a temporary folder and compare with the build in `dest`."""
     from generator.build import BuildOptions, build
     from generator.config import load_config
 
-    limits = tolerances(load_config(Path(source)))
+    config = load_config(Path(source))
+    limits, safe = tolerances(config), is_safe(safe, config)
     current = read_manifest(dest)
     with tempfile.TemporaryDirectory(prefix="layerpress-check-") as scratch:
         fresh_site, fresh_cache = Path(scratch) / "site", Path(scratch) / "cache"
-        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True))
+        result = build(BuildOptions(source=Path(source), dest=fresh_site, cache_dir=fresh_cache, force=True,
+                                    safe=safe))
         fresh = read_manifest(fresh_site)
         refs = model_refs(result.models, current, fresh)
-        comparisons = (model_comparisons(source, refs, fresh_cache, limits)
+        comparisons = (model_comparisons(source, refs, fresh_cache, limits, safe=safe)
                        + figure_comparisons(source, current, fresh, Path(dest), fresh_site, limits))
     return CheckReport(figures=len(fresh), models=len(refs), comparisons=comparisons, tolerances=limits)
 
@@ -232,10 +236,10 @@ def report_table(comparisons: list[Comparison]) -> str:
     return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in rows)
 
 
-def print_report(source: Path, dest: Path) -> bool:
+def print_report(source: Path, dest: Path, *, safe: bool = False) -> bool:
     """`layerpress check`: the report on stdout (build progress on stderr); True when all is within tolerance."""
     with contextlib.redirect_stdout(sys.stderr):  # training progress: stdout is for the report
-        report = check(source, dest)
+        report = check(source, dest, safe=safe)
     click.echo(report_table(report.comparisons))
     counted = f"{count(report.figures, 'figure')} and {count(report.models, 'model')}"
     limits = report.tolerances

@@ -63,14 +63,15 @@ DEST_OPTION = click.option("--dest", type=click.Path(path_type=Path), default=Pa
                    "whatever is frozen or cached; repeatable.")
 @click.option("--frozen", "frozen_only", is_flag=True,
               help="Fail unless every model and figure is in SOURCE/_freeze/ (so nothing trains, e.g. in CI).")
+@console.SAFE_OPTION
 def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: bool, force: bool,
-          strict: bool, refresh: tuple, frozen_only: bool) -> None:
+          strict: bool, refresh: tuple, frozen_only: bool, safe: bool) -> None:
     """Build the static site from SOURCE into DEST (swapped in only when the build succeeds)."""
     from generator.build import BuildOptions, build as run_build
 
     result = run_build(BuildOptions(source=source, dest=dest, drafts=drafts, unpublished=unpublished,
                                     future=future, replace=force, strict=strict, refresh=refresh,
-                                    frozen_only=frozen_only))
+                                    frozen_only=frozen_only, safe=safe))
     if not console.is_quiet():
         click.echo(f"{result.pages_written} pages written to {result.dest} in {result.seconds:.2f} s")
 

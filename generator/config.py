@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
+from generator import budgets
 from generator.errors import ConfigError
+from generator.names import name_problem, shown
 from generator.readable import decode_utf8, read_bytes
-from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, string,
-                               validate)
+from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, positive_int,
+                               string, validate)
 from generator.yaml_lines import LineDict, load_mapping, load_with_lines
 
 CONFIG_NAME = "_config.yml"
@@ -23,7 +26,7 @@ JEKYLL_EXCLUDES = [".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfi
 # Keys Jekyll or its common themes and plugins understand: accepted silently, passed to `site`.
 KNOWN_JEKYLL_KEYS = {
     "markdown", "highlighter", "kramdown", "theme", "remote_theme", "plugins", "gems", "sass",
-    "collections", "defaults", "encoding", "safe", "source", "destination", "incremental",
+    "collections", "defaults", "encoding", "source", "destination", "incremental",
     "keep_files", "github", "repository", "twitter", "twitter_username", "github_username",
     "social", "google_analytics", "logo", "header_pages", "show_excerpts", "feed", "sitemap",
     "whitelist", "liquid", "strict_front_matter", "livereload", "port", "host", "version",
@@ -41,15 +44,35 @@ def non_negative_int(value) -> int:
     return value
 
 
-@expects("a string")
+# What may not appear in a URL written into robots.txt, the feed and the sitemap as it is.
+URL_BREAKERS = re.compile(r"[\x00-\x20\x7f<>\"'`\\{}|^]")
+HOSTNAME = re.compile(r"(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
+
+
+@expects("a path such as /blog")
 def base_url(value) -> str:
     """'' for a user site, '/repo' for a project site (leading slash, no trailing one)."""
-    return normalise_baseurl(string(value))
+    text = string(value)
+    if URL_BREAKERS.search(text) or "://" in text or any(char in text for char in "?#"):
+        raise Invalid(hint="only the folder the site is served from; the host goes in url:")
+    return normalise_baseurl(text)
 
 
-@expects("a string")
+@expects("a URL such as https://user.github.io")
 def site_url(value) -> str:
-    return string(value).rstrip("/")
+    text = string(value)
+    if text and (URL_BREAKERS.search(text) or not re.fullmatch(r"https?://[^/?#]+(/[^?#]*)?", text)):
+        raise Invalid(hint="the scheme and host only, such as https://example.com; the folder goes in baseurl:")
+    return text.rstrip("/")
+
+
+@expects("a host name such as blog.example.com")
+def hostname(value) -> str:
+    """`cname:`: the one line of the site's CNAME file (GitHub Pages reads a host name and nothing else)."""
+    text = string(value).strip()
+    if text and not HOSTNAME.fullmatch(text):
+        raise Invalid(hint="the custom domain only: no scheme, path, spaces or line breaks")
+    return text
 
 
 @expects("a list")
@@ -75,6 +98,16 @@ def site_paths(value) -> list[str]:
                                               and ".." not in v.split("/") for v in value):
         raise Invalid()
     return [v.strip("/") for v in value]
+
+
+@expects("a list of strings")
+def folder_list(value) -> list[str]:
+    folders = string_list(value)
+    for folder in folders:
+        problem = name_problem(folder)
+        if problem:
+            raise Invalid(hint=f"'{shown(folder)}' {problem}")
+    return folders
 
 
 @expects("a list of strings")
@@ -185,6 +218,8 @@ TOLERANCE_KEYS = {
                     "Largest |difference| of a figure's .npz arrays, as a share of the published array's range."),
     "pixels": Option(tolerance, DEFAULT_TOLERANCES["pixels"], "Share of a figure's pixels that may differ."),
 }
+LIMIT_KEYS = {name: Option(positive_int, default, budgets.HELP[name])
+              for name, default in budgets.DEFAULT._asdict().items()}
 EXPLORER_KEYS = {
     "reader_images": Option(of_type(bool), False, "Let readers run the model on their own images (ONNX in the browser)."),
 }
@@ -195,7 +230,7 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
-    "shared_folders": Option(string_list, [], "The allow-list of folders outside the blog (relative to it) that "
+    "shared_folders": Option(folder_list, [], "The allow-list of folders outside the blog (relative to it) that "
                                               "its files may come from (data, layouts, probes, model files...); "
                                               "not /, the home folder or a folder holding the blog or it. Files "
                                               "elsewhere are never read (README, Safety)."),
@@ -204,6 +239,8 @@ LAYERPRESS_KEYS = named({
     "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
                        "The layer explorer's options, e.g. {reader_images: true}."),
     "heading_permalinks": Option(of_type(bool), False, "Add a ¶ link to each heading."),
+    "limits": Option(Section(LIMIT_KEYS, "a mapping of limits"), budgets.DEFAULT._asdict(),
+                     "What one build may spend (docs/limits.md): " + ", ".join(LIMIT_KEYS) + "."),
 })
 
 
@@ -226,13 +263,14 @@ class Config:
     paginate = Option(non_negative_int, 0, "Posts per home page; 0 puts every post on one page.")
     paginate_path = Option(string, "/page:num/", "Where the second and later home pages go.")
     timezone = Option(string, "UTC", "The time zone of post dates written without one, e.g. Europe/Paris.")
-    cname = Option(string, "", "A custom domain for GitHub Pages: written to the site's CNAME file.")
+    cname = Option(hostname, "", "A custom domain for GitHub Pages: written to the site's CNAME file.")
     exclude = Option(path_list, [], "Files and folders (glob patterns) the build leaves out, after Jekyll's own.")
     include = Option(path_list, [], "Files and folders the build keeps although their names start with '.' or '_'.")
     future = Option(of_type(bool), False, "Also build posts dated in the future (as --future).")
     show_drafts = Option(of_type(bool), False, "Also build the posts in _drafts/ (as --drafts).")
     unpublished = Option(of_type(bool), False, "Also build documents with published: false (as --unpublished).")
     strict = Option(of_type(bool), False, "Treat warnings as errors (as --strict).")
+    safe = Option(of_type(bool), False, "Refuse shared_folders and model files with code in them (as --safe).")
     layerpress = Option(Section(LAYERPRESS_KEYS), {}, "layerpress's own options (LAYERPRESS_KEYS).")
     freeze = Option(freeze_setting, False, "'auto' keeps _freeze/ current on every build (see generator/freeze.py).")
     # Jekyll's keys that layerpress reads; `site.KEY` in templates stays what the file says (see RAW_IN_SITE).
@@ -267,6 +305,11 @@ class Config:
         """A `layerpress:` option, checked, with its default."""
         return self.layerpress.get(name, LAYERPRESS_KEYS[name].default)
 
+    @property
+    def limits(self) -> budgets.Limits:
+        """`layerpress: {limits: ...}`, the defaults filled in."""
+        return budgets.Limits(**(budgets.DEFAULT._asdict() | self.option("limits")))
+
 
 CONFIG_KEYS = declared(Config)
 # Declared for their checks and typed attributes, but templates see them as written (or not at all).
@@ -298,6 +341,7 @@ def load_config(source: Path) -> Config:
         raise ConfigError(f"source folder '{source}' does not exist",
                           hint="pass --source with the folder holding _config.yml and _posts/")
     path = source / CONFIG_NAME
+    budgets.use(budgets.DEFAULT)   # _config.yml itself is read within the default limits
     text = read_config_text(source)
     data, lines = load_mapping(text, file=path, error=ConfigError)
     where = Where(path, lines.get, ConfigError)
@@ -312,6 +356,7 @@ def load_config(source: Path) -> Config:
     others = {key: value for key, value in data.items() if key not in site}
     config = Config(source=source, data=site | others, warnings=warnings, lines=lines, values=values)
     config.shared_folders = shared
+    budgets.use(config.limits)
     return config
 
 

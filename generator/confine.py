@@ -32,6 +32,8 @@ from pathlib import Path
 
 from generator.config import CACHE_DIR_NAME, CONFIG_NAME, Paths, load_config
 from generator.errors import ConfigError, LayerpressError
+from generator.names import name_problem
+from generator.names import shown as shown_name
 from generator.themes import find_theme
 from generator.readable import checked_size, decode_utf8
 from generator.readable import read_bytes as read_regular
@@ -51,6 +53,9 @@ def confined(source: Path, path: Path | str, error=LayerpressError, *, what: str
     """`source / path` (a path as the blog writes it, relative to the blog) if it resolves (symlinks
     followed) inside `source`, the theme it names or a shared folder, else `error(...)` located at
     `file:line` (default: the path itself)."""
+    problem = name_problem(str(path))
+    if problem:   # before the file system is asked: it raises ValueError or OSError for these
+        raise error(f"{what} '{shown_name(str(path))}' {problem}", file=file, line=line)
     target = Path(source) / path
     _check_place(source, target, shown(source, path), error, what=what, file=file, line=line)
     return target

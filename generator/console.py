@@ -61,5 +61,8 @@ def _quiet_command(ctx, param, quiet: bool) -> None:
 
 
 # A command's own `--quiet` (`layerpress build --quiet`), the same as `layerpress --quiet build`.
+SAFE_OPTION = click.option("--safe", is_flag=True,
+                           help="Refuse shared folders and model files with Python code in them (Lambda layers): "
+                                "for blogs you do not trust, such as pull requests in CI (also `safe: true`).")
 QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_quiet_command,
                             help="Print nothing but errors (same as `layerpress --quiet`).")

@@ -21,12 +21,14 @@ SOURCE_OPTION = click.option("--source", type=click.Path(path_type=Path), defaul
 @click.option("--drafts", is_flag=True, help="Also build posts in _drafts/ and posts with draft: true.")
 @click.option("--future", is_flag=True, help="Also build posts dated in the future.")
 @click.option("--unpublished", is_flag=True, help="Also build documents with published: false.")
-def serve_command(source: Path, port: int, host: str, drafts: bool, future: bool, unpublished: bool) -> None:
+@console.SAFE_OPTION
+def serve_command(source: Path, port: int, host: str, drafts: bool, future: bool, unpublished: bool,
+                  safe: bool) -> None:
     """Preview the blog on localhost (built in a temporary folder), rebuilding and reloading on every change."""
     from generator.serve import ServeOptions, serve
 
     serve(ServeOptions(source=source, host=host, port=port, drafts=drafts, future=future,
-                       unpublished=unpublished))
+                       unpublished=unpublished, safe=safe))
 
 
 @click.command("publish")
@@ -52,14 +54,15 @@ def publish_command(source: Path, dest: Path, remote: str, branch: str, message:
 @SOURCE_OPTION
 @click.option("--dest", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="The current build to compare with.")
-def check_command(source: Path, dest: Path) -> None:
+@console.SAFE_OPTION
+def check_command(source: Path, dest: Path, safe: bool) -> None:
     """Rebuild every model and figure from scratch and report anything that drifted (exit 1)."""
     from generator.check import print_report
     from generator.config import load_config
     from generator.destination import check_destination
 
     check_destination(source, dest, load_config(source))
-    if not print_report(source, dest):
+    if not print_report(source, dest, safe=safe):
         sys.exit(1)  # not click's ctx.exit: the CLI runs click with standalone_mode=False
 
 
@@ -69,13 +72,14 @@ def check_command(source: Path, dest: Path) -> None:
 @click.option("--refresh", metavar="NAME", multiple=True,
               help="Train this model or draw this figure again and freeze the new result; repeatable.")
 @console.QUIET_OPTION
-def freeze_command(source: Path, prune: bool, refresh: tuple) -> None:
+@console.SAFE_OPTION
+def freeze_command(source: Path, prune: bool, refresh: tuple, safe: bool) -> None:
     """Write every model record, published model and figure the blog uses into SOURCE/_freeze/
     (commit it: builds anywhere then take these results instead of computing them)."""
     from generator.build import freeze_blog
     from generator.frozen import FrozenResults
 
-    freeze_blog(source, prune=prune, refresh=refresh)
+    freeze_blog(source, prune=prune, refresh=refresh, safe=safe)
     if not console.is_quiet():
         frozen = FrozenResults(source)
         click.echo(f"{frozen.root}: {len(frozen.models.keys())} models and {len(frozen.figures.keys())} figures, "

@@ -58,6 +58,7 @@ class ServeOptions:
     drafts: bool = False
     future: bool = False
     unpublished: bool = False
+    safe: bool = False                   # --safe (see generator/safe.py)
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,7 @@ class PreviewServer:
         options = self.options
         result = build(BuildOptions(source=options.source, dest=self.site, drafts=options.drafts,
                                     unpublished=options.unpublished, future=options.future,
-                                    wait=True))
+                                    wait=True, safe=options.safe))
         self.events.succeeded()
         log.info("built %d pages in %.2f s", result.pages_written, result.seconds)
 

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.builtin_theme import THEME_DIR
+from generator.budgets import check_size
 from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
@@ -199,23 +200,29 @@ class SiteRenderer:
         page["content"] = HTML(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
-        elif doc.kind == "post" or self.config.page_excerpts:
+        elif self.excerpt_separator(doc) and (doc.kind == "post" or self.config.page_excerpts):
             page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
-        else:   # Jekyll: a page has an excerpt only with `page_excerpts: true`
+        else:   # Jekyll: none for an empty separator, nor for a page without `page_excerpts: true`
             page["excerpt"] = None
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
 
     def to_html(self, doc: Document, text: str) -> str:
+        if doc.is_markdown:   # Markdown's time grows faster than its text: a huge one would hang the build
+            check_size(text, "markdown_bytes", what="the Markdown (after Liquid)", file=doc.source_path,
+                       line=doc.body_line)
         html = self.markdown.convert(text) if doc.is_markdown else text
         for placeholder, replacement in self.replacements.get(doc.source_path, {}).items():
             html = html.replace(f"<p>{placeholder}</p>", replacement).replace(placeholder, replacement)
         return html
 
+    def excerpt_separator(self, doc: Document) -> str:
+        """Jekyll's: the front matter's, else _config.yml's; '' (in either) means no excerpt."""
+        return doc.excerpt_separator if doc.excerpt_separator is not None else self.config.excerpt_separator
+
     def excerpt_source(self, doc: Document, text: str) -> str:
-        separator = doc.excerpt_separator or self.config.excerpt_separator
-        return text.lstrip("\n").split(separator, 1)[0]
+        return text.lstrip("\n").split(self.excerpt_separator(doc), 1)[0]
 
     def render_document(self, doc: Document) -> list[RenderedPage]:
         if self.paginates(doc):

@@ -106,8 +106,10 @@ def results_stats(cache_dir: Path) -> list:
 
 
 def state_path(options, cache_dir: Path) -> Path:
-    """One state per set of options: a build into another folder (`serve`'s) replaces it."""
-    where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future)
+    """One state per set of options: a build into another folder (`serve`'s) replaces it. A safe build's
+    is its own (it must not stand on what a build that loaded model code computed)."""
+    safe = ("safe",) if getattr(options, "safe", False) else ()
+    where = digest(str(Path(options.source).resolve()), options.drafts, options.unpublished, options.future, *safe)
     return Path(cache_dir) / "builds" / f"{where}.json"
 
 

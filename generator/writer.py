@@ -25,6 +25,7 @@ from generator.config import Paths
 from generator.confine import check_writable
 from generator.destination import DEFAULT_KEEP_FILES, MARKER, MARKER_TEXT, check_destination, keep_files
 from generator.errors import OutputError, display_path
+from generator.names import PATH_MAX, name_problem, shown
 
 
 @dataclass
@@ -71,6 +72,10 @@ class SiteWriter:
     def _key(self, path: str, source) -> str:
         """`path`'s real location relative to dest, as `Path.resolve` finds it (the folder resolved once,
         then the name: only a symlink or a dot name needs resolving again)."""
+        problem = name_problem(path, path_max=PATH_MAX - len(self._root.encode()) - 1)
+        if problem:   # a category's or a tag's page, say, named after a value no file system takes
+            raise OutputError(f"output path '{shown(path)}' {problem}", file=source,
+                              hint="check its permalink, slug, file name and categories")
         folder, _, name = path.lstrip("/").rpartition("/")
         target = os.path.join(self._real_folder(folder), name)
         if name in ("", ".", "..") or os.path.islink(target):

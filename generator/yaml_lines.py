@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from generator.budgets import check_size
 from generator.errors import LayerpressError
 
 MALFORMED_HINT = "check the indentation and quote values that contain ': '"
@@ -74,6 +75,7 @@ LinesLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 def load_mapping(text: str, *, file, first_line: int = 1, error=LayerpressError) -> tuple[dict, dict]:
     """Parse `text` as a YAML mapping (empty text is `{}`); return (data, {top-level key: file line})."""
+    check_size(text, "yaml_bytes", what="YAML text", file=file, line=first_line, error=error)
     node, data = _parse(TextDatesLoader(text), file, first_line, error)
     if data is None:
         return {}, {}
@@ -84,6 +86,7 @@ def load_mapping(text: str, *, file, first_line: int = 1, error=LayerpressError)
 
 def load_with_lines(text: str, *, file, first_line: int = 1, error=LayerpressError) -> Any:
     """Parse `text`; every mapping is a LineDict and every list a LineList (None for empty text)."""
+    check_size(text, "yaml_bytes", what="YAML text", file=file, line=first_line, error=error)
     loader = LinesLoader(text)
     loader.first_line = first_line
     return _parse(loader, file, first_line, error)[1]

@@ -19,6 +19,7 @@ from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
+from generator.names import name_problem, shown
 
 POST_EXTENSIONS = {".md", ".markdown", ".html"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
@@ -56,8 +57,10 @@ class Document:
     draft: bool = False
 
     @property
-    def excerpt_separator(self) -> str:
-        return str(self.front_matter.get("excerpt_separator", ""))
+    def excerpt_separator(self) -> str | None:
+        """The front matter's own separator (None if it has none; '' means no excerpt, as in Jekyll)."""
+        separator = self.front_matter.get("excerpt_separator")
+        return None if separator is None else str(separator)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
@@ -199,7 +202,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     return Document(
         source_path=path, relative_path=relative, kind="post", front_matter=fm,
         key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
-        output_path=permalinks.output_path(url, output_ext), slug=slug, date=date,
+        output_path=checked_output_path(url, output_ext, fm, parsed.key_lines, path), slug=slug, date=date,
         title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
         categories=categories, tags=merged_tags(fm),
         layout=layout_name(fm, "post" if parsed.body_line > 1 else None),   # no front matter: no layout, as Jekyll
@@ -221,7 +224,7 @@ def read_page(path: Path, config: Config) -> Document:
     return Document(
         source_path=path, relative_path=relative.as_posix(), kind="page", front_matter=fm,
         key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
-        output_path=permalinks.output_path(url, output_ext), slug=path.stem, date=None,
+        output_path=checked_output_path(url, output_ext, fm, parsed.key_lines, path), slug=path.stem, date=None,
         title=display_text(fm.get("title", "")), categories=merged_categories(fm),
         tags=merged_tags(fm), layout=layout_name(fm, "page" if is_html else None),
         is_markdown=is_markdown)
@@ -232,6 +235,20 @@ def permalink_origin(fm: dict, parsed, path: Path, config: Config) -> tuple[Path
     if fm.get("permalink"):
         return path, parsed.key_lines.get("permalink")
     return config.file, config.lines.get("permalink")
+
+
+def checked_output_path(url: str, output_ext: str, fm: dict, key_lines: dict, path: Path) -> str:
+    """The document's output path, checked at the front matter key it comes from (or its file name's line 1).
+    Categories also name the folders of their pages: each must be a name a file system takes."""
+    for key in ("categories", "category"):
+        for name in merged_categories({key: fm[key]}) if fm.get(key) else ():
+            problem = name_problem(name)
+            if problem:
+                raise ContentError(f"category '{shown(name)}' {problem}", file=path, line=key_lines.get(key, 1),
+                                   hint="a category names a folder of the site")
+    line = next((key_lines[key] for key in ("permalink", "slug", "categories", "category")
+                 if fm.get(key) and key in key_lines), 1)
+    return permalinks.check_output_path(permalinks.output_path(url, output_ext), file=path, line=line)
 
 
 def build_url(template: str, values: dict, path: Path, line: int | None) -> str:

@@ -11,6 +11,7 @@ from generator.config import load_config
 from generator.content.dates import site_timezone
 from generator.content.permalinks import slugify
 from generator.errors import ContentError
+from generator.names import NAME_MAX
 
 
 def write_new_post(source: Path, title: str, now: datetime | None = None) -> Path:
@@ -20,7 +21,7 @@ def write_new_post(source: Path, title: str, now: datetime | None = None) -> Pat
     slug = slugify(title)
     if not slug:
         raise ContentError(f"the title '{title}' has no letters or digits to make a file name from")
-    path = Path(source) / "_posts" / f"{now:%Y-%m-%d}-{slug}.md"
+    path = Path(source) / "_posts" / f"{now:%Y-%m-%d}-{fitting(slug, NAME_MAX - len('YYYY-MM-DD-.md'))}.md"
     if path.exists():
         raise ContentError("a post with this name already exists", file=path, hint="choose another title")
     front_matter = {"layout": "post", "title": title, "date": now.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -30,3 +31,11 @@ def write_new_post(source: Path, title: str, now: datetime | None = None) -> Pat
     path.write_text(f"---\n{text}---\n\nWrite the first paragraph here: it becomes the excerpt.\n",
                     encoding="utf-8")
     return path
+
+
+def fitting(slug: str, size: int) -> str:
+    """`slug` cut after its last whole word that fits in `size` UTF-8 bytes (the title stays whole)."""
+    if len(slug.encode()) <= size:
+        return slug
+    cut = slug.encode()[:size].decode(errors="ignore")
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut

@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import quote, unquote
 
 from generator.errors import ContentError, did_you_mean
+from generator.names import PATH_MAX, name_problem, shown
 
 # Jekyll 4 `Configuration::STYLE_TO_PERMALINK`.
 STYLES = {
@@ -112,6 +113,16 @@ def expand(template: str, values: dict, *, file=None, line=None) -> str:
 
     url = f"/{PLACEHOLDER.sub(replace, template)}".replace("..", "/").replace("./", "")
     return re.sub(r"/+", "/", url)
+
+
+def check_output_path(path: str, *, file, line: int | None) -> str:
+    """`path` (relative to the site), or a ContentError if no file system would take it (half of the OS's
+    path length is left for the site folder's own)."""
+    problem = name_problem(path, path_max=PATH_MAX // 2)
+    if problem:
+        raise ContentError(f"output path '{shown(path)}' {problem}", file=file, line=line,
+                           hint="change its permalink, slug or file name")
+    return path
 
 
 def output_path(url: str, output_ext: str) -> str:

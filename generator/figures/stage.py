@@ -44,7 +44,8 @@ def compute(config, documents, options, extracted=None) -> ComputeResult:
     cache_dir = options.paths.cache_dir
     refresh = tuple(options.refresh)
     frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
-    store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh)
+    store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh,
+                       safe=options.safe)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
     stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)

@@ -23,16 +23,27 @@ from typing import NamedTuple
 
 import liquid
 from liquid import Mode
-from liquid.exceptions import (LiquidError, LiquidSyntaxError, TemplateNotFoundError, UndefinedError,
-                               UnknownFilterError)
+from liquid.exceptions import (BlockNestingError, ContextDepthError, LiquidError, LiquidSyntaxError,
+                               LocalNamespaceLimitError, LoopIterationLimitError, OutputStreamLimitError,
+                               ResourceLimitError, TemplateNotFoundError, UndefinedError, UnknownFilterError)
 from liquid.loader import BaseLoader, TemplateSource
 
 from generator.themes import theme_of
 from generator import confine
+from generator import budgets
 from generator.content.frontmatter import split_front_matter
 from generator.errors import ContentError, LayerpressError, did_you_mean
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
+# python-liquid's resource limits: the limit (`layerpress.limits.NAME`) each stands for, and what it says.
+BUDGETS = {
+    LoopIterationLimitError: ("loop_iterations", "the templates run more than {limit:,} loop iterations"),
+    OutputStreamLimitError: ("output_bytes", "the templates write more than {limit:,} bytes"),
+    LocalNamespaceLimitError: ("output_bytes", "the templates' variables hold more than {limit:,} bytes"),
+    ContextDepthError: ("include_depth",
+                        "includes, loops and blocks nest more than {limit} deep (does an include include itself?)"),
+    BlockNestingError: ("include_depth", "tags nest more than {limit} deep"),
+}
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
 
 
@@ -60,11 +71,13 @@ class LiquidOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less to
     error_mode: Mode = Mode.WARN
     strict_variables: bool = False
     strict_filters: bool = False
+    limits: budgets.Limits = budgets.DEFAULT   # `layerpress: {limits: ...}`
 
     @classmethod
     def from_config(cls, config) -> LiquidOptions:
         liquid = config.liquid   # checked by load_config
-        return cls(ERROR_MODES[liquid["error_mode"]], liquid["strict_variables"], liquid["strict_filters"])
+        return cls(ERROR_MODES[liquid["error_mode"]], liquid["strict_variables"], liquid["strict_filters"],
+                   config.limits)
 
 
 class Origin(NamedTuple):
@@ -104,7 +117,25 @@ class JekyllLoader(BaseLoader):
 class ModelAwareContext(liquid.RenderContext):
     """Resolves paths like python-liquid does; a layerpress value's own error (a wrong key in
     `models.NAME...`) keeps the token it happened at, so that it names its line. With
-    `strict_variables`, an undefined path is an error with a did-you-mean hint."""
+    `strict_variables`, an undefined path is an error with a did-you-mean hint. Every loop entered and
+    include rendered spends from one budget per render (`loop_iterations`), so that neither a long
+    row of loops nor an include that includes itself twice runs for hours."""
+
+    steps = 0
+
+    def raise_for_loop_limit(self, length: int = 1) -> None:
+        super().raise_for_loop_limit(length)
+        self.spend(length)
+
+    def extend(self, namespace, template=None):
+        self.spend(1)
+        return super().extend(namespace, template)
+
+    def spend(self, steps: int) -> None:
+        self.steps += steps
+        limit = self.env.loop_iteration_limit
+        if limit and self.steps > limit:
+            raise LoopIterationLimitError("loop iteration limit reached", token=None)
 
     def get(self, path, *, token, default=liquid.undefined.UNDEFINED):
         try:
@@ -157,6 +188,9 @@ class JekyllEnvironment(liquid.Environment):
             tolerance=options.error_mode, loader=JekyllLoader(folders, source),
             undefined=liquid.StrictUndefined if options.strict_variables else liquid.Undefined,
             strict_filters=options.strict_filters)
+        self.limits = options.limits
+        for name, value in resource_limits(options.limits).items():
+            setattr(self, name, value)   # python-liquid declares them as class variables: these are this build's
         self.source = source
         self.folders = folders
         self.values = values
@@ -229,6 +263,8 @@ class JekyllEnvironment(liquid.Environment):
         """Render `template`; every error ends as one ContentError naming the template's file and line."""
         try:
             return template.render(variables)
+        except ResourceLimitError as problem:
+            raise self.budget_error(problem, variables.get("page")) from None
         except LiquidError as problem:
             raise self.content_error(problem) from None
         except LayerpressError as problem:
@@ -244,8 +280,9 @@ class JekyllEnvironment(liquid.Environment):
             exc = exc(msg, token=token)
         elif not exc.token:
             exc.token = token
-        if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError)):
-            raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll
+        if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError, ResourceLimitError)):
+            raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll;
+                        # a spent budget too (going on would spend it again on the next page)
         if self.mode == Mode.WARN:
             warning = self.content_error(exc)
             if str(warning) not in map(str, self.warnings):
@@ -260,7 +297,20 @@ class JekyllEnvironment(liquid.Environment):
             return None, None
         return origin.file, origin.first_line + token.source.count("\n", 0, token.start_index)
 
+    def budget_error(self, problem: ResourceLimitError, page=None) -> ContentError:
+        """`file:line: the templates run more than N loop iterations (raise layerpress.limits.X ...)`, naming
+        the page rendered when the error is in one of its layouts or includes."""
+        file, line = self.where(problem.token)
+        name, phrase = getattr(problem, "budget", None) or BUDGETS.get(type(problem), BUDGETS[LoopIterationLimitError])
+        message = phrase.format(limit=getattr(self.limits, name))
+        shown = page.get("path") if isinstance(page, dict) else None
+        if shown and (file is None or not Path(file).as_posix().endswith(str(shown))):
+            message = f"rendering {shown}: {message}"   # the error is in a layout or include: name the page too
+        return ContentError(message, file=file, line=line, hint=budgets.raise_hint(name))
+
     def content_error(self, problem: LiquidError) -> ContentError:
+        if isinstance(problem, ResourceLimitError):
+            return self.budget_error(problem)
         file, line = self.where(problem.token)
         if file is None and problem.template_name:
             file = Path(problem.template_name)
@@ -276,6 +326,13 @@ class JekyllEnvironment(liquid.Environment):
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
         return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
+
+
+def resource_limits(limits: budgets.Limits) -> dict[str, int]:
+    """python-liquid's resource limits (attributes of its Environment) for a blog's `limits`."""
+    return {"loop_iteration_limit": limits.loop_iterations, "output_stream_limit": limits.output_bytes,
+            "local_namespace_limit": limits.output_bytes, "context_depth_limit": limits.include_depth,
+            "block_nesting_limit": limits.include_depth}
 
 
 def after_front_matter(body: str, body_line: int) -> tuple[str, int]:

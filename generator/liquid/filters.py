@@ -14,8 +14,10 @@ import unicodedata
 from datetime import date, datetime
 from urllib.parse import quote_plus
 
-from liquid.exceptions import FilterArgumentError, FilterError
-from liquid.filter import with_context
+from liquid import soft_str
+from liquid.builtin.filters.string import replace as liquid_replace
+from liquid.exceptions import FilterArgumentError, FilterError, OutputStreamLimitError, ResourceLimitError
+from liquid.filter import string_filter, with_context
 from liquid.undefined import Undefined
 
 from generator.content.dates import DATE_TEXT, datetime_from_match
@@ -39,7 +41,10 @@ def register(env) -> None:
         return None if nil(value) is None else urls.absolute_url(site, value)
 
     def markdownify(value):
-        return HTML(env.values["markdownify"](str(nil(value) or "")) + "\n")   # kramdown ends with one
+        text = str(nil(value) or "")
+        if len(text.encode("utf-8", "surrogatepass")) > env.limits.markdown_bytes:
+            raise MarkdownTooLarge("markdownify's text is too large", token=None)
+        return HTML(env.values["markdownify"](text) + "\n")   # kramdown ends with one
 
     def sample(value, count=None):
         items = list(sequence(value))
@@ -62,6 +67,26 @@ def register(env) -> None:
     }
     for name, function in filters.items():
         env.add_filter(name, guarded(name, function))
+    env.add_filter("replace", bounded_replace(env.limits.output_bytes))
+
+
+class MarkdownTooLarge(ResourceLimitError):
+    """`markdownify` of a text over `markdown_bytes` (Markdown's time grows faster than its text)."""
+
+    budget = ("markdown_bytes", "markdownify's text is more than {limit:,} bytes")
+
+
+def bounded_replace(limit: int):
+    """Liquid's `replace`, refusing a result of more than `limit` characters before making it: each
+    replace can square a text's size (`s | replace: "a", s`), too fast for the variables' limit."""
+    @string_filter
+    def replace(value: str, seq="", sub="") -> str:
+        old, new = soft_str(seq), soft_str(sub)
+        count = value.count(old) if old else len(value) + 1
+        if len(value) + count * (len(new) - len(old)) > limit:
+            raise OutputStreamLimitError("output stream limit reached", token=None)
+        return liquid_replace(value, old, new)
+    return replace
 
 
 def guarded(name: str, function):

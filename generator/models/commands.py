@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from generator.config import Paths
+from generator.config import Paths, load_config
 from generator.confine import check_writable
 from generator import console
 from generator.models.store import ModelStore
+from generator.safe import check_config as check_safe_config, is_safe
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
                       show_default=True, help="The blog's source folder.")
@@ -19,9 +20,14 @@ CACHE_DIR = click.option("--cache-dir", type=click.Path(file_okay=False, path_ty
 
 
 def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
+    """The blog's models; with `safe: true` in its _config.yml, in safe mode (generator/safe.py)."""
     paths = Paths.of(source, cache_dir=cache_dir)
     check_writable(paths)   # training writes into the cache: never through a symlink out of it
-    return ModelStore(source, paths.cache_dir, **options)
+    config = load_config(source) if Path(source).is_dir() else None
+    safe = config is not None and is_safe(False, config)
+    if config is not None and safe:
+        check_safe_config(config)
+    return ModelStore(source, paths.cache_dir, safe=safe, **options)
 
 
 def summary(store: ModelStore, ref: str) -> dict:

@@ -6,6 +6,8 @@ import json
 import zipfile
 from pathlib import Path
 
+from generator.models.backend import import_keras
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -37,3 +39,22 @@ def save_model(model, path: Path) -> None:
             compression = zipfile.ZIP_STORED if info.filename.endswith(".h5") else zipfile.ZIP_DEFLATED
             target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), data, compression)
     scratch.unlink()
+
+
+def holds_code(error: Exception) -> bool:
+    """Keras's refusal (in its safe mode) of a Lambda layer or Python lambda: Python code in the file."""
+    text = str(error)
+    return isinstance(error, ValueError) and "safe_mode" in text and "lambda" in text.lower()
+
+
+def load_keras_file(path: Path, *, safe: bool):
+    """(model, runs_code): Keras's safe mode first; a file with Lambda layers loads only outside `safe`
+    (then its Python code runs: `runs_code` is True for the caller to say so). In `safe`, Keras's
+    error is raised as it is, for the caller to place."""
+    keras = import_keras()
+    try:
+        return keras.saving.load_model(path, compile=False, safe_mode=True), False
+    except Exception as error:  # Keras raises many types for files it cannot read
+        if safe or not holds_code(error):
+            raise
+    return keras.saving.load_model(path, compile=False, safe_mode=False), True

@@ -43,10 +43,11 @@ class ModelStore:
     models (NAME or NAME:VARIANT) to train again whatever is frozen or cached."""
 
     def __init__(self, source: Path, cache_dir: Path, *, force: bool = False,
-                 frozen=None, refresh=()):
+                 frozen=None, refresh=(), safe: bool = False):
         self.source = Path(source)
         self.cache_dir = Path(cache_dir)
         self.force = force
+        self.safe = safe          # --safe: no model file with Python code in it (Lambda layers) is loaded
         self.frozen = frozen
         self.refresh = set(refresh)
         self._store = Store(self.cache_dir / "models")
@@ -69,7 +70,7 @@ class ModelStore:
         """A store of the same blog and cache without force, frozen results or refresh (the explorer's:
         the figures stage has already retrained what those ask for), sharing what this one has read
         and computed (specs, keys, data sets) and the models this build trained."""
-        other = ModelStore(self.source, self.cache_dir)
+        other = ModelStore(self.source, self.cache_dir, safe=self.safe)
         other._specs, other._parsed, other._datasets = self._specs, self._parsed, self._datasets
         other._keys, other._input_keys, other._key_inputs = self._keys, self._input_keys, self._key_inputs
         other._names, other._trained = self._names, self._trained
@@ -156,7 +157,7 @@ class ModelStore:
             record = json.loads((entry / RECORD_FILE).read_text())
             self._handed_out[ref] = TrainedModel(ref, self.spec(ref), self.cache_key(ref), record,
                                                  entry / MODEL_FILE, lambda: self.dataset(ref),
-                                                 model=self._trained.get(record["cache_key"]))
+                                                 model=self._trained.get(record["cache_key"]), safe=self.safe)
         return self._handed_out[ref]
 
     def publish_path(self, ref: str) -> Path:
@@ -215,7 +216,7 @@ class ModelStore:
         reason = why_training(self._store.root, spec.name, spec.variant, inputs, forced=fresh)
         work_dir = self._store.work_dir(key)
         try:
-            model, record = train(spec, dataset, work_dir, reason=reason)
+            model, record = train(spec, dataset, work_dir, reason=reason, safe=self.safe)
         except DivergedError as diverged:
             shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
             raise diverged.error from None

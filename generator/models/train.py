@@ -36,7 +36,8 @@ STATE = "state.json"
 BEST = "best.npz"
 
 
-def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: str = "not in the cache"):
+def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: str = "not in the cache",
+          safe: bool = False):
     """(compiled Keras model with the kept weights, record without name/cache_key).
     `reason` says why it trains (shown in the progress line)."""
     keras, tf = import_keras(), import_tensorflow()
@@ -47,7 +48,7 @@ def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: s
     started = time.perf_counter()
     work_dir.mkdir(parents=True, exist_ok=True)
     with strategy.scope():
-        model = build_model(spec, dataset.image_shape if dataset else None)
+        model = build_model(spec, dataset.image_shape if dataset else None, safe=safe)
     history, best_epoch, resumed_at = None, None, None
     if _trains(spec):
         assert dataset is not None, "read_spec: a model that trains has a dataset"

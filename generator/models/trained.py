@@ -12,14 +12,18 @@ from generator.datasets import Dataset
 from generator.datasets.images import load_image
 from generator.errors import ModelSpecError, did_you_mean
 from generator.models.backend import import_keras
+from generator.models.build import check_saved_memory
+from generator.models.saving import holds_code, load_keras_file
 from generator.models.spec import ModelSpec
 
 
 class TrainedModel:
     def __init__(self, ref: str, spec: ModelSpec, cache_key: str, record: dict, path: Path,
-                 load_dataset: Callable[[], Dataset | None], *, model: Any = None):
-        """`model`: the Keras model already in memory (just trained), else it is loaded from `path` when used."""
+                 load_dataset: Callable[[], Dataset | None], *, model: Any = None, safe: bool = False):
+        """`model`: the Keras model already in memory (just trained), else it is loaded from `path` when used
+        (`safe`: not if the file holds Python code)."""
         self.ref, self.spec, self.cache_key, self.record, self.path = ref, spec, cache_key, record, path
+        self.safe = safe
         self._load_dataset = load_dataset
         self._model = model
         self._extractors: dict[tuple, Any] = {}
@@ -27,8 +31,14 @@ class TrainedModel:
     @property
     def keras_model(self):
         if self._model is None:
-            keras = import_keras()
-            self._model = keras.saving.load_model(self.path, compile=False)
+            check_saved_memory(self.spec, self.path, import_keras())
+            try:
+                self._model, _ = load_keras_file(self.path, safe=self.safe)
+            except Exception as error:  # a cached or frozen copy of a `load:` file with Python code in it
+                if not holds_code(error):
+                    raise
+                raise self.spec.error(f"model {self.ref} holds a Lambda layer (Python code), which --safe refuses",
+                                      "load") from None
         return self._model
 
     def dataset(self) -> Dataset | None:

@@ -55,3 +55,16 @@ def test_deploy_job_uses_the_official_action_after_the_build(workflow):
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
     assert step(deploy, "actions/deploy-pages")["id"] == "deployment"
+
+
+def test_pull_requests_build_in_safe_mode_with_read_only_permissions_and_deploy_nothing(workflow):
+    triggers = workflow.get("on", workflow.get(True))
+    assert "pull_request" in triggers
+    job = workflow["jobs"]["pull-request"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert [run.split() for run in runs if run.startswith("layerpress")] == [
+        ["layerpress", "build", "--frozen", "--safe", "--source", "content", "--dest", "site"]]
+    assert not [s for s in job["steps"] if "pages" in s.get("uses", "")]
+    assert workflow["jobs"]["build"]["if"] == "github.event_name != 'pull_request'"
