@@ -48,6 +48,9 @@ KINDS = {
     "conv-check": "conv_check",
     "filters": "filters",
     "compare": "compare",
+    "grad-cam": "grad_cam",
+    "saliency": "saliency",
+    "occlusion": "occlusion",
 }
 
 COMMON_KEYS = opt.named({
@@ -82,10 +85,11 @@ class DrawnFigure:
     note: str = ""
     alt: str = ""
     legibility: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict)  # numbers a post may quote: {{ figures.ID.KEY }} (JSON values)
 
 
 def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: str = "", alt: str = "",
-                encode=None) -> DrawnFigure:
+                encode=None, record: dict | None = None) -> DrawnFigure:
     """Draw a figure for the page's text column, and again for phones when it is wider than theirs.
 
     `compose(layout)` draws for a Layout and returns an RGB array (or what `encode` takes);
@@ -105,7 +109,8 @@ def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: s
         measured["phone"] = legibility(variants["narrow"].size[0], narrow_layout, PHONE_COLUMN)
     else:
         measured["phone"] = legibility(wide.size[0], wide_layout, PHONE_COLUMN)
-    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured)
+    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured,
+                       record=record or {})
 
 
 @dataclass

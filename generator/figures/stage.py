@@ -19,7 +19,7 @@ from pathlib import Path
 from generator import console
 from generator.cache import Store
 from generator.figures.collect import Collection, Figure
-from generator.figures.context import ModelsContext, percent
+from generator.figures.context import FiguresContext, ModelsContext, percent
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext, draw, read_meta, write_entry
 from generator.figures.html import FigureHtml
@@ -155,7 +155,9 @@ class FigureStage:
             replacements[figure.request.source_path][figure.request.placeholder] = \
                 self.html.render(figure, self.meta(figure))
         manifest = self.manifest()
-        return ComputeResult(context={"models": ModelsContext(self.records, self.store.names())},
+        figures = FiguresContext({f"{figure.slug}/{figure.request.figure_id}": self.meta(figure)["record"]
+                                  for figure in self.figures if self.meta(figure).get("record")})
+        return ComputeResult(context={"models": ModelsContext(self.records, self.store.names()), "figures": figures},
                              replacements=replacements, outputs=self.outputs(manifest),
                              filters={"percent": percent}, manifest=manifest)
 

@@ -1,0 +1,169 @@
+"""The attribution kinds (grad-cam, saliency, occlusion, filter-patterns) on the really trained tiny model,
+checked against maps computed here, independently, with plain TensorFlow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from figures_testkit import Doc
+
+from generator.errors import FigureError
+from generator.figures.stage import FigureStage
+from generator.models.store import ModelStore
+
+RELATIVE = 1e-5
+
+
+def run_stage(source: Path, cache: Path, body: str):
+    post = source / "_posts" / "2026-01-01-post.md"
+    post.parent.mkdir(exist_ok=True)
+    post.write_text("---\ntitle: t\n---\n" + body)
+    document = Doc(post, body, body_line=4, slug="post")
+    stage = FigureStage(ModelStore(source, cache), source, cache, baseurl="")
+    stage.add_documents([document])
+    stage.compute()
+    return stage, stage.result()
+
+
+def block(**options) -> str:
+    import yaml
+
+    return "```figure\n" + yaml.safe_dump(options, sort_keys=False) + "```\n"
+
+
+def figure_data(stage, result, figure_id: str) -> dict:
+    outputs = dict(result.outputs)
+    with np.load(outputs[f"figures/post/{figure_id}.npz"]) as data:
+        return {name: data[name] for name in data.files}
+
+
+def keras_model(stage, ref="tiny"):
+    return stage.store.get(ref).keras_model
+
+
+def logits_above(model, index: int, tensor):
+    """The tiny model's class logits from the output of layer `index`: every layer above it in turn, and the
+    last Dense layer's kernel and bias without its softmax."""
+    for layer in model.layers[index + 1:-1]:
+        tensor = layer(tensor, training=False)
+    return tensor @ model.layers[-1].kernel + model.layers[-1].bias
+
+
+def relative_error(actual, expected) -> float:
+    return float(np.abs(np.asarray(actual) - expected).max() / max(np.abs(expected).max(), 1e-12))
+
+
+def test_grad_cam_matches_plain_tensorflow_and_is_recorded(site_source):
+    import tensorflow as tf
+
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(
+        kind="grad-cam", id="cam", model="tiny", probes=["probes/triangle.png", "probes/circle.png"],
+        classes=["predicted", "circle"], layer="conv2d_1"))
+    data = figure_data(stage, result, "cam")
+    model = keras_model(stage)
+    index = [layer.name for layer in model.layers].index("conv2d_1")
+    features = tf.keras.Model(model.inputs, model.layers[index].output)(data["images"])
+    for k in range(2):
+        classes = data["classes"][:, k]
+        with tf.GradientTape() as tape:
+            tape.watch(features)
+            logits = logits_above(model, index, features)
+            score = tf.reduce_sum(tf.gather(logits, classes, batch_dims=1))
+        grads = tape.gradient(score, features).numpy()
+        expected = np.maximum((features.numpy() * grads.mean(axis=(1, 2))[:, None, None, :]).sum(-1), 0)
+        assert relative_error(data["raw"][:, k], expected) < RELATIVE
+    assert data["maps"].shape == (2, 2, 16, 16)  # resized to the image
+    record = result.context["figures"]["cam"]
+    assert record.method == "grad-cam" and record.layer == "conv2d_1" and record.score == "logit"
+    assert record.classes[0][1] == "circle"
+
+
+def test_grad_cam_plus_plus_and_the_default_layer(site_source):
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(kind="grad-cam", id="pp", model="tiny",
+                                                   probe="probes/triangle.png", method="grad-cam++"))
+    assert result.context["figures"]["pp"].layer == "conv2d_1"  # the last convolution
+    assert figure_data(stage, result, "pp")["raw"].shape == (1, 1, 6, 6)
+
+
+def test_grad_cam_compare_records_spearman_with_the_untrained_model(site_source):
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(kind="grad-cam", id="sanity", model="tiny",
+                                                   probe="probes/triangle.png", compare=["trained", "untrained"]))
+    data = figure_data(stage, result, "sanity")
+    from scipy.stats import spearmanr
+
+    expected = spearmanr(data["raw"].ravel(), data["untrained_raw"].ravel()).statistic
+    assert result.context["figures"]["sanity"].spearman.untrained == pytest.approx(expected)
+
+
+def test_grad_cam_errors_name_the_block(site_source):
+    source, cache = site_source
+    with pytest.raises(FigureError, match=r"post.md:\d+: .*unknown class 'cirle'.*did you mean 'circle'"):
+        run_stage(source, cache, block(kind="grad-cam", model="tiny", probe="probes/triangle.png", classes=["cirle"]))
+    with pytest.raises(FigureError, match=r"cannot draw layer 'dense'"):
+        run_stage(source, cache, block(kind="grad-cam", model="tiny", probe="probes/triangle.png", layer="dense"))
+
+
+def input_gradients(model, images, classes):
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        hidden = tf.keras.Model(model.inputs, model.layers[-1].input)(x)
+        logits = hidden @ model.layers[-1].kernel + model.layers[-1].bias
+        score = tf.reduce_sum(tf.gather(logits, classes, batch_dims=1))
+    return tape.gradient(score, x).numpy(), logits.numpy()
+
+
+def test_integrated_gradients_match_plain_tensorflow_and_are_complete(site_source):
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(
+        kind="saliency", id="ig", model="tiny", probes=["probes/triangle.png", "probes/circle.png"],
+        method="integrated-gradients"))
+    data = figure_data(stage, result, "ig")
+    model = keras_model(stage)
+    images, classes = data["images"], data["classes"][:, 0]
+    steps = 64
+    total = np.zeros_like(images, dtype=np.float64)
+    for k in range(steps + 1):  # the trapezoid rule, one point of the path at a time
+        grads, _ = input_gradients(model, images * (k / steps), classes)
+        total += grads * (0.5 if k in (0, steps) else 1.0)
+    expected = images * total / steps
+    assert relative_error(data["attributions"][:, 0], expected) < RELATIVE
+    _, at_image = input_gradients(model, images, classes)
+    _, at_black = input_gradients(model, np.zeros_like(images), classes)
+    difference = np.take_along_axis(at_image - at_black, classes[:, None], axis=1)[:, 0]
+    completeness = np.abs(expected.reshape(len(images), -1).sum(axis=1) - difference) / np.abs(difference)
+    assert completeness.max() < 0.01
+    record = result.context["figures"]["ig"]
+    assert record.completeness_error == pytest.approx(completeness.max(), abs=1e-4)
+
+
+def test_vanilla_and_smoothgrad_are_input_gradients(site_source):
+    source, cache = site_source
+    body = block(kind="saliency", id="plain", model="tiny", probe="probes/triangle.png") + "\n" + block(
+        kind="saliency", id="smooth", model="tiny", probe="probes/triangle.png", method="smoothgrad", samples=8,
+        noise=0.0)
+    stage, result = run_stage(source, cache, body)
+    plain, smooth = figure_data(stage, result, "plain"), figure_data(stage, result, "smooth")
+    expected, _ = input_gradients(keras_model(stage), plain["images"], plain["classes"][:, 0])
+    assert relative_error(plain["gradients"], expected) < RELATIVE
+    assert relative_error(plain["maps"][:, 0], np.abs(expected).max(axis=-1)) < RELATIVE
+    assert relative_error(smooth["gradients"], expected) < 1e-4  # no noise: the mean of equal gradients
+
+
+def test_occlusion_drop_of_the_class_probability(site_source):
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(kind="occlusion", id="occ", model="tiny",
+                                                   probe="probes/triangle.png", patch=16, fill=0))
+    data = figure_data(stage, result, "occ")
+    model = keras_model(stage)
+    cls = data["classes"][0, 0]
+    before = model(data["images"], training=False).numpy()[0, cls]
+    after = model(np.zeros_like(data["images"]), training=False).numpy()[0, cls]
+    np.testing.assert_allclose(data["maps"][0, 0], before - after, rtol=1e-5, atol=1e-7)  # one patch: everything
