@@ -238,15 +238,16 @@ class Patterns:
 
 
 def filter_patterns(scorer: Scorer, layer: str, channels: list[int], shape: tuple, *, steps: int, step_size: float,
-                    jitter: int, blur: float, blur_every: int, seed: int) -> Patterns:
-    """For each channel, the input that maximises its mean activation: all channels as one batch, from grey
-    noise, by normalised gradient ascent with random jitter (a shift of up to `jitter` px each step) and a
-    Gaussian blur of `blur` px every `blur_every` steps, clipped to 0..255."""
+                    jitter: int, blur: float, blur_every: int, seed: int, start: tuple[float, float]) -> Patterns:
+    """For each channel, the input that maximises its mean activation: all channels as one batch, from
+    uniform noise between the pixel values `start`, by normalised gradient ascent with random jitter (a
+    shift of up to `jitter` px each step) and a Gaussian blur of `blur` px every `blur_every` steps,
+    clipped to 0..255."""
     from scipy.ndimage import gaussian_filter
 
     keras = import_keras()
     rng = np.random.default_rng(seed)
-    x = rng.uniform(0.4 * 255, 0.6 * 255, size=(len(channels), *shape)).astype("float32")
+    x = rng.uniform(*start, size=(len(channels), *shape)).astype("float32")
     feature_model = scorer.keras.Model(scorer.model.inputs, scorer.layer(layer).output)
     selector = np.eye(feature_model.output.shape[-1], dtype="float32")[channels][:, None, None, :]
 
@@ -254,7 +255,7 @@ def filter_patterns(scorer: Scorer, layer: str, channels: list[int], shape: tupl
         output = feature_model([batch], training=False)
         return keras.ops.mean(keras.ops.sum(output * selector, axis=-1), axis=(1, 2))
 
-    start = keras.ops.convert_to_numpy(mean_activation(x))
+    initial = keras.ops.convert_to_numpy(mean_activation(x))
     for step in range(steps):
         shift = tuple(int(s) for s in rng.integers(-jitter, jitter + 1, size=2)) if jitter else (0, 0)
         _, grads = gradients(mean_activation, np.roll(x, shift, axis=(1, 2)))
@@ -264,7 +265,7 @@ def filter_patterns(scorer: Scorer, layer: str, channels: list[int], shape: tupl
         if blur and (step + 1) % blur_every == 0 and step + 1 < steps:
             x = gaussian_filter(x, sigma=(0, blur, blur, 0)).astype("float32")
     end = keras.ops.convert_to_numpy(mean_activation(x))
-    return Patterns(x.astype("float32"), np.asarray(start), np.asarray(end))
+    return Patterns(x.astype("float32"), np.asarray(initial), np.asarray(end))
 
 
 # -- sanity checks (Adebayo et al. 2018) --

@@ -51,6 +51,7 @@ KINDS = {
     "grad-cam": "grad_cam",
     "saliency": "saliency",
     "occlusion": "occlusion",
+    "filter-patterns": "filter_patterns",
 }
 
 COMMON_KEYS = opt.named({

@@ -167,3 +167,21 @@ def test_occlusion_drop_of_the_class_probability(site_source):
     before = model(data["images"], training=False).numpy()[0, cls]
     after = model(np.zeros_like(data["images"]), training=False).numpy()[0, cls]
     np.testing.assert_allclose(data["maps"][0, 0], before - after, rtol=1e-5, atol=1e-7)  # one patch: everything
+
+
+def test_filter_patterns_raise_each_channel_tenfold_in_one_batch(site_source):
+    import tensorflow as tf
+
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(kind="filter-patterns", id="patterns", model="tiny",
+                                                   layer="conv2d_1"))
+    data = figure_data(stage, result, "patterns")
+    model = keras_model(stage)
+    features = tf.keras.Model(model.inputs, model.get_layer("conv2d_1").output)
+    channels = data["channels"]
+    reached = features(data["patterns"]).numpy().mean(axis=(1, 2))[np.arange(len(channels)), channels]
+    np.testing.assert_allclose(reached, data["end"], rtol=1e-5)
+    fired = data["start"] > 0
+    assert fired.any() and (data["end"][fired] >= 10 * data["start"][fired]).all()
+    record = result.context["figures"]["patterns"]
+    assert record.gain_min >= 10 and record.layer == "conv2d_1" and record.channels == [0, 1, 2]
