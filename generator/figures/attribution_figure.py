@@ -61,7 +61,7 @@ KEYS = opt.named({
     "count": opt.Key(opt.positive_int, 3, "How many test images, without probes."),
     "classes": opt.Key(opt.text_list, ["predicted"],
                        "The classes explained, one map each: class names, 'predicted' (the trained model's "
-                       "top class) or 'true' (the test image's label)."),
+                       "top class) or 'label' (the test image's true class)."),
     "compare": opt.Key(opt.text_list, None,
                        "Models drawn side by side for the same classes, e.g. [trained, untrained]; the record "
                        "gets each one's Spearman rank correlation with the first."),
@@ -129,15 +129,15 @@ def resolve_classes(request: FigureRequest, class_names: list[str], predicted: n
     for name in request.options["classes"]:
         if name == "predicted":
             columns.append(predicted)
-        elif name == "true":
+        elif name == "label":
             if any(label is None for label in truth):
-                raise request.error("class 'true' needs labelled images", "use test images (no probes), or name a class")
+                raise request.error("class 'label' needs labelled images", "use test images (no probes), or name a class")
             columns.append(np.array(truth))
         elif name in class_names:
             columns.append(np.full(len(predicted), class_names.index(name)))
         else:
             raise request.error(f"unknown class '{name}'", did_you_mean(name, class_names)
-                                or "classes: predicted, true, " + ", ".join(class_names))
+                                or "classes: predicted, label, " + ", ".join(class_names))
     return np.stack(columns, axis=1).astype(np.int64)
 
 
@@ -173,7 +173,7 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
                                                                             pixels, pairs)))
     if options["randomise"] == "cascade":
         for layer, copy in cascade(model.keras_model, SEED):
-            columns.append(Column(f"{layer} and above random", compute(Scorer(copy), pixels, pairs)))
+            columns.append(Column(layer, compute(Scorer(copy), pixels, pairs)))
     rank = [float(np.mean([spearman(trained.raw[n], column.maps.raw[n]) for n in range(len(pairs))]))
             for column in columns[1:]]
     record = {
@@ -187,7 +187,7 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
     if options["compare"]:
         record["spearman"] = {name: value for name, value in zip(options["compare"][1:], rank)}
     if options["randomise"] == "cascade":
-        record["cascade_layers"] = [column.label.split(" ")[0] for column in columns[1:]]
+        record["cascade_layers"] = [column.label for column in columns[1:]]
         record["cascade"] = dict(zip(record["cascade_layers"], rank))
         record["spearman_min"], record["spearman_max"] = (min(rank), max(rank)) if rank else (0.0, 0.0)
     arrays = {"images": images.pixels, "classes": classes, "probabilities": probabilities}
@@ -206,7 +206,9 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
     sanity = (" Spearman rank correlation with the trained maps: "
               + ", ".join(f"{column.label} {value:.2f}" for column, value in zip(columns[1:], rank)) + ".") \
         if rank else ""
-    note = f"Colours: each map scaled to its own largest {'magnitude' if trained.signed else 'value'}.{sanity}"
+    cascade_note = (" Columns after 'trained': the layers from the top down to the one named re-initialised."
+                    if options["randomise"] == "cascade" else "")
+    note = f"Colours: each map scaled to its own largest {'magnitude' if trained.signed else 'value'}.{cascade_note}{sanity}"
     alt = (f"{method} of model {options['model']} for {', '.join(images.names)}: each image in grey with "
            f"a heat map over it for {', '.join(options['classes'])}"
            + (f", for {', '.join(column.label for column in columns)}" if len(columns) > 1 else "") + ".")
@@ -218,7 +220,7 @@ def _model_label(ref: str, base: str) -> str:
 
 
 def _array_name(label: str) -> str:
-    return label.split(" ")[0].replace("-", "_")
+    return label.replace("-", "_")
 
 
 def overlay(image: np.ndarray, heat: np.ndarray, colours: np.ndarray, opacity: float, signed: bool) -> np.ndarray:
@@ -256,6 +258,7 @@ def _compose(layout, images: Images, classes, class_names, probabilities, column
                 picture = overlay(images.pixels[index], column.maps.shown[pair], colours, opacity, signed)
                 panels.append(label_above(enlarge(picture, scale), label, layout, SMALL))
         rows.append(label_above(flow(panels, layout.width_px, gap), title, layout, TEXT))
+    rows = [flow(rows, layout.width_px, layout.px(20), row_gap=layout.px(12))]
     bar_label = "share of each map's largest magnitude" if signed else "share of each map's largest value"
     bar = colour_bar(colours, -1.0 if signed else 0.0, 1.0, layout, min(layout.width_px, layout.px(300)),
                      bar_label)

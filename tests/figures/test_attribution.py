@@ -114,7 +114,9 @@ def input_gradients(model, images, classes):
     x = tf.convert_to_tensor(images)
     with tf.GradientTape() as tape:
         tape.watch(x)
-        hidden = tf.keras.Model(model.inputs, model.layers[-1].input)(x)
+        hidden = x
+        for layer in model.layers[:-1]:
+            hidden = layer(hidden, training=False)
         logits = hidden @ model.layers[-1].kernel + model.layers[-1].bias
         score = tf.reduce_sum(tf.gather(logits, classes, batch_dims=1))
     return tape.gradient(score, x).numpy(), logits.numpy()
@@ -128,7 +130,7 @@ def test_integrated_gradients_match_plain_tensorflow_and_are_complete(site_sourc
     data = figure_data(stage, result, "ig")
     model = keras_model(stage)
     images, classes = data["images"], data["classes"][:, 0]
-    steps = 64
+    steps = result.context["figures"]["ig"].steps  # the default
     total = np.zeros_like(images, dtype=np.float64)
     for k in range(steps + 1):  # the trapezoid rule, one point of the path at a time
         grads, _ = input_gradients(model, images * (k / steps), classes)

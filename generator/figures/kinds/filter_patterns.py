@@ -101,7 +101,8 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     labels = [shared.TRAINED if ref == options["model"] else ref.split(":", 1)[1] for ref in refs]
 
     def compose(layout):
-        return stack_vertically([label_above(_grid(result.images, channels, gain, layout, options["per_row"]),
+        return stack_vertically([label_above(_grid(result.images, channels, gain, result.end, layout,
+                                                   options["per_row"]),
                                              f"{label}: {info['name']}" if len(refs) > 1 else info["name"],
                                              layout, TEXT)
                                  for label, result, gain in zip(labels, results, gains)], gap=layout.px(16))
@@ -115,9 +116,11 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         fired = gain[np.isfinite(gain)]
         record[f"{prefix}gain_min"] = float(fired.min()) if fired.size else 0.0
         record[f"{prefix}gain_median"] = float(np.median(fired)) if fired.size else 0.0
-        record[f"{prefix}silent"] = int((~np.isfinite(gain)).sum())
-    note = (f"Each pattern stretched to its own range; \u00d7N: its channel's mean activation over that for the "
-            f"starting noise. {record['silent']} of {len(channels)} channels never fired.")
+        record[f"{prefix}from_zero"] = int(((result.start <= 0) & (result.end > 0)).sum())
+        record[f"{prefix}silent"] = int((result.end <= 0).sum())
+    note = (f"Each pattern stretched to its own range. \u00d7N: its channel's mean activation over that for the "
+            f"starting noise; from 0: the channel did not fire for the noise; silent: not even for its pattern "
+            f"({record['silent']} of {len(channels)} channels).")
     alt = (f"Filter patterns of layer {info['name']} of model {options['model']}: for {len(channels)} channels, "
            f"the input image that makes each respond most, found by gradient ascent.")
     return page_figure(request, ctx, compose, arrays, note=note, alt=alt, record=record)
@@ -129,7 +132,8 @@ def _gains(start: np.ndarray, end: np.ndarray) -> np.ndarray:
         return np.where(start > 0, end / np.where(start > 0, start, 1), np.inf)
 
 
-def _grid(patterns: np.ndarray, channels: list[int], gains: np.ndarray, layout, per_row: int) -> np.ndarray:
+def _grid(patterns: np.ndarray, channels: list[int], gains: np.ndarray, ends: np.ndarray, layout,
+          per_row: int) -> np.ndarray:
     height, width = patterns.shape[1:3]
     gap = layout.px(GAP)
     scale = fit_scale(max(height, width), layout.px(TILE))
@@ -137,9 +141,10 @@ def _grid(patterns: np.ndarray, channels: list[int], gains: np.ndarray, layout, 
     scale = max(scale, ((layout.width_px - (columns - 1) * gap) // columns) // width)
     layout.saw_map(width * scale)
     tiles = []
-    for pattern, channel, gain in zip(patterns, channels, gains):
+    for pattern, channel, gain, end in zip(patterns, channels, gains, ends):
         picture = enlarge(_stretched(pattern), scale)
-        caption = f"{channel}  \u00d7{gain:.0f}" if np.isfinite(gain) else f"{channel}  silent"
+        caption = f"{channel}  " + (("\u00d7" + (f"{gain:.0f}" if gain < 1000 else ">999")) if np.isfinite(gain)
+                                    else ("silent" if end <= 0 else "from 0"))
         tiles.append(stack_vertically([text_lines([caption], layout, SMALL, width=picture.shape[1], align="center")
                                        [:, :picture.shape[1]], picture], gap=layout.px(1)))
     tall = max(tile.shape[0] for tile in tiles)

@@ -30,7 +30,8 @@ KEYS = opt.named({
     "baseline": opt.Key(shared.pixel_value, 0.0,
                         "integrated-gradients: the image the path starts from, one value for every pixel "
                         "(0 is black), or mean (the image's mean value)."),
-    "steps": opt.Key(opt.positive_int, 64, "integrated-gradients: steps of the path, computed in one batch."),
+    "steps": opt.Key(opt.positive_int, 256,
+                     "integrated-gradients: steps of the path (trapezoid rule), all in batches of the network."),
     "cmap": opt.Key(opt.text, "inferno", "The matplotlib colormap of the maps (low to high)."),
 })
 models = shared.models
