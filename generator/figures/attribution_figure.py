@@ -20,12 +20,13 @@ from generator.figures.directive import FigureRequest
 from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, label_above, \
-    stack_vertically
+    stack_vertically, text_lines, wrap_text
 from generator.options import expects
 
 TRAINED = "trained"
 PANEL = 64        # CSS px: each image and map at least this wide on the page
 PHONE_PANEL = 56  # ... and on a phone
+LARGEST_PANEL = 112  # CSS px: no larger, when few panels share the column
 SEED = 1          # the cascade's re-initialisation
 
 
@@ -181,7 +182,7 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
         "classes": [[class_names[c] for c in row] for row in classes],
         "predicted": [class_names[p] for p in predicted],
         "probability": [float(probabilities[n, predicted[n]]) for n in range(count)],
-        "true": [None if label is None else class_names[label] for label in images.truth],
+        "label": [None if label is None else class_names[label] for label in images.truth],
         **trained.record, **(extra_record or {}),
     }
     if options["compare"]:
@@ -238,28 +239,41 @@ def _compose(layout, images: Images, classes, class_names, probabilities, column
              opacity: float) -> np.ndarray:
     colours = colormap_levels(cmap, LEVELS)
     signed = columns[0].maps.signed
-    height, width = images.pixels.shape[1:3]
-    scale = fit_scale(max(height, width), layout.px(PANEL if layout.width > 400 else PHONE_PANEL))
-    layout.saw_map(scale * width)
+    side = max(images.pixels.shape[1:3])
     gap = layout.px(6)
     per_image = classes.shape[1]
-    rows = []
+    count = 1 + per_image * len(columns)  # panels of one image: the input and its maps
+    room = min((layout.width_px - (count - 1) * gap) // count, layout.px(LARGEST_PANEL))
+    scale = max(fit_scale(side, layout.px(PANEL if layout.width > 400 else PHONE_PANEL)), room // side)
+    layout.saw_map(scale * side)
+    blocks = []
     for index, name in enumerate(images.names):
         top = int(probabilities[index].argmax())
         says = f"says {class_names[top]} {probabilities[index, top]:.0%}"
         truth = images.truth[index]
         title = f"{name}: {says}" + ("" if truth is None else f", is {class_names[truth]}")
-        panels = [label_above(enlarge(display_image(images.pixels[index]), scale), "input", layout, SMALL)]
+        pictures, labels = [enlarge(display_image(images.pixels[index]), scale)], ["input"]
         for k in range(per_image):
             pair = index * per_image + k
             for column in columns:
-                label = class_names[classes[index, k]] if len(columns) == 1 else (
-                    f"{column.label}: {class_names[classes[index, k]]}" if per_image > 1 else column.label)
-                picture = overlay(images.pixels[index], column.maps.shown[pair], colours, opacity, signed)
-                panels.append(label_above(enlarge(picture, scale), label, layout, SMALL))
-        rows.append(label_above(flow(panels, layout.width_px, gap), title, layout, TEXT))
-    rows = [flow(rows, layout.width_px, layout.px(20), row_gap=layout.px(12))]
+                labels.append(class_names[classes[index, k]] if len(columns) == 1 else (
+                    f"{column.label}: {class_names[classes[index, k]]}" if per_image > 1 else column.label))
+                pictures.append(enlarge(overlay(images.pixels[index], column.maps.shown[pair], colours, opacity,
+                                                signed), scale))
+        blocks.append(label_above(flow(_labelled(pictures, labels, layout), layout.width_px, gap), title, layout,
+                                  TEXT))
     bar_label = "share of each map's largest magnitude" if signed else "share of each map's largest value"
     bar = colour_bar(colours, -1.0 if signed else 0.0, 1.0, layout, min(layout.width_px, layout.px(300)),
                      bar_label)
-    return stack_vertically(rows + [bar], gap=layout.px(12))
+    return stack_vertically([flow(blocks, layout.width_px, layout.px(20), row_gap=layout.px(12)), bar],
+                            gap=layout.px(12))
+
+
+def _labelled(pictures: list[np.ndarray], labels: list[str], layout) -> list[np.ndarray]:
+    """Each picture under its label, wrapped to the picture's width; every label band as tall as the tallest,
+    so that the pictures of a row line up."""
+    wrapped = [wrap_text(label, layout, SMALL, picture.shape[1]) for picture, label in zip(pictures, labels)]
+    lines = max(len(w) for w in wrapped)
+    return [stack_vertically([text_lines(w + [""] * (lines - len(w)), layout, SMALL, width=picture.shape[1]),
+                              picture], gap=layout.px(2))
+            for picture, w in zip(pictures, wrapped)]

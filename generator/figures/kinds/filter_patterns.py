@@ -25,6 +25,7 @@ from generator.options import expects
 VERSION = 1
 TILE = 56   # CSS px: each pattern at least this wide
 GAP = 6
+FRAME = 160  # grey of the frame round each pattern
 
 
 @expects("a list of channel numbers (integers >= 0)")
@@ -142,13 +143,21 @@ def _grid(patterns: np.ndarray, channels: list[int], gains: np.ndarray, ends: np
     layout.saw_map(width * scale)
     tiles = []
     for pattern, channel, gain, end in zip(patterns, channels, gains, ends):
-        picture = enlarge(_stretched(pattern), scale)
+        picture = _framed(enlarge(_stretched(pattern), scale))
         caption = f"{channel}  " + (("\u00d7" + (f"{gain:.0f}" if gain < 1000 else ">999")) if np.isfinite(gain)
                                     else ("silent" if end <= 0 else "from 0"))
         tiles.append(stack_vertically([text_lines([caption], layout, SMALL, width=picture.shape[1], align="center")
                                        [:, :picture.shape[1]], picture], gap=layout.px(1)))
     tall = max(tile.shape[0] for tile in tiles)
     return tile_grid(np.stack([pad_to(tile, tall, tiles[0].shape[1]) for tile in tiles]), columns, gap=gap)
+
+
+def _framed(picture: np.ndarray) -> np.ndarray:
+    """A one-pixel grey frame, so that a pattern that is white at its edges still shows where it ends."""
+    framed = picture.copy()
+    framed[[0, -1], :] = FRAME
+    framed[:, [0, -1]] = FRAME
+    return framed
 
 
 def _stretched(pattern: np.ndarray) -> np.ndarray:
