@@ -187,3 +187,83 @@ def test_filter_patterns_raise_each_channel_tenfold_in_one_batch(site_source):
     assert fired.any() and (data["end"][fired] >= 10 * data["start"][fired]).all()
     record = result.context["figures"]["patterns"]
     assert record.gain_min >= 10 and record.layer == "conv2d_1" and record.channels == [0, 1, 2]
+
+
+def test_cascade_re_initialises_from_the_top_and_records_each_step(site_source):
+    from scipy.stats import spearmanr
+
+    source, cache = site_source
+    stage, result = run_stage(source, cache, block(kind="saliency", id="cascade", model="tiny",
+                                                   probe="probes/triangle.png", randomise="cascade"))
+    data = figure_data(stage, result, "cascade")
+    record = result.context["figures"]["cascade"]
+    assert record.cascade_layers == ["dense_1", "dense", "conv2d_1", "conv2d"]  # weighted layers, top down
+    for layer in record.cascade_layers:
+        expected = spearmanr(data["raw"].ravel(), data[f"{layer}_raw"].ravel()).statistic
+        assert record.cascade[layer] == pytest.approx(expected)
+    trained = keras_model(stage)
+    assert trained.get_layer("dense_1").get_weights()[0].std() > 0  # the copies changed, not the model
+
+
+def test_scorer_runs_the_chain_above_a_layer_of_a_functional_model():
+    import tensorflow as tf
+
+    from generator.figures.attribution import NotAChain, Scorer, grad_cam
+
+    keras = tf.keras
+    inputs = keras.Input((12, 12, 3))
+    hidden = keras.layers.Conv2D(4, 3, activation="relu", name="first")(keras.layers.Rescaling(1 / 255)(inputs))
+    hidden = keras.layers.Conv2D(4, 3, activation="relu", name="second")(hidden)
+    outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.GlobalAveragePooling2D()(hidden))
+    model = keras.Model(inputs, outputs)
+    images = np.random.default_rng(0).uniform(0, 255, (2, 12, 12, 3)).astype("float32")
+    classes = np.array([0, 2])
+    features = keras.Model(model.inputs, model.get_layer("first").output)(images)
+    with tf.GradientTape() as tape:
+        tape.watch(features)
+        pooled = model.layers[-2](model.get_layer("second")(features))
+        logits = pooled @ model.layers[-1].kernel + model.layers[-1].bias
+        score = tf.reduce_sum(tf.gather(logits, classes, batch_dims=1))
+    grads = tape.gradient(score, features).numpy()
+    expected = np.maximum((features.numpy() * grads.mean(axis=(1, 2))[:, None, None, :]).sum(-1), 0)
+    assert relative_error(grad_cam(Scorer(model), "first", images, classes), expected) < RELATIVE
+
+    skip = keras.layers.Add()([model.get_layer("first").output, model.get_layer("first").output])
+    residual = keras.Model(model.inputs, keras.layers.Dense(3)(keras.layers.Flatten()(skip)))
+    with pytest.raises(NotAChain, match="'add' does not take the output of 'first'"):
+        grad_cam(Scorer(residual), "rescaling", images, classes)
+
+
+def test_posts_quote_figure_records_by_id():
+    from generator.errors import LayerpressError
+    from generator.figures.context import FiguresContext
+
+    figures = FiguresContext({"post/ig-cascade": {"completeness_error": 0.002}, "a/x": {"n": 1}, "b/x": {"n": 2}})
+    assert figures["ig-cascade"].completeness_error == 0.002 and figures["a/x"].n == 1
+    with pytest.raises(LayerpressError, match=r"figures has no 'ig-cascde'.*did you mean 'ig-cascade'"):
+        figures["ig-cascde"]
+    with pytest.raises(LayerpressError, match=r"figures.x is ambiguous"):
+        figures["x"]
+    with pytest.raises(LayerpressError, match=r"figures.ig-cascade has no 'completeness'"):
+        figures["ig-cascade"]["completeness"]
+
+
+def test_a_false_claim_about_a_figure_record_stops_the_build_at_its_line(site_source, tmp_path):
+    from generator.build import BuildOptions, build
+    from generator.errors import LayerpressError
+
+    source, cache = site_source
+    (source / "_config.yml").write_text("title: t\n")
+    post = source / "_posts" / "2026-01-01-maps.md"
+    post.parent.mkdir(exist_ok=True)
+    figure = block(kind="saliency", id="ig", model="tiny", probe="probes/triangle.png",
+                   method="integrated-gradients", steps=8)
+    quoted = "Error {{ figures.ig.completeness_error | percent: 2 }} with {{ figures.ig.steps }} steps.\n"
+    post.write_text("---\ntitle: t\n---\n" + figure + "\n" + quoted)
+    site = build(BuildOptions(source=source, dest=tmp_path / "site", cache_dir=cache)).dest
+    page = next(site.rglob("maps.html")).read_text()
+    assert "with 8 steps." in page
+    post.write_text("---\ntitle: t\n---\n" + figure + "\n" + quoted
+                    + "{% claim figures.ig.steps > 100 %}Many steps.{% endclaim %}\n")
+    with pytest.raises(LayerpressError, match=r'2026-01-01-maps.md:14: claim is false: "Many steps."'):
+        build(BuildOptions(source=source, dest=tmp_path / "site", cache_dir=cache))
