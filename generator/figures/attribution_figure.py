@@ -120,6 +120,9 @@ def select_images(request: FigureRequest, ctx, model) -> Images:
         predicted = model.predict(x_test).argmax(-1)
         wrong = predicted != dataset.y_test
         indices = np.flatnonzero(wrong if options["select"] == "mistakes" else ~wrong)[:options["count"]]
+    if not len(indices):
+        which = {"first": "", "mistakes": "misclassified ", "right": "correctly classified "}[options["select"]]
+        raise request.error(f"model '{model.ref}' has no {which}test image to show", "give probes, or another 'select'")
     return Images([f"test #{i}" for i in indices], x_test[indices], [int(dataset.y_test[i]) for i in indices])
 
 
