@@ -41,7 +41,12 @@ class Scorer:
         self._penultimate = None
         last = keras_model.layers[-1]
         activation = getattr(getattr(last, "activation", None), "__name__", "")
-        self.score_kind = "logit" if isinstance(last, self.keras.layers.Dense) and activation == "softmax" else "output"
+        layers = self.keras.layers
+        # The logits: a softmax Dense layer's kernel and bias without the softmax, or a softmax layer's input.
+        self._dense_logits = isinstance(last, layers.Dense) and activation == "softmax"
+        softmax_layer = isinstance(last, layers.Softmax) or (isinstance(last, layers.Activation)
+                                                             and activation == "softmax")
+        self.score_kind = "logit" if self._dense_logits or softmax_layer else "output"
 
     def layer(self, name: str):
         return self.model.get_layer(name)
@@ -83,6 +88,8 @@ class Scorer:
         return run
 
     def _logits(self, hidden):
+        if not self._dense_logits:
+            return hidden
         last = self.model.layers[-1]
         logits = self.keras.ops.matmul(hidden, last.kernel)
         return logits + last.bias if last.use_bias else logits

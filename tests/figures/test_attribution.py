@@ -267,3 +267,23 @@ def test_a_false_claim_about_a_figure_record_stops_the_build_at_its_line(site_so
                     + "{% claim figures.ig.steps > 100 %}Many steps.{% endclaim %}\n")
     with pytest.raises(LayerpressError, match=r'2026-01-01-maps.md:14: claim is false: "Many steps."'):
         build(BuildOptions(source=source, dest=tmp_path / "site", cache_dir=cache))
+
+
+def test_the_score_is_the_input_of_a_final_softmax_layer():
+    import tensorflow as tf
+
+    from generator.figures.attribution import Scorer, vanilla_gradients
+
+    keras = tf.keras
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(3), keras.layers.Softmax()])
+    images = np.random.default_rng(1).uniform(0, 255, (2, 8, 8, 1)).astype("float32")
+    x = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        logits = model.layers[2](model.layers[1](model.layers[0](x)))
+        score = tf.reduce_sum(tf.gather(logits, [0, 2], batch_dims=1))
+    scorer = Scorer(model)
+    assert scorer.score_kind == "logit"
+    assert relative_error(vanilla_gradients(scorer, images, np.array([0, 2])), tape.gradient(score, x).numpy()) \
+        < RELATIVE
