@@ -126,6 +126,12 @@ def select_images(request: FigureRequest, ctx, model) -> Images:
     return Images([f"test #{i}" for i in indices], x_test[indices], [int(dataset.y_test[i]) for i in indices])
 
 
+def class_names_of(model) -> list[str]:
+    """The model's class names; a model loaded from a file without a data set has numbers only."""
+    names = model.record.get("class_names")
+    return list(names) if names else [f"class {n}" for n in range(model.record["layers"][-1]["output_shape"][-1])]
+
+
 def resolve_classes(request: FigureRequest, class_names: list[str], predicted: np.ndarray,
                     truth: list[int | None]) -> np.ndarray:
     """(N, K) class indices: one column per entry of `classes`."""
@@ -161,7 +167,7 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
     colormap(request, cmap)  # an unknown colormap is the block's error, before anything runs
     refs = models(options)
     model = ctx.model(refs[0])
-    class_names = list(model.record["class_names"])
+    class_names = class_names_of(model)
     images = select_images(request, ctx, model)
     probabilities = model.predict(images.pixels)
     predicted = probabilities.argmax(-1)

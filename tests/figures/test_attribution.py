@@ -287,3 +287,18 @@ def test_the_score_is_the_input_of_a_final_softmax_layer():
     assert scorer.score_kind == "logit"
     assert relative_error(vanilla_gradients(scorer, images, np.array([0, 2])), tape.gradient(score, x).numpy()) \
         < RELATIVE
+
+
+def test_a_model_loaded_from_a_file_without_a_data_set(site_source):
+    source, cache = site_source
+    stage, _ = run_stage(source, cache, "")
+    keras_model(stage).save(source / "tiny-copy.keras")
+    (source / "_models" / "bare.yml").write_text("load: tiny-copy.keras\n")
+    circle = f"class {stage.store.record('tiny')['class_names'].index('circle')}"
+    stage, result = run_stage(source, cache, block(kind="grad-cam", id="bare", model="bare",
+                                                   probe="probes/circle.png", classes=["predicted", circle]))
+    trained, _ = run_stage(source, cache, block(kind="grad-cam", id="same", model="tiny", probe="probes/circle.png",
+                                                classes=["predicted", "circle"]))
+    np.testing.assert_allclose(figure_data(stage, result, "bare")["raw"],
+                               figure_data(trained, trained.result(), "same")["raw"], rtol=1e-6)
+    assert result.context["figures"]["bare"].classes == [[result.context["figures"]["bare"].predicted[0], circle]]
