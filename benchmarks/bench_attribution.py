@@ -22,10 +22,10 @@ IMAGES = 3
 
 
 class Counted:
-    """A function of `attribution` that counts its calls (each one pass over a batch)."""
+    """A function that counts its calls (each one pass over a batch)."""
 
-    def __init__(self, name: str):
-        self.name, self.function, self.calls = name, getattr(attribution, name), 0
+    def __init__(self, function):
+        self.function, self.calls = function, 0
 
     def __call__(self, *arguments, **keywords):
         self.calls += 1
@@ -51,16 +51,18 @@ def run() -> None:
         classes = model.predict(images).argmax(-1)
         attribution.grad_cam(scorer, "conv2d_3", images, classes)  # warm up: graph tracing, imports
 
-        forward, backward = Counted("_chunked"), Counted("gradients")
-        attribution._chunked, attribution.gradients = forward, backward
+        forward = Counted(scorer.feature_function("conv2d_3"))
+        backward = Counted(attribution.gradients)
+        scorer._features["conv2d_3"], attribution.gradients = forward, backward
         try:
             _, seconds = timed(lambda: attribution.grad_cam(scorer, "conv2d_3", images, classes))
         finally:
-            attribution._chunked, attribution.gradients = forward.function, backward.function
+            attribution.gradients = backward.function
         # one batched forward pass to the layer, one forward-and-backward pass through the layers above it
         print(f"grad-cam of {IMAGES} images (fashion_vgg, conv2d_3): {seconds * 1000:.0f} ms, "
               f"{forward.calls} forward pass(es) to the layer and {backward.calls} forward-and-backward "
-              f"pass(es) above it, for all {IMAGES} images together (target: at most 3 per image); "
+              f"pass(es) above it, for all {IMAGES} images together (the figure adds one prediction pass; "
+              f"target: at most 3 passes per image); "
               f"peak memory {peak_mb():.0f} MB", flush=True)
 
         patterns, seconds = timed(lambda: attribution.filter_patterns(

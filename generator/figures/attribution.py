@@ -32,7 +32,11 @@ class NotAChain(ValueError):
 
 
 class Scorer:
-    """A Keras classifier seen as `features(layer)`, `scores`, `probabilities` and `head(layer)`."""
+    """A Keras classifier seen as `features(layer)`, `scores`, `probabilities` and `head(layer)`.
+
+    A layer is a name, or a path "outer/inner" into a model nested as a layer (e.g. a pretrained base
+    inside a Sequential): the layers before and above it are run in turn, level by level.
+    """
 
     def __init__(self, keras_model):
         self.model = keras_model
@@ -48,14 +52,18 @@ class Scorer:
                                                              and activation == "softmax")
         self.score_kind = "logit" if self._dense_logits or softmax_layer else "output"
 
-    def layer(self, name: str):
-        return self.model.get_layer(name)
+    def feature_function(self, name: str):
+        """A function from a batch of images to the layer's output (a backend tensor: differentiable)."""
+        if name not in self._features:
+            self._features[name] = _below(self.keras, self.model, name)
+        return self._features[name]
 
     def features(self, name: str, images: np.ndarray) -> np.ndarray:
         """The layer's output for a batch, in chunks."""
-        if name not in self._features:
-            self._features[name] = self.keras.Model(self.model.inputs, self.layer(name).output)
-        return _chunked(self._features[name], images)
+        function = self.feature_function(name)
+        images = np.asarray(images, dtype="float32")
+        return np.concatenate([self.keras.ops.convert_to_numpy(function(images[start:start + CHUNK]))
+                               for start in range(0, len(images), CHUNK)])
 
     def scores(self, x):
         """The class scores of a batch (a tensor of the backend: differentiable)."""
@@ -70,19 +78,12 @@ class Scorer:
 
     def head(self, name: str):
         """A function from the layer's output to the class scores: the layers above it, applied in turn."""
-        layers = [layer for layer in self.model.layers if not isinstance(layer, self.keras.layers.InputLayer)]
-        index = [layer.name for layer in layers].index(name)
-        above = layers[index + 1:]
-        if not isinstance(self.model, self.keras.Sequential):
-            for lower, upper in zip(layers[index:], above):
-                if upper.input is not lower.output:
-                    raise NotAChain(f"layer '{upper.name}' does not take the output of '{lower.name}'")
+        above = _above(self.keras, self.model, name)
         if self.score_kind == "logit":
             above = above[:-1]
 
         def run(tensor):
-            for layer in above:
-                tensor = layer(tensor, training=False)
+            tensor = _apply(above, tensor)
             return self._logits(tensor) if self.score_kind == "logit" else tensor
 
         return run
@@ -93,6 +94,47 @@ class Scorer:
         last = self.model.layers[-1]
         logits = self.keras.ops.matmul(hidden, last.kernel)
         return logits + last.bias if last.use_bias else logits
+
+
+def _layers(keras, model) -> list:
+    return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+
+
+def _chain(keras, model, layers: list) -> list:
+    """`layers` (consecutive layers of `model`), checked to be one chain: each takes the previous one's output."""
+    if not isinstance(model, keras.Sequential):
+        for lower, upper in zip(layers, layers[1:]):
+            if upper.input is not lower.output:
+                raise NotAChain(f"layer '{upper.name}' does not take the output of '{lower.name}'")
+    return layers
+
+
+def _apply(layers: list, tensor):
+    for layer in layers:
+        tensor = layer(tensor, training=False)
+    return tensor
+
+
+def _below(keras, model, name: str):
+    """The function from the model's input to the output of layer `name` (a path into nested models)."""
+    outer, _, inner = name.partition("/")
+    if not inner:
+        extractor = keras.Model(model.inputs, model.get_layer(outer).output)
+        return lambda x: extractor([x], training=False)
+    layers = _layers(keras, model)
+    index = [layer.name for layer in layers].index(outer)
+    before = _chain(keras, model, layers[:index + 1])[:-1]
+    nested = _below(keras, layers[index], inner)
+    return lambda x: nested(_apply(before, x))
+
+
+def _above(keras, model, name: str) -> list:
+    """The layers that turn layer `name`'s output into the model's, in order (a path into nested models)."""
+    outer, _, inner = name.partition("/")
+    layers = _layers(keras, model)
+    index = [layer.name for layer in layers].index(outer)
+    rest = _chain(keras, model, layers[index:])[1:]
+    return (_above(keras, layers[index], inner) if inner else []) + rest
 
 
 def _chunked(model, images: np.ndarray) -> np.ndarray:
@@ -255,11 +297,11 @@ def filter_patterns(scorer: Scorer, layer: str, channels: list[int], shape: tupl
     keras = import_keras()
     rng = np.random.default_rng(seed)
     x = rng.uniform(*start, size=(len(channels), *shape)).astype("float32")
-    feature_model = scorer.keras.Model(scorer.model.inputs, scorer.layer(layer).output)
-    selector = np.eye(feature_model.output.shape[-1], dtype="float32")[channels][:, None, None, :]
+    features = scorer.feature_function(layer)
+    selector = np.eye(scorer.features(layer, x[:1]).shape[-1], dtype="float32")[channels][:, None, None, :]
 
     def mean_activation(batch):
-        output = feature_model([batch], training=False)
+        output = features(batch)
         return keras.ops.mean(keras.ops.sum(output * selector, axis=-1), axis=(1, 2))
 
     initial = keras.ops.convert_to_numpy(mean_activation(x))

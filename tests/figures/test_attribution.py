@@ -302,3 +302,30 @@ def test_a_model_loaded_from_a_file_without_a_data_set(site_source):
     np.testing.assert_allclose(figure_data(stage, result, "bare")["raw"],
                                figure_data(trained, trained.result(), "same")["raw"], rtol=1e-6)
     assert result.context["figures"]["bare"].classes == [[result.context["figures"]["bare"].predicted[0], circle]]
+
+
+def test_a_layer_inside_a_nested_model_by_its_path():
+    import tensorflow as tf
+
+    from generator.figures.attribution import Scorer, filter_patterns, grad_cam
+
+    keras = tf.keras
+    base = keras.Sequential([keras.Input((10, 10, 8)), keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+                             keras.layers.Conv2D(4, 3, activation="relu", name="c2")], name="base")
+    model = keras.Sequential([keras.Input((10, 10, 1)), keras.layers.Conv2D(8, 1, name="stem"), base,
+                              keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax")])
+    images = np.random.default_rng(2).uniform(0, 255, (2, 10, 10, 1)).astype("float32")
+    classes = np.array([1, 2])
+    features = base.get_layer("c1")(model.get_layer("stem")(images))
+    with tf.GradientTape() as tape:
+        tape.watch(features)
+        hidden = model.layers[-2](base.get_layer("c2")(features))
+        logits = hidden @ model.layers[-1].kernel + model.layers[-1].bias
+        score = tf.reduce_sum(tf.gather(logits, classes, batch_dims=1))
+    grads = tape.gradient(score, features).numpy()
+    expected = np.maximum((features.numpy() * grads.mean(axis=(1, 2))[:, None, None, :]).sum(-1), 0)
+    scorer = Scorer(model)
+    assert relative_error(grad_cam(scorer, "base/c1", images, classes), expected) < RELATIVE
+    patterns = filter_patterns(scorer, "base/c2", [0, 3], (10, 10, 1), steps=4, step_size=8.0, jitter=1, blur=0.5,
+                               blur_every=2, seed=0, start=(0.0, 32.0))
+    assert patterns.images.shape == (2, 10, 10, 1)
