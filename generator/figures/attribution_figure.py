@@ -161,45 +161,76 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
               extra_record: dict | None = None) -> DrawnFigure:
     """The figure of one attribution method: compute it for the trained model, then for the compared models
     or the cascade of randomised copies, and draw image by image."""
-    from generator.figures.attribution import Scorer, cascade, spearman
+    from generator.figures.attribution import Scorer
 
     options = request.options
     colormap(request, cmap)  # an unknown colormap is the block's error, before anything runs
-    refs = models(options)
-    model = ctx.model(refs[0])
+    model = ctx.model(models(options)[0])
     class_names = class_names_of(model)
     images = select_images(request, ctx, model)
     probabilities = model.predict(images.pixels)
-    predicted = probabilities.argmax(-1)
-    classes = resolve_classes(request, class_names, predicted, images.truth)
-    count, per_image = classes.shape
-    pixels = np.repeat(images.pixels, per_image, axis=0)
-    pairs = classes.reshape(-1)
+    classes = resolve_classes(request, class_names, probabilities.argmax(-1), images.truth)
     scorer = Scorer(model.keras_model)
-    trained = compute(scorer, pixels, pairs)
-    columns = [Column(_model_label(refs[0], options["model"]), trained)]
+    columns = _columns(ctx, options, model, scorer, compute, np.repeat(images.pixels, classes.shape[1], axis=0),
+                       classes.reshape(-1))
+    rank = _rank_correlations(columns)
+    record = {"method": method, "score": scorer.score_kind,
+              **_images_record(images, classes, class_names, probabilities), **columns[0].maps.record,
+              **(extra_record or {}), **_sanity_record(options, columns, rank)}
+
+    def compose(layout):
+        return _compose(layout, images, classes, class_names, probabilities, columns, cmap, options["opacity"])
+
+    return page_figure(request, ctx, compose, _arrays(images, classes, probabilities, columns, rank),
+                       note=_note(options, columns, rank), alt=_alt(method, options, images, columns), record=record)
+
+
+def _columns(ctx, options: dict, model, scorer, compute: Callable, pixels: np.ndarray, pairs: np.ndarray) -> list:
+    """The trained model's maps, then the compared models' or the cascade's, for every (image, class) pair."""
+    from generator.figures.attribution import Scorer, cascade
+
+    refs = models(options)
+    columns = [Column(_model_label(refs[0], options["model"]), compute(scorer, pixels, pairs))]
     for ref in refs[1:]:
         columns.append(Column(_model_label(ref, options["model"]), compute(Scorer(ctx.model(ref).keras_model),
                                                                             pixels, pairs)))
     if options["randomise"] == "cascade":
         for layer, copy in cascade(model.keras_model, SEED):
             columns.append(Column(layer, compute(Scorer(copy), pixels, pairs)))
-    rank = [float(np.mean([spearman(trained.raw[n], column.maps.raw[n]) for n in range(len(pairs))]))
+    return columns
+
+
+def _rank_correlations(columns: list[Column]) -> list[float]:
+    """Each other column's Spearman rank correlation with the first, averaged over the (image, class) pairs."""
+    from generator.figures.attribution import spearman
+
+    trained = columns[0].maps.raw
+    return [float(np.mean([spearman(trained[n], column.maps.raw[n]) for n in range(len(trained))]))
             for column in columns[1:]]
-    record = {
-        "method": method, "images": images.names, "score": scorer.score_kind,
-        "classes": [[class_names[c] for c in row] for row in classes],
-        "predicted": [class_names[p] for p in predicted],
-        "probability": [float(probabilities[n, predicted[n]]) for n in range(count)],
-        "label": [None if label is None else class_names[label] for label in images.truth],
-        **trained.record, **(extra_record or {}),
-    }
+
+
+def _images_record(images: Images, classes: np.ndarray, class_names: list[str], probabilities) -> dict:
+    predicted = probabilities.argmax(-1)
+    return {"images": images.names, "classes": [[class_names[c] for c in row] for row in classes],
+            "predicted": [class_names[p] for p in predicted],
+            "probability": [float(probabilities[n, p]) for n, p in enumerate(predicted)],
+            "label": [None if label is None else class_names[label] for label in images.truth]}
+
+
+def _sanity_record(options: dict, columns: list[Column], rank: list[float]) -> dict:
+    record: dict = {}
     if options["compare"]:
         record["spearman"] = {name: value for name, value in zip(options["compare"][1:], rank)}
     if options["randomise"] == "cascade":
         record["cascade_layers"] = [column.label for column in columns[1:]]
         record["cascade"] = dict(zip(record["cascade_layers"], rank))
         record["spearman_min"], record["spearman_max"] = (min(rank), max(rank)) if rank else (0.0, 0.0)
+    return record
+
+
+def _arrays(images: Images, classes: np.ndarray, probabilities, columns: list[Column], rank: list[float]) -> dict:
+    """The .npz: the images, classes and probabilities, then each column's maps as (image, class, ...)."""
+    count, per_image = classes.shape
     arrays = {"images": images.pixels, "classes": classes, "probabilities": probabilities}
     for index, column in enumerate(columns):
         prefix = "" if index == 0 else f"{_array_name(column.label)}_"
@@ -209,20 +240,23 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
                        for name, value in column.maps.arrays.items()})
     if rank:
         arrays["spearman"] = np.array(rank)
+    return arrays
 
-    def compose(layout):
-        return _compose(layout, images, classes, class_names, probabilities, columns, cmap, options["opacity"])
 
+def _note(options: dict, columns: list[Column], rank: list[float]) -> str:
     sanity = (" Spearman rank correlation with the trained maps: "
               + ", ".join(f"{column.label} {value:.2f}" for column, value in zip(columns[1:], rank)) + ".") \
         if rank else ""
     cascade_note = (" Columns after 'trained': the layers from the top down to the one named re-initialised."
                     if options["randomise"] == "cascade" else "")
-    note = f"Colours: each map scaled to its own largest {'magnitude' if trained.signed else 'value'}.{cascade_note}{sanity}"
-    alt = (f"{method} of model {options['model']} for {', '.join(images.names)}: each image in grey with "
-           f"a heat map over it for {', '.join(options['classes'])}"
-           + (f", for {', '.join(column.label for column in columns)}" if len(columns) > 1 else "") + ".")
-    return page_figure(request, ctx, compose, arrays, note=note, alt=alt, record=record)
+    scaled = "magnitude" if columns[0].maps.signed else "value"
+    return f"Colours: each map scaled to its own largest {scaled}.{cascade_note}{sanity}"
+
+
+def _alt(method: str, options: dict, images: Images, columns: list[Column]) -> str:
+    return (f"{method} of model {options['model']} for {', '.join(images.names)}: each image in grey with "
+            f"a heat map over it for {', '.join(options['classes'])}"
+            + (f", for {', '.join(column.label for column in columns)}" if len(columns) > 1 else "") + ".")
 
 
 def _model_label(ref: str, base: str) -> str:
