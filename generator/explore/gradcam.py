@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 
 from generator.explore import data
+from generator.figures import attribution_figure
 
 FOLDER = "gradcam"
 
 
 def last_convolution(record: dict) -> str | None:
     """The last convolution layer with feature maps, as the grad-cam figures choose by default."""
-    names = [entry["name"] for entry in record["layers"] if "Conv" in entry["class"]
-             and len(entry["output_shape"]) == 4]
-    return names[-1] if names else None
+    entry = attribution_figure.last_convolution(record)
+    return entry["name"] if entry else None
 
 
 def compute(networks: dict, record: dict, images: np.ndarray) -> dict[str, data.Quantised]:

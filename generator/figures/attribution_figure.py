@@ -126,6 +126,12 @@ def select_images(request: FigureRequest, ctx, model) -> Images:
     return Images([f"test #{i}" for i in indices], x_test[indices], [int(dataset.y_test[i]) for i in indices])
 
 
+def last_convolution(record: dict) -> dict | None:
+    """The record entry of the model's last convolution layer with feature maps (Grad-CAM's default layer)."""
+    convolutions = [entry for entry in record["layers"] if "Conv" in entry["class"] and len(entry["output_shape"]) == 4]
+    return convolutions[-1] if convolutions else None
+
+
 def class_names_of(model) -> list[str]:
     """The model's class names; a model loaded from a file without a data set has numbers only."""
     names = model.record.get("class_names")

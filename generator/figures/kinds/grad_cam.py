@@ -52,10 +52,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 def _conv_layer(request: FigureRequest, model) -> dict:
     if request.options["layer"] is not None:
         return layer_info(request, model, request.options["layer"])
-    convolutions = [entry for entry in model.record["layers"] if "Conv" in entry["class"]
-                    and len(entry["output_shape"]) == 4]
-    if not convolutions:
+    last = shared.last_convolution(model.record)
+    if last is None:
         raise request.error(f"model '{model.ref}' has no convolution layer", "name a layer with feature maps: 'layer:'")
-    return convolutions[-1]
+    return last
 
 
