@@ -28,7 +28,7 @@ from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.confine import checked_file
 from generator.errors import FigureError
 from generator import console
-from generator.explore import data, reader
+from generator.explore import data, gradcam, reader
 from generator.explore.pages import ExplorerPages
 from generator.figures.common import display_image
 from generator.figures.keys import library_versions
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from generator.models.store import ModelStore
 
-VERSION = 2  # bumped when the files an explorer entry holds change
+VERSION = 3  # bumped when the files an explorer entry holds change (3: Grad-CAM maps)
 DEFAULT_CMAP = "viridis"
 MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")
@@ -157,6 +157,8 @@ class ExplorerStage:
             if model.probes else np.zeros((0, *shape), dtype=np.float32)
         quantised = {variant: self._quantised_layers(model, ref, trained, images)
                      for variant, ref in self.refs(model).items()}
+        cams = gradcam.compute({variant: self.store.get(ref) for variant, ref in self.refs(model).items()},
+                               trained.record, images)
         index = {
             "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
             "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": shape,
@@ -164,12 +166,14 @@ class ExplorerStage:
                        for number, probe in enumerate(model.probes)],
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
+            "gradcam": gradcam.index_entry(trained.record, cams),
             "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
         }
         if self.reader_images:
             index["reader"] = reader.add_models(folder, {variant: self.store.get(ref) for variant, ref
                                                          in self.refs(model).items()}, trained.layer_names())
         data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
+        gradcam.write(folder, cams)
 
     def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images) -> dict:
         """layer name -> Quantised maps, for every layer with a 2-D picture, in one forward pass."""
@@ -255,7 +259,8 @@ class ExplorerStage:
                     "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
                     "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
                     "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
-                    "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}))
+                    "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}",
+                    "gradcam": index.get("gradcam")}}))
         return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
 
 

@@ -63,3 +63,27 @@ class ModelsContext(RecordView):
             raise FigureError(f"unknown model '{key}'", hint=did_you_mean(key, self._names)
                               or "models: " + ", ".join(self._names))
         return super().__getitem__(key)
+
+
+class FiguresContext(RecordView):
+    """`figures` in templates: the record a figure's kind wrote (grad-cam, saliency ...), by figure id:
+    figures["gradcam-mistakes"].spearman.untrained. An id used by figures of two posts is ambiguous there:
+    write "post-slug/id"."""
+
+    def __init__(self, records: dict[str, dict]):
+        """`records`: {"post-slug/id": record} of every figure with a record."""
+        views: dict[str, Any] = dict(records)
+        by_id: dict[str, list[str]] = {}
+        for name in records:
+            by_id.setdefault(name.split("/", 1)[1], []).append(name)
+        for figure_id, names in by_id.items():
+            if len(names) == 1:
+                views[figure_id] = records[names[0]]
+        super().__init__(views, "figures")
+        self._ambiguous = {figure_id: names for figure_id, names in by_id.items() if len(names) > 1}
+
+    def __getitem__(self, key: str):
+        if key in self._ambiguous:
+            raise FigureError(f"figures.{key} is ambiguous: figures of several posts have this id",
+                              hint="write one of " + ", ".join(f'figures["{name}"]' for name in self._ambiguous[key]))
+        return super().__getitem__(key)

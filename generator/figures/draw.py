@@ -44,10 +44,11 @@ def write_entry(folder: Path, drawn: DrawnFigure, versions: dict[str, str]) -> N
     for name, variant in drawn.variants.items():
         (folder / image_name(name, variant.extension)).write_bytes(variant.image)
     variants = {name: {"extension": v.extension, "size": list(v.size)} for name, v in drawn.variants.items()}
-    (folder / META).write_text(canonical_json({"variants": variants, "table_html": drawn.table_html,
-                                               "note": drawn.note, "alt": drawn.alt,
-                                               "legibility": drawn.legibility,
-                                               "versions": versions}))
+    meta = {"variants": variants, "table_html": drawn.table_html, "note": drawn.note, "alt": drawn.alt,
+            "legibility": drawn.legibility, "versions": versions}
+    if drawn.record:  # only kinds with numbers to quote have one: other entries keep their bytes
+        meta["record"] = drawn.record
+    (folder / META).write_text(canonical_json(meta))
 
 
 def read_meta(entry: Path) -> dict:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: str = "", alt: str = "",
-                encode=None) -> DrawnFigure:
+                encode=None, record: dict | None = None) -> DrawnFigure:
     """Draw a figure for the page's text column, and again for phones when it is wider than theirs.
 
     `compose(layout)` draws for a Layout and returns an RGB array (or what `encode` takes);
@@ -30,7 +30,8 @@ def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: s
         measured["phone"] = legibility(variants["narrow"].size[0], narrow_layout, PHONE_COLUMN)
     else:
         measured["phone"] = legibility(wide.size[0], wide_layout, PHONE_COLUMN)
-    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured)
+    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured,
+                       record=record or {})
 
 
 def _png_variant(drawn, layout) -> Variant:

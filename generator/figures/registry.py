@@ -33,6 +33,10 @@ KINDS = {
     "conv-check": "conv_check",
     "filters": "filters",
     "compare": "compare",
+    "grad-cam": "grad_cam",
+    "saliency": "saliency",
+    "occlusion": "occlusion",
+    "filter-patterns": "filter_patterns",
 }
 
 COMMON_KEYS = opt.named({

@@ -22,7 +22,7 @@ from generator.explore.pages import ExplorerPages
 from generator.explore.stage import Explorers, compute_explorers
 from generator.cache import Store
 from generator.figures.collect import Collection, Figure
-from generator.figures.context import ModelsContext
+from generator.figures.context import FiguresContext, ModelsContext
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext, draw, read_meta, write_entry
 from generator.figures.html import FigureHtml
@@ -165,7 +165,9 @@ class FigureStage:
         if explorers is not None:
             manifest, files = sorted_entries(manifest + explorers.manifest), files + explorers.outputs
         manifest_path = write_manifest(manifest, self.cache.root)
-        return ComputeResult(context={"models": ModelsContext(self.records, self.store.names())},
+        figures = FiguresContext({f"{figure.slug}/{figure.request.figure_id}": self.meta(figure)["record"]
+                                  for figure in self.figures if self.meta(figure).get("record")})
+        return ComputeResult(context={"models": ModelsContext(self.records, self.store.names()), "figures": figures},
                              replacements=replacements, outputs=files + [(manifest_path.name, manifest_path)],
                              manifest=manifest, model_refs=self.model_refs(),
                              explorer=explorers.pages if explorers is not None else ExplorerPages())

@@ -76,6 +76,7 @@ class DrawnFigure:
     note: str = ""
     alt: str = ""
     legibility: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict)  # numbers a post may quote: {{ figures.ID.KEY }} (JSON values)
 
 
 @dataclass

@@ -99,7 +99,7 @@ def test_no_internal_link_is_broken(served_site, browser):
 def test_every_post_page_shows_its_figures(served_site, browser):
     base, dest = served_site
     posts = [p for p in html_pages(dest) if p.count("/") >= 4]  # pretty permalinks: cat/yyyy/mm/dd/slug/
-    assert len(posts) == 5, posts
+    assert len(posts) == 6, posts
     for path in posts:
         result = visit(browser, urljoin(base, path))
         figures = result["page"].locator("figure img").count()

@@ -140,3 +140,18 @@ def test_the_explorer_works_from_layerpress_serve(browser, blog_copy):
         assert point_at_cell(page, 0, 2, 5, 8, 8).startswith("row 5, column 2: ")
         page.close()
     assert errors == []
+
+
+def test_grad_cam_of_the_probe_for_every_class(explorer):
+    page, site = explorer
+    index = json.loads((site / "explore/tiny/data/index.json").read_text())
+    page.wait_for_selector(".explorer-gradcam canvas")
+    captions = page.locator(".explorer-gradcam figcaption").all_inner_texts()
+    assert captions == index["gradcam"]["classes"]
+    label = page.locator(".explorer-gradcam canvas").first.get_attribute("aria-label")
+    assert label == f"Grad-CAM of conv2d_1 for class circle, over {index['probes'][0]['name']}"
+    page.select_option("select[name=probe]", "1")
+    page.wait_for_function("document.querySelector('.explorer-gradcam canvas').getAttribute('aria-label')"
+                           ".endsWith('circle.png')")
+    page.locator("input[name=variant][value=untrained]").check()
+    page.wait_for_selector(".explorer-gradcam canvas")

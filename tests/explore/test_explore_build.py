@@ -118,3 +118,27 @@ def test_data_recomputed_from_the_models_is_byte_identical(blog_copy):
     build(BuildOptions(source=source, dest=site))
     after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / DATA).rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_grad_cam_of_every_probe_and_class_is_the_grad_cam_figures_computation(built_blog):
+    from PIL import Image
+
+    from generator.figures.attribution import Scorer, grad_cam, upsample
+    from generator.models.store import ModelStore
+
+    source, site = built_blog
+    index = index_of(site)
+    cams = index["gradcam"]
+    assert cams["layer"] == "conv2d_1" and cams["classes"] == ["circle", "square", "triangle"]
+    probes, (classes, height, width) = len(index["probes"]), cams["maps"]
+    assert (classes, height, width) == (3, 16, 16) and set(cams["files"]) == {"trained", "untrained"}
+    images = np.stack([np.asarray(Image.open(site / DATA / probe["image"])) for probe in index["probes"]])
+    images = images.astype(np.float32)
+    model = ModelStore(source, source / ".layerpress-cache").get("tiny").keras_model
+    raw = grad_cam(Scorer(model), "conv2d_1", np.repeat(images, classes, axis=0), np.tile(np.arange(classes), probes))
+    expected = upsample(raw, (height, width)).reshape(probes, classes, height, width)
+    codes = np.frombuffer((site / DATA / cams["files"]["trained"]).read_bytes(), np.uint8)
+    offsets, steps = np.array(cams["offsets"]["trained"]), np.array(cams["steps"]["trained"])
+    values = offsets[..., None, None] + steps[..., None, None] * codes.reshape(probes, classes, height, width)
+    assert (np.abs(values - np.maximum(expected, 0)) <= steps[..., None, None] / 2 + 1e-6).all()
+    assert f"<code>{cams['layer']}</code>, the last convolution" in (site / "explore/tiny/index.html").read_text()

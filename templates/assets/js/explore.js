@@ -15,7 +15,7 @@ const form = article.querySelector(".explorer-controls");
 const statusLine = article.querySelector(".explorer-status");
 const panelsBox = article.querySelector(".explorer-panels");
 const indexUrl = new URL(article.dataset.index, document.baseURI);
-const layerFiles = new Map();   // "variant/layer" -> Promise<Uint8Array>
+const layerFiles = new Map();   // data file ("variant/layer.bin", "gradcam/variant.bin") -> Promise<Uint8Array>
 
 const state = { variant: "trained", layer: "", probe: 0, compare: "", channel: 0, cursor: null };
 let index = null;
@@ -160,10 +160,12 @@ function writeHash() {
 
 // -- data --
 
-function codesOf(variant, layer) {
-  const key = `${variant}/${layer.name}`;
+function codesOf(variant, layer) { return fetchCodes(`${variant}/${layer.file}`); }
+
+// A data file's codes, fetched once (its path relative to index.json).
+function fetchCodes(key) {
   if (!layerFiles.has(key)) {
-    const url = new URL(`${variant}/${layer.file}`, indexUrl);
+    const url = new URL(key, indexUrl);
     layerFiles.set(key, fetch(url).then((response) => {
       if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
       return response.arrayBuffer();
@@ -365,6 +367,67 @@ async function show() {
   panelsBox.classList.toggle("explorer-side-by-side", probes.length > 1);
   document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
   pointAt(state.cursor);
+  showGradCam(ticket);
+}
+
+// -- Grad-CAM: the probe's map for every class (gradcam/<variant>.bin, probe x class x row x column) --
+
+const OPACITY = 0.6;       // the map's colours over the probe in grey, as the grad-cam figures draw them
+
+async function showGradCam(ticket) {
+  const box = article.querySelector(".explorer-gradcam");
+  const cams = index.gradcam;
+  if (!box || !cams || !cams.files[state.variant] || state.probe >= index.probes.length) {
+    if (box) box.hidden = true;   // a reader's own image has no Grad-CAM: it needs the network's gradients
+    return;
+  }
+  let codes, grey;
+  try {
+    [codes, grey] = await Promise.all([fetchCodes(cams.files[state.variant]), probeGrey(state.probe)]);
+  } catch (error) {
+    statusLine.textContent = `Could not load the Grad-CAM maps (${error.message}).`;
+    return;
+  }
+  if (ticket !== shown) return;
+  const [classes, height, width] = cams.maps;
+  const size = height * width;
+  const figures = cams.classes.map((name, k) => {
+    const at = (state.probe * classes + k) * size;
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(width, height);
+    for (let position = 0; position < size; position++) {
+      const colour = palette[codes[at + position]];
+      const value = grey[position];
+      image.data.set([0, 1, 2].map((c) => Math.round((1 - OPACITY) * value + OPACITY * colour[c])).concat(255),
+                     position * 4);
+    }
+    context.putImageData(image, 0, 0);
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", `Grad-CAM of ${cams.layer} for class ${name}, over ${index.probes[state.probe].name}`);
+    const figure = element("figure");
+    figure.append(canvas, element("figcaption", "", name));
+    return figure;
+  });
+  box.querySelector(".explorer-gradcam-maps").replaceChildren(...figures);
+  box.hidden = false;
+}
+
+// The probe as the model sees it, in grey (0..255 per pixel), from its PNG.
+async function probeGrey(probe) {
+  const picture = new Image();
+  picture.src = new URL(index.probes[probe].image, indexUrl).href;
+  await picture.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = picture.naturalWidth;
+  canvas.height = picture.naturalHeight;
+  const context = canvas.getContext("2d");
+  context.drawImage(picture, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  return Array.from({ length: canvas.width * canvas.height },
+                    (_, i) => (pixels[i * 4] + pixels[i * 4 + 1] + pixels[i * 4 + 2]) / 3);
 }
 
 main();

@@ -1,0 +1,65 @@
+"""Grad-CAM in the explorer: for each probe and each class, where the last convolution's features weigh
+for that class (generator.figures.attribution.grad_cam, the grad-cam figures' computation), resized to the
+probe and stored like a layer's maps: 8-bit codes with an offset and a step per map, in
+`gradcam/<variant>.bin` (probe x class x row x column), described by index.json's `gradcam`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from generator.explore import data
+from generator.figures import attribution_figure
+
+FOLDER = "gradcam"
+
+
+def last_convolution(record: dict) -> str | None:
+    """The last convolution layer with feature maps, as the grad-cam figures choose by default."""
+    entry = attribution_figure.last_convolution(record)
+    return entry["name"] if entry else None
+
+
+def compute(networks: dict, record: dict, images: np.ndarray) -> dict[str, data.Quantised]:
+    """variant -> quantised (P, K, H, W) Grad-CAM maps for every probe and every one of the K classes;
+    empty for a model without a convolution, a class list or probes, or whose top is not a chain."""
+    from generator.figures.attribution import NotAChain, Scorer, grad_cam, upsample
+
+    layer = last_convolution(record)
+    classes = len(record.get("class_names") or [])
+    if layer is None or not classes or not len(images):
+        return {}
+    pairs = np.repeat(images, classes, axis=0)
+    wanted = np.tile(np.arange(classes), len(images))
+    maps = {}
+    for variant, network in networks.items():
+        try:
+            cams = grad_cam(Scorer(network.keras_model), layer, pairs, wanted)
+        except NotAChain:
+            return {}
+        resized = upsample(cams, images.shape[1:3]).reshape(len(images), classes, *images.shape[1:3])
+        maps[variant] = data.quantise(np.maximum(resized, 0))
+    return maps
+
+
+def index_entry(record: dict, maps: dict[str, data.Quantised]) -> dict | None:
+    """index.json's `gradcam`: the layer, the classes, the map shape, and per variant the file and each map's
+    offset and step."""
+    if not maps:
+        return None
+    first = next(iter(maps.values()))
+    return {"layer": last_convolution(record), "classes": list(record["class_names"]),
+            "maps": list(first.codes.shape[1:]),
+            "files": {variant: f"{FOLDER}/{variant}.bin" for variant in maps},
+            "offsets": {variant: quantised.offsets.tolist() for variant, quantised in maps.items()},
+            "steps": {variant: quantised.steps.tolist() for variant, quantised in maps.items()}}
+
+
+def write(folder: Path, maps: dict[str, data.Quantised]) -> None:
+    if not maps:
+        return
+    (folder / FOLDER).mkdir()
+    for variant, quantised in maps.items():
+        (folder / FOLDER / f"{variant}.bin").write_bytes(np.ascontiguousarray(quantised.codes).tobytes())
