@@ -28,7 +28,7 @@ MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` 
                "except the keep_files of _config.yml (default .git and .svn).\n")
 VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
-READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", "_sass", CACHE_DIR_NAME)
+READ_FOLDERS = ("_posts", "_notebooks", "_drafts", "_models", "_data", "_layouts", "_includes", "_sass", CACHE_DIR_NAME)
 
 
 def keep_files(config) -> list[str]:
