@@ -238,8 +238,10 @@ class ModelStore:
         try:
             return load()
         except DataError as error:
-            if error.file is None:
-                error.file, error.line = spec.file, spec.line("dataset")
+            if error.file is None:   # an error may name its option's key (`path`)
+                key = getattr(error, "key", None)
+                error.file = spec.file
+                error.line = (spec.line(f"dataset.{key}") if key else None) or spec.line("dataset")
             raise
 
 
