@@ -97,3 +97,8 @@ def test_a_folder_data_set_with_one_class_is_an_error_at_the_spec_before_trainin
         "two or more in 'classes')")
     assert not (blog / ".layerpress-cache" / "models").exists() or not any((blog / ".layerpress-cache" / "models")
                                                                            .rglob("*.keras"))
+
+
+def test_a_spec_no_post_uses_is_checked_too(tmp_path):
+    blog = make_blog(tmp_path, DATASET + LAYERS + "fitt: {epochs: 1}\n", "No figures, no numbers.")
+    assert build_error(blog, tmp_path).startswith("_models/m.yml:5: unknown key 'fitt' (did you mean 'fit'?")
