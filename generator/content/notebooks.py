@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,10 +84,13 @@ def read_notebook(text: str, path: Path) -> Parsed:
 def parse(text: str, path: Path):
     """The notebook as nbformat's version 4 node, or a ContentError naming what is wrong."""
     import nbformat  # 0.2 s of imports (jsonschema), paid only by blogs with notebooks
+    from nbformat.warnings import MissingIDFieldWarning
 
     try:
-        notebook = nbformat.convert(nbformat.reader.reads(text), 4)
-        nbformat.validate(notebook)
+        with warnings.catch_warnings():  # cells without the ids of nbformat 4.5: the build never writes it back
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            notebook = nbformat.convert(nbformat.reader.reads(text), 4)
+            nbformat.validate(notebook)
     except nbformat.reader.NotJSONError as error:
         raise ContentError(f"not a Jupyter notebook: {str(error).splitlines()[0][:200]}", file=path,
                            hint="save it again from Jupyter, or give it another extension") from None

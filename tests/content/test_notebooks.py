@@ -133,3 +133,15 @@ def test_a_file_that_is_not_a_notebook_is_one_error_naming_it(tmp_path):
     with pytest.raises(ContentError, match="not a Jupyter notebook") as raised:
         build(BuildOptions(source=blog, dest=tmp_path / "site"))
     assert raised.value.file == blog / "_posts" / "2026-02-03-bad.ipynb"
+
+
+def test_a_notebook_saved_by_another_tool_builds_without_a_warning(tmp_path, recwarn):
+    """One line of JSON, nbformat 4.5 cells without ids: no line to map (the text's own lines are used),
+    and no nbformat warning about the ids on stderr."""
+    blog = make_blog(tmp_path)
+    (blog / "_posts" / "2026-02-03-compact.ipynb").write_text(
+        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Compact *notebook*."}], '
+        '"metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    page = built_page(blog, tmp_path, "2026/02/03/compact")
+    assert "<p>Compact <em>notebook</em>.</p>" in article(page)
+    assert [str(warning.message) for warning in recwarn if "nbformat" in warning.filename] == []
