@@ -77,6 +77,19 @@ def build(source: Path, dest: Path, drafts: bool, unpublished: bool, future: boo
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a new blog in FOLDER (new or empty; default: here): content/ with a first post,
+    a model and a probe, a .gitignore, and the GitHub Actions workflow that publishes it."""
+    from generator.content.starter import write_starter_blog
+
+    for path in write_starter_blog(folder):
+        click.echo(f"wrote {path}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"next: {go}layerpress serve   (then edit content/_posts/, and see `layerpress --help`)")
+
+
+@cli.command()
 @click.argument("title")
 @SOURCE_OPTION
 def new(title: str, source: Path) -> None:

@@ -3,7 +3,9 @@
 Every command that writes or reads a site (`build`, `serve`, `check`, `publish`,
 `clean`) asks `check_destination` first. It refuses, before anything is touched:
 
-- the source folder, a folder inside it that the build reads, or a folder holding it;
+- the source folder, a folder inside it that the build reads, or a folder holding it (a new
+  folder inside the source, or a site a build wrote there, is left out of the build's reading,
+  as Jekyll leaves out its destination: `--source . --dest site` works from the blog folder);
 - the working folder, the user's home, or any folder holding one of them;
 - a folder holding a git work tree (and a work tree's root, unless it is a site whose
   `.git` is kept);
@@ -30,7 +32,7 @@ MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` 
                "except the keep_files of _config.yml (default .git and .svn).\n")
 VERSION_CONTROL = (".git", ".svn", ".hg")
 # Folders inside the source that the build reads even though their names start with '_' or '.'.
-READ_FOLDERS = ("_posts", "_drafts", "_models", "_data", "_layouts", "_includes", "_sass", CACHE_DIR_NAME)
+READ_FOLDERS = ("_posts", "_notebooks", "_drafts", "_models", "_data", "_layouts", "_includes", "_sass", CACHE_DIR_NAME)
 
 
 def keep_files(config) -> list[str]:
@@ -99,9 +101,19 @@ def reads_inside(source: Path, dest: Path, config) -> bool:
         return True
     if parts[0].startswith(("_", ".")):
         return False  # never read as pages or static files (Jekyll's rule)
+    if not holds_user_files(dest):
+        return False  # new, empty or a site: the build leaves its output folder out, as Jekyll does
     excluded = [str(p).strip("/") for p in (config.exclude if config is not None else [])]
     relative = "/".join(parts)
     return not any(fnmatch.fnmatch(relative, p) or relative.startswith(p + "/") for p in excluded)
+
+
+def holds_user_files(folder: Path) -> bool:
+    """True for a folder with files that are not a site layerpress wrote (no MARKER)."""
+    if not folder.is_dir():
+        return folder.exists()
+    entries = {entry.name for entry in folder.iterdir()}
+    return bool(entries) and MARKER not in entries
 
 
 def check_contents(dest: Path, kept: list[str], force: bool, refuse) -> None:

@@ -68,6 +68,8 @@ class OutputError(LayerpressError):
 class DataError(LayerpressError):
     """A data set cannot be found, read or split."""
 
+    key: str | None = None   # the data-set option at fault (`path`), for the spec's line of it
+
 
 class ModelSpecError(LayerpressError):
     """A model spec in _models/ is invalid."""

@@ -116,9 +116,9 @@ class Where:
                           hint=hint)
 
     def unknown(self, key, allowed, note: str = "", *, list_keys: bool = True) -> LayerpressError:
-        """Unknown `key`: the hint is the closest allowed key, else (with `list_keys`) all of them."""
+        """Unknown `key`: the hint is the closest allowed key and (with `list_keys`) all of them."""
         listing = "keys: " + ", ".join(sorted(map(str, allowed))) if allowed and list_keys else None
-        hint = did_you_mean(key, allowed) or listing
+        hint = " ".join(part for part in (did_you_mean(key, allowed), listing) if part) or None
         return self.fail(f"unknown key '{self.prefix}{key}'{note}", key, hint)
 
     def invalid(self, key, phrase: str, value, hint: str | None = None) -> LayerpressError:

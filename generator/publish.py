@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import __version__
@@ -118,6 +118,8 @@ def publish(options: PublishOptions) -> PublishResult:
     from generator.build import BuildOptions, build
     from generator.config import Paths
 
+    # Paths as the user meant them, from the working folder (ghp-import runs in the repository's).
+    options = replace(options, source=Path(options.source).absolute(), dest=Path(options.dest).absolute())
     repo = repository_root(options.source)
     cache = Paths.of(options.source).cache_dir
     revision = source_revision(repo, [Path(options.dest), cache])

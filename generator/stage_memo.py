@@ -24,6 +24,7 @@ compute on purpose (`BuildOptions.computes_on_purpose`: `--force`, `--refresh`, 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -97,7 +98,8 @@ def stage_key(cache_dir: Path, environment: list, blog_files: list, extracted) -
     """Everything the two stages read: see the module's docstring."""
     documents = {item.post for item in extracted}
     return digest(MEMO_VERSION, environment, [row for row in blog_files if row[0] not in documents],
-                  str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE).getEffectiveLevel(),
+                  str(Path(cache_dir).resolve()), os.getcwd(),  # the snapshot's paths may be relative to it
+                  logging.getLogger(PACKAGE).getEffectiveLevel(),
                   signature(extracted))
 
 

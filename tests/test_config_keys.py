@@ -18,9 +18,11 @@ WRONG_VALUES = [
     ("layerpress:\n  figure_width: 100\n", 2, "'layerpress.figure_width' must be a number of CSS pixels from 320 "
      "to 4000, not 100 (the default theme's text column is 632)"),
     ("title: t\nlayerpress:\n  figurewidth: 700\n", 3,
-     "unknown key 'layerpress.figurewidth' (did you mean 'figure_width'?)"),
+     ("unknown key 'layerpress.figurewidth' (did you mean 'figure_width'? "
+      "keys: check, explorer, figure_width, heading_permalinks, pygments_dark_style, pygments_style, shared_folders)")),
     ("layerpress:\n  check: 0.1\n", 2, "'layerpress.check' must be a mapping of tolerances, not 0.1"),
-    ("layerpress:\n  check:\n    acuracy: 0.1\n", 3, "unknown key 'layerpress.check.acuracy' (did you mean 'accuracy'?)"),
+    ("layerpress:\n  check:\n    acuracy: 0.1\n", 3, ("unknown key 'layerpress.check.acuracy' (did you mean 'accuracy'? "
+                                                      "keys: accuracy, array, loss, pixels)")),
     ("layerpress:\n  check:\n    accuracy: 0.1\n    loss: -1\n", 4,
      "'layerpress.check.loss' must be a number, 0 or more, not -1"),
     ("layerpress:\n  explorer: [reader_images]\n", 2, "'layerpress.explorer' must be a mapping, not ['reader_images']"),
@@ -47,7 +49,8 @@ WRONG_VALUES = [
     ("liquid:\n  error_mode: strickt\n", 2,
      "'liquid.error_mode' must be one of lax, warn, strict, not 'strickt' (did you mean 'strict'?)"),
     ("liquid:\n  strict_variables: 'no'\n", 2, "'liquid.strict_variables' must be true or false, not 'no'"),
-    ("liquid:\n  strict_filter: true\n", 2, "unknown key 'liquid.strict_filter' (did you mean 'strict_filters'?)"),
+    ("liquid:\n  strict_filter: true\n", 2, ("unknown key 'liquid.strict_filter' (did you mean 'strict_filters'? "
+                                             "keys: error_mode, strict_filters, strict_variables)")),
     ("theme: [minima]\n", 1, "'theme' must be a string, not ['minima']"),
     ("sass: compressed\n", 1, "'sass' must be a mapping, not 'compressed'"),
     ("sass:\n  style: compresed\n", 2,

@@ -29,7 +29,7 @@ def test_defaults_filled_in_declaration_order():
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"name": "a", "sise": 2}, "f.yml:7: figure 'x': unknown key 'sise' (did you mean 'size'?)"),
+    ({"name": "a", "sise": 2}, "f.yml:7: figure 'x': unknown key 'sise' (did you mean 'size'? keys: mode, name, size)"),
     ({"name": "a", "colour": 2}, "f.yml:7: figure 'x': unknown key 'colour' (keys: mode, name, size)"),
     ({"name": "a", "size": "many"}, "f.yml:7: figure 'x': 'size' must be an integer, not 'many'"),
     ({"name": "a", "size": True}, "f.yml:7: figure 'x': 'size' must be an integer, not true"),
@@ -53,7 +53,7 @@ def test_sections_prefix_their_keys():
     inner = Where("m.yml", lambda key: 4, FigureError).section("fit", lambda key: 5)
     with pytest.raises(FigureError) as caught:
         validate({"epochz": 1}, named({"epochs": Option(of_type(int), 1)}), inner)
-    assert str(caught.value) == "m.yml:5: unknown key 'fit.epochz' (did you mean 'epochs'?)"
+    assert str(caught.value) == "m.yml:5: unknown key 'fit.epochz' (did you mean 'epochs'? keys: epochs)"
 
 
 def test_a_check_may_give_a_hint():

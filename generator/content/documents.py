@@ -18,18 +18,21 @@ from generator.content import permalinks
 from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
+from generator.content.notebooks import SUFFIX as NOTEBOOK_SUFFIX, read_notebook
 from generator.errors import ContentError
 from generator.names import name_problem, shown
 
-POST_EXTENSIONS = {".md", ".markdown", ".html"}
-MARKDOWN_EXTENSIONS = {".md", ".markdown"}
+POST_EXTENSIONS = {".md", ".markdown", ".html", NOTEBOOK_SUFFIX}
+MARKDOWN_EXTENSIONS = {".md", ".markdown", NOTEBOOK_SUFFIX}
 # Jekyll's DATE_FILENAME_MATCHER.
 DATED_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
 # What a skipped document is counted as in the build's one summary line, and how to keep it.
 SKIPPED = {"future": ("future post", "--future"), "unpublished": ("unpublished", "--unpublished"),
-           "draft": ("draft", "--drafts"), "undated": ("non-post file in _posts", None)}
+           "draft": ("draft", "--drafts"), "undated": ("non-post file in _posts", None),
+           "undated notebook": ("undated file in _notebooks", None)}
 REASON_WORDS = {"future": "dated in the future", "unpublished": "published: false", "draft": "draft: true",
-                "undated": "its name does not start with a date (YYYY-MM-DD-title.md), so Jekyll skips it too"}
+                "undated": "its name does not start with a date (YYYY-MM-DD-title.md), so Jekyll skips it too",
+                "undated notebook": "its name does not start with a date (YYYY-MM-DD-title.ipynb), as fastpages wants"}
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +97,10 @@ def read_site(config: Config, options: ReadOptions) -> SiteContent:
     zone = site_timezone(config.timezone, config.file)
     now = datetime.now(zone)
     skipped: dict[str, str] = {}
-    dated, undated = split_dated(inside_blog(config, content_files(config.source / "_posts")))
-    skipped.update((path.relative_to(config.source).as_posix(), "undated") for path in undated)
+    # Posts: Jekyll's _posts/, and fastpages' notebooks (_notebooks/YYYY-MM-DD-title.ipynb).
+    dated, undated = split_dated(inside_blog(config, [*content_files(config.source / "_posts"),
+                                                      *notebook_files(config.source / "_notebooks")]))
+    skipped.update(undated_reasons(config.source, undated))
     posts = [read_post(path, config, zone, draft=False) for path in dated]
     if options.drafts or config.show_drafts:
         posts += [read_post(path, config, zone, draft=True)
@@ -116,6 +121,11 @@ def split_dated(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Files of `_posts/` named as posts (a date first), and the others, which Jekyll skips."""
     dated = [path for path in paths if DATED_NAME.match(path.name)]
     return dated, [path for path in paths if path not in dated]
+
+
+def undated_reasons(source: Path, undated: list[Path]) -> dict[str, str]:
+    relative = [path.relative_to(source) for path in undated]
+    return {path.as_posix(): "undated notebook" if path.parts[0] == "_notebooks" else "undated" for path in relative}
 
 
 def kept(documents: list[Document], options: ReadOptions, config: Config, now: datetime,
@@ -165,6 +175,10 @@ def content_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
+def notebook_files(folder: Path) -> list[Path]:
+    return [path for path in content_files(folder) if path.suffix == NOTEBOOK_SUFFIX]
+
+
 def read_text(path: Path, config: Config) -> str:
     kind = "sass" if path.suffix in (".scss", ".sass") else "document"
     return confine.read_text(config.source, path, kind, ContentError, what="document")
@@ -180,7 +194,9 @@ def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
 
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     relative = path.relative_to(config.source).as_posix()
-    parsed = split_front_matter(read_text(path, config), path)
+    notebook = path.suffix == NOTEBOOK_SUFFIX
+    text = read_text(path, config)
+    parsed = read_notebook(text, path) if notebook else split_front_matter(text, path)
     fm = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
     if draft or not match:   # read_site passes only dated names from _posts/
@@ -205,7 +221,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
         output_path=checked_output_path(url, output_ext, fm, parsed.key_lines, path), slug=slug, date=date,
         title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
         categories=categories, tags=merged_tags(fm),
-        layout=layout_name(fm, "post" if parsed.body_line > 1 else None),   # no front matter: no layout, as Jekyll
+        layout=layout_name(fm, "post" if parsed.body_line > 1 or notebook else None),  # no front matter: no layout
         is_markdown=path.suffix in MARKDOWN_EXTENSIONS, draft=draft or fm.get("draft") is True)
 
 

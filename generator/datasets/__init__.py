@@ -90,6 +90,7 @@ def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -
         dataset = _load(options, base_dir)
         if cache_dir is not None:
             _write_arrays(_cached(cache_dir, "arrays", key + ".npz"), dataset)
+    check_classes(dataset.class_names)
     if cache_dir is not None and not _cached(cache_dir, "fingerprints", key).is_file():
         _write_memo(_cached(cache_dir, "fingerprints", key), dataset.fingerprint)
     if loaded_key not in _LOADED:
@@ -97,6 +98,15 @@ def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -
             _LOADED.pop(next(iter(_LOADED)))
         _LOADED[loaded_key] = dataset
     return dataset
+
+
+def check_classes(class_names: list[str]) -> None:
+    """A classifier needs two classes: one class would end in a Keras shape error deep in training."""
+    if len(class_names) < 2:
+        found = f" ('{class_names[0]}')" if class_names else ""
+        raise DataError(f"dataset: only {len(class_names)} class{found}: a classifier learns to tell two or more apart",
+                        hint="add images of another class (folder: one sub-folder per class, or files named "
+                             "LABEL.N.jpg), or list two or more in 'classes'")
 
 
 def _load(options: dict, base_dir: Path) -> Dataset:

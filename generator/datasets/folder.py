@@ -60,8 +60,24 @@ def load(options: dict, base_dir: Path) -> Arrays:
 def _root(options: dict, base_dir: Path) -> Path:
     root = confined(base_dir, options["path"], DataError, what="dataset: path")
     if not root.is_dir():
-        raise DataError(f"dataset: folder {root} not found")
+        problem = DataError(f"dataset: folder {options['path']} not found", hint=missing_folder_hint(root, base_dir))
+        problem.key = "path"
+        raise problem
     return root
+
+
+def missing_folder_hint(root: Path, base_dir: Path) -> str:
+    """The nearest folder that exists, with a did-you-mean among its sub-folders."""
+    parent = root.parent
+    while not parent.is_dir() and parent != parent.parent:
+        parent = parent.parent
+    folders = sorted(p.name for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if parent.is_dir() else []
+    missing = root.relative_to(parent).parts[0] if root.is_relative_to(parent) else root.name
+    guess = did_you_mean(missing, folders)
+    where = "the blog folder" if parent.resolve() == Path(base_dir).resolve() else f"{parent.relative_to(base_dir)}/"
+    return " ".join(part for part in (guess, f"path is relative to the blog folder; {where} holds: "
+                                      f"{', '.join(folders) or 'no folders'}") if part)
 
 
 def _labelled_files(root: Path, options: dict, skip: str | None = None) -> list[tuple[Path, str]]:
@@ -96,7 +112,8 @@ def _read(files: list[tuple[Path, str]], class_names: list[str], options: dict):
     known = sorted({label for _, label in files})
     for name in class_names:
         if name not in known:
-            raise DataError(f"dataset: class '{name}' has no images", hint=did_you_mean(name, known))
+            raise DataError(f"dataset: class '{name}' has no images",
+                            hint=did_you_mean(name, known) or f"classes with images: {', '.join(known)}")
     images, labels = [], []
     for path, label in files:
         if label not in class_names:

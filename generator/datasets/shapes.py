@@ -49,7 +49,8 @@ def generate(options: dict):
             raise DataError(f"dataset: unknown shape '{name}'", hint=did_you_mean(name, SIDES) or
                             f"shapes are {', '.join(SIDES)}")
     if options["per_class"] < 1 or (options["test_per_class"] is not None and options["test_per_class"] < 1):
-        raise DataError("dataset: 'per_class' and 'test_per_class' must be at least 1")
+        raise DataError("dataset: 'per_class' and 'test_per_class' must be at least 1",
+                        hint="images drawn per class for training (per_class) and testing (test_per_class)")
     palettes = [_palette(options[key], key) for key in ("foreground", "background")]
     test_per_class = options["test_per_class"] or max(1, options["per_class"] // 4)
     x_train, y_train = _draw_split(options, classes, palettes, options["per_class"], stream=0)

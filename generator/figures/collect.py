@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.confine import confined
-from generator.errors import FigureError, LayerpressError, did_you_mean
+from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
 from generator.cache import digest, write_atomically
 from generator.figures.directive import FigureRequest, extract_figures, parse_block_text, prose_lines
+from generator.models.spec import UNTRAINED
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")
@@ -143,10 +144,14 @@ class Collection:
             raise FigureError(f"unknown model '{name}'", file=file, line=line,
                               hint=f"{hint} {listing}" if hint else listing)
         if ":" in ref:
-            try:
-                self.store.spec(ref)
-            except LayerpressError as error:
-                raise FigureError(f"model '{ref}': {error.message}", file=file, line=line, hint=error.hint) from None
+            # A mistake in the spec is reported at the spec's line (read_spec's errors); only a variant
+            # the spec does not declare is the post's mistake.
+            variant = ref.split(":", 1)[1]
+            declared = [*self.store.spec(name).variants, UNTRAINED]
+            if variant not in declared:
+                raise FigureError(f"model '{name}' has no variant '{variant}'", file=file, line=line,
+                                  hint=did_you_mean(variant, declared) or "variants: " + ", ".join(declared))
+            self.store.spec(ref)
 
     def _check_probe(self, probe: str, request: FigureRequest) -> None:
         from generator.datasets.images import ImageProblem, open_image

@@ -49,6 +49,7 @@ def compute(config, documents, options, extracted=None) -> ComputeResult:
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
     stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)
+    store.check_specs()
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
     if options.frozen_only:
         freeze.require_complete(stage)

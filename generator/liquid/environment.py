@@ -146,7 +146,28 @@ class ModelAwareContext(liquid.RenderContext):
             raise
         if isinstance(value, liquid.StrictUndefined):
             raise undefined_error(self, path, token)
+        if isinstance(value, liquid.Undefined) and path and isinstance(path[0], str) and path[0] not in self.scope \
+                and path[0] not in OPTIONAL_ROOTS:
+            self.vanished(token, ContentError(
+                f"{'.'.join(map(str, path))} is undefined: '{path[0]}' is no variable, so nothing is printed",
+                hint=did_you_mean(path[0], list(self.scope))))
         return value
+
+    def filter(self, name: str, token):
+        """An unknown filter is named (a warning, an error in strict mode or with strict_filters),
+        with a did-you-mean, instead of passing its input through unchanged without a word."""
+        if name not in self.env.filters and not self.env.strict_filters:
+            self.vanished(token, ContentError(f"unknown filter '{name}': the value is printed unfiltered",
+                                              hint=did_you_mean(name, list(self.env.filters))), documents_only=False)
+        return super().filter(name, token)
+
+    def vanished(self, token, problem: ContentError, *, documents_only: bool = True) -> None:
+        if isinstance(self.env, JekyllEnvironment):
+            self.env.in_document(token, problem, documents_only=documents_only)
+
+
+# Root names a Jekyll document may leave undefined on purpose (`paginator` outside paginated pages).
+OPTIONAL_ROOTS = {"paginator", "content", "layout", "include", "highlighter_prefix", "highlighter_suffix"}
 
 
 class UndefinedVariable(UndefinedError):
@@ -199,6 +220,7 @@ class JekyllEnvironment(liquid.Environment):
         self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
         self.layout_lines: dict[Path, dict] = {}    # the line of each key of that front matter
         self.warnings: list[ContentError] = []
+        self.parsing: Origin | None = None        # the template being parsed (for errors at its end)
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
 
@@ -221,11 +243,14 @@ class JekyllEnvironment(liquid.Environment):
     # -- parsing, with origins --
 
     def parse_text(self, text: str, file: Path, first_line: int = 1) -> liquid.BoundTemplate:
-        self.origins[id(text)] = Origin(Path(file), first_line, text)
+        origin = self.origins[id(text)] = Origin(Path(file), first_line, text)
+        outer, self.parsing = self.parsing, origin
         try:
             return self.from_string(text, name=Path(file).name, path=Path(file))
         except LiquidError as problem:
             raise self.content_error(problem) from None
+        finally:
+            self.parsing = outer
 
     def parse_file(self, path: Path, *, front_matter: bool = True) -> liquid.BoundTemplate:
         """A layout (its body after front matter) or an include (the whole file), parsed once per build."""
@@ -284,9 +309,23 @@ class JekyllEnvironment(liquid.Environment):
             raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll;
                         # a spent budget too (going on would spend it again on the next page)
         if self.mode == Mode.WARN:
-            warning = self.content_error(exc)
-            if str(warning) not in map(str, self.warnings):
-                self.warnings.append(warning)
+            self.warn(self.content_error(exc))
+
+    def warn(self, warning: ContentError) -> None:
+        if str(warning) not in map(str, self.warnings):
+            self.warnings.append(warning)
+
+    def in_document(self, token, problem: ContentError, *, documents_only: bool = True) -> None:
+        """A problem that makes text vanish without Liquid calling it an error: a warning at its file and
+        line (an error in strict mode). With `documents_only`, only in posts and pages (a layout or an
+        include may test for variables that a document leaves undefined)."""
+        problem.file, problem.line = self.where(token)
+        if problem.file is None or (documents_only and problem.file in self.parsed):
+            return
+        if self.mode == Mode.STRICT:
+            raise problem
+        if self.mode == Mode.WARN:
+            self.warn(problem)
 
     def where(self, token) -> tuple[Path | None, int | None]:
         """The file and file line of a token of any template this environment parsed."""
@@ -312,17 +351,35 @@ class JekyllEnvironment(liquid.Environment):
         if isinstance(problem, ResourceLimitError):
             return self.budget_error(problem)
         file, line = self.where(problem.token)
+        if file is None and self.parsing is not None:
+            file = self.parsing.file
         if file is None and problem.template_name:
             file = Path(problem.template_name)
         message = str(problem.message or type(problem).__name__)
         unknown_tag = UNKNOWN_TAG.match(message)
         if unknown_tag:
             name = unknown_tag.group(1)
+            tags = [tag for tag in self.tags if tag.isidentifier()]
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
-                                hint=did_you_mean(name, [tag for tag in self.tags if tag.isidentifier()])
+                                hint=did_you_mean(name, tags + [f"end{tag}" for tag in tags])
                                 or "a tag of a Jekyll plugin layerpress does not have; see 'Bringing a "
                                    "Jekyll blog over' in docs/writing.md")
+        unclosed = UNCLOSED_BLOCK.match(message)
+        if unclosed and self.parsing is not None:
+            name = unclosed.group(1)
+            opened = unclosed_block_line(self.parsing, name)
+            return ContentError(f"liquid syntax error: {{% {name} %}} is never closed: the text after it is dropped",
+                                file=file, line=opened, hint=f"close it with {{% end{name} %}}")
+        if isinstance(problem, UnknownFilterError):
+            name = message.removeprefix("unknown filter ").strip("'")
+            return ContentError(f"liquid error: {message}", file=file, line=line,
+                                hint=did_you_mean(name, list(self.filters)))
         if isinstance(problem, LiquidSyntaxError):
+            closed_at = unclosed_output_end(problem.token, line)
+            if closed_at is not None:
+                return ContentError(f"liquid syntax error: {message}: this '{{{{' is closed only by the '}}}}' on "
+                                    f"line {closed_at}, so the text up to there is dropped", file=file, line=line,
+                                    hint="a '}' missing? Close the output with '}}'")
             return ContentError(f"liquid syntax error: {message}", file=file, line=line,
                                 hint="write {% raw %}...{% endraw %} around text that is not a template")
         return ContentError(f"liquid error: {message}", file=file, line=line, hint=getattr(problem, "hint", None))
@@ -333,6 +390,33 @@ def resource_limits(limits: budgets.Limits) -> dict[str, int]:
     return {"loop_iteration_limit": limits.loop_iterations, "output_stream_limit": limits.output_bytes,
             "local_namespace_limit": limits.output_bytes, "context_depth_limit": limits.include_depth,
             "block_nesting_limit": limits.include_depth}
+UNCLOSED_BLOCK = re.compile(r"expected tag end(\w+), found end of expression")
+
+
+def unclosed_block_line(origin: Origin, name: str) -> int | None:
+    """The file line of the `{% NAME %}` that no `{% endNAME %}` closes (the last one left open)."""
+    tag = re.compile(r"\{%-?\s*(end)?" + re.escape(name) + r"\b")
+    open_at: list[int] = []
+    for found in tag.finditer(origin.text):
+        if found.group(1):
+            if open_at:
+                open_at.pop()
+        else:
+            open_at.append(found.start())
+    if not open_at:
+        return None
+    return origin.first_line + origin.text.count("\n", 0, open_at[-1])
+
+
+def unclosed_output_end(token, line: int | None) -> int | None:
+    """When an output's `{{` is closed only by a later line's `}}`: the line of that `}}`."""
+    if token is None or line is None or token.start_index < 0 or not isinstance(token.source, str):
+        return None
+    opening = token.source.rfind("{{", 0, token.start_index + 1)
+    closing = token.source.find("}}", token.start_index)
+    if opening < 0 or closing < 0 or "\n" not in token.source[opening:closing]:
+        return None
+    return line + token.source.count("\n", token.start_index, closing)
 
 
 def after_front_matter(body: str, body_line: int) -> tuple[str, int]:

@@ -413,16 +413,38 @@ def sort(value, name=None, nils="first"):
 
 # -- layerpress's model values --
 
-def percent(value, digits=1):
+@with_context
+def percent(value, digits=1, *, context):
     """0.9123 -> "91.2%" (`| percent: 2` -> "91.23%")."""
-    return format_percent(float(nil(value) or 0), int(digits))
+    number = model_number(value, "percent", context)
+    return "" if number is None else format_percent(float(number), int(digits))
 
 
-def thousands(value, separator=","):
+@with_context
+def thousands(value, separator=",", *, context):
     """60000 -> "60,000"; `| thousands: "\\,"` for LaTeX's thin space."""
-    number = nil(value)
-    if isinstance(number, str):
-        number = float(number)
+    number = model_number(value, "thousands", context)
+    if number is None:
+        return ""
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     return f"{number:,}".replace(",", str(separator))
+
+
+def model_number(value, name: str, context) -> int | float | None:
+    """The number a layerpress filter formats; None when the variable itself does not exist (the document's
+    warning names it); anything else that is no number is a filter error naming what it got, in our words."""
+    if isinstance(value, Undefined):
+        if value.name not in context.scope:
+            return None
+        raise FilterArgumentError(f"{name}: needs a number, got nothing ({value.hint or 'undefined'})",
+                                  token=None)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        shown = "nil" if value is None else f"{type(value).__name__} {str(value)[:40]!r}"
+        raise FilterArgumentError(f"{name}: needs a number, got {shown}", token=None)
+    return value

@@ -305,13 +305,37 @@ def check_with_keras(spec: ModelSpec) -> None:
             try:
                 cls(**kwargs)
             except (TypeError, ValueError) as error:
-                raise spec.error(f"{layer.class_name}: {_first_line(error)}", line=layer.line) from None
+                key, hint = _identifier_hint(kwargs, keras)
+                raise spec.error(f"{layer.class_name}: {_first_line(error)}",
+                                 line=layer.line_of(key) if key else layer.line, hint=hint) from None
     _check_optimizer(spec, keras)
     try:
         keras.losses.get(spec.compile["loss"])
     except (TypeError, ValueError):
         raise spec.error(f"compile.loss: unknown loss '{spec.compile['loss']}'", line=_compile_line(spec, "loss"),
                          hint=did_you_mean(spec.compile["loss"], _public_names(keras.losses))) from None
+
+
+# Layer arguments that name a Keras object, and the module whose `get` reads the name.
+IDENTIFIER_MODULES = {"activation": "activations", "initializer": "initializers", "regularizer": "regularizers",
+                      "constraint": "constraints"}
+HELPERS = {"get", "serialize", "deserialize"}
+
+
+def _identifier_hint(kwargs: dict, keras) -> tuple[str | None, str | None]:
+    """The argument whose name Keras cannot read (an activation, initializer, regularizer or constraint),
+    and a did-you-mean from the names Keras accepts; (None, None) when the error is about something else."""
+    for key, value in kwargs.items():
+        kind = next((kind for kind in IDENTIFIER_MODULES if key == kind or key.endswith(f"_{kind}")), None)
+        if kind is None or not isinstance(value, str):
+            continue
+        module = getattr(keras, IDENTIFIER_MODULES[kind])
+        try:
+            module.get(value)
+        except (TypeError, ValueError):
+            names = [name for name in _public_names(module) if name.islower() and name not in HELPERS]
+            return key, did_you_mean(value, names) or f"keras.{IDENTIFIER_MODULES[kind]}: {', '.join(names)}"
+    return None, None
 
 
 def make_optimizer(optimizer):

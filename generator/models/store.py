@@ -98,6 +98,12 @@ class ModelStore:
         """Every model and declared variant, as references."""
         return [ref for name in self.names() for ref in [name] + [f"{name}:{v}" for v in self.spec(name).variants]]
 
+    def check_specs(self) -> None:
+        """Read and check every spec of `_models/` and each of its variants (no Keras), also those no
+        post uses: a mistake in one is found when it is made, not when a post first asks for it."""
+        for ref in self.refs():
+            self.spec(ref)
+
     def cache_key(self, ref: str) -> str:
         """The local cache's key: the inputs and the library versions that trained the model here."""
         if ref not in self._keys:
@@ -239,8 +245,10 @@ class ModelStore:
         try:
             return load()
         except DataError as error:
-            if error.file is None:
-                error.file, error.line = spec.file, spec.line("dataset")
+            if error.file is None:   # an error may name its option's key (`path`)
+                key = getattr(error, "key", None)
+                error.file = spec.file
+                error.line = (spec.line(f"dataset.{key}") if key else None) or spec.line("dataset")
             raise
 
 

@@ -63,6 +63,7 @@ def test_mixed_sizes_need_image_size_and_missing_folder(tmp_path):
     assert str(error.value) == "dataset: images differ in size (2 sizes) (set image_size: [height, width])"
     with pytest.raises(DataError) as error:
         load_dataset({"name": "folder", "path": "nope"}, base_dir=tmp_path)
-    assert str(error.value) == f"dataset: folder {tmp_path}/nope not found"
+    assert str(error.value) == ("dataset: folder nope not found (path is relative to the blog folder; the blog "
+                                "folder holds: d)")
     assert np.array_equal(load_dataset({"name": "folder", "path": "d", "image_size": [3, 3], "test_split": 0},
                                        base_dir=tmp_path).x_train.shape, (2, 3, 3, 3))

@@ -57,7 +57,10 @@ def test_unknown_shape_is_named_with_a_suggestion(tmp_path):
 def test_unknown_option_and_wrong_type(tmp_path):
     with pytest.raises(DataError) as error:
         load_dataset({**SPEC, "per_klass": 3}, base_dir=tmp_path)
-    assert str(error.value) == "dataset: unknown key 'per_klass' (did you mean 'per_class'?)"
+    assert str(error.value) == ("dataset: unknown key 'per_klass' (did you mean 'per_class'? "
+                                "keys: background, classes, color_mode, filled, foreground, image_size, name, "
+                                "per_class, rotate, seed, size, stroke_width, test_per_class, validation_split, "
+                                "wobble)")
     with pytest.raises(DataError) as error:
         load_dataset({**SPEC, "per_class": "many"}, base_dir=tmp_path)
     assert str(error.value) == "dataset: 'per_class' must be an integer, not 'many'"

@@ -379,7 +379,7 @@ def test_error_unknown_model(site_source):
 
 def test_error_unknown_variant(site_source):
     message = error_of(*site_source, "```figure\nkind: summary\nmodel: tiny:adamw\n```\n")
-    assert message.split("2026-01-01-post.md:4: ")[1].startswith("model 'tiny:adamw': ")
+    assert message.split("2026-01-01-post.md:4: ")[1] == "model 'tiny' has no variant 'adamw' (variants: sgd, untrained)"
 
 
 def test_error_unknown_layer_lists_the_real_names(site_source):

@@ -212,4 +212,4 @@ def test_a_wrong_tolerance_is_a_one_line_error(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr == ("error: blog/_config.yml:3: unknown key 'layerpress.check.acuracy' "
-                             "(did you mean 'accuracy'?)\n")
+                             "(did you mean 'accuracy'? keys: accuracy, array, loss, pixels)\n")

@@ -1,4 +1,5 @@
-""".github/workflows/pages.yml: parses as YAML and builds from the frozen results, training nothing."""
+""".github/workflows/pages.yml, and the one `layerpress init` writes into a new blog: each parses as YAML
+and builds from the frozen results, training nothing."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.content.starter import write_starter_blog
+
 WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "pages.yml"
 
 
-@pytest.fixture(scope="module")
-def workflow() -> dict:
-    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=["repository", "init"])
+def workflow(request, tmp_path_factory) -> dict:
+    if request.param == "repository":
+        return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    blog = tmp_path_factory.mktemp("init") / "blog"
+    write_starter_blog(blog)
+    return yaml.safe_load((blog / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
 
 
 def step(job: dict, action: str) -> dict:

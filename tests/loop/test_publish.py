@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,31 @@ def test_cli_publish_and_its_one_line_error(clone, tmp_path):
     assert failed.returncode == 1
     assert failed.stderr == (f"error: '{outside}' is not inside a git repository, nothing to publish to "
                              "(run `git init` and add a remote, or work in a clone of the blog's repository)\n")
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+# (working folder, arguments, the site folder they build), from the repository's clone
+PUBLISH_FROM = [
+    (".", ["--source", "content"], "site"),                                  # the repository's top folder
+    ("..", ["--source", "work/content"], "../site"),                         # outside the repository
+    ("content", ["--source", "."], "content/site"),                          # inside the blog, as Jekyll
+    ("notes", ["--source", "../content", "--dest", "../public"], "public"),  # a sibling, a relative --dest
+]
+
+
+def test_publish_from_any_working_folder_with_the_default_or_a_relative_dest(clone):
+    """One after the other on one blog: each build's memos (kept in the blog's cache) hold for its own
+    working folder only."""
+    (clone / "notes").mkdir()
+    remote = clone.parent / "remote.git"
+    for number, (working_folder, args, site) in enumerate(PUBLISH_FROM, start=1):
+        run = cli("publish", *args, cwd=clone / working_folder)
+        assert run.returncode == 0, (working_folder, run.stderr)
+        assert run.stdout.startswith("published ") and "Traceback" not in run.stderr
+        published = set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
+        assert published == site_files(clone / site) | {".nojekyll"}
+        assert git(remote, "rev-list", "--count", "gh-pages") == str(number)

@@ -22,18 +22,23 @@ def spec_error(tmp_path, monkeypatch, text: str, ref: str = "m") -> str:
 
 
 CHEAP = [
-    (DATASET + "layer:\n  - Flatten\n", "m.yml:2: unknown key 'layer' (did you mean 'layers'?)"),
+    (DATASET + "layer:\n  - Flatten\n", ("m.yml:2: unknown key 'layer' (did you mean 'layers'? "
+                                         "keys: checkpoint, compile, dataset, description, fit, layers, load, "
+                                         "seed, variants, weights)")),
     (DATASET, "m.yml:1: a model spec needs either 'layers' or 'load'"),
     ("- just\n- a list\n", "m.yml:1: a model spec must be a mapping (dataset, layers, compile, fit, ...)"),
     (DATASET + "layers: [Flatten\n", "m.yml:3: malformed YAML: did not find expected ',' or ']' "
                                          "(check the indentation and quote values that contain ': ')"),
     ("dataset:\n  name: shapes\n  per_clas: 3\n" + LAYERS,
-     "m.yml:3: dataset: unknown key 'per_clas' (did you mean 'per_class'?)"),
+     ("m.yml:3: dataset: unknown key 'per_clas' (did you mean 'per_class'? "
+      "keys: background, classes, color_mode, filled, foreground, image_size, name, per_class, rotate, seed, size, "
+      "stroke_width, test_per_class, validation_split, wobble)")),
     ("dataset: {name: fashion_mnist}\n" + LAYERS,
      "m.yml:1: dataset: unknown data set 'fashion_mnist' (did you mean 'fashion-mnist'?)"),
     (LAYERS, "m.yml:1: a model with 'layers' needs a 'dataset' to train on"),
     (DATASET + LAYERS + "fit:\n  epochs: ten\n", "m.yml:6: 'fit.epochs' must be a positive integer, not 'ten'"),
-    (DATASET + LAYERS + "fit: {epochz: 3}\n", "m.yml:5: unknown key 'fit.epochz' (did you mean 'epochs'?)"),
+    (DATASET + LAYERS + "fit: {epochz: 3}\n", ("m.yml:5: unknown key 'fit.epochz' (did you mean 'epochs'? "
+                                               "keys: batch_size, epochs)")),
     (DATASET + LAYERS + "seed: 1.5\n", "m.yml:5: 'seed' must be an integer, not 1.5"),
     (DATASET + LAYERS + "compile:\n  loss: mse\n  optimizer: [adam]\n",
      "m.yml:7: 'compile.optimizer' must be a name or a Keras config mapping, not ['adam']"),
@@ -59,7 +64,8 @@ def test_variant_errors(tmp_path, monkeypatch):
     assert spec_error(tmp_path, monkeypatch, text, "m:sdg") == \
         "_models/m.yml:5: model 'm' has no variant 'sdg' (did you mean 'sgd'?)"
     assert spec_error(tmp_path, monkeypatch, text, "m:slow") == \
-        "_models/m.yml:8: unknown key 'variants.slow.fitt' (did you mean 'fit'?)"
+        ("_models/m.yml:8: unknown key 'variants.slow.fitt' (did you mean 'fit'? "
+         "keys: checkpoint, compile, dataset, description, fit, layers, load, seed, weights)")
 
 
 KERAS = [

@@ -32,6 +32,8 @@ def dest_in_models(blog):
 
 
 def dest_read_as_pages(blog):
+    (blog.source / "docs").mkdir()
+    (blog.source / "docs" / "index.md").write_text("---\ntitle: Docs\n---\nMine.\n")
     return blog.source / "docs"
 
 
@@ -249,3 +251,12 @@ def test_keep_files_must_name_paths_inside_the_site(blog, value):
     blog.write("_config.yml", f"title: Safety\nkeep_files: {value}\n")
     before = blog.everything()
     blog.refuses(blog.build(), "blog/_config.yml:2: 'keep_files' must be a list of paths inside the site", before)
+
+
+def test_a_new_site_folder_inside_the_source_is_left_out_of_the_build_as_jekyll_does(blog, monkeypatch):
+    monkeypatch.chdir(blog.source)
+    dest = blog.source / "site"
+    assert blog.build(dest="site").status == 0
+    assert (dest / "index.html").is_file()
+    assert blog.build(dest="site").status == 0  # the second build does not read the first one's pages
+    assert not (dest / "site").exists()

@@ -79,7 +79,8 @@ def test_strict_filters(blog, capsys):
     blog.config("liquid: {strict_filters: true}\n")
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n\n{{ 'a' | upcsae }}\n")
     code, err = build_with_messages(blog, capsys)
-    assert code == 1 and err == "error: blog/_posts/2020-01-01-a.md:5: liquid error: unknown filter 'upcsae'\n"
+    assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:5: liquid error: unknown filter 'upcsae' "
+                                 "(did you mean 'upcase'?)\n")
 
 
 def test_a_misspelt_tag_gets_a_did_you_mean(blog, capsys):
@@ -381,12 +382,12 @@ def test_a_filter_given_the_wrong_kind_of_value_is_a_liquid_error_not_a_tracebac
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n{{ 'abc' | percent }} {{ 5 | sort: 'a', 'middle' }}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 0 and err.splitlines() == [
-        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: percent: could not convert string to float: 'abc'",
+        "warning: blog/_posts/2020-01-01-a.md:4: liquid error: percent: needs a number, got str 'abc'",
         "warning: blog/_posts/2020-01-01-a.md:4: liquid error: sort: nils must be 'first' or 'last', not 'middle'"]
     blog.config("liquid: {error_mode: strict}\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 1 and err == ("error: blog/_posts/2020-01-01-a.md:4: liquid error: percent: "
-                                 "could not convert string to float: 'abc'\n")
+                                 "needs a number, got str 'abc'\n")
 
 
 def test_each_layout_and_include_is_parsed_once_per_build(blog, monkeypatch):
