@@ -204,6 +204,7 @@ class SiteRenderer:
         template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = HTML(self.to_html(doc, text))
+        # The page converts its text again, with its links, only when the text names a link's target.
         links = tuple(link for link in self.links_after if link.target in text) if doc.is_markdown else ()
         self.shown[doc.source_path] = HTML(self.to_html(doc, text, links)) if links else page["content"]
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is

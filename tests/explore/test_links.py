@@ -17,9 +17,9 @@ LINK = ' <a class="explore-link" href="/blog/explore/tiny/">(explore its layers)
 
 def stage(baseurl: str) -> ExplorerStage:
     """The explorer stage with one model, 'tiny' (no data: only its links and page are used)."""
-    explorer = ExplorerStage(store=None, source=Path("."), cache_dir=Path("cache"), baseurl=baseurl)  # type: ignore[arg-type]
+    explorer = ExplorerStage(store=None, source=Path("."), cache_dir=Path("cache"), baseurl=baseurl)
     explorer.models = [ExplorerModel("tiny", [], "viridis", ("trained",), Path("_models/tiny.yml"))]
-    explorer.index = lambda model: {"layers": [], "probes": [], "variants": [], "metrics": {}}  # type: ignore[method-assign]
+    explorer.index = lambda model: {"layers": [], "probes": [], "variants": [], "metrics": {}}
     return explorer
 
 
