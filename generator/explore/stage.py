@@ -1,14 +1,15 @@
 """The explorer stage of a build: a page per published model, its data computed once and cached.
 
-The compute step (generator/figures/stage.py `compute`) calls `compute_explorers(config, options,
-store, outputs, manifest)` once the figures are drawn. It reads what the figures stage decided (the
-models published as `models/NAME.keras`, the probes and colour map of their figures), computes every
-layer's outputs for those probes with the trained and the untrained network (`TrainedModel.activations`,
-the call the activations figures use), and returns `Explorers`, plain data for the compute step's
-result: data files, `figures.json` entries with their hashes, the URL each activations figure links
-to (the theme's figure.html writes the link), and `ExplorerPages`: `pages(renderer)` renders the
-pages and `link_downloads(pages)` adds the link after every download link of a model.
-A cached model and cached data need no TensorFlow.
+The compute step (generator/compute.py) calls `compute_explorers(config, options, store, outputs,
+manifest)` once the figures stage (generator/figures/stage.py, a layer below) has drawn the figures.
+It reads what the figures stage decided (the models published as `models/NAME.keras`, the probes and
+colour map of their figures), computes every layer's outputs for those probes with the trained and the
+untrained network (`TrainedModel.activations`, the call the activations figures use), and returns
+`Explorers`, plain data for the compute step's result: data files, `figures.json` entries with their
+hashes, the URL each activations figure links to (the theme's figure.html writes the link), the pages
+(rendered with the theme's explore.html) and the link that follows every link to a model's .keras file
+in a page's text (`LinkAfter`, written while the text is converted). A cached model and cached data need
+no TensorFlow.
 
 With `layerpress: {explorer: {reader_images: true}}` each explorer also holds the model as
 ONNX (`reader.py`) and the site gets ONNX Runtime Web, so a reader can run their own image.
@@ -29,7 +30,8 @@ from generator.confine import checked_file
 from generator.errors import FigureError
 from generator import console
 from generator.explore import data, gradcam, reader
-from generator.explore.pages import ExplorerPages
+from generator.content.links import LinkAfter
+from generator.explore.pages import LAYOUT, download_link
 from generator.figures.common import display_image
 from generator.figures.keys import library_versions
 from generator.figures.tiling import png_bytes
@@ -249,19 +251,23 @@ class ExplorerStage:
             links[(entry["post"], entry["id"])] = f"{self.baseurl}{model.url}{view}"
         return links
 
-    def published(self) -> ExplorerPages:
-        """What the build does with the explorers once the site is rendered (no model or cache state)."""
+    def pages(self) -> list[tuple[str, str, dict]]:
+        """(theme layout, output path, page variables) of every explorer page (no model or cache state)."""
         pages = []
         for model in self.models:
             index = self.index(model)
-            pages.append((f"explore/{model.name}/index.html", {
+            pages.append((LAYOUT, f"explore/{model.name}/index.html", {
                 "title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
                     "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
                     "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
                     "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
                     "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}",
                     "gradcam": index.get("gradcam")}}))
-        return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
+        return pages
+
+    def download_links(self) -> tuple[LinkAfter, ...]:
+        """The link to its explorer that follows every link to a model's .keras file in a page's text."""
+        return tuple(download_link(self.baseurl, model.name, model.url) for model in self.models)
 
 
 @dataclass(frozen=True)
@@ -271,7 +277,8 @@ class Explorers:
     outputs: list[tuple[str, Path]]            # data files (and ONNX Runtime Web)
     manifest: list[dict]                       # a figures.json entry per explorer
     figure_links: dict[tuple[str, str], str]   # (post, figure id) -> URL under an activations figure
-    pages: ExplorerPages
+    pages: list[tuple[str, str, dict]]         # (theme layout, output path, page variables)
+    links_after: tuple[LinkAfter, ...]         # after every link to models/NAME.keras: NAME's explorer
 
 
 def compute_explorers(config, options, store: ModelStore, outputs: list[tuple[str, Path]],
@@ -287,7 +294,8 @@ def compute_explorers(config, options, store: ModelStore, outputs: list[tuple[st
     if frozen is not None and options.writes_frozen(config):
         stage.freeze(prune=options.prune)
     stage.note_skipped()
-    return Explorers(stage.outputs(), stage.manifest(), stage.figure_links(manifest), stage.published())
+    return Explorers(stage.outputs(), stage.manifest(), stage.figure_links(manifest), stage.pages(),
+                     stage.download_links())
 
 
 def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:
