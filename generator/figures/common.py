@@ -47,9 +47,44 @@ def dataset_of(request: FigureRequest, model):
     """The data the model was trained on; a model loaded from a file may have none."""
     dataset = model.dataset()
     if dataset is None:
-        raise request.error(f"model '{model.ref}' has no data set to take images from",
-                            "add 'dataset:' to its spec, or give probes")
+        raise request.error(f"{request.kind} needs a data set to take images from: model '{model.ref}' has none",
+                            f"add a `dataset:` to {spec_file(model)}"
+                            + (", or give probes" if "probes" in request.options else ""))
     return dataset
+
+
+def spec_file(model_or_spec) -> str:
+    """The spec file as the author knows it: `_models/NAME.yml`."""
+    spec = getattr(model_or_spec, "spec", model_or_spec)
+    return f"_models/{spec.file.name}"
+
+
+def class_names_of(request: FigureRequest, model) -> list[str]:
+    """The names of the model's outputs (its `classes:` or its data set's); an error says how to give them."""
+    names = model.record.get("class_names")
+    if not names:
+        raise request.error(f"{request.kind} needs class names: model '{model.ref}' has none",
+                            f"add `classes:` to {spec_file(model)}, or a `dataset:`")
+    return names
+
+
+def history_of(request: FigureRequest, ctx, ref: str) -> dict:
+    """The model's training history; a model the build did not train has none."""
+    record = ctx.record(ref)
+    if not record.get("history"):
+        raise request.error(f"{request.kind} needs a training history: the build did not train model '{ref}'",
+                            "its spec has no `layers:` and `dataset:` to train (a saved, pretrained or "
+                            "untrained model has no epochs)")
+    return record["history"]
+
+
+def test_metrics_of(request: FigureRequest, ctx, ref: str) -> dict:
+    """The model's test metrics; a model without a test set has none."""
+    record = ctx.record(ref)
+    if not record.get("metrics"):
+        raise request.error(f"{request.kind} needs test metrics: model '{ref}' has no test set",
+                            f"add a `dataset:` with test images to {spec_file(ctx.store.spec(ref))}")
+    return record["metrics"]
 
 
 def display_image(pixels: np.ndarray) -> np.ndarray:

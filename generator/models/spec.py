@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,16 @@ def non_empty_list(value) -> list:
     return value
 
 
+@expects("a list of class names, or a file of them (.txt: one a line; .json: a list or an index mapping)")
+def class_names_or_file(value) -> list | str:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, list) and value and all(isinstance(name, (str, int)) and not isinstance(name, bool)
+                                                 for name in value):
+        return [str(name) for name in value]
+    raise Invalid()
+
+
 # The keys of a spec file; a null value takes the default.
 TOP_KEYS = named({
     "description": Option(any_value, None, "What the model is (shown by `layerpress models`)."),
@@ -41,6 +52,9 @@ TOP_KEYS = named({
     "layers": Option(non_empty_list, None, "Keras layers in order: '- Class' or '- Class: {argument: value}'."),
     "load": Option(string, None, "A saved Keras model (.keras or .h5) used instead of 'layers'."),
     "weights": Option(string, None, "Weights (.h5) loaded into 'layers' instead of training."),
+    "classes": Option(class_names_or_file, None,
+                      "The class of each output, in order: a list, or a file (.txt, one a line; .json, a list or "
+                      "{index: name}). Default: the data set's classes. `predictions` needs them."),
     "compile": Option(of_type(dict), {}, "Optimizer, loss and metrics (COMPILE_KEYS)."),
     "fit": Option(of_type(dict), {}, "Epochs and batch size (FIT_KEYS)."),
     "checkpoint": Option(of_type(bool, dict), True,
@@ -92,7 +106,8 @@ class ModelSpec:
     checkpoint: dict | None
     seed: int
     variants: list[str] = field(default_factory=list)
-    written: dict = field(default_factory=dict)  # 'load' / 'weights' paths as the author wrote them
+    written: dict = field(default_factory=dict)  # 'load' / 'weights' / 'classes' as the author wrote them
+    classes: list[str] | None = None
 
     @property
     def ref(self) -> str:
@@ -117,6 +132,8 @@ class ModelSpec:
             "layers": [[layer.class_name, layer.positional, dict(layer.args)] for layer in self.layers] if self.layers else None,
             "load": self.written.get("load"), "weights": self.written.get("weights"),
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
+            # keys added since: present only when given, so that older models keep their keys
+            **({"classes": self.classes} if self.classes is not None else {}),
         }
 
 
@@ -170,7 +187,8 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, wher
         load=_file(raw, "load", source, where), weights=_file(raw, "weights", source, where),
         compile=_section(raw, "compile", COMPILE_KEYS, where), fit=_section(raw, "fit", FIT_KEYS, where),
         checkpoint=_checkpoint(raw, top["checkpoint"], dataset, where), seed=top["seed"], variants=variants,
-        written={key: raw[key] for key in ("load", "weights") if key in raw})
+        written={key: raw[key] for key in ("load", "weights", "classes") if key in raw},
+        classes=_classes(raw, top["classes"], dataset, source, where))
 
 
 def _flat_lines(raw: LineDict) -> dict:
@@ -215,6 +233,46 @@ def _checkpoint(raw: LineDict, value, dataset: dict | None, where: Where) -> dic
         raise inside.fail(f"checkpoint.monitor '{monitor}' needs a validation split", "monitor",
                           hint="set dataset.validation_split, or monitor 'loss'")
     return {"monitor": monitor, "mode": given["mode"] or ("max" if "acc" in monitor else "min")}
+
+
+def _classes(raw: LineDict, value, dataset: dict | None, source: Path, where: Where) -> list[str] | None:
+    """The class names `classes:` gives (a list, or a file read here), checked against the data set's."""
+    if value is None:
+        return None
+    names = value if isinstance(value, list) else read_class_names(_file(raw, "classes", source, where), where)
+    known = dataset.get("classes") if dataset else None
+    if isinstance(known, list) and len(known) != len(names):
+        raise where.fail(f"'classes' names {len(names)} classes, the data set has {len(known)}", "classes")
+    return names
+
+
+def read_class_names(path: Path | None, where: Where) -> list[str]:
+    """Class names from a .txt file (one a line) or a .json file: a list of names, or a mapping from the
+    output index to a name or to [id, name] (Keras's imagenet_class_index.json)."""
+    assert path is not None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    names: list | None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise where.fail(f"classes: {path.name} is not JSON: {error}", "classes") from None
+        names = _json_class_names(data)
+    else:
+        names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        raise where.fail(f"classes: {path.name} holds no class names", "classes",
+                         hint="a .txt file with one name a line, or a .json list of names")
+    return names
+
+
+def _json_class_names(data) -> list[str] | None:
+    if isinstance(data, list) and all(isinstance(name, str) for name in data):
+        return data
+    if isinstance(data, dict) and all(str(key).isdigit() for key in data):
+        entries = [data[key] for key in sorted(data, key=int)]
+        return [entry[-1] if isinstance(entry, list) and entry else str(entry) for entry in entries]
+    return None
 
 
 def _file(raw: LineDict, key: str, source: Path, where: Where) -> Path | None:

@@ -214,7 +214,7 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     """The stored record: history, test metrics, confusion matrix, layers, sizes, versions."""
     record = {
         "history": history, "metrics": None, "confusion_matrix": None,
-        "class_names": dataset.class_names if dataset else None,
+        "class_names": class_names(model, spec, dataset),
         "params": int(model.count_params()),
         "trainable_params": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         "epochs": len(next(iter(history.values()), [])) if history else 0, "best_epoch": best_epoch,
@@ -231,6 +231,20 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     if dataset is not None:
         record.update(_test_metrics(model, spec, dataset))
     return record
+
+
+def class_names(model, spec: ModelSpec, dataset: Dataset | None) -> list[str] | None:
+    """The spec's `classes:`, else the data set's; as many as the model has outputs (one sigmoid: two)."""
+    names = spec.classes or (dataset.class_names if dataset else None)
+    if names is None:
+        return None
+    if dataset is not None and len(names) != len(dataset.class_names):
+        raise spec.error(f"'classes' names {len(names)} classes, the data set has {len(dataset.class_names)}",
+                         "classes")
+    outputs = model.outputs[0].shape[-1]
+    if spec.classes and len(model.outputs[0].shape) == 2 and len(names) != max(outputs or 0, 2):
+        raise spec.error(f"'classes' names {len(names)} classes, the model has {outputs} outputs", "classes")
+    return list(names)
 
 
 def _scores(model, y: np.ndarray, probabilities: np.ndarray) -> dict:

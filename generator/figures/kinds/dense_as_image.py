@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from generator.figures import options as opt
-from generator.figures.common import display_image, layer_info, probe_images, short_name
+from generator.figures.common import class_names_of, display_image, layer_info, probe_images, short_name
 from generator.figures.layout import SMALL
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
@@ -97,7 +97,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         names = [info["name"] for info in infos]
         activations = model.activations(names, images)
         probabilities = np.asarray(model.predict(images))
-        class_names = model.record["class_names"]
+        class_names = class_names_of(request, model)
         for p in range(len(probe_names)):
             pictures = {}
             for name in names:

@@ -1,0 +1,254 @@
+"""Models the build did not train: a `.keras` and a legacy `.h5` saved by a plain script, through every
+figure kind and `models.*`; what a model lacks is a `file:line` error that says how to give it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from figures_testkit import Doc, write_probes
+
+from generator.build import BuildOptions, build
+from generator.errors import LayerpressError, ModelSpecError
+from generator.figures.stage import FigureStage
+from generator.models.store import ModelStore
+
+pytestmark = pytest.mark.slow
+
+DATASET = ("dataset: {name: shapes, image_size: [16, 16], color_mode: rgb, per_class: 4, test_per_class: 3, "
+           "validation_split: 0, seed: 1}\n")
+SPECS = {
+    "bare": "load: models/tiny.keras\n",
+    "named": "load: models/tiny.keras\nclasses: [circle, square, triangle]\n",
+    "listed": "load: models/tiny.keras\nclasses: models/classes.txt\n",
+    "legacy": "load: models/tiny.h5\n" + DATASET,
+}
+
+
+def save_tiny_model(folder: Path):
+    """A small classifier saved the way a plain script would: `.keras` and legacy `.h5`."""
+    import keras
+
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([
+        keras.Input((16, 16, 3)), keras.layers.Rescaling(1 / 255, name="scale"),
+        keras.layers.Conv2D(4, 3, activation="relu", name="conv"), keras.layers.MaxPooling2D(2, name="pool"),
+        keras.layers.Flatten(name="flat"), keras.layers.Dense(3, activation="softmax", name="out")])
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save(folder / "tiny.keras")
+    model.save(folder / "tiny.h5")
+    (folder / "classes.txt").write_text("circle\nsquare\ntriangle\n")
+    return model
+
+
+@pytest.fixture(scope="module")
+def own_blog(tmp_path_factory):
+    root = tmp_path_factory.mktemp("own-models")
+    source = root / "content"
+    (source / "_models").mkdir(parents=True)
+    for name, text in SPECS.items():
+        (source / "_models" / f"{name}.yml").write_text(text)
+    (source / "_config.yml").write_text("title: own models\n")
+    write_probes(source / "probes")
+    keras_model = save_tiny_model(source / "models")
+    return source, root / "cache", keras_model
+
+
+def every_kind(model: str) -> str:
+    """A block of every kind that draws from a model."""
+    return f"""
+```figure
+kind: activations
+model: {model}
+probe: probes/triangle.png
+layers: [conv, pool]
+```
+
+```figure
+kind: summary
+model: {model}
+```
+
+```figure
+kind: conv-animation
+probe: probes/circle.png
+size: [5, 5]
+model: {model}
+layer: conv
+```
+
+```figure
+kind: conv-check
+model: {model}
+layer: conv
+probe: probes/circle.png
+```
+
+```figure
+kind: filters
+model: {model}
+```
+""" + CLASSES_BLOCKS.format(model=model)
+
+
+CLASSES_BLOCKS = """
+```figure
+kind: predictions
+model: {model}
+probes: [probes/triangle.png, probes/circle.png]
+labels: [triangle, circle]
+```
+
+```figure
+kind: dense-as-image
+model: {model}
+probe: probes/triangle.png
+layer: out
+```
+"""
+DATA_BLOCKS = {
+    "samples": "kind: samples\nmodel: {model}\nper_class: 2",
+    "predictions": "kind: predictions\nmodel: {model}\ncount: 3",
+    "compare": "kind: compare\nmodel: {model}\nvariants: [base]",
+}
+DATA_ERRORS = {
+    "samples": "samples needs a data set to take images from: model 'named' has none "
+               "(add a `dataset:` to _models/named.yml)",
+    "predictions": "predictions needs a data set to take images from: model 'named' has none "
+                   "(add a `dataset:` to _models/named.yml, or give probes)",
+    "compare": "compare needs test metrics: model 'named' has no test set "
+               "(add a `dataset:` with test images to _models/named.yml)",
+}
+HISTORY_BLOCK = "kind: curves\nmodel: {model}"
+
+
+def run_stage(source: Path, cache: Path, body: str):
+    post = source / "_posts" / "2026-01-01-post.md"
+    post.parent.mkdir(exist_ok=True)
+    post.write_text("---\ntitle: t\n---\n" + body)
+    document = Doc(post, body, body_line=4, slug="post")
+    stage = FigureStage(ModelStore(source, cache), source, cache)
+    stage.add_documents([document])
+    stage.compute()
+    return stage
+
+
+def block_error(source: Path, cache: Path, block: str) -> str:
+    with pytest.raises(LayerpressError) as caught:
+        run_stage(source, cache, f"Text.\n\n```figure\n{block}\n```\n")
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("model", ["named", "listed", "legacy"])
+def test_every_model_kind_draws_a_saved_model(own_blog, model):
+    source, cache, _ = own_blog
+    stage = run_stage(source, cache, every_kind(model))
+    assert len(stage.figures) == 7 and all(figure.entry is not None for figure in stage.figures)
+
+
+def test_saved_model_predicts_what_keras_predicts(own_blog):
+    source, cache, keras_model = own_blog
+    store = ModelStore(source, cache)
+    for ref in ("named", "legacy"):
+        model = store.get(ref)
+        images = np.random.default_rng(0).uniform(0, 255, (2, 16, 16, 3)).astype("float32")
+        np.testing.assert_allclose(model.predict(images), keras_model.predict(images, verbose=0), atol=1e-5)
+    assert store.record("named")["class_names"] == ["circle", "square", "triangle"]
+    assert store.record("listed")["class_names"] == ["circle", "square", "triangle"]
+    assert store.record("legacy")["class_names"] == ["circle", "square", "triangle"]  # the data set's
+
+
+@pytest.mark.parametrize("block", ["predictions", "dense-as-image"])
+def test_class_names_missing_is_the_blocks_error(own_blog, block):
+    """Regression: `predictions` on a loaded model without a data set ended in a TypeError."""
+    source, cache, _ = own_blog
+    blocks = CLASSES_BLOCKS.format(model="bare").split("\n\n")
+    text = next(b for b in blocks if f"kind: {block}" in b).strip().removeprefix("```figure\n").removesuffix("\n```")
+    message = block_error(source, cache, text)
+    assert message.endswith(f"_posts/2026-01-01-post.md:6: {block} needs class names: model 'bare' has none "
+                            "(add `classes:` to _models/bare.yml, or a `dataset:`)")
+
+
+@pytest.mark.parametrize("what", list(DATA_BLOCKS))
+def test_data_missing_is_the_blocks_error(own_blog, what):
+    source, cache, _ = own_blog
+    message = block_error(source, cache, DATA_BLOCKS[what].format(model="named"))
+    assert message.endswith("post.md:6: " + DATA_ERRORS[what])
+
+
+@pytest.mark.parametrize("model", ["named", "legacy"])
+def test_curves_of_a_model_the_build_did_not_train(own_blog, model):
+    source, cache, _ = own_blog
+    message = block_error(source, cache, HISTORY_BLOCK.format(model=model))
+    assert message.endswith(f":6: curves needs a training history: the build did not train model '{model}' "
+                            "(its spec has no `layers:` and `dataset:` to train (a saved, pretrained or untrained "
+                            "model has no epochs))")
+
+
+def test_data_kinds_draw_a_saved_model_with_a_data_set(own_blog):
+    source, cache, _ = own_blog
+    body = "\n".join(f"```figure\n{block.format(model='legacy')}\n```\n" for block in DATA_BLOCKS.values())
+    stage = run_stage(source, cache, body)
+    assert all(figure.entry is not None for figure in stage.figures)
+
+
+def test_class_names_must_match_the_outputs(own_blog, tmp_path):
+    source, cache, _ = own_blog
+    (source / "_models" / "wrong.yml").write_text("load: models/tiny.keras\nclasses: [a, b]\n")
+    try:
+        with pytest.raises(ModelSpecError, match=r"wrong.yml:2: 'classes' names 2 classes, the model has 3 outputs$"):
+            ModelStore(source, tmp_path / "cache").record("wrong")
+    finally:
+        (source / "_models" / "wrong.yml").unlink()
+
+
+def site_build(source: Path, root: Path, body: str):
+    (source / "_posts").mkdir(exist_ok=True)
+    (source / "_posts" / "2026-01-01-post.md").write_text("---\ntitle: t\n---\n" + body)
+    return build(BuildOptions(source=source, dest=root / "site", cache_dir=root / "cache"))
+
+
+def test_quoted_metric_of_an_untested_model_is_an_error_at_its_line(own_blog):
+    """Regression: `{{ models.NAME.metrics.test_accuracy | percent }}` printed "0.0%" for a model without a
+    test set."""
+    source, cache, _ = own_blog
+    with pytest.raises(LayerpressError) as caught:
+        site_build(source, cache.parent, "Intro.\n\nIt scores {{ models.named.metrics.test_accuracy | percent }}.\n")
+    assert str(caught.value).endswith(
+        "_posts/2026-01-01-post.md:6: models.named.metrics: model 'named' was not tested: it has no test set "
+        "(add a `dataset:` with test images to _models/named.yml)")
+    with pytest.raises(LayerpressError, match=r"post.md:4: models.legacy.best_epoch: model 'legacy' has no best"):
+        site_build(source, cache.parent, "{{ models.legacy.best_epoch }}\n")
+
+
+def test_quoted_metric_of_a_tested_saved_model(own_blog):
+    source, cache, keras_model = own_blog
+    site_build(source, cache.parent, "It scores {{ models.legacy.metrics.test_accuracy | percent }} on "
+                                     "{{ models.legacy.test_examples }} images.\n")
+    html = (cache.parent / "site" / "2026" / "01" / "01" / "post.html").read_text()
+    store = ModelStore(source, cache)
+    dataset = store.dataset("legacy")
+    accuracy = np.mean(keras_model.predict(dataset.x_test.astype("float32"), verbose=0).argmax(-1) == dataset.y_test)
+    assert f"It scores {accuracy:.1%} on 9 images." in html
+
+
+def test_classes_errors_name_the_line(tmp_path):
+    from generator.models.spec import read_spec
+
+    source = tmp_path
+    (source / "_models").mkdir()
+    spec = source / "_models" / "m.yml"
+    for text, expected in [
+        ("load: m.keras\nclasses: 3\n", r"m.yml:2: 'classes' must be a list of class names, or a file of them"),
+        ("load: m.keras\nclasses: none.txt\n", r"m.yml:2: classes: file none.txt not found"),
+        (DATASET.replace("seed: 1", "classes: [a, b]") + "load: m.keras\nclasses: [x, y, z]\n",
+         r"m.yml:3: 'classes' names 3 classes, the data set has 2"),
+    ]:
+        (source / "m.keras").write_bytes(b"")
+        spec.write_text(text)
+        with pytest.raises(ModelSpecError, match=expected):
+            read_spec(spec, source)
+    (source / "index.json").write_text('{"1": ["n2", "goldfish"], "0": ["n1", "tench"]}')
+    spec.write_text("load: m.keras\nclasses: index.json\n")
+    assert read_spec(spec, source).classes == ["tench", "goldfish"]
