@@ -126,6 +126,14 @@ class ModelStore:
     def is_cached(self, ref: str) -> bool:
         return self.frozen_entry(ref) is not None or self._store.get(self.cache_key(ref)) is not None
 
+    def state(self, ref: str) -> tuple[str, Path | None]:
+        """Where the model's results are, without training: ("frozen", entry), ("cached", entry) or ("missing", None)."""
+        frozen = self.frozen_entry(ref)
+        if frozen is not None:
+            return "frozen", frozen
+        entry = None if self.force or self.is_refreshed(ref) else self._store.get(self.cache_key(ref))
+        return ("cached", entry) if entry is not None else ("missing", None)
+
     def is_refreshed(self, ref: str) -> bool:
         return ref in self.refresh or ref.split(":")[0] in self.refresh
 
