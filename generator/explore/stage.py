@@ -86,7 +86,7 @@ class ExplorerStage:
                            if re.fullmatch(r"models/[^/]+\.keras", path))
         for name in published:
             spec = self.store.spec(name)
-            variants = ("trained",) if spec.load or spec.weights else data.VARIANTS
+            variants = data.VARIANTS if spec.trained_by_build else ("trained",)
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
                                              variants, Path(spec.file)))
 

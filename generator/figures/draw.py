@@ -22,6 +22,7 @@ class DrawContext:
         self.source = source
         self.figure_width = figure_width  # the text column, CSS px
         self._models: dict[str, object] = {}
+        self.notes: list[str] = []  # what was done to the figure's inputs (probes resized, preprocessed)
 
     def model(self, ref: str):
         if ref not in self._models:
@@ -34,13 +35,19 @@ class DrawContext:
     def probe(self, path: str) -> Path:
         return self.source / path
 
+    def note(self, text: str) -> None:
+        if text and text not in self.notes:
+            self.notes.append(text)
+
 
 def draw(request: FigureRequest, context: DrawContext) -> registry.DrawnFigure:
     """The figure drawn by its kind, refused if it holds NaN or infinite values."""
     import numpy as np
 
+    context.notes = []
     with np.errstate(invalid="ignore"):  # NaNs are refused below, in one line, not warned about
         drawn = registry.kind_module(request.kind).draw(request, context)
+    drawn.note = " ".join(filter(None, [drawn.note, *context.notes]))
     refuse_non_finite(request, drawn)
     return drawn
 

@@ -1,9 +1,10 @@
-"""ModelSpec -> compiled Keras model (declared layers, a saved file, or layers + saved weights)."""
+"""ModelSpec -> compiled Keras model (declared layers, a saved file, layers + saved weights, or an application)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from generator.models.applications import build_application
 from generator.models.backend import import_keras
 from generator.models.spec import ModelSpec, layer_kwargs, make_optimizer
 
@@ -13,9 +14,12 @@ LEGACY_HINT = "declare the architecture under 'layers:' and load only the weight
 def build_model(spec: ModelSpec, input_shape: tuple | None):
     """A compiled Keras model for `spec`; call after keras.utils.set_random_seed(spec.seed)."""
     keras = import_keras()
-    model = _load_saved(spec, keras) if spec.load else _declared(spec, input_shape, keras)
-    if spec.weights:
-        _load_weights(spec, model)
+    if spec.application:
+        model = build_application(spec)
+    else:
+        model = _load_saved(spec, keras) if spec.load else _declared(spec, input_shape, keras)
+        if spec.weights:
+            _load_weights(spec, model)
     model.compile(optimizer=make_optimizer(spec.compile["optimizer"]), loss=spec.compile["loss"],
                   metrics=list(spec.compile["metrics"]))
     return model

@@ -44,6 +44,19 @@ def class_names_or_file(value) -> list | str:
     raise Invalid()
 
 
+@expects("[height, width, channels], three positive integers")
+def image_shape(value) -> list:
+    if not (isinstance(value, list) and len(value) == 3
+            and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value)):
+        raise Invalid()
+    return value
+
+
+# What `weights:` may name for an `application:` besides a file.
+PRETRAINED = ("imagenet", "none")
+# The ways a spec gives its network: exactly one of them.
+SOURCES = ("layers", "load", "application")
+
 # The keys of a spec file; a null value takes the default.
 TOP_KEYS = named({
     "description": Option(any_value, None, "What the model is (shown by `layerpress models`)."),
@@ -51,7 +64,16 @@ TOP_KEYS = named({
                       "The data set it trains on: a name, or a mapping of data-set options."),
     "layers": Option(non_empty_list, None, "Keras layers in order: '- Class' or '- Class: {argument: value}'."),
     "load": Option(string, None, "A saved Keras model (.keras or .h5) used instead of 'layers'."),
-    "weights": Option(string, None, "Weights (.h5) loaded into 'layers' instead of training."),
+    "application": Option(string, None, "A pretrained network by its keras.applications constructor "
+                                        "(MobileNetV2, ResNet50, ...), used instead of 'layers'."),
+    "weights": Option(string, None, "With 'layers': a weights file (.h5) loaded instead of training. With "
+                                    "'application': imagenet (the default), none (random), or a weights file."),
+    "input_shape": Option(image_shape, None, "An application's input [height, width, channels]; default its "
+                                             "own (224x224x3 for most). Probes are resized to it."),
+    "arguments": Option(of_type(dict), {}, "An application constructor's other arguments (alpha, include_top, "
+                                           "pooling, classes, ...), checked against its signature."),
+    "preprocess": Option(of_type(bool), True, "Pass an application's inputs (probes, data) through its own "
+                                              "preprocess_input; false: it takes 0..255 pixels as they are."),
     "classes": Option(class_names_or_file, None,
                       "The class of each output, in order: a list, or a file (.txt, one a line; .json, a list or "
                       "{index: name}). Default: the data set's classes. `predictions` needs them."),
@@ -108,6 +130,11 @@ class ModelSpec:
     variants: list[str] = field(default_factory=list)
     written: dict = field(default_factory=dict)  # 'load' / 'weights' / 'classes' as the author wrote them
     classes: list[str] | None = None
+    application: str | None = None
+    arguments: dict = field(default_factory=dict)   # the application constructor's other arguments
+    input_shape: list[int] | None = None
+    pretrained: str | None = None                   # an application's weights: imagenet, none, or file
+    preprocess: bool = True
 
     @property
     def ref(self) -> str:
@@ -116,6 +143,11 @@ class ModelSpec:
     @property
     def untrained(self) -> bool:
         return self.variant == UNTRAINED
+
+    @property
+    def trained_by_build(self) -> bool:
+        """Declared layers the build fits (not a saved model, saved weights or a pretrained network)."""
+        return not (self.load or self.weights or self.application)
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -134,6 +166,9 @@ class ModelSpec:
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
             # keys added since: present only when given, so that older models keep their keys
             **({"classes": self.classes} if self.classes is not None else {}),
+            **({"application": {"name": self.application, "arguments": self.arguments, "weights": self.pretrained,
+                                "input_shape": self.input_shape, "preprocess": self.preprocess}}
+               if self.application else {}),
         }
 
 
@@ -172,11 +207,19 @@ def read_spec(path: Path, source: Path, variant: str | None = None, *, parsed: L
 
 
 def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, where: Where) -> ModelSpec:
-    if ("layers" in raw) == ("load" in raw):
-        raise where.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
-                         else "'layers' and 'load' exclude each other", line=raw.line("load", 1))
-    if "weights" in raw and "layers" not in raw:
-        raise where.fail("'weights' needs 'layers' (the architecture to load them into)", "weights")
+    given = sorted((key for key in SOURCES if key in raw), key=lambda key: raw.line(key) or 1)
+    if not given:
+        raise where.fail("a model spec needs one of 'layers', 'load' or 'application'", line=1)
+    if len(given) > 1:
+        raise where.fail(f"'{given[0]}' and '{given[1]}' exclude each other", given[1])
+    if "weights" in raw and "load" in raw:
+        raise where.fail("'weights' needs 'layers' or 'application' (the architecture to load them into)", "weights")
+    if raw.get("weights") in PRETRAINED and "application" not in raw:
+        raise where.fail(f"'weights: {raw['weights']}' needs 'application' (a pretrained network by name)", "weights",
+                         hint="with 'layers', 'weights' names a weights file")
+    for key in ("input_shape", "arguments", "preprocess"):
+        if key in raw and "application" not in raw:
+            raise where.fail(f"'{key}' is an option of 'application'", key)
     top = validate(raw, TOP_KEYS, where, null_is_default=True)
     dataset = _dataset(raw, path, source)
     if dataset is None and "layers" in raw:
@@ -184,11 +227,20 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, wher
     return ModelSpec(
         name=path.stem, variant=variant, file=path, lines=_flat_lines(raw), dataset=dataset,
         layers=_layers(raw, where) if "layers" in raw else None,
-        load=_file(raw, "load", source, where), weights=_file(raw, "weights", source, where),
+        load=_file(raw, "load", source, where),
+        weights=None if raw.get("weights") in PRETRAINED else _file(raw, "weights", source, where),
         compile=_section(raw, "compile", COMPILE_KEYS, where), fit=_section(raw, "fit", FIT_KEYS, where),
         checkpoint=_checkpoint(raw, top["checkpoint"], dataset, where), seed=top["seed"], variants=variants,
         written={key: raw[key] for key in ("load", "weights", "classes") if key in raw},
-        classes=_classes(raw, top["classes"], dataset, source, where))
+        classes=_classes(raw, top["classes"], dataset, source, where),
+        application=top["application"], arguments=dict(top["arguments"]), input_shape=top["input_shape"],
+        pretrained=_pretrained(raw) if "application" in raw else None, preprocess=top["preprocess"])
+
+
+def _pretrained(raw: LineDict) -> str:
+    """An application's weights: imagenet (the default), none, or a file."""
+    weights = raw.get("weights")
+    return "imagenet" if weights is None else weights if weights in PRETRAINED else "file"
 
 
 def _flat_lines(raw: LineDict) -> dict:
@@ -355,6 +407,8 @@ def check_with_keras(spec: ModelSpec) -> None:
     """Validate layers (class, arguments, types, construction), optimizer and loss with Keras."""
     keras = import_keras()
 
+    if spec.application:
+        check_application(spec)
     if spec.layers:
         for (cls, kwargs), layer in zip(layer_kwargs(spec), spec.layers):
             try:
@@ -367,6 +421,39 @@ def check_with_keras(spec: ModelSpec) -> None:
     except (TypeError, ValueError):
         raise spec.error(f"compile.loss: unknown loss '{spec.compile['loss']}'", line=_compile_line(spec, "loss"),
                          hint=did_you_mean(spec.compile["loss"], _public_names(keras.losses))) from None
+
+
+def application_names(keras) -> list[str]:
+    """keras.applications' constructors (MobileNetV2, ResNet50, ...)."""
+    return sorted(name for name in dir(keras.applications) if name[:1].isupper())
+
+
+def application_constructor(spec: ModelSpec):
+    keras = import_keras()
+    names = application_names(keras)
+    if spec.application not in names:
+        raise spec.error(f"unknown application '{spec.application}'", "application",
+                         hint=did_you_mean(spec.application, names) or "keras.applications has " + ", ".join(names))
+    return getattr(keras.applications, spec.application)
+
+
+# Application arguments given by their own spec keys, or that make no sense in a spec.
+OWN_KEYS = {"weights": "weights", "input_shape": "input_shape", "input_tensor": None}
+
+
+def check_application(spec: ModelSpec) -> None:
+    """The constructor exists and takes every argument given, of the type of its default."""
+    constructor = application_constructor(spec)
+    parameters = {name: p for name, p in inspect.signature(constructor).parameters.items() if name not in OWN_KEYS}
+    for key, value in spec.arguments.items():
+        line = spec.line(f"arguments.{key}") or spec.line("arguments")
+        if key in OWN_KEYS:
+            raise spec.error(f"arguments.{key}: " + (f"give it as the spec's '{OWN_KEYS[key]}:'" if OWN_KEYS[key]
+                                                     else "not available in a spec"), line=line)
+        if key not in parameters:
+            raise spec.error(f"{spec.application}: unknown argument '{key}'", line=line,
+                             hint=did_you_mean(key, parameters) or "arguments: " + ", ".join(parameters))
+        _check_type(spec, LayerSpec(str(spec.application), {}, (), line or 1), key, value, parameters[key].default)
 
 
 def make_optimizer(optimizer):

@@ -24,6 +24,7 @@ from generator import console
 from generator.cache import write_atomically
 from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
+from generator.models.applications import default_class_names, preprocess_function, preprocess_name
 from generator.models.build import build_model, targets
 from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
@@ -59,7 +60,7 @@ def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: s
 
 def _trains(spec: ModelSpec) -> bool:
     """Only declared layers without saved weights are fitted; `untrained` keeps the initial weights."""
-    return not (spec.untrained or spec.load or spec.weights)
+    return not (spec.untrained or spec.load or spec.weights or spec.application)
 
 
 def _strategy(tf):
@@ -223,6 +224,7 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
                     "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
                    for layer in model.layers],
         "input_shape": list(model.inputs[0].shape[1:]),
+        **({"application": spec.application, "preprocess": preprocess_name(spec)} if spec.application else {}),
         "dataset": dataset.options if dataset else None,
         "train_examples": len(dataset.x_train) if dataset else None,
         "validation_examples": len(dataset.x_val) if dataset else None,
@@ -235,7 +237,7 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
 
 def class_names(model, spec: ModelSpec, dataset: Dataset | None) -> list[str] | None:
     """The spec's `classes:`, else the data set's; as many as the model has outputs (one sigmoid: two)."""
-    names = spec.classes or (dataset.class_names if dataset else None)
+    names = spec.classes or (dataset.class_names if dataset else None) or default_class_names(spec, model)
     if names is None:
         return None
     if dataset is not None and len(names) != len(dataset.class_names):
@@ -264,7 +266,8 @@ def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
                          f"the data set has {tuple(x.shape[1:])}", "dataset",
                          hint="set dataset.image_size and dataset.color_mode to match")
     y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
-    probabilities = predict_eagerly(model, x)
+    prepare = preprocess_function(preprocess_name(spec))
+    probabilities = predict_eagerly(model, prepare(x) if prepare else x)
     scores = _scores(model, y, probabilities)
     predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
     n = len(dataset.class_names)

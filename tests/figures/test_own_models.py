@@ -23,7 +23,12 @@ SPECS = {
     "named": "load: models/tiny.keras\nclasses: [circle, square, triangle]\n",
     "listed": "load: models/tiny.keras\nclasses: models/classes.txt\n",
     "legacy": "load: models/tiny.h5\n" + DATASET,
+    "pretrained": "application: MobileNetV2\nweights: none\ninput_shape: [96, 96, 3]\narguments: {alpha: 0.35}\n",
 }
+# The layers each model's figures draw: (two to show, a convolution, the classifier's output).
+LAYERS = {"named": ("conv", "pool", "conv", "out"), "listed": ("conv", "pool", "conv", "out"),
+          "legacy": ("conv", "pool", "conv", "out"),
+          "pretrained": ("Conv1", "block_1_expand_relu", "Conv1", "predictions")}
 
 
 def save_tiny_model(folder: Path):
@@ -57,12 +62,13 @@ def own_blog(tmp_path_factory):
 
 def every_kind(model: str) -> str:
     """A block of every kind that draws from a model."""
+    first, second, conv, out = LAYERS[model]
     return f"""
 ```figure
 kind: activations
 model: {model}
 probe: probes/triangle.png
-layers: [conv, pool]
+layers: [{first}, {second}]
 ```
 
 ```figure
@@ -75,13 +81,13 @@ kind: conv-animation
 probe: probes/circle.png
 size: [5, 5]
 model: {model}
-layer: conv
+layer: {conv}
 ```
 
 ```figure
 kind: conv-check
 model: {model}
-layer: conv
+layer: {conv}
 probe: probes/circle.png
 ```
 
@@ -89,7 +95,7 @@ probe: probes/circle.png
 kind: filters
 model: {model}
 ```
-""" + CLASSES_BLOCKS.format(model=model)
+""" + CLASSES_BLOCKS.format(model=model, out=out, labels="" if model == "pretrained" else "labels: [triangle, circle]")
 
 
 CLASSES_BLOCKS = """
@@ -97,14 +103,14 @@ CLASSES_BLOCKS = """
 kind: predictions
 model: {model}
 probes: [probes/triangle.png, probes/circle.png]
-labels: [triangle, circle]
+{labels}
 ```
 
 ```figure
 kind: dense-as-image
 model: {model}
 probe: probes/triangle.png
-layer: out
+layer: {out}
 ```
 """
 DATA_BLOCKS = {
@@ -140,11 +146,20 @@ def block_error(source: Path, cache: Path, block: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("model", ["named", "listed", "legacy"])
-def test_every_model_kind_draws_a_saved_model(own_blog, model):
+@pytest.mark.parametrize("model", ["named", "listed", "legacy", "pretrained"])
+def test_every_model_kind_draws_a_saved_or_pretrained_model(own_blog, model):
     source, cache, _ = own_blog
     stage = run_stage(source, cache, every_kind(model))
     assert len(stage.figures) == 7 and all(figure.entry is not None for figure in stage.figures)
+    predictions = next(figure for figure in stage.figures if figure.request.kind == "predictions")
+    note = stage.meta(predictions)["note"]
+    probabilities = np.load(predictions.entry / "data.npz")["probabilities"]
+    if model == "pretrained":  # ImageNet's classes; probes resized and preprocessed, and the figure says so
+        assert probabilities.shape == (2, 1000)
+        assert note == ("Probes: triangle.png (40\u00d740), circle.png (40\u00d740) resized to 96\u00d796 (bilinear), "
+                        "then passed through keras.applications.mobilenet_v2.preprocess_input.")
+    else:
+        assert probabilities.shape == (2, 3) and "resized to 16\u00d716 (bilinear)" in note
 
 
 def test_saved_model_predicts_what_keras_predicts(own_blog):
@@ -163,7 +178,7 @@ def test_saved_model_predicts_what_keras_predicts(own_blog):
 def test_class_names_missing_is_the_blocks_error(own_blog, block):
     """Regression: `predictions` on a loaded model without a data set ended in a TypeError."""
     source, cache, _ = own_blog
-    blocks = CLASSES_BLOCKS.format(model="bare").split("\n\n")
+    blocks = CLASSES_BLOCKS.format(model="bare", out="out", labels="").split("\n\n")
     text = next(b for b in blocks if f"kind: {block}" in b).strip().removeprefix("```figure\n").removesuffix("\n```")
     message = block_error(source, cache, text)
     assert message.endswith(f"_posts/2026-01-01-post.md:6: {block} needs class names: model 'bare' has none "
@@ -177,7 +192,7 @@ def test_data_missing_is_the_blocks_error(own_blog, what):
     assert message.endswith("post.md:6: " + DATA_ERRORS[what])
 
 
-@pytest.mark.parametrize("model", ["named", "legacy"])
+@pytest.mark.parametrize("model", ["named", "legacy", "pretrained"])
 def test_curves_of_a_model_the_build_did_not_train(own_blog, model):
     source, cache, _ = own_blog
     message = block_error(source, cache, HISTORY_BLOCK.format(model=model))
