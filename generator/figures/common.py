@@ -6,6 +6,7 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures.directive import FigureRequest
+from generator.models.nesting import layer_hint, layer_listing
 
 
 def layer_info(request: FigureRequest, model, layer) -> dict:
@@ -18,10 +19,8 @@ def layer_info(request: FigureRequest, model, layer) -> dict:
                                 "layers: " + ", ".join(names))
         return layers[layer]
     if layer not in names:
-        hint = did_you_mean(layer, names)
-        listing = "layers: " + ", ".join(names)
-        raise request.error(f"model '{model.ref}' has no layer '{layer}'",
-                            f"{hint} {listing}" if hint else listing)
+        hint, listing = layer_hint(layer, names), layer_listing(names)
+        raise request.error(f"model '{model.ref}' has no layer '{layer}'", f"{hint} {listing}" if hint else listing)
     return layers[names.index(layer)]
 
 

@@ -26,6 +26,7 @@ from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
 from generator.models.applications import default_class_names, preprocess_function, preprocess_name
 from generator.models.build import build_model, targets
+from generator.models.nesting import layer_entries
 from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
 from generator.models.trained import predict_eagerly
@@ -220,9 +221,7 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
         "trainable_params": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         "epochs": len(next(iter(history.values()), [])) if history else 0, "best_epoch": best_epoch,
         "versions": versions(),
-        "layers": [{"name": layer.name, "class": type(layer).__name__,
-                    "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
-                   for layer in model.layers],
+        "layers": layer_entries(model),
         "input_shape": list(model.inputs[0].shape[1:]),
         **({"application": spec.application, "preprocess": preprocess_name(spec)} if spec.application else {}),
         "dataset": dataset.options if dataset else None,

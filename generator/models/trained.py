@@ -10,9 +10,10 @@ import numpy as np
 
 from generator.datasets import Dataset
 from generator.datasets.images import load_image
-from generator.errors import ModelSpecError, did_you_mean
+from generator.errors import ModelSpecError
 from generator.models.applications import preprocess_function
 from generator.models.backend import import_keras
+from generator.models.nesting import SEPARATOR, find_layer, input_producer, layer_hint, layer_listing, tap
 from generator.models.spec import ModelSpec
 
 
@@ -61,11 +62,21 @@ class TrainedModel:
         if tuple(names) not in self._extractors:
             keras = import_keras()
             model = self.keras_model
-            outputs = [model.get_layer(name).output for name in names]
-            self._extractors[tuple(names)] = keras.Model(model.inputs, outputs)
+            if any(SEPARATOR in name for name in names):  # inside a nested model: rebuild the graph
+                self._extractors[tuple(names)] = tap(model, names)
+            else:
+                self._extractors[tuple(names)] = keras.Model(model.inputs, [model.get_layer(n).output for n in names])
         outputs = self._extractors[tuple(names)]([self.prepare(images)], training=False)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
         return {name: np.asarray(output) for name, output in zip(names, outputs)}
+
+    def layer(self, name: str):
+        """The Keras layer of a record name (a path for a layer inside a nested model)."""
+        return find_layer(self.keras_model, self._layer_name(name))
+
+    def input_of(self, name: str) -> str | None:
+        """The layer whose output `name` takes in, or None when it takes the (prepared) images."""
+        return input_producer(self.keras_model, self._layer_name(name))
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         return predict_eagerly(self.keras_model, self.prepare(images))
@@ -82,10 +93,10 @@ class TrainedModel:
             if -len(names) <= layer < len(names):
                 return names[layer]
             raise ModelSpecError(f"model '{self.ref}' has no layer {layer} (it has {len(names)} layers)",
-                                 hint=f"layers are {', '.join(names)}")
+                                 hint=layer_listing(names, lead="layers are "))
         if layer not in names:
             raise ModelSpecError(f"model '{self.ref}' has no layer '{layer}'",
-                                 hint=did_you_mean(layer, names) or f"layers are {', '.join(names)}")
+                                 hint=layer_hint(str(layer), names) or layer_listing(names))
         return layer
 
 

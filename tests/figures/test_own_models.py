@@ -12,6 +12,7 @@ from figures_testkit import Doc, write_probes
 from generator.build import BuildOptions, build
 from generator.errors import LayerpressError, ModelSpecError
 from generator.figures.stage import FigureStage
+from generator.models.applications import fresh_layer_names
 from generator.models.store import ModelStore
 
 pytestmark = pytest.mark.slow
@@ -24,11 +25,14 @@ SPECS = {
     "listed": "load: models/tiny.keras\nclasses: models/classes.txt\n",
     "legacy": "load: models/tiny.h5\n" + DATASET,
     "pretrained": "application: MobileNetV2\nweights: none\ninput_shape: [96, 96, 3]\narguments: {alpha: 0.35}\n",
+    "nested": "load: models/nested.keras\nclasses: [circle, square, triangle]\n",
 }
+BASE = "mobilenetv2_0.35_96"
 # The layers each model's figures draw: (two to show, a convolution, the classifier's output).
 LAYERS = {"named": ("conv", "pool", "conv", "out"), "listed": ("conv", "pool", "conv", "out"),
           "legacy": ("conv", "pool", "conv", "out"),
-          "pretrained": ("Conv1", "block_1_expand_relu", "Conv1", "predictions")}
+          "pretrained": ("Conv1", "block_1_expand_relu", "Conv1", "predictions"),
+          "nested": (f"{BASE}/Conv1", f"{BASE}/block_1_expand_relu", f"{BASE}/Conv1", "head")}
 
 
 def save_tiny_model(folder: Path):
@@ -47,6 +51,21 @@ def save_tiny_model(folder: Path):
     return model
 
 
+def save_nested_model(folder: Path):
+    """The usual Keras pattern: a keras.applications base inside a model with its preprocessing and a head."""
+    import keras
+
+    keras.utils.set_random_seed(4)
+    with fresh_layer_names():  # as a script of its own would name them, whatever this process built before
+        base = keras.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3), alpha=0.35, include_top=False)
+        inputs = keras.Input((96, 96, 3))
+        features = base(keras.layers.Rescaling(1 / 127.5, offset=-1, name="pre")(inputs))
+        pooled = keras.layers.GlobalAveragePooling2D(name="pool")(features)
+        model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax", name="head")(pooled), name="outer")
+    model.save(folder / "nested.keras")
+    return model, base
+
+
 @pytest.fixture(scope="module")
 def own_blog(tmp_path_factory):
     root = tmp_path_factory.mktemp("own-models")
@@ -57,6 +76,7 @@ def own_blog(tmp_path_factory):
     (source / "_config.yml").write_text("title: own models\n")
     write_probes(source / "probes")
     keras_model = save_tiny_model(source / "models")
+    save_nested_model(source / "models")
     return source, root / "cache", keras_model
 
 
@@ -146,7 +166,7 @@ def block_error(source: Path, cache: Path, block: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize("model", ["named", "listed", "legacy", "pretrained"])
+@pytest.mark.parametrize("model", ["named", "listed", "legacy", "pretrained", "nested"])
 def test_every_model_kind_draws_a_saved_or_pretrained_model(own_blog, model):
     source, cache, _ = own_blog
     stage = run_stage(source, cache, every_kind(model))
@@ -159,7 +179,7 @@ def test_every_model_kind_draws_a_saved_or_pretrained_model(own_blog, model):
         assert note == ("Probes: triangle.png (40\u00d740), circle.png (40\u00d740) resized to 96\u00d796 (bilinear), "
                         "then passed through keras.applications.mobilenet_v2.preprocess_input.")
     else:
-        assert probabilities.shape == (2, 3) and "resized to 16\u00d716 (bilinear)" in note
+        assert probabilities.shape == (2, 3) and "resized to" in note and "(bilinear)" in note
 
 
 def test_saved_model_predicts_what_keras_predicts(own_blog):
@@ -267,3 +287,45 @@ def test_classes_errors_name_the_line(tmp_path):
     (source / "index.json").write_text('{"1": ["n2", "goldfish"], "0": ["n1", "tench"]}')
     spec.write_text("load: m.keras\nclasses: index.json\n")
     assert read_spec(spec, source).classes == ["tench", "goldfish"]
+
+
+def test_layers_inside_a_nested_model_by_path(own_blog):
+    """What Keras cannot do directly (a nested layer's output from the outer inputs), through the rebuilt graph:
+    its outputs equal the base's own for the preprocessed images, and its predictions the outer model's."""
+    import keras
+
+    source, cache, _ = own_blog
+    model = ModelStore(source, cache).get("nested")
+    outer = model.keras_model
+    base = outer.get_layer(BASE)
+    images = np.random.default_rng(2).uniform(0, 255, (2, 96, 96, 3)).astype("float32")
+    paths = [f"{BASE}/block_1_expand_relu", "pool", f"{BASE}/input_layer", "pre"]
+    outputs = model.activations(paths, images)
+    inner = keras.Model(base.inputs, base.get_layer("block_1_expand_relu").output)
+    np.testing.assert_allclose(outputs[paths[0]], np.asarray(inner(images / 127.5 - 1)), atol=1e-4)
+    np.testing.assert_allclose(outputs[paths[2]], images / 127.5 - 1, atol=1e-6)  # the base's input: pre's output
+    np.testing.assert_allclose(model.predict(images), np.asarray(outer(images)), atol=1e-6)
+    entries = {entry["name"]: entry for entry in model.record["layers"]}
+    assert entries[BASE]["class"] == "Functional" and "depth" not in entries[BASE]
+    assert entries[f"{BASE}/Conv1"]["depth"] == 1 and entries[f"{BASE}/Conv1"]["output_shape"] == [None, 48, 48, 16]
+    assert model.input_of(f"{BASE}/Conv1") == "pre" and model.input_of("pre") is None
+    assert model.input_of(f"{BASE}/bn_Conv1") == f"{BASE}/Conv1"
+
+
+def test_a_nested_layer_by_its_bare_name_suggests_its_path(own_blog):
+    source, cache, _ = own_blog
+    names = [entry["name"] for entry in ModelStore(source, cache).record("nested")["layers"]]
+    assert names[:5] == ["input_layer_1", "pre", BASE, f"{BASE}/input_layer", f"{BASE}/Conv1"]
+    message = block_error(source, cache, "kind: activations\nmodel: nested\nprobe: probes/circle.png\n"
+                                         "layers: [block_1_expand_relu]")
+    assert message.split("post.md:6: ")[1] == (
+        f"model 'nested' has no layer 'block_1_expand_relu' (did you mean '{BASE}/block_1_expand_relu'? layers: "
+        + ", ".join(names[:24]) + f", ... ({len(names)} in all; the summary figure lists them))")
+
+
+def test_summary_shows_the_nesting(own_blog):
+    source, cache, _ = own_blog
+    stage = run_stage(source, cache, "```figure\nkind: summary\nmodel: nested\n```\n")
+    html = stage.meta(stage.figures[0])["table_html"]
+    assert f"<tr><td>{BASE} (Functional)</td>" in html
+    assert f"<tr><td>&#8195;{BASE}/Conv1 (Conv2D)</td><td>(None, 48, 48, 16)</td><td>432</td></tr>" in html
