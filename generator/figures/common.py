@@ -24,6 +24,31 @@ def layer_info(request: FigureRequest, model, layer) -> dict:
     return layers[names.index(layer)]
 
 
+def is_pattern(layer) -> bool:
+    return isinstance(layer, str) and any(character in layer for character in "*?[")
+
+
+def expand_layers(request: FigureRequest, model, layers: list, *, feature_maps: bool = False) -> list[dict]:
+    """The record entries of `layers`: names, paths, indices, or patterns (`block*_conv1`, fnmatch; in the
+    model's order; with `feature_maps`, only the matching layers that have feature maps)."""
+    import fnmatch
+
+    infos: list[dict] = []
+    for layer in layers:
+        if not is_pattern(layer):
+            infos.append(layer_info(request, model, layer))
+            continue
+        entries = model.record["layers"]
+        matched = [entry for entry in entries if fnmatch.fnmatchcase(entry["name"], layer)
+                   and (not feature_maps or len(entry["output_shape"]) == 4)]
+        if not matched:
+            names = [entry["name"] for entry in entries]
+            what = "layer with feature maps" if feature_maps else "layer"
+            raise request.error(f"no {what} of model '{model.ref}' matches '{layer}'", layer_listing(names))
+        infos.extend(entry for entry in matched if entry not in infos)
+    return infos
+
+
 def require_feature_maps(request: FigureRequest, model, info: dict) -> None:
     """Fail unless the layer outputs (batch, height, width, channels) maps."""
     if len(info["output_shape"]) == 4:

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
 PRESENTATION_KEYS = ("id", "caption", "alt")
+# Keys added to kinds after figures were frozen: left out of the key while unset (None), so that the
+# figures drawn before they existed keep their keys.
+ADDED_KEYS = ("channels", "max_channels")
 
 
 class FigureKeys:
@@ -45,7 +48,8 @@ class FigureKeys:
         return self._key(request, self.store.input_key)
 
     def _key(self, request: FigureRequest, model_key, *versions) -> str:
-        drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
+        drawing_options = {k: v for k, v in request.options.items()
+                           if k not in PRESENTATION_KEYS and not (k in ADDED_KEYS and v is None)}
         return digest("figure", request.kind, drawing_options,
                       {ref: model_key(ref) for ref in request.model_refs},
                       self.probe_digests(request),

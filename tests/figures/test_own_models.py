@@ -329,3 +329,52 @@ def test_summary_shows_the_nesting(own_blog):
     html = stage.meta(stage.figures[0])["table_html"]
     assert f"<tr><td>{BASE} (Functional)</td>" in html
     assert f"<tr><td>&#8195;{BASE}/Conv1 (Conv2D)</td><td>(None, 48, 48, 16)</td><td>432</td></tr>" in html
+
+
+def test_layer_patterns_and_channel_caps_keep_a_big_layer_readable(own_blog):
+    """`block_1*_relu` picks every matching layer with feature maps; `channels` and `max_channels` (default 64)
+    choose the maps, numbered as in the layer, and the note says what is left out."""
+    source, cache, _ = own_blog
+    stage = run_stage(source, cache, f"""```figure
+kind: activations
+model: nested
+probe: probes/circle.png
+layers: ["{BASE}/block_1*_relu", "{BASE}/out_relu"]
+channels: [0-9, 40, 2000]
+max_channels: 11
+```
+
+```figure
+kind: activations
+model: pretrained
+probe: probes/circle.png
+layers: [out_relu]
+```
+""")
+    picked, default = stage.figures
+    arrays = np.load(picked.entry / "data.npz")
+    layers = [f"{BASE}/block_1_expand_relu", f"{BASE}/block_1_depthwise_relu", f"{BASE}/block_10_expand_relu",
+              f"{BASE}/block_10_depthwise_relu"]
+    for name in layers:
+        np.testing.assert_array_equal(arrays[f"channels_{name}"], [*range(10), 40])
+    assert arrays[f"activations_{BASE}/out_relu"].shape == (1, 3, 3, 11)
+    assert f"activations_{BASE}/block_1_project_BN" not in arrays  # matches no `*_relu`
+    assert ("Shown: " + f"{BASE}/block_1_expand_relu channels 0-9, 40 of 48; ") in stage.meta(picked)["note"]
+    assert f"{BASE}/out_relu channels 0-9, 40 of 1280." in stage.meta(picked)["note"]
+    default_arrays = np.load(default.entry / "data.npz")
+    assert default_arrays["activations_out_relu"].shape[-1] == 64
+    assert "Shown: out_relu channels 0-63 of 1280." in stage.meta(default)["note"]
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("layers: ['block_*_nothing']", ":6: no layer with feature maps of model 'pretrained' matches 'block_*_nothing' "
+                                    "(layers: input_layer, Conv1, "),
+    ("layers: [Conv1]\nchannels: 99", ":6: layer 'Conv1' has 16 channels, none of those 'channels' names "
+                                      "(channels are numbered 0 to 15)"),
+    ("layers: [Conv1]\nchannels: 9-3", ":11: activations figure: 'channels' must be channel numbers: a range "
+                                       "such as '0-63', a number, or a list of them, not '9-3'"),
+])
+def test_pattern_and_channel_errors(own_blog, block, expected):
+    source, cache, _ = own_blog
+    message = block_error(source, cache, f"kind: activations\nmodel: pretrained\nprobe: probes/circle.png\n{block}")
+    assert expected in message
