@@ -186,7 +186,8 @@ def require_complete(stage) -> None:
         return
     missing = [f"model {ref}" for ref in stage.text_refs if store.frozen_entry(ref) is None]
     missing += [f"model {name} (its .keras file)" for name in sorted({r.split(":")[0] for r in stage.model_refs()})
-                if store.frozen_entry(name, with_model=True) is None]
+                if store.frozen_entry(name) is None
+                or (store.publishes(name) and store.frozen_entry(name, with_model=True) is None)]
     missing += [f"figure '{figure.request.figure_id}' in {figure.post}" for figure in stage.figures
                 if frozen.figure_entry(stage.input_key(figure.request)) is None]
     if missing:
@@ -201,7 +202,7 @@ def record_results(stage, *, write: bool, prune: bool = False) -> FreezeReport:
 
     store, frozen = stage.store, stage.frozen
     report = FreezeReport()
-    published = {ref.split(":")[0] for ref in stage.model_refs()}
+    published = {name for name in {ref.split(":")[0] for ref in stage.model_refs()} if store.publishes(name)}
     used_models: dict[str, list[str]] = {}  # a variant equal to its base spec shares its key
     for ref in stage.model_refs():
         used_models.setdefault(store.input_key(ref), []).append(ref)

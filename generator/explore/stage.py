@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.errors import FigureError
 from generator import console, freeze
-from generator.explore import data, reader
+from generator.explore import budget, data, reader
 from generator.explore.pages import ExplorerPages
 from generator.figures.manifest import sorted_entries, write_manifest
 
@@ -50,6 +50,9 @@ class ExplorerModel:
     cmap: str
     variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
     spec_file: Path
+    published: bool = True              # its .keras file is in the site (models/NAME.keras)
+    megabytes: float | None = None      # the spec's explorer_budget; None: budget.DEFAULT_MEGABYTES
+    kept: budget.Plan | None = None     # the layers and channels within the budget (compute() decides)
     key: str = ""                       # the local cache's key (with library versions)
     input_key: str = ""                 # the frozen results' key (without them)
     entry: Path | None = None
@@ -80,15 +83,18 @@ class ExplorerStage:
 
     # -- what to show (no TensorFlow) --
 
-    def plan(self, outputs: list[tuple[str, Path]], manifest: list[dict]) -> None:
-        """One explorer per model published as models/NAME.keras, with the probes its figures use."""
+    def plan(self, outputs: list[tuple[str, Path]], manifest: list[dict], model_refs=None) -> None:
+        """One explorer per model the posts use (`model_refs`; default: those published as models/NAME.keras),
+        with the probes its figures use; a download link when it is published."""
         published = sorted(path[len("models/"):-len(".keras")] for path, _ in outputs
                            if re.fullmatch(r"models/[^/]+\.keras", path))
-        for name in published:
+        names = sorted({ref.split(":")[0] for ref in model_refs}) if model_refs is not None else published
+        for name in names:
             spec = self.store.spec(name)
             variants = data.VARIANTS if spec.trained_by_build else ("trained",)
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
-                                             variants, Path(spec.file)))
+                                             variants, Path(spec.file), published=name in published,
+                                             megabytes=spec.explorer_budget))
 
     def _probes(self, name: str, manifest: list[dict]) -> list[str]:
         """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
@@ -118,10 +124,16 @@ class ExplorerStage:
         for model in self.models:
             probes = [(probe, file_digest(self.source / probe)) for probe in model.probes]
             refs = self.refs(model).values()
+            record = self._record(model.name)
+            model.kept = budget.plan(record["layers"], len(model.probes), len(model.variants),
+                                     int(self.megabytes(model) * 2**20), input_shape=record["input_shape"])
+            # what the budget changes is keyed only when it leaves something out: explorers that fit keep their keys
+            limits = [model.megabytes, model.kept.channels] if model.kept.left_out else []
             model.key = digest("explore", VERSION, model.name, model.cmap, {ref: self.store.cache_key(ref) for ref in refs},
-                               probes, library_versions(), *([conversion] if conversion else []))
+                               probes, library_versions(), *([conversion] if conversion else []), *limits)
             model.input_key = digest("explore", VERSION, model.name, model.cmap,
-                                     {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images)
+                                     {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images,
+                                     *limits)
             model.entry = None if self.force else (self._frozen_entry(model) or self.cache.get(model.key))
         misses = [model for model in self.models if model.entry is None]
         if misses:
@@ -129,6 +141,17 @@ class ExplorerStage:
 
             for model in tqdm(misses, desc="explorer", unit="model", disable=console.is_quiet()):
                 model.entry = self.cache.put(model.key, partial(self._fill, model=model))
+
+    def _record(self, name: str) -> dict:
+        """The model's record, frozen before cached (this stage's store looks up no frozen results)."""
+        from generator.models.store import RECORD_FILE
+
+        entry = self.frozen.model_entry(self.store.input_key(name)) if self.frozen is not None else None
+        return json.loads((entry / RECORD_FILE).read_text()) if entry is not None else self.store.record(name)
+
+    @staticmethod
+    def megabytes(model: ExplorerModel) -> float:
+        return model.megabytes or budget.DEFAULT_MEGABYTES
 
     def _frozen_entry(self, model: ExplorerModel) -> Path | None:
         return self.frozen.explorer_entry(model.input_key) if self.frozen is not None else None
@@ -155,7 +178,9 @@ class ExplorerStage:
         shape = trained.record["input_shape"]
         images = np.stack([trained.load_probe(self.source / probe) for probe in model.probes]).astype(np.float32) \
             if model.probes else np.zeros((0, *shape), dtype=np.float32)
-        quantised = {variant: self._quantised_layers(model, ref, trained, images)
+        kept = model.kept
+        assert kept is not None  # compute() planned it
+        quantised = {variant: self._quantised_layers(model, ref, trained, images, kept)
                      for variant, ref in self.refs(model).items()}
         index = {
             "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
@@ -164,6 +189,7 @@ class ExplorerStage:
                        for number, probe in enumerate(model.probes)],
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
+            **({"left_out": f"{kept.left_out} (its budget: {self.megabytes(model):g} MB)"} if kept.left_out else {}),
             "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
         }
         if self.reader_images:
@@ -171,19 +197,20 @@ class ExplorerStage:
                                                          in self.refs(model).items()}, trained.layer_names())
         data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
 
-    def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images) -> dict:
-        """layer name -> Quantised maps, for every layer with a 2-D picture, in one forward pass."""
+    def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images, kept: budget.Plan) -> dict:
+        """layer name -> Quantised maps, for the layers and channels the budget keeps, in one forward pass."""
         import numpy as np
 
-        if not len(images):
+        if not len(images) or not kept.channels:
             return {}
         network = trained if ref == model.name else self.store.get(ref)
-        outputs = network.activations(trained.layer_names(), images)
+        outputs = network.activations(list(kept.channels), images)
         quantised = {}
         for name, output in outputs.items():
             maps = data.as_maps(output)
             if maps is None:
                 continue
+            maps = maps[:, :kept.channels[name]]
             if not np.isfinite(maps).all():
                 raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for the "
                                   "explorer's probes", file=model.spec_file,
@@ -236,6 +263,10 @@ class ExplorerStage:
 
     def _note_skipped(self) -> None:
         for model in self.models:
+            left_out = self.index(model).get("left_out")
+            if left_out:
+                log.log(console.NOTE, "explorer of '%s': %s; `explorer_budget: MB` in %s raises it", model.name,
+                        left_out, _relative(model.spec_file, self.source))
             skipped = self.index(model).get("reader", {}).get("skipped")
             if skipped:
                 log.log(console.NOTE, "explorer of '%s': no reader's own image (%s)", model.name, skipped)
@@ -263,8 +294,10 @@ class ExplorerStage:
             pages.append((f"explore/{model.name}/index.html", {
                 "title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
                     "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
-                    "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
+                    "download_url": f"{self.baseurl}/models/{model.name}.keras" if model.published else None,
+                    "layers": index["layers"],
                     "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
+                    "left_out": index.get("left_out"),
                     "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}"}}))
         return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
 
@@ -280,7 +313,7 @@ def add_explorer(config, computed, options) -> ExplorerPages:
     stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),
                           config_file=config.file, frozen=frozen)
-    stage.plan(computed.outputs, computed.manifest)
+    stage.plan(computed.outputs, computed.manifest, computed.model_refs)
     stage.compute()
     if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):
         stage.freeze(prune=getattr(options, "prune", False))

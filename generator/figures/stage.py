@@ -165,7 +165,10 @@ class FigureStage:
                  for path, name in site_files(figure, self.meta(figure)).items()]
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
         for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
-            files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            if self.store.publishes(name):
+                files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            else:
+                self.store.note_unpublished(name)
         manifest_path = write_manifest(self.manifest() if manifest is None else manifest, self.cache.root)
         files.append((manifest_path.name, manifest_path))
         return files

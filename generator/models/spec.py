@@ -52,6 +52,17 @@ def image_shape(value) -> list:
     return value
 
 
+@expects("a positive number of megabytes")
+def megabytes(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise Invalid()
+    return value
+
+
+# Defaults of `publish:` (a model's .keras file is published when at most this big) and `explorer_budget:`.
+PUBLISH_MEGABYTES = 10
+EXPLORER_MEGABYTES = 2
+
 # What `weights:` may name for an `application:` besides a file.
 PRETRAINED = ("imagenet", "none")
 # The ways a spec gives its network: exactly one of them.
@@ -74,6 +85,11 @@ TOP_KEYS = named({
                                            "pooling, classes, ...), checked against its signature."),
     "preprocess": Option(of_type(bool), True, "Pass an application's inputs (probes, data) through its own "
                                               "preprocess_input; false: it takes 0..255 pixels as they are."),
+    "publish": Option(of_type(bool), None, "Publish the model as site/models/NAME.keras for readers to download: "
+                                           f"true, false, or by default when the file is at most {PUBLISH_MEGABYTES} MB."),
+    "explorer_budget": Option(megabytes, None, f"The most its explorer page's data may weigh, in MB (default "
+                                               f"{EXPLORER_MEGABYTES}): above it, the explorer keeps fewer "
+                                               "channels, then fewer layers."),
     "classes": Option(class_names_or_file, None,
                       "The class of each output, in order: a list, or a file (.txt, one a line; .json, a list or "
                       "{index: name}). Default: the data set's classes. `predictions` needs them."),
@@ -135,6 +151,8 @@ class ModelSpec:
     input_shape: list[int] | None = None
     pretrained: str | None = None                   # an application's weights: imagenet, none, or file
     preprocess: bool = True
+    publish: bool | None = None                     # None: when the file is under the budget
+    explorer_budget: float | None = None            # MB; None: explore.budget.DEFAULT_MEGABYTES
 
     @property
     def ref(self) -> str:
@@ -234,7 +252,8 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, wher
         written={key: raw[key] for key in ("load", "weights", "classes") if key in raw},
         classes=_classes(raw, top["classes"], dataset, source, where),
         application=top["application"], arguments=dict(top["arguments"]), input_shape=top["input_shape"],
-        pretrained=_pretrained(raw) if "application" in raw else None, preprocess=top["preprocess"])
+        pretrained=_pretrained(raw) if "application" in raw else None, preprocess=top["preprocess"],
+        publish=top["publish"], explorer_budget=top["explorer_budget"])
 
 
 def _pretrained(raw: LineDict) -> str:

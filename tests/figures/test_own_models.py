@@ -378,3 +378,37 @@ def test_pattern_and_channel_errors(own_blog, block, expected):
     source, cache, _ = own_blog
     message = block_error(source, cache, f"kind: activations\nmodel: pretrained\nprobe: probes/circle.png\n{block}")
     assert expected in message
+
+
+def test_big_models_are_not_published_and_their_explorer_keeps_its_budget(own_blog, monkeypatch, caplog):
+    """Above the size budget (made small here) a model's .keras file stays out of the site, with a note; its
+    explorer is there without a download link, and within its `explorer_budget`, saying what it left out."""
+    import logging
+
+    from generator.models import store
+
+    source, cache, _ = own_blog
+    spec = source / "_models" / "budgeted.yml"
+    spec.write_text(SPECS["pretrained"] + "explorer_budget: 0.25\n")
+    monkeypatch.setattr(store, "PUBLISH_BUDGET", 2**20 // 4)
+    body = "".join(f"```figure\nkind: activations\nmodel: {name}\nprobe: probes/circle.png\nlayers: [{layer}]\n```\n\n"
+                   for name, layer in (("budgeted", "Conv1"), ("named", "conv")))
+    try:
+        with caplog.at_level(logging.INFO, logger="generator"):
+            site_build(source, cache.parent, body)
+    finally:
+        spec.unlink()
+    site = cache.parent / "site"
+    assert (site / "models" / "named.keras").is_file() and not (site / "models" / "budgeted.keras").exists()
+    notes = [record.getMessage() for record in caplog.records if record.levelname == "NOTE"]
+    assert any(note.startswith("model budgeted is not published as models/budgeted.keras (") and
+               "MB, over the 0.25 MB budget; `publish: true` in _models/budgeted.yml publishes it)" in note
+               for note in notes), notes
+    explorer = site / "explore" / "budgeted"
+    size = sum(path.stat().st_size for path in (explorer / "data").rglob("*") if path.is_file())
+    assert size <= 0.25 * 2**20
+    page = (explorer / "index.html").read_text()
+    assert "its .keras file is not published with the site" in page and "explorer-download" not in page
+    assert "Not everything is here: " in page and "(its budget: 0.25 MB)." in page
+    assert any(note.startswith("explorer of 'budgeted': ") for note in notes)
+    assert 'class="explorer-download" href="/models/named.keras"' in (site / "explore" / "named" / "index.html").read_text()
