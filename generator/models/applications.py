@@ -66,8 +66,11 @@ def fresh_layer_names():
 
 
 def keras_models_folder() -> Path:
-    """Where Keras keeps downloaded weights: $KERAS_HOME/models, else ~/.keras/models."""
-    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras") / "models"
+    """Where Keras keeps downloaded weights: $KERAS_HOME/models, else ~/.keras/models (as Keras read it when
+    it was imported)."""
+    from keras.src.backend import config
+
+    return Path(os.path.expanduser(config.keras_home())) / "models"
 
 
 def _offline_error(spec: ModelSpec, error: Exception):

@@ -20,12 +20,12 @@ pytestmark = pytest.mark.slow
 DATASET = ("dataset: {name: shapes, image_size: [16, 16], color_mode: rgb, per_class: 4, test_per_class: 3, "
            "validation_split: 0, seed: 1}\n")
 SPECS = {
-    "bare": "load: models/tiny.keras\n",
-    "named": "load: models/tiny.keras\nclasses: [circle, square, triangle]\n",
-    "listed": "load: models/tiny.keras\nclasses: models/classes.txt\n",
-    "legacy": "load: models/tiny.h5\n" + DATASET,
+    "bare": "load: saved/tiny.keras\n",
+    "named": "load: saved/tiny.keras\nclasses: [circle, square, triangle]\n",
+    "listed": "load: saved/tiny.keras\nclasses: saved/classes.txt\n",
+    "legacy": "load: saved/tiny.h5\n" + DATASET,
     "pretrained": "application: MobileNetV2\nweights: none\ninput_shape: [96, 96, 3]\narguments: {alpha: 0.35}\n",
-    "nested": "load: models/nested.keras\nclasses: [circle, square, triangle]\n",
+    "nested": "load: saved/nested.keras\nclasses: [circle, square, triangle]\n",
 }
 BASE = "mobilenetv2_0.35_96"
 # The layers each model's figures draw: (two to show, a convolution, the classifier's output).
@@ -75,8 +75,8 @@ def own_blog(tmp_path_factory):
         (source / "_models" / f"{name}.yml").write_text(text)
     (source / "_config.yml").write_text("title: own models\n")
     write_probes(source / "probes")
-    keras_model = save_tiny_model(source / "models")
-    save_nested_model(source / "models")
+    keras_model = save_tiny_model(source / "saved")  # not models/: the site publishes models/NAME.keras
+    save_nested_model(source / "saved")
     return source, root / "cache", keras_model
 
 
@@ -230,7 +230,7 @@ def test_data_kinds_draw_a_saved_model_with_a_data_set(own_blog):
 
 def test_class_names_must_match_the_outputs(own_blog, tmp_path):
     source, cache, _ = own_blog
-    (source / "_models" / "wrong.yml").write_text("load: models/tiny.keras\nclasses: [a, b]\n")
+    (source / "_models" / "wrong.yml").write_text("load: saved/tiny.keras\nclasses: [a, b]\n")
     try:
         with pytest.raises(ModelSpecError, match=r"wrong.yml:2: 'classes' names 2 classes, the model has 3 outputs$"):
             ModelStore(source, tmp_path / "cache").record("wrong")
@@ -260,12 +260,21 @@ def test_quoted_metric_of_an_untested_model_is_an_error_at_its_line(own_blog):
 def test_quoted_metric_of_a_tested_saved_model(own_blog):
     source, cache, keras_model = own_blog
     site_build(source, cache.parent, "It scores {{ models.legacy.metrics.test_accuracy | percent }} on "
-                                     "{{ models.legacy.test_examples }} images.\n")
+                                     "{{ models.legacy.test_examples }} images.\n\n"
+                                     "{{ models.pretrained.params | thousands }} {{ models.pretrained.class_names.size }} "
+                                     "{{ models.pretrained.input_shape | join: 'x' }} {{ models.pretrained.preprocess }}; "
+                                     "{{ models.nested.layers.size }} {{ models.nested.class_names | join: ',' }}.\n")
     html = (cache.parent / "site" / "2026" / "01" / "01" / "post.html").read_text()
     store = ModelStore(source, cache)
+    pretrained, nested = store.record("pretrained"), store.record("nested")
+    assert (f"{pretrained['params']:,} 1000 96x96x3 keras.applications.mobilenet_v2.preprocess_input; "
+            f"{len(nested['layers'])} circle,square,triangle.") in html
     dataset = store.dataset("legacy")
     accuracy = np.mean(keras_model.predict(dataset.x_test.astype("float32"), verbose=0).argmax(-1) == dataset.y_test)
     assert f"It scores {accuracy:.1%} on 9 images." in html
+    with pytest.raises(LayerpressError, match=r"post.md:4: models.pretrained.history: model 'pretrained' has no "
+                                              r"training history: the build did not train it"):
+        site_build(source, cache.parent, "{{ models.pretrained.history.loss }}\n")
 
 
 def test_classes_errors_name_the_line(tmp_path):

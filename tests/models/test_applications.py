@@ -94,8 +94,15 @@ def test_weights_file_is_loaded_and_its_bytes_are_in_the_key(blog):
     assert other.cache_key("file") != key and other.input_key("file") != input_key
 
 
+def keras_home(monkeypatch, folder):
+    """$KERAS_HOME for this test (Keras reads the variable when it is imported)."""
+    from keras.src.backend import config
+
+    monkeypatch.setattr(config, "_KERAS_DIR", str(folder))
+
+
 def test_imagenet_weights_offline_is_one_error_saying_where_to_put_them(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    keras_home(monkeypatch, tmp_path / "keras-home")
     for variable in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
         monkeypatch.setenv(variable, "http://127.0.0.1:9")  # refused at once: no download is ever tried for real
     (tmp_path / "_models").mkdir()
@@ -109,3 +116,24 @@ def test_imagenet_weights_offline_is_one_error_saying_where_to_put_them(tmp_path
                               f"(put {file} in {tmp_path}/keras-home/models (from https://")
     assert message.endswith(f"or name a file with `weights: path/to/{file}`, or use `weights: none`)")
     assert "\n" not in message
+
+
+def test_imagenet_weights_come_from_keras_cache_without_a_download(tmp_path, monkeypatch):
+    """The file Keras would download, already in $KERAS_HOME/models (written here with other weights): used as
+    it is, with the ImageNet class names."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    keras_home(monkeypatch, tmp_path / "keras-home")
+    for variable in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    folder = tmp_path / "keras-home" / "models"
+    folder.mkdir(parents=True)
+    cached = small_mobilenet(9)
+    with h5py.File(folder / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96.h5", "w") as file:
+        legacy_h5_format.save_weights_to_hdf5_group(file, cached)
+    (tmp_path / "_models").mkdir()
+    (tmp_path / "_models" / "net.yml").write_text(SMALL)
+    model = ModelStore(tmp_path, tmp_path / "cache").get("net")
+    assert all(np.array_equal(a, b) for a, b in zip(model.keras_model.get_weights(), cached.get_weights()))
+    assert model.record["class_names"][-1] == "toilet paper"
