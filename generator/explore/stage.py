@@ -274,7 +274,8 @@ class ExplorerStage:
     def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
         """The link under an activations figure opens the explorer at the figure's first layer and probe."""
         layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
-        view = f"#layer={layer}" if isinstance(layer, str) else ""
+        pattern = isinstance(layer, str) and any(character in layer for character in "*?[")
+        view = f"#layer={layer}" if isinstance(layer, str) and not pattern else ""
         if view and probe in model.probes:
             view += f"&amp;probe={model.probes.index(probe)}"
         link = f' <a class="figure-explore" href="{self.baseurl}{model.url}{view}">{LINK_TEXT}</a>'

@@ -61,12 +61,11 @@ def require_feature_maps(request: FigureRequest, model, info: dict) -> None:
 
 def probe_images(request: FigureRequest, ctx, model) -> tuple[list[str], np.ndarray]:
     """The block's probes as the model sees them: names and a float32 (N, H, W, C) batch."""
+    from generator.datasets.images import open_image
     from generator.figures.registry import probe_paths
 
-    from generator.datasets.images import open_image
-
     names = probe_paths(request.options)
-    if hasattr(model, "input_note") and hasattr(ctx, "note"):
+    if hasattr(model, "input_note") and hasattr(ctx, "note"):  # a TrainedModel and a DrawContext, not test doubles
         ctx.note(model.input_note([short_name(name) for name in names],
                                   [open_image(ctx.probe(name)).size for name in names]))
     return names, np.stack([model.load_probe(ctx.probe(name)) for name in names]).astype(np.float32)

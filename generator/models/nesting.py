@@ -35,11 +35,11 @@ def layer_entries(model, prefix: str = "", depth: int = 0) -> list[dict]:
 
 
 def _output(layer):
-    """A layer's output tensor; a layer called more than once (a shared layer) gives its first call's."""
+    """A layer's output tensor; a layer called more than once (a shared layer): its first call's."""
     try:
         return layer.output
     except (AttributeError, ValueError):
-        return layer.get_output_at(0) if hasattr(layer, "get_output_at") else layer._inbound_nodes[0].outputs[0]
+        return layer._inbound_nodes[0].outputs[0]
 
 
 def find_layer(model, path: str):
