@@ -311,9 +311,9 @@ def test_layers_inside_a_nested_model_by_path(own_blog):
     paths = [f"{BASE}/block_1_expand_relu", "pool", f"{BASE}/input_layer", "pre"]
     outputs = model.activations(paths, images)
     inner = keras.Model(base.inputs, base.get_layer("block_1_expand_relu").output)
-    np.testing.assert_allclose(outputs[paths[0]], np.asarray(inner(images / 127.5 - 1)), atol=1e-4)
+    np.testing.assert_allclose(outputs[paths[0]], np.asarray(inner([images / 127.5 - 1])), atol=1e-4)
     np.testing.assert_allclose(outputs[paths[2]], images / 127.5 - 1, atol=1e-6)  # the base's input: pre's output
-    np.testing.assert_allclose(model.predict(images), np.asarray(outer([images])), atol=1e-6)
+    np.testing.assert_allclose(model.predict(images), np.asarray(outer(images)), atol=1e-6)
     entries = {entry["name"]: entry for entry in model.record["layers"]}
     assert entries[BASE]["class"] == "Functional" and "depth" not in entries[BASE]
     assert entries[f"{BASE}/Conv1"]["depth"] == 1 and entries[f"{BASE}/Conv1"]["output_shape"] == [None, 48, 48, 16]
