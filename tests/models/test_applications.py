@@ -137,3 +137,15 @@ def test_imagenet_weights_come_from_keras_cache_without_a_download(tmp_path, mon
     model = ModelStore(tmp_path, tmp_path / "cache").get("net")
     assert all(np.array_equal(a, b) for a, b in zip(model.keras_model.get_weights(), cached.get_weights()))
     assert model.record["class_names"][-1] == "toilet paper"
+
+
+def test_no_readers_image_for_a_network_that_preprocesses(blog, tmp_path):
+    """The explorer's reader's-own-image feeds raw pixels to an ONNX export: not for a network whose
+    inputs must go through its preprocess_input first."""
+    from generator.explore import reader
+
+    source, cache = blog
+    model = ModelStore(source, cache).get("random")
+    assert reader.add_models(tmp_path, {"trained": model}, model.layer_names()) == {
+        "skipped": "its inputs go through keras.applications.mobilenet_v2.preprocess_input, which the page does "
+                   "not run"}
