@@ -48,13 +48,17 @@ class FigureKeys:
         return self._key(request, self.store.input_key)
 
     def _key(self, request: FigureRequest, model_key, *versions) -> str:
-        drawing_options = {k: v for k, v in request.options.items()
-                           if k not in PRESENTATION_KEYS and not (k in ADDED_KEYS and v is None)}
+        drawing_options = {k: v for k, v in keyed_options(request.options).items() if k not in PRESENTATION_KEYS}
         return digest("figure", request.kind, drawing_options,
                       {ref: model_key(ref) for ref in request.model_refs},
                       self.probe_digests(request),
                       registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION,
                       {"figure_width": self.figure_width}, *versions)
+
+
+def keyed_options(options: dict) -> dict:
+    """The block's options as keys and figures.json hold them: ADDED_KEYS only when set."""
+    return {k: v for k, v in options.items() if not (k in ADDED_KEYS and v is None)}
 
 
 def find_entry(figure: Figure, cache_store: Store, frozen) -> Path | None:

@@ -60,7 +60,7 @@ def megabytes(value) -> float:
 
 
 # Defaults of `publish:` (a model's .keras file is published when at most this big) and `explorer_budget:`.
-PUBLISH_MEGABYTES = 10
+PUBLISH_MEGABYTES = 5
 EXPLORER_MEGABYTES = 2
 
 # What `weights:` may name for an `application:` besides a file.
