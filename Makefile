@@ -33,10 +33,11 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/layerpress serve --source content
 
-# Lint and type-check first (settings in pyproject.toml); either one's findings fail the target.
+# Lint, type-check and check the layers first (settings in pyproject.toml); any finding fails the target.
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint $(DEV_STAMP) $(ORT_STAMP)
 	$(BIN)/python -m pytest

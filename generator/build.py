@@ -1,53 +1,41 @@
-"""The build, one way: read and validate everything, compute, render, then write."""
+"""The build, one way: read, stop if nothing changed, compute, render, write, remember.
+
+Each step is a function of the stage it belongs to: `read` (here: the config, the theme, every document,
+and the digest of what the build reads), `uptodate.unchanged`, `stage_memo.compute` (models, figures,
+explorers: run, or reused after a prose edit), `render.prepare` and `render.render`, `output.write_site`,
+and `remember` (uptodate's state and the compute step's snapshot). `layerpress freeze` is the same
+sequence up to compute, with the freezing policy (BuildOptions.freeze), and writes no site.
+"""
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import uptodate
-from generator.console import NOTE
-from generator.cache import digest, write_atomically
-from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, section_where
-from generator.content.documents import ReadOptions, read_site
-from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
-from generator.jekyll.plugins import unsupported_warnings
-from generator.jekyll.themes import theme_inputs, theme_of
-from generator.lockfile import record_build, summarise
-from generator.site import THEME_DIR, SiteRenderer
-from generator.errors import LayerpressError, did_you_mean
-from generator.writer import SiteWriter
+from generator import confine, render, uptodate
+from generator.build_options import BuildOptions
 from generator.buildlock import build_lock
-from generator.destination import check_destination, keep_files
+from generator.builtin_theme import THEME_DIR
+from generator.config import Config, load_config
+from generator.errors import LayerpressError
+from generator.content.documents import ReadOptions, SiteContent, read_site
+from generator.destination import check_destination
+from generator.furniture import highlight_css
+from generator.jekyll.assets import split_sass_pages
+from generator.jekyll.plugins import unsupported_warnings
+from generator.themes import Theme, theme_inputs, theme_of
+from generator.lockfile import LOCK_NAME
+from generator.output import write_site
+
+if TYPE_CHECKING:
+    from generator.stage_memo import Stages
+
+__all__ = ["BuildOptions", "BuildResult", "Reading", "build", "freeze_blog", "highlight_css", "read"]
 
 log = logging.getLogger(__name__)
-RENDERING_GC_THRESHOLD = 50_000   # allocations between two collections of the youngest generation
-
-
-@dataclass
-class BuildOptions:
-    source: Path = Path("content")
-    dest: Path = Path("site")
-    drafts: bool = False
-    unpublished: bool = False
-    future: bool = False
-    cache_dir: Path | None = None        # default <source>/.layerpress-cache
-    force: bool = False                  # ignore caches (used by `layerpress check`)
-    replace: bool = False                # replace a non-empty folder no build wrote (`--force`)
-    wait: bool = False                   # wait for another build of the same folders instead of failing
-    strict: bool = False                 # warnings are errors (also `strict: true` in _config.yml)
-    refresh: tuple = ()                  # models (NAME, NAME:VARIANT) and figure ids to compute again
-    freeze: bool = False                 # write what was computed into <source>/_freeze/ (also `freeze: auto`)
-    prune: bool = False                  # with freeze: drop frozen results nothing uses
-    frozen_only: bool = False            # fail unless every result is frozen (CI: never train there)
-
-    @property
-    def paths(self) -> Paths:
-        """Source, destination and cache folder: the one place the cache's default is applied."""
-        return Paths.of(self.source, self.dest, self.cache_dir)
 
 
 @dataclass
@@ -59,142 +47,109 @@ class BuildResult:
     models: list = field(default_factory=list)  # the model references the site uses (figures and text)
 
 
+@dataclass
+class Reading:
+    """What the read step found: the blog as this build sees it."""
+
+    options: BuildOptions
+    config: Config
+    theme: Theme | None
+    content: SiteContent                 # its pages without the Sass ones
+    sass_pages: list
+    environment: list                    # what the build reads besides the blog (uptodate.environment, the theme)
+    blog_files: list                     # the blog's files (uptodate.blog_files)
+    inputs: str                          # the digest of both, the options and the documents kept
+
+    @property
+    def documents(self) -> list:
+        return self.content.posts + self.content.pages
+
+
 def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
-    source, dest = Path(options.source), Path(options.dest)
-    config = load_config(source)
-    config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
+    options, config = configured(options)
+    source, dest, cache_dir = Path(options.source), Path(options.dest), options.paths.cache_dir
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
-        return _build(options, config, source, dest, real_dest, started)
-
-
-def _build(options: BuildOptions, config: Config, source: Path, dest: Path, real_dest: Path,
-           started: float) -> BuildResult:
-    if (options.strict or config.strict) and config.warnings:
-        raise config.warnings[0]
-    theme = theme_of(config)                            # `theme: NAME`; an unknown one stops the build
-    content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future, excluded=(dest,)))
-    content.pages, sass_pages = split_sass_pages(content.pages)
-    cache_dir = options.paths.cache_dir
-    environment = uptodate.environment(dest, THEME_DIR) + theme_inputs(theme)
-    blog_files = uptodate.blog_files(options, cache_dir)
-    inputs = uptodate.inputs_digest(options, environment, blog_files, [str(doc.source_path) for doc in
-                                                                       content.posts + content.pages + sass_pages])
-    last = uptodate.unchanged(options, cache_dir, inputs)
-    if last is not None:  # nothing changed since the build that wrote dest: say what it said
-        log.debug("nothing changed since the last build of %s: its site stands", dest)
-        if last["warnings"] and (options.strict or config.strict):
-            raise LayerpressError(last["warnings"][0])   # the text names its file and line already
-        report_warnings(last["warnings"])
-        return BuildResult(dest=dest, pages_written=last["pages_written"], seconds=time.perf_counter() - started,
-                           figures=last["figures"])
-    # From here a build makes and keeps many objects (modules, parsed templates, Markdown trees): with
-    # Python's default threshold (700) some 60 collections would find next to no garbage.
-    gc.set_threshold(RENDERING_GC_THRESHOLD, *gc.get_threshold()[1:])
-    renderer = SiteRenderer(config, content, cache_dir=cache_dir)   # theme folders: template_folders(config)
-    strict = options.strict or config.strict
-    warnings = [str(warning) for warning in config.warnings + renderer.check_layouts(strict=strict)]
-    report_warnings(warnings)
-    from generator.stage_memo import figures_and_explorer   # not for a no-change build
-
-    stages = figures_and_explorer(config, content.posts + content.pages, options, environment, blog_files)
-    computed, explorer = stages.computed, stages.explorer   # the explorer: a page per published model
-    writer = SiteWriter(real_dest, keep_files(config), record=uptodate.copy_record_path(cache_dir, real_dest),
-                        spare=uptodate.spare_path(cache_dir))
-    pages = renderer.render_all(computed.context, computed.replacements)
-    warnings += [str(warning) for warning in renderer.warnings]
-    if renderer.warnings and strict:
-        raise renderer.warnings[0]
-    report_warnings([str(warning) for warning in renderer.warnings])
-    explorer.link_downloads(pages)
-    pages += explorer.pages(renderer)
-    for page in pages:
-        writer.add_text(page.output_path, page.text, page.source)
-    add_jekyll_assets(writer, renderer, config, theme, sass_pages)   # before the built-in theme's assets
-    add_furniture(writer, renderer, config, pages, content, cache_dir)
-    for path, file in computed.outputs:
-        writer.add_file(path, Path(file), Path(file))
-    writer.commit()
-    drift = summarise(record_build(source, computed.manifest))
-    if drift:
-        log.log(NOTE, drift)
-    results = uptodate.results_stats(cache_dir)
-    uptodate.remember(options, cache_dir, inputs, results, pages_written=len(pages), figures=computed.manifest,
-                      warnings=warnings)
-    stages.keep(results)
+        site = read(options, config)
+        last = uptodate.unchanged(options, cache_dir, site.inputs)
+        if last is not None:   # nothing changed since the build that wrote dest: say what it said
+            return repeated(site, last, started)
+        renderer = render.prepare(config, site.content, cache_dir)
+        warnings = report(config.warnings + renderer.check_layouts(strict=options.strict), options)
+        stages = compute(site)
+        pages = render.render(renderer, stages.computed)
+        warnings += report(renderer.warnings, options)
+        write_site(real_dest, config, cache_dir, renderer, pages, stages.computed, site.theme, site.sass_pages)
+        remember(site, stages, len(pages), warnings)
     return BuildResult(dest=dest, pages_written=len(pages), seconds=time.perf_counter() - started,
-                       figures=computed.manifest, models=computed.model_refs)
+                       figures=stages.computed.manifest, models=stages.computed.model_refs)
 
 
-def report_warnings(warnings: list[str]) -> None:
-    for warning in warnings:
-        log.warning(warning)
+def freeze_blog(source: Path, *, prune: bool = False, refresh=(), cache_dir: Path | None = None) -> None:
+    """`layerpress freeze`: the build's read and compute steps with the freezing policy (what the frozen
+    results lack is computed and copied there); no site is written."""
+    options, config = configured(BuildOptions(source=Path(source), cache_dir=cache_dir, refresh=tuple(refresh),
+                                              freeze=True, prune=prune))
+    compute(read(options, config))
 
 
-def add_furniture(writer: SiteWriter, renderer: SiteRenderer, config: Config, pages, content,
-                  cache_dir: Path | None = None) -> None:
-    """Static files, theme assets, feed, sitemap, robots.txt, .nojekyll, CNAME and highlight CSS."""
-    for static in content.static_files:
-        writer.add_file(static.output_path, static.source_path, static.source_path)
-    math_assets = ("assets/katex/", "assets/js/math.js")
-    uses_math = any(page.get("math") for page in renderer.pages.values())
-    for asset in sorted((THEME_DIR / "assets").rglob("*")):
-        path = asset.relative_to(THEME_DIR).as_posix()
-        if path.startswith(math_assets) and not uses_math:
-            continue   # the math typesetter (about 600 KB) only for sites that have formulas
-        if asset.is_file() and not writer.has(path):
-            writer.add_file(path, asset, f"theme file {path}")
-    generated = {
-        "feed.xml": renderer.feed,
-        "sitemap.xml": lambda: renderer.sitemap(pages),
-        "robots.txt": lambda: robots_txt(config),
-        ".nojekyll": lambda: "",
-        "assets/css/highlight.css": lambda: highlight_css(config, cache_dir),
-    }
-    if config.cname:
-        generated["CNAME"] = lambda: config.cname.strip() + "\n"
-    for path, make in generated.items():
-        if not writer.has(path):
-            writer.add_text(path, make(), f"generated {path}")
+def configured(options: BuildOptions) -> tuple[BuildOptions, Config]:
+    """The blog's _config.yml (the plugins, collections and remote theme it asks for and layerpress lacks
+    are warnings), and the options with its `strict: true`."""
+    config = load_config(Path(options.source))
+    confine.check_writable(options.paths)   # no symlink leads the cache or a state file out, before any write
+    config.warnings.extend(unsupported_warnings(config))
+    return replace(options, strict=options.strict or config.strict), config
 
 
-def robots_txt(config: Config) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {config.url}{config.baseurl}/sitemap.xml\n"
+def read(options: BuildOptions, config: Config) -> Reading:
+    """The read step: the theme (an unknown one stops the build), every document, and the digest of
+    everything the build reads."""
+    theme = theme_of(config)
+    content = read_site(config, ReadOptions(options.drafts, options.unpublished, options.future,
+                                            excluded=(Path(options.dest),)))
+    content.pages, sass_pages = split_sass_pages(content.pages)
+    environment = uptodate.environment(Path(options.dest), THEME_DIR) + theme_inputs(theme)
+    blog_files = uptodate.blog_files(options, options.paths.cache_dir, config.shared_folders)
+    kept = [str(doc.source_path) for doc in content.posts + content.pages + sass_pages]
+    return Reading(options, config, theme, content, sass_pages, environment, blog_files,
+                   uptodate.inputs_digest(options, environment, blog_files, kept))
 
 
-def highlight_css(config: Config, cache_dir: Path | None = None) -> str:
-    """Pygments colours for code: a light style, and a dark one for `prefers-color-scheme: dark`.
-    Kept in `<cache_dir>/highlight/`: importing Pygments' styles costs more than the rest of a no-change build's furniture."""
-    styles = (config.option("pygments_style"), config.option("pygments_dark_style"))
-    memo = Path(cache_dir) / "highlight" / f"{digest(styles, _pygments_version())}.css" if cache_dir else None
-    if memo is not None and memo.is_file():
-        return memo.read_text()
-    css = _highlight_css(config)
-    if memo is not None:
-        write_atomically(memo, css)
-    return css
+def repeated(site: Reading, last: dict, started: float) -> BuildResult:
+    """A no-change build: the last build's site stands, and what it reported is reported again."""
+    log.debug("nothing changed since the last build of %s: its site stands", site.options.dest)
+    report(last["warnings"], site.options)
+    return BuildResult(dest=Path(site.options.dest), pages_written=last["pages_written"],
+                       seconds=time.perf_counter() - started, figures=last["figures"])
 
 
-def _pygments_version() -> str:
-    import pygments  # the Markdown highlighter has imported it already
+def report(warnings: list, options: BuildOptions) -> list[str]:
+    """The warnings' texts (a warning is a LayerpressError, or its text from the last build), logged; under
+    strict (`--strict`, `strict: true`) the first one is the build's error instead."""
+    if options.strict and warnings:
+        first = warnings[0]
+        raise first if isinstance(first, LayerpressError) else LayerpressError(first)  # the text names its place
+    texts = [str(warning) for warning in warnings]
+    for text in texts:
+        log.warning(text)
+    return texts
 
-    return pygments.__version__
+
+def compute(site: Reading) -> Stages:
+    """The compute step (generator/stage_memo.py): models, figures and explorers, run or reused."""
+    from generator import stage_memo   # not for a no-change build
+
+    read_files = [row for row in site.blog_files if row[0] != LOCK_NAME]   # the build writes the lock file itself
+    return stage_memo.compute(site.config, site.documents, site.options, site.environment, read_files)
 
 
-def _highlight_css(config: Config) -> str:
-    from pygments.formatters import HtmlFormatter
-    from pygments.styles import get_all_styles
-    from pygments.util import ClassNotFound
-
-    def style_defs(option: str) -> str:
-        try:
-            return HtmlFormatter(style=config.option(option)).get_style_defs(".highlight")
-        except ClassNotFound:  # the one check of the option load_config cannot make without importing Pygments
-            raise section_where(config, "layerpress").invalid(option, LAYERPRESS_KEYS[option].expects,
-                                                              config.option(option),
-                                                              did_you_mean(config.option(option), get_all_styles())) from None
-
-    light, dark = style_defs("pygments_style"), style_defs("pygments_dark_style")
-    indented = "\n".join("  " + line for line in dark.splitlines())
-    return f"{light}\n\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+def remember(site: Reading, stages: Stages, pages_written: int, warnings: list[str]) -> None:
+    """The remember step, once the site is written: the no-change state (with the warnings to report
+    again) and the compute step's snapshot, with the cache's results as the build left them."""
+    cache_dir = site.options.paths.cache_dir
+    results = uptodate.results_stats(cache_dir)
+    uptodate.remember(site.options, cache_dir, site.inputs, results, pages_written=pages_written,
+                      figures=stages.computed.manifest, warnings=warnings)
+    stages.keep(results)

@@ -14,11 +14,13 @@ import json
 import logging
 import os
 import shutil
+import stat
 import threading
 from pathlib import Path
 from collections.abc import Callable
 
-from generator.errors import display_path
+from generator.errors import LayerpressError, display_path
+from generator.readable import read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -140,9 +142,9 @@ class Store:
 
     @staticmethod
     def _read_manifest(path: Path) -> dict | None:
-        try:
-            return json.loads((path / MANIFEST).read_text())
-        except (OSError, ValueError):
+        try:   # a regular file of bounded size: a pipe planted in a committed _freeze/ must not hang the build
+            return json.loads(read_bytes(path / MANIFEST, "state"))
+        except (OSError, ValueError, LayerpressError):
             return None
 
     @staticmethod
@@ -169,7 +171,9 @@ class Store:
         try:
             for name, expected in manifest.items():
                 file = path / name
-                if file.stat().st_size != expected["size"] or (deep and file_digest(file) != expected["sha256"]):
+                status = file.stat()
+                if (not stat.S_ISREG(status.st_mode) or status.st_size != expected["size"]
+                        or (deep and file_digest(file) != expected["sha256"])):
                     return name
         except (OSError, KeyError, TypeError, AttributeError):
             return MANIFEST

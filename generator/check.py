@@ -187,7 +187,7 @@ def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: di
 def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: dict) -> list[Comparison]:
     """Metrics the build published (frozen, else the local cache) against the fresh ones."""
     from generator.config import Paths
-    from generator.freeze import FrozenResults
+    from generator.frozen import FrozenResults
     from generator.models.store import ModelStore
 
     published_store = ModelStore(Path(source), Paths.of(source).cache_dir,

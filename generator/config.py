@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 from generator.errors import ConfigError
+from generator.readable import decode_utf8, read_bytes
 from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, string,
                                validate)
 from generator.yaml_lines import LineDict, load_mapping, load_with_lines
@@ -125,8 +127,8 @@ def sass_style(value) -> str:
 
 SASS_KEYS = {
     "style": Option(sass_style, "compact", "The CSS output style (a leading ':', as in Ruby Sass, is allowed)."),
-    "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source."),
-    "load_paths": Option(strings, [], "More folders (inside the source) that @import searches."),
+    "sass_dir": Option(string, "_sass", "The folder of Sass partials, inside the source (or a shared folder)."),
+    "load_paths": Option(strings, [], "More folders (inside the source or a shared folder) that @import searches."),
 }
 
 KRAMDOWN_KEYS = {
@@ -193,8 +195,10 @@ LAYERPRESS_KEYS = named({
     "pygments_style": Option(pygments_style, "friendly", "The Pygments style of code blocks."),
     "pygments_dark_style": Option(pygments_style, "monokai", "The Pygments style of code blocks in dark mode."),
     "figure_width": Option(figure_width, DEFAULT_FIGURE_WIDTH, "The text column figures are drawn for, in CSS px."),
-    "shared_folders": Option(string_list, [], "Folders outside the blog (relative to it) that probes and model "
-                                              "files may come from."),
+    "shared_folders": Option(string_list, [], "The allow-list of folders outside the blog (relative to it) that "
+                                              "its files may come from (data, layouts, probes, model files...); "
+                                              "not /, the home folder or a folder holding the blog or it. Files "
+                                              "elsewhere are never read (README, Safety)."),
     "check": Option(Section(TOLERANCE_KEYS, "a mapping of tolerances"), dict(DEFAULT_TOLERANCES),
                     "Tolerances of `layerpress check`: accuracy, loss, array, pixels."),
     "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
@@ -236,12 +240,13 @@ class Config:
     liquid = Option(Section(LIQUID_KEYS), Section(LIQUID_KEYS).defaults(),
                     "Liquid's options: error_mode (lax, warn, strict), strict_variables, strict_filters.")
     theme = Option(of_type(str, allow_none=True), None,
-                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog.")
+                   "A Jekyll theme: an installed gem's name (e.g. minima) or a folder, relative to the blog, "
+                   "inside it or a shared folder.")
     sass = Option(Section(SASS_KEYS, others=True), Section(SASS_KEYS).defaults(),
                   "Sass options: style, sass_dir, load_paths (others are accepted and ignored).")
     defaults = Option(default_sets, [], "Front matter defaults: a list of {scope: {path, type}, values}.")
     page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
-    data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source.")
+    data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source (or a shared folder).")
     kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
                       "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
 
@@ -252,6 +257,7 @@ class Config:
         self.values = values if values is not None else self.data   # the checked options (the typed attributes)
         self.warnings = warnings if warnings is not None else []
         self.lines = lines if lines is not None else {}        # line of each top-level key in _config.yml
+        self.shared_folders: list[Path] = []                   # layerpress.shared_folders, resolved and checked
 
     @property
     def file(self) -> Path:
@@ -292,17 +298,51 @@ def load_config(source: Path) -> Config:
         raise ConfigError(f"source folder '{source}' does not exist",
                           hint="pass --source with the folder holding _config.yml and _posts/")
     path = source / CONFIG_NAME
-    text = read_utf8(path, ConfigError) if path.is_file() else ""
+    text = read_config_text(source)
     data, lines = load_mapping(text, file=path, error=ConfigError)
     where = Where(path, lines.get, ConfigError)
     values = check_config(data, text, where)
+    shared = shared_folders(source, values["layerpress"].get("shared_folders", []),
+                            where.section("layerpress", nested_line_of(text, where, ("layerpress",))))
     warnings = [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
                               note=f" (available to templates as site.{key})", list_keys=False)
                 for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
     site = {key: value for key, value in values.items() if key not in RAW_IN_SITE or key == "layerpress"}
     site["layerpress"] = data.get("layerpress") or {}
     others = {key: value for key, value in data.items() if key not in site}
-    return Config(source=source, data=site | others, warnings=warnings, lines=lines, values=values)
+    config = Config(source=source, data=site | others, warnings=warnings, lines=lines, values=values)
+    config.shared_folders = shared
+    return config
+
+
+def shared_folders(source: Path, folders: list[str], where: Where) -> list[Path]:
+    """`layerpress.shared_folders`, resolved: never /, the home folder, or a folder holding the blog or
+    the home folder (each would let the blog publish any file of the machine or of its owner)."""
+    blog, home = source.resolve(), Path.home().resolve()
+    resolved = []
+    for folder in folders:
+        real = (source / folder).resolve()
+        reason = ("is the root folder" if real == Path(real.anchor) else "is the home folder" if real == home
+                  else "holds the blog folder" if blog.is_relative_to(real)
+                  else "holds the home folder" if home.is_relative_to(real) else None)
+        if reason:
+            raise where.fail(f"'layerpress.shared_folders' entry '{folder}' {reason}", "shared_folders",
+                             hint="name the one folder of shared files, e.g. ../shared-data")
+        resolved.append(real)
+    return resolved
+
+
+def read_config_text(source: Path) -> str:
+    """The text of `<source>/_config.yml` ('' without one): a regular file inside the blog (it holds the
+    allow-list of folders outside it, so it cannot be one of them)."""
+    path = source / CONFIG_NAME
+    if not os.path.lexists(path):
+        return ""
+    if not path.resolve().is_relative_to(source.resolve()):
+        raise ConfigError(f"'{CONFIG_NAME}' is outside the blog folder (a symlink leads there)", file=path,
+                          hint="keep the blog's _config.yml inside the blog folder")
+    return decode_utf8(read_bytes(path.resolve(), "config", error=ConfigError, what="config file",
+                                  shown=CONFIG_NAME, file=path), path, ConfigError)
 
 
 def check_config(data: dict, text: str, where: Where) -> dict:
@@ -328,7 +368,7 @@ def check_mapping(data: dict, options: dict[str, Option], where: Where, text: st
 def section_where(config: Config, name: str) -> Where:
     """Where the keys of the mapping `name:` of a loaded config are, for a check made later (Pygments styles)."""
     where = Where(config.file, config.lines.get, ConfigError)
-    text = read_utf8(config.file) if config.file.is_file() else ""
+    text = read_config_text(config.source)
     return where.section(name, nested_line_of(text, where, (name,)))
 
 
@@ -347,14 +387,3 @@ def normalise_baseurl(baseurl: str | None) -> str:
     """'' for a user site, '/repo' for a project site (leading slash, no trailing one)."""
     baseurl = (baseurl or "").strip("/")
     return f"/{baseurl}" if baseurl else ""
-
-
-def read_utf8(path: Path, error=ConfigError) -> str:
-    """A text file's contents; bytes that are not UTF-8 are a user error naming the line."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as problem:
-        line = data[: problem.start].count(b"\n") + 1
-        raise error("text is not UTF-8", file=path, line=line,
-                    hint="save the file as UTF-8") from None

@@ -13,6 +13,7 @@ import sys
 
 from generator.config import CONFIG_KEYS, KNOWN_JEKYLL_KEYS, Section
 from generator.options import REQUIRED, Option
+from generator.readable import KIND_NAMES, LIMITS, size_text
 
 HEADER = """# `_config.yml`: every key layerpress checks
 
@@ -23,11 +24,25 @@ the build with one line, `error: _config.yml:LINE: 'KEY' must be ..., not VALUE 
 as `site.KEY`; an unknown key only warns.
 """
 
+READS = """## What a build may read
+
+A build reads a file only if it resolves, symlinks followed, inside the blog folder, the installed theme
+gem `theme:` names, or a folder of `layerpress.shared_folders` (not `/`, the home folder or a folder
+holding the blog or it); `data_dir`, `theme` (a folder), `sass.sass_dir` and `sass.load_paths` must too. It
+reads only regular files (a pipe, device or socket is refused before it is opened), each within the
+limit of its kind (`LIMITS` in `generator/readable.py`):
+
+| file | largest size |
+|---|---|
+"""
+
 
 def reference() -> str:
     sections = [HEADER, "## Top-level keys\n\n" + key_table(CONFIG_KEYS)]
     sections += [f"## `{path}:`\n\n" + section_note(section) + key_table(section.options)
                  for path, section in nested_sections(CONFIG_KEYS)]
+    sections.append(READS + "\n".join(f"| {KIND_NAMES[kind]} | {size_text(limit)} |"
+                                       for kind, limit in LIMITS.items()) + "\n")
     sections.append("## Jekyll keys accepted unchecked\n\n" + ", ".join(f"`{key}`" for key in sorted(
         KNOWN_JEKYLL_KEYS - set(CONFIG_KEYS))) + "\n")
     return "\n".join(sections)

@@ -21,7 +21,9 @@ import os
 from pathlib import Path
 
 from generator.config import CACHE_DIR_NAME, DEFAULT_KEEP_FILES
-from generator.errors import OutputError, display_path
+from generator.errors import LayerpressError, OutputError, display_path
+from generator.themes import theme_of
+from generator.builtin_theme import THEME_DIR
 
 MARKER = ".layerpress-site"
 MARKER_TEXT = ("This folder is a site written by layerpress. `layerpress build` replaces everything in it\n"
@@ -76,8 +78,6 @@ def check_destination(source: Path, dest: Path, config=None, *, force: bool = Fa
 
 
 def theme_dir() -> Path:
-    from generator.site import THEME_DIR
-
     return THEME_DIR
 
 
@@ -85,9 +85,6 @@ def jekyll_theme_dir(config) -> Path | None:
     """The folder of the theme `theme:` names (read by the build), if it names one that exists."""
     if config is None or not config.theme:
         return None
-    from generator.errors import LayerpressError
-    from generator.jekyll.themes import theme_of
-
     try:
         theme = theme_of(config)
     except LayerpressError:

@@ -11,12 +11,14 @@ whether the difference matters. Delete the entry (or the file) to accept it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import confine
 from generator.errors import LayerpressError
 
-LOCK_NAME = "figures.lock"
+LOCK_NAME = confine.LOCK_NAME
 LOCK_VERSION = 1
 INPUTS_CHANGED = "inputs changed"
 OUTPUT_DRIFTED = "output drifted"
@@ -68,10 +70,10 @@ def entries_from_manifest(figures: list[dict]) -> dict[tuple[str, str], LockEntr
 def read_lock(source: Path) -> dict[tuple[str, str], LockEntry]:
     """The locked entries, or none when the blog has no lock file yet."""
     path = lock_path(source)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(confine.read_text(source, path, "state", LockfileError, what="lock file"))
         entries = [LockEntry(item["id"], item["post"], item["input_key"], dict(item["outputs"]))
                    for item in data["figures"]]
     except json.JSONDecodeError as error:

@@ -72,7 +72,8 @@ def check_command(source: Path, dest: Path) -> None:
 def freeze_command(source: Path, prune: bool, refresh: tuple) -> None:
     """Write every model record, published model and figure the blog uses into SOURCE/_freeze/
     (commit it: builds anywhere then take these results instead of computing them)."""
-    from generator.freeze import FrozenResults, freeze_blog
+    from generator.build import freeze_blog
+    from generator.frozen import FrozenResults
 
     freeze_blog(source, prune=prune, refresh=refresh)
     if not console.is_quiet():

@@ -30,6 +30,7 @@ import click
 
 from generator.config import Paths
 from generator.errors import LayerpressError
+from generator.builtin_theme import THEME_DIR
 
 log = logging.getLogger(__name__)
 
@@ -353,8 +354,6 @@ class PreviewServer:
 
 def theme_folders() -> list[Path]:
     """The default theme's templates, watched too so theme edits reload the preview."""
-    from generator.site import THEME_DIR
-
     return [THEME_DIR] if THEME_DIR.is_dir() else []
 
 

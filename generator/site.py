@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from generator.builtin_theme import THEME_DIR
 from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
@@ -27,9 +28,6 @@ from generator.errors import ContentError, did_you_mean
 if TYPE_CHECKING:
     from generator.liquid.environment import TemplateFolders
 
-# A source checkout has the theme in templates/; an installed wheel ships it as generator/theme.
-_CHECKOUT_THEME = Path(__file__).resolve().parent.parent / "templates"
-THEME_DIR = _CHECKOUT_THEME if _CHECKOUT_THEME.is_dir() else Path(__file__).resolve().parent / "theme"
 FEED_POSTS = 10
 JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
@@ -123,10 +121,15 @@ class SiteRenderer:
 
     def check_layouts(self, strict: bool = False) -> list[ContentError]:
         """Unknown layouts: errors when `strict`, else warnings, and the document falls back to the
-        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content)."""
+        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content). A layout
+        named by a path out of the layout folders is an error."""
+        from generator.liquid.environment import check_layout_name  # loaded with the renderer's environment
+
         warnings = []
         known = sorted(set(self.liquid.layout_names()) | set(self.theme.layouts()))
         for doc in self.documents:
+            if doc.layout is not None:
+                check_layout_name(doc.layout, doc.source_path, doc.line_of("layout") or 1)
             if doc.layout is None or doc.layout in known:
                 continue
             problem = ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path,
@@ -145,8 +148,9 @@ class SiteRenderer:
         `layout` is the layouts' front matter merged so far, the inner layout's values first (Jekyll's)."""
         seen: set[Path] = set()
         layout: dict = {}
+        named_at: tuple[Path | None, int | None] = (None, None)   # a document's layout is checked already
         while name:
-            file = self.liquid.layout_file(name)
+            file = self.liquid.layout_file(name, *named_at)
             if file is None:   # a built-in theme layout: Jinja, the end of the chain
                 return self.theme.render(f"{name}.html", context | {"content": Markup(content)})
             if file in seen:
@@ -157,6 +161,7 @@ class SiteRenderer:
             layout = self.liquid.layout_data[file] | layout
             content = self.liquid.render(template, context | {"content": content, "layout": layout})
             name = self.liquid.layout_data[file].get("layout")
+            named_at = (file, self.liquid.layout_lines[file].get("layout"))
         return content
 
     # -- documents --

@@ -1,9 +1,11 @@
-"""The figures stage and the explorer of the last build, reused when nothing they read has changed.
+"""The compute step of a build: run it (generator/figures/stage.py `compute`: models, figures, explorers),
+or reuse what it handed the last build when nothing it reads has changed.
 
 A build after a prose edit changes no figure: the stages would find every model, figure and
 explorer in the cache and hand the build the same result, at the cost of reading every model's
 spec and record, every figure's entry and every explorer's index. Instead the build keeps what
-the two stages handed it (`Snapshot`) in `<cache_dir>/builds/`, and the next build reuses it when
+the compute step handed it (`Snapshot`: a ComputeResult, plain data) in `<cache_dir>/builds/`, and the
+next build reuses it when
 
 - every document's figure blocks (parsed, without their line numbers) and `models.*` references
   are the same, in the same documents, and
@@ -14,8 +16,9 @@ the two stages handed it (`Snapshot`) in `<cache_dir>/builds/`, and the next bui
 
 A figure block that moved keeps its drawing: its line numbers in `figures.json` and its legibility
 warnings are those of the current documents. What the stages logged is logged again. Builds that
-compute on purpose (`--force`, `--refresh`, `--freeze`, `--frozen-only`, `freeze: auto`) neither
-reuse nor keep a snapshot.
+compute on purpose (`BuildOptions.computes_on_purpose`: `--force`, `--refresh`, `--freeze`, `--prune`,
+`--frozen`) neither reuse nor keep a snapshot. With `freeze: auto`, a build that froze something changed
+`_freeze/`, so the next one computes again (and freezes nothing); the one after may reuse.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import logging
 import pickle
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,81 +35,67 @@ from collections.abc import Callable
 from generator import uptodate
 from generator.console import PACKAGE
 from generator.cache import digest, write_atomically
-from generator.config import FREEZE_AUTO
 from generator.figures.layout import LEGIBILITY_LOGGER
-from generator.lockfile import LOCK_NAME
 
 if TYPE_CHECKING:
-    from generator.explore.pages import ExplorerPages
     from generator.figures.result import ComputeResult
 
 log = logging.getLogger(__name__)
 
-MEMO_VERSION = 1
+MEMO_VERSION = 2
 
 
 @dataclass
 class Snapshot:
-    """What the figures stage and the explorer handed a build (generator.figures.result.ComputeResult
-    without its model store, and generator.explore.pages.ExplorerPages), with what they logged."""
+    """What the compute step handed a build, with what it logged."""
 
     key: str
     results: list                        # uptodate.results_stats of the cache when the build ended
     computed: ComputeResult
-    explorer: ExplorerPages
     messages: list = field(default_factory=list)   # (logger name, level, text)
 
 
 @dataclass
 class Stages:
-    """The two stages' result for build.py, and `keep()` to call once the build has succeeded."""
+    """The compute step's result for build.py, and `keep()` to call once the build has succeeded."""
 
     computed: ComputeResult
-    explorer: ExplorerPages
     keep: Callable[[list], None]         # with uptodate.results_stats as the build ended
 
 
-def figures_and_explorer(config, documents, options, environment: list, blog_files: list) -> Stages:
-    """Run the figures stage and the explorer, or reuse what they handed the last build (`environment`
-    and `blog_files`: what the build reads besides the blog, and the blog's files, from generator.uptodate)."""
+def compute(config, documents, options, environment: list, blog_files: list) -> Stages:
+    """Run the compute step, or reuse what it handed the last build (`environment`
+    and `blog_files`: what the build reads besides the blog, and the blog's files but the ones the build
+    writes itself (the lock file), from generator.uptodate)."""
     from generator.figures.collect import ParsedBlocks, extract_documents
 
     cache_dir = options.paths.cache_dir
     parsed = ParsedBlocks(Path(cache_dir) / "builds" / "figure-blocks.pickle", digest(environment))
     extracted = extract_documents(documents, Path(options.source), parsed)
     parsed.save()
-    if not usable(options, config):
+    if options.computes_on_purpose:
         _path(options, cache_dir).unlink(missing_ok=True)
-        computed, explorer = _compute(config, documents, options, extracted)
-        return Stages(computed, explorer, keep=lambda results: None)
+        return Stages(_compute(config, documents, options, extracted), keep=lambda results: None)
     key = stage_key(cache_dir, environment, blog_files, extracted)
     snapshot, moved = reuse(options, cache_dir, key, extracted)
     if snapshot is None:
         with recorded_messages() as messages:
-            computed, explorer = _compute(config, documents, options, extracted)
-        snapshot = Snapshot(key, [], computed, explorer, messages)
+            computed = _compute(config, documents, options, extracted)
+        snapshot = Snapshot(key, [], computed, messages)
     elif not moved:   # the cache is as the snapshot has it
-        return Stages(snapshot.computed, snapshot.explorer, keep=lambda results: None)
-    return Stages(snapshot.computed, snapshot.explorer, keep=partial(_keep, options, cache_dir, snapshot))
+        return Stages(snapshot.computed, keep=lambda results: None)
+    return Stages(snapshot.computed, keep=partial(_keep, options, cache_dir, snapshot))
 
 
-def _compute(config, documents, options, extracted):
-    from generator.explore.stage import add_explorer
-    from generator.figures.stage import compute
+def _compute(config, documents, options, extracted) -> ComputeResult:
+    from generator.figures import stage   # models, figures, explorers: not for a prose edit
 
-    computed = compute(config, documents, options, extracted)
-    return computed, add_explorer(config, computed, options)
-
-
-def usable(options, config) -> bool:
-    """Not a build that computes on purpose."""
-    return not (options.force or options.refresh or options.freeze or options.prune or options.frozen_only
-                or config.freeze == FREEZE_AUTO)
+    return stage.compute(config, documents, options, extracted)
 
 
 def stage_key(cache_dir: Path, environment: list, blog_files: list, extracted) -> str:
     """Everything the two stages read: see the module's docstring."""
-    documents = {item.post for item in extracted} | {LOCK_NAME}
+    documents = {item.post for item in extracted}
     return digest(MEMO_VERSION, environment, [row for row in blog_files if row[0] not in documents],
                   str(Path(cache_dir).resolve()), logging.getLogger(PACKAGE).getEffectiveLevel(),
                   signature(extracted))
@@ -138,43 +127,37 @@ def reuse(options, cache_dir: Path, key: str, extracted) -> tuple[Snapshot | Non
     log.debug("figures and explorer: nothing they read changed since the last build")
     for item in extracted:
         item.document.body = item.body
-    moved = _renumber(snapshot.computed, extracted)
+    renumbered = _renumbered(snapshot.computed, extracted)
     for name, level, text in snapshot.messages:
         logging.getLogger(name).log(level, "%s", text)
-    return snapshot, moved
+    if renumbered is None:
+        return snapshot, False
+    return replace(snapshot, computed=renumbered), True
 
 
-def _renumber(computed, extracted) -> bool:
-    """Give figures.json the current line of every figure block (a prose edit above it moves it), and
-    warn again about the figures that are hard to read, at their current lines."""
+def _renumbered(computed: ComputeResult, extracted) -> ComputeResult | None:
+    """The result with figures.json giving the current line of every figure block (a prose edit above it
+    moves it), or None when none moved; and warnings again about the figures that are hard to read, at
+    their current lines."""
     from generator.figures.layout import warn_illegible
     from generator.figures.manifest import sorted_entries, write_manifest
 
     entries = {(entry["post"], entry["id"]): entry for entry in computed.manifest}
-    moved = False
+    lines = {}
     for item in extracted:
-        post = item.post
         for request in item.requests:
-            entry = entries[(post, request.figure_id)]
-            moved |= entry["line"] != request.line
-            entry["line"] = request.line
-            warn_illegible(request, entry["legibility"])
-    if moved:
-        computed.manifest[:] = sorted_entries(computed.manifest)
-        write_manifest(computed.manifest, Path(dict(computed.outputs)["figures.json"]).parent)
-    return moved
+            lines[(item.post, request.figure_id)] = request.line
+            warn_illegible(request, entries[(item.post, request.figure_id)]["legibility"])
+    if all(entry["line"] == lines.get(key, entry["line"]) for key, entry in entries.items()):
+        return None
+    manifest = sorted_entries([{**entry, "line": lines.get(key, entry["line"])} for key, entry in entries.items()])
+    write_manifest(manifest, Path(dict(computed.outputs)["figures.json"]).parent)
+    return replace(computed, manifest=manifest)
 
 
 def _keep(options, cache_dir: Path, snapshot: Snapshot, results: list) -> None:
     """Write the snapshot once the build has succeeded, with the cache's results as the build left them."""
-    computed = snapshot.computed
-    store, report = computed.store, computed.freeze_report
-    computed.store = computed.freeze_report = None   # the model store holds live models: not kept
-    snapshot.results = results
-    try:
-        data = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        computed.store, computed.freeze_report = store, report
+    data = pickle.dumps(replace(snapshot, results=results), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomically(_path(options, cache_dir), data)
 
 

@@ -28,7 +28,8 @@ NEVER_READ = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache
 
 def file_stats(root: Path, skip: tuple[Path, ...] = ()) -> list:
     """[relative path, size, mtime_ns] of every file under `root`, skipping the folders in `skip`
-    (os.walk's order and choices: files first, sorted, then each folder; symlinked folders not entered)."""
+    (os.walk's order and choices: files first, sorted, then each folder; symlinked folders not entered, but
+    listed with their target, as dangling symlinks are)."""
     skipped = {str(Path(folder).resolve()) for folder in skip}
     rows: list = []
     _add_stats(str(root), str(Path(root).resolve()) if skipped else "", "", skipped, rows)
@@ -55,11 +56,16 @@ def _add_stats(folder: str, real: str, prefix: str, skipped: set[str], rows: lis
         try:
             stat = os.stat(entry.path)
         except OSError:
+            if entry.is_symlink():   # dangling: a build may still refuse it (figures.lock)
+                rows.append([prefix + entry.name, -1, os.readlink(entry.path)])
             continue
         rows.append([prefix + entry.name, stat.st_size, stat.st_mtime_ns])
     for entry in subfolders:
         real_entry = os.path.join(real, entry.name) if skipped else ""
-        if entry.name in NEVER_READ or entry.is_symlink() or real_entry in skipped:
+        if entry.is_symlink():   # not entered (it may lead anywhere), but a new or changed link is a change
+            rows.append([prefix + entry.name + "/", -1, os.readlink(entry.path)])
+            continue
+        if entry.name in NEVER_READ or real_entry in skipped:
             continue
         _add_stats(entry.path, real_entry, f"{prefix}{entry.name}/", skipped, rows)
 
@@ -71,9 +77,13 @@ def inputs_digest(options, environment: list, blog_files: list, kept_documents: 
                   blog_files, sorted(kept_documents))
 
 
-def blog_files(options, cache_dir: Path) -> list:
-    """`file_stats` of the blog folder, without the cache and the output."""
-    return file_stats(Path(options.source), skip=(cache_dir, Path(options.dest)))
+def blog_files(options, cache_dir: Path, shared: list[Path] | tuple = ()) -> list:
+    """`file_stats` of the blog folder, without the cache and the output, then of each of its
+    `layerpress.shared_folders` (`shared`, resolved: a build may read them as it reads the blog)."""
+    rows = file_stats(Path(options.source), skip=(cache_dir, Path(options.dest)))
+    for folder in shared:
+        rows += [[f"{folder}/{row[0]}", *row[1:]] for row in file_stats(folder, skip=(cache_dir, Path(options.dest)))]
+    return rows
 
 
 def environment(dest: Path, theme_dir: Path) -> list:
@@ -115,8 +125,9 @@ def spare_path(cache_dir: Path) -> Path:
 
 def unchanged(options, cache_dir: Path, inputs: str) -> dict | None:
     """The state of the last build if its inputs were `inputs` and `dest` and the cached results are
-    untouched since, else None."""
-    if options.force or getattr(options, "refresh", ()) or getattr(options, "freeze", False):
+    untouched since, else None. A build that computes on purpose (BuildOptions.computes_on_purpose) never
+    stands on the last one."""
+    if options.computes_on_purpose:
         return None
     try:
         state = json.loads(state_path(options, cache_dir).read_text())
@@ -134,7 +145,7 @@ def remember(options, cache_dir: Path, inputs: str, results: list, *, pages_writ
     build wrote other results than a plain build would (this machine's, not the frozen ones): the next
     build must be a full one."""
     path = state_path(options, cache_dir)
-    if getattr(options, "refresh", ()):
+    if options.refresh:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from generator.cache import write_atomically
 from generator.config import Paths
+from generator.confine import check_writable
 from generator.destination import DEFAULT_KEEP_FILES, MARKER, MARKER_TEXT, check_destination, keep_files
 from generator.errors import OutputError, display_path
 
@@ -339,6 +340,7 @@ def remove_outputs(source: Path, dest: Path, config=None, *, force: bool = False
     """`layerpress clean`: the site folder (but its keep_files) and the build cache, never the sources."""
     source, dest = Path(source), Path(dest)
     real = check_destination(source, dest, config, force=force)
+    check_writable(Paths.of(source))   # a cache that is a symlink out: its target is not ours to remove
     removed = []
     if real.is_dir():
         kept = {name.split("/")[0] for name in keep_files(config)}

@@ -28,6 +28,11 @@ WRONG_VALUES = [
      "'layerpress.explorer.reader_images' must be true or false, not 'yes'"),
     ("layerpress:\n  shared_folders: [../x, 3]\n", 2, "'layerpress.shared_folders' must be a list of strings, "
      "not ['../x', 3]"),
+    ("layerpress:\n  shared_folders: [/]\n", 2, "'layerpress.shared_folders' entry '/' is the root folder "
+     "(name the one folder of shared files, e.g. ../shared-data)"),
+    ("title: t\nlayerpress:\n  figure_width: 700\n  shared_folders: [../x, ..]\n", 4,
+     "'layerpress.shared_folders' entry '..' holds the blog folder (name the one folder of shared files, "
+     "e.g. ../shared-data)"),
     ("layerpress:\n  pygments_style: 3\n", 2, "'layerpress.pygments_style' must be a Pygments style name, such as "
      "friendly (checked when Pygments is loaded), not 3"),
     ("layerpress:\n  pygments_dark_style: [monokai]\n", 2, "'layerpress.pygments_dark_style' must be a Pygments "

@@ -239,7 +239,7 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
 def theme_layout_names(blog: Path) -> set[str]:
     """The layouts of the theme the blog names (Jekyll would use them: they get flat ones too)."""
     from generator.errors import LayerpressError
-    from generator.jekyll.themes import find_theme
+    from generator.themes import find_theme
     try:
         theme = find_theme(blog, _read_yaml(blog / "_config.yml").get("theme"))
     except LayerpressError:

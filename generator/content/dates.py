@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dateutil import parser as dateutil_parser   # deferred (generator.lazy): loaded for the rare wordy date
+
 from generator.errors import ConfigError, ContentError
 
 DATE_TEXT = re.compile(
@@ -43,13 +45,24 @@ def parse_date(value, zone: tzinfo, *, file, line) -> JekyllDate:
         return to_jekyll_date(value, zone)
     if isinstance(value, date):
         return to_jekyll_date(datetime(value.year, value.month, value.day), zone)
-    match = DATE_TEXT.match(str(value).strip())
-    if match:
-        try:
-            return to_jekyll_date(datetime_from_match(match), zone)
-        except ValueError:
-            pass
-    raise ContentError(f"invalid date '{value}'", file=file, line=line, hint=DATE_HINT)
+    text = str(value).strip()
+    match = DATE_TEXT.match(text)
+    try:
+        return to_jekyll_date(datetime_from_match(match) if match else ruby_time_parse(text), zone)
+    except (ValueError, OverflowError):
+        raise ContentError(f"invalid date '{value}'", file=file, line=line, hint=DATE_HINT) from None
+
+
+def ruby_time_parse(text: str) -> datetime:
+    """A date in the other forms Ruby's `Time.parse` reads (Jekyll's reader): `February 21, 2017`,
+    `21 Feb 2017 10:00`, `Tue, 21 Feb 2017 10:00:00 +0100`, `03/04/2017` (day first, as Ruby),
+    `2017/02/03` (year first). Text without a whole date (`2017`, `March`) is a ValueError."""
+    year_first = re.match(r"\d{4}\D", text) is not None
+    parsed = [dateutil_parser.parse(text, dayfirst=not year_first, default=default)
+              for default in (datetime(2000, 1, 1), datetime(2001, 2, 2))]
+    if parsed[0].date() != parsed[1].date():
+        raise ValueError(f"no whole date in {text!r}")
+    return parsed[0]
 
 
 def datetime_from_match(match: re.Match) -> datetime:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import fnmatch
 import html
+import logging
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config, read_utf8
-from generator.confine import confined
+from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Config
+from generator import confine
 from generator.content import permalinks
 from generator.content.defaults import with_defaults
 from generator.content.dates import JekyllDate, parse_date, site_timezone
@@ -22,6 +24,13 @@ POST_EXTENSIONS = {".md", ".markdown", ".html"}
 MARKDOWN_EXTENSIONS = {".md", ".markdown"}
 # Jekyll's DATE_FILENAME_MATCHER.
 DATED_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
+# What a skipped document is counted as in the build's one summary line, and how to keep it.
+SKIPPED = {"future": ("future post", "--future"), "unpublished": ("unpublished", "--unpublished"),
+           "draft": ("draft", "--drafts"), "undated": ("non-post file in _posts", None)}
+REASON_WORDS = {"future": "dated in the future", "unpublished": "published: false", "draft": "draft: true",
+                "undated": "its name does not start with a date (YYYY-MM-DD-title.md), so Jekyll skips it too"}
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +74,7 @@ class SiteContent:
     posts: list          # newest first, as Jekyll's site.posts
     pages: list
     static_files: list
+    skipped: dict = field(default_factory=dict)   # relative path -> reason (a key of SKIPPED)
 
 
 @dataclass
@@ -76,69 +86,104 @@ class ReadOptions:
 
 
 def read_site(config: Config, options: ReadOptions) -> SiteContent:
-    """Every document of the source folder, filtered by the draft/unpublished/future rules."""
+    """Every document of the source folder, filtered by the draft/unpublished/future rules;
+    what was left out is said in one summary line (and file by file with -v)."""
     zone = site_timezone(config.timezone, config.file)
     now = datetime.now(zone)
-    posts = [read_post(path, config, zone, draft=False)
-             for path in inside_blog(config, content_files(config.source / "_posts"))]
+    skipped: dict[str, str] = {}
+    dated, undated = split_dated(inside_blog(config, content_files(config.source / "_posts")))
+    skipped.update((path.relative_to(config.source).as_posix(), "undated") for path in undated)
+    posts = [read_post(path, config, zone, draft=False) for path in dated]
     if options.drafts or config.show_drafts:
         posts += [read_post(path, config, zone, draft=True)
                   for path in inside_blog(config, content_files(config.source / "_drafts"))]
-    posts = [post for post in posts if wanted(post, options, config, now)]
+    posts = kept(posts, options, config, now, skipped)
     posts.sort(key=lambda post: (post.date, post.relative_path), reverse=True)
     pages, static_files = [], []
     for path in inside_blog(config, site_files(config, options.excluded)):
         if has_front_matter(path):
-            page = read_page(path, config)
-            if wanted(page, options, config, now):
-                pages.append(page)
+            pages += kept([read_page(path, config)], options, config, now, skipped)
         else:
             static_files.append(StaticFile(path, path.relative_to(config.source).as_posix()))
-    return SiteContent(posts, pages, static_files)
+    report_skipped(skipped)
+    return SiteContent(posts, pages, static_files, skipped)
 
 
-def wanted(document: Document, options: ReadOptions, config: Config, now: datetime) -> bool:
+def split_dated(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files of `_posts/` named as posts (a date first), and the others, which Jekyll skips."""
+    dated = [path for path in paths if DATED_NAME.match(path.name)]
+    return dated, [path for path in paths if path not in dated]
+
+
+def kept(documents: list[Document], options: ReadOptions, config: Config, now: datetime,
+         skipped: dict[str, str]) -> list[Document]:
+    """The documents this build renders; the others go into `skipped` with their reason."""
+    result = []
+    for document in documents:
+        reason = skip_reason(document, options, config, now)
+        if reason:
+            skipped[document.relative_path] = reason
+        else:
+            result.append(document)
+    return result
+
+
+def skip_reason(document: Document, options: ReadOptions, config: Config, now: datetime) -> str | None:
     if document.front_matter.get("published", True) is False and not (options.unpublished or config.unpublished):
-        return False
+        return "unpublished"
     if document.front_matter.get("draft") is True and not (options.drafts or config.show_drafts):
-        return False
+        return "draft"
     if document.kind == "post" and document.date is not None and document.date > now and not (options.future or config.future):
-        return False
-    return True
+        return "future"
+    return None
+
+
+def report_skipped(skipped: dict[str, str]) -> None:
+    """`skipped: 1 future post (use --future), 1 non-post file in _posts`, then each file with -v."""
+    if not skipped:
+        return
+    counts = Counter(skipped.values())
+    parts = []
+    for reason, (noun, flag) in SKIPPED.items():
+        if counts[reason]:
+            plural = "s" if counts[reason] > 1 and reason in ("future", "draft") else ""
+            parts.append(f"{counts[reason]} {noun}{plural}" + (f" (use {flag})" if flag else ""))
+    log.info("skipped: %s", ", ".join(parts))
+    for path, reason in sorted(skipped.items()):
+        log.debug("skipped %s: %s", path, REASON_WORDS[reason])
 
 
 def content_files(folder: Path) -> list[Path]:
     """Post-like files of a folder (recursively), hidden names skipped, in a stable order."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.rglob("*")
-                  if path.is_file() and path.suffix in POST_EXTENSIONS
+    return sorted(path for path in folder.rglob("*")   # a pipe too: reading refuses it, with its name
+                  if not path.is_dir() and path.suffix in POST_EXTENSIONS
                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
-def read_text(path: Path) -> str:
-    return read_utf8(path, ContentError)
+def read_text(path: Path, config: Config) -> str:
+    kind = "sass" if path.suffix in (".scss", ".sass") else "document"
+    return confine.read_text(config.source, path, kind, ContentError, what="document")
 
 
 def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
-    """`paths`, after checking that none is a symlink out of the blog (it would be published)."""
+    """`paths`, after checking that each is a regular file of the blog (a symlink out of it would be
+    published, a pipe would hang the build): `confine.checked_file`."""
     for path in paths:
-        confined(config.source, path.relative_to(config.source), ContentError, what="file", file=path)
+        confine.checked_file(config.source, path, "static", ContentError, what="file")
     return paths
 
 
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     relative = path.relative_to(config.source).as_posix()
-    parsed = split_front_matter(read_text(path), path)
+    parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
-    if draft:
+    if draft or not match:   # read_site passes only dated names from _posts/
         stem, name_date = re.sub(r"\.[^.]+$", "", path.name), None
-    elif match:
-        name_date, stem = match.group(1), match.group(2)
     else:
-        raise ContentError("post file name does not start with a date", file=path, line=1,
-                           hint="name it YYYY-MM-DD-title.md")
+        name_date, stem = match.group(1), match.group(2)
     slug = str(fm.get("slug") or re.sub(r"\.+$", "", stem))
     if "date" in fm:
         date = parse_date(fm["date"], zone, file=path, line=parsed.key_lines.get("date"))
@@ -163,7 +208,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
 
 def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
-    parsed = split_front_matter(read_text(path), path)
+    parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix

@@ -10,7 +10,7 @@ from generator.yaml_lines import load_mapping
 from generator.errors import ContentError
 
 OPENING = re.compile(r"\A---[ \t]*\r?\n")
-CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$\r?\n?", re.MULTILINE)
+CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$\n?", re.MULTILINE)
 
 
 @dataclass

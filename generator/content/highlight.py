@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pymdownx.highlight import Highlight, HighlightExtension
 
 if TYPE_CHECKING:
-    from generator.content.markdown import ConversionCache
+    from generator.content.conversions import ConversionCache
 
 # Highlight's own settings (its constructor's arguments, kept as attributes of the same names).
 SETTINGS = ("guess_lang", "pygments_style", "use_pygments", "noclasses", "linenums", "linenums_style",

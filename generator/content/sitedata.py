@@ -14,6 +14,7 @@ import math
 from datetime import datetime
 from pathlib import Path
 
+from generator import confine
 from generator.config import Config
 from generator.content.dates import site_timezone, to_jekyll_date
 from generator.content.documents import Document, SiteContent
@@ -43,7 +44,7 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
         "documents": posts,
         "categories": grouped(content.posts, pages, "categories"),
         "tags": grouped(content.posts, pages, "tags"),
-        "data": read_data(config.source / config.data_dir),
+        "data": read_data(data_folder(config), config.source),
         "static_files": [static_file_data(static) for static in content.static_files],
     }
 
@@ -92,7 +93,15 @@ def static_file_data(static) -> dict:
             "extname": path.suffix, "modified_time": datetime.fromtimestamp(path.stat().st_mtime)}
 
 
-def read_data(folder: Path) -> dict:
+def data_folder(config: Config) -> Path:
+    """`data_dir`, checked: a folder inside the blog (or a shared folder); the error is at the key,
+    or names the folder when _config.yml does not set it."""
+    line = config.lines.get("data_dir")
+    return confine.confined(config.source, config.data_dir, ContentError, what="data_dir",
+                            file=config.file if line else None, line=line)
+
+
+def read_data(folder: Path, source: Path) -> dict:
     """`site.data`: each data file under its name (sub-folders nest), as Jekyll's DataReader."""
     data: dict = {}
     if not folder.is_dir():
@@ -101,16 +110,15 @@ def read_data(folder: Path) -> dict:
         if path.name.startswith((".", "_")):
             continue
         if path.is_dir():
-            data[path.name] = read_data(path)
+            confine.confined(source, path, ContentError, what="data folder", file=path)
+            data[path.name] = read_data(path, source)
         elif path.suffix.lower() in DATA_SUFFIXES:
-            data[path.stem] = read_data_file(path)
+            data[path.stem] = read_data_file(path, source)
     return data
 
 
-def read_data_file(path: Path):
-    from generator.config import read_utf8
-
-    text = read_utf8(path, ContentError)
+def read_data_file(path: Path, source: Path):
+    text = confine.read_text(source, path, "data", ContentError, what="data file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return list(csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ","))

@@ -20,9 +20,8 @@ from generator.datasets import fashion_mnist, folder, options as dataset_options
 from generator.datasets.splits import carve, check_disjoint
 from generator.errors import DataError, did_you_mean
 
-if TYPE_CHECKING:  # numpy is deferred (generator/lazy.py): no attribute of it at import time
-    # (x_train, y_train, x_test, y_test, class names): x uint8 (N, H, W, C), y int labels
-    Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
+if TYPE_CHECKING:
+    from generator.datasets.arrays import Arrays
 
 
 @runtime_checkable

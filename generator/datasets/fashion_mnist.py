@@ -20,7 +20,7 @@ from generator.datasets.options import COMMON, Option
 from generator.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
-    from generator.datasets import Arrays
+    from generator.datasets.arrays import Arrays
 
 FILES = {
     "x_train": "train-images-idx3-ubyte.gz",

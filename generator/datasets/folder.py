@@ -19,7 +19,7 @@ from generator.datasets.splits import carve
 from generator.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
-    from generator.datasets import Arrays
+    from generator.datasets.arrays import Arrays
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from generator.readable import problem
+
 PIL_MODES = {"grayscale": "L", "rgb": "RGB"}
 MAX_PIXELS = 40_000_000          # a 6000x6000 photo passes; a decompression bomb does not
 WIDE_GRAYSCALE = ("I;16", "I;16B", "I;16L", "I;16N", "I")
@@ -52,6 +54,9 @@ def open_image(path: Path) -> Image.Image:
     if path.is_dir():
         raise ImageProblem("is a folder, not an image file")
     try:
+        refused = problem(path.stat(), "image")   # stat before opening: a pipe would hang the build
+        if refused is not None:
+            raise ImageProblem(refused[0])
         if path.stat().st_size == 0:
             raise ImageProblem("is an empty file (0 bytes)")
         with warnings.catch_warnings():

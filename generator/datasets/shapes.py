@@ -19,7 +19,7 @@ from generator.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from generator.datasets import Arrays
+    from generator.datasets.arrays import Arrays
 
 VERSION = 1
 SUPERSAMPLE = 4

@@ -7,7 +7,7 @@ memo (generator/stage_memo.py) keeps it between builds, and reusing it imports n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DOWNLOAD_LINK_TEXT = "explore its layers"
 
@@ -17,9 +17,9 @@ class ExplorerPages:
     """The explorer pages, rendered with the theme's `explore.html`, and the link after every download
     link of a model."""
 
-    baseurl: str
-    models: list[tuple[str, str]]        # (name, url)
-    page_data: list[tuple[str, dict]]    # (output path, the page's variables)
+    baseurl: str = ""
+    models: list[tuple[str, str]] = field(default_factory=list)        # (name, url)
+    page_data: list[tuple[str, dict]] = field(default_factory=list)    # (output path, the page's variables)
 
     def pages(self, renderer) -> list:
         return [renderer.furniture_page("explore", path, page) for path, page in self.page_data]

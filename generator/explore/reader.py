@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import ConfigError
+from generator.builtin_theme import THEME_DIR
 
 BUDGET = 4_000_000                 # bytes of one ONNX file; a larger model gets no reader's image
 RUNTIME_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm", "NOTICE")
@@ -38,8 +39,6 @@ def versions(config_file=None) -> dict[str, dict]:
 
 def runtime_files(config_file=None) -> list[tuple[str, Path]]:
     """(site path, theme file) of ONNX Runtime Web; an error if `make ort` has not put them in the theme."""
-    from generator.site import THEME_DIR
-
     folder = THEME_DIR / "ort"
     missing = [name for name in RUNTIME_FILES if not (folder / name).is_file()]
     if missing:

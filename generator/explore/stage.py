@@ -1,13 +1,13 @@
 """The explorer stage of a build: a page per published model, its data computed once and cached.
 
-build.py calls `add_explorer(config, computed, options)` after the figures stage. It reads
-what that stage decided (the models published as `models/NAME.keras`, the probes and colour
-map of their figures), computes every layer's outputs for those probes with the trained and
-the untrained network (`TrainedModel.activations`, the call the activations figures use), and
-extends the figures stage's result: data files, `figures.json` entries with their hashes, an
-"explore these layers" link under every activations figure. It returns `ExplorerPages`:
-`pages(renderer)` renders the pages and `link_downloads(pages)` adds the link after every
-download link of a model.
+The compute step (generator/figures/stage.py `compute`) calls `compute_explorers(config, options,
+store, outputs, manifest)` once the figures are drawn. It reads what the figures stage decided (the
+models published as `models/NAME.keras`, the probes and colour map of their figures), computes every
+layer's outputs for those probes with the trained and the untrained network (`TrainedModel.activations`,
+the call the activations figures use), and returns `Explorers`, plain data for the compute step's
+result: data files, `figures.json` entries with their hashes, the URL each activations figure links
+to (the theme's figure.html writes the link), and `ExplorerPages`: `pages(renderer)` renders the
+pages and `link_downloads(pages)` adds the link after every download link of a model.
 A cached model and cached data need no TensorFlow.
 
 With `layerpress: {explorer: {reader_images: true}}` each explorer also holds the model as
@@ -25,11 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import MANIFEST, Store, digest, file_digest
+from generator.confine import checked_file
 from generator.errors import FigureError
-from generator import console, freeze
+from generator import console
 from generator.explore import budget, data, reader
 from generator.explore.pages import ExplorerPages
-from generator.figures.manifest import sorted_entries, write_manifest
+from generator.figures.common import display_image
+from generator.figures.keys import library_versions
+from generator.figures.tiling import png_bytes
+from generator.frozen import FrozenResults
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,6 @@ VERSION = 2  # bumped when the files an explorer entry holds change
 DEFAULT_CMAP = "viridis"
 MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")
-LINK_TEXT = "explore these layers"
 
 
 @dataclass
@@ -74,7 +77,7 @@ class ExplorerStage:
     force: bool = False
     reader_images: bool = False
     config_file: Path | None = None
-    frozen: freeze.FrozenResults | None = None  # looked up before the cache
+    frozen: FrozenResults | None = None  # looked up before the cache
     models: list[ExplorerModel] = field(default_factory=list)
 
     def __post_init__(self):
@@ -103,7 +106,9 @@ class ExplorerStage:
         if not probes:
             folder = self.source / "probes"
             probes = [p.relative_to(self.source).as_posix() for p in sorted(folder.iterdir())
-                      if p.suffix.lower() in IMAGE_SUFFIXES and _readable(p)] if folder.is_dir() else []
+                      if p.suffix.lower() in IMAGE_SUFFIXES
+                      and _readable(checked_file(self.source, p, "image", FigureError, what="probe"))
+                      ] if folder.is_dir() else []
         return probes[:MAX_PROBES]
 
     @staticmethod
@@ -118,8 +123,6 @@ class ExplorerStage:
     # -- computing --
 
     def compute(self) -> None:
-        from generator.figures.keys import library_versions
-
         conversion = reader.versions(self.config_file) if self.reader_images else None
         for model in self.models:
             probes = [(probe, file_digest(self.source / probe)) for probe in model.probes]
@@ -170,9 +173,6 @@ class ExplorerStage:
     def _fill(self, folder: Path, model: ExplorerModel) -> None:
         import numpy as np
 
-        from generator.figures.common import display_image
-        from generator.figures.keys import library_versions
-        from generator.figures.tiling import png_bytes
 
         trained = self.store.get(model.name)
         shape = trained.record["input_shape"]
@@ -233,8 +233,6 @@ class ExplorerStage:
 
     def manifest(self) -> list[dict]:
         """figures.json entries (same fields as a figure's), one per explorer."""
-        from generator.figures.keys import library_versions
-
         return [{
             "post": _relative(model.spec_file, self.source), "line": 1, "id": f"explore-{model.name}",
             "kind": "explorer", "spec": {"model": model.name, "probes": model.probes, "cmap": model.cmap},
@@ -245,23 +243,14 @@ class ExplorerStage:
             "versions": self.index(model).get("versions") or library_versions(),
         } for model in self.models]
 
-    def extend(self, computed) -> None:
-        """Add the data files, the figures.json entries and the links under activations figures."""
-        for model in self.models:
-            computed.outputs.extend((path, item["path"]) for path, item in self.files(model).items())
+    def outputs(self) -> list[tuple[str, Path]]:
+        """(site path, file) of every explorer's data files, and ONNX Runtime Web when a reader may run their own image."""
+        files = [(path, item["path"]) for model in self.models for path, item in self.files(model).items()]
         if any(self.index(model).get("reader", {}).get("outputs") for model in self.models):
-            computed.outputs.extend(reader.runtime_files(self.config_file))
-        self._note_skipped()
-        computed.manifest[:] = sorted_entries(computed.manifest + self.manifest())
-        manifest_path = write_manifest(computed.manifest, self.cache.root)
-        computed.outputs[:] = [(path, file) for path, file in computed.outputs if path != "figures.json"]
-        computed.outputs.append(("figures.json", manifest_path))
-        by_name = {model.name: model for model in self.models}
-        for entry in computed.manifest:
-            if entry["kind"] == "activations" and entry["spec"].get("model") in by_name:
-                self._link_figure(computed.replacements, entry, by_name[entry["spec"]["model"]])
+            files.extend(reader.runtime_files(self.config_file))
+        return files
 
-    def _note_skipped(self) -> None:
+    def note_skipped(self) -> None:
         for model in self.models:
             left_out = self.index(model).get("left_out")
             if left_out:
@@ -271,21 +260,22 @@ class ExplorerStage:
             if skipped:
                 log.log(console.NOTE, "explorer of '%s': no reader's own image (%s)", model.name, skipped)
 
-    def _link_figure(self, replacements: dict, entry: dict, model: ExplorerModel) -> None:
-        """The link under an activations figure opens the explorer at the figure's first layer and probe."""
-        layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
-        pattern = isinstance(layer, str) and any(character in layer for character in "*?[")
-        view = f"#layer={layer}" if isinstance(layer, str) and not pattern else ""
-        if view and probe in model.probes:
-            view += f"&amp;probe={model.probes.index(probe)}"
-        link = f' <a class="figure-explore" href="{self.baseurl}{model.url}{view}">{LINK_TEXT}</a>'
-        marker = f'id="figure-{entry["id"]}"'
-        for source_path, by_placeholder in replacements.items():
-            if _relative(source_path, self.source) != entry["post"]:
+    def figure_links(self, figures_manifest: list[dict]) -> dict[tuple[str, str], str]:
+        """(post, figure id) -> the explorer's URL, opened at the figure's first layer and probe, for every
+        activations figure of a model with an explorer."""
+        by_name = {model.name: model for model in self.models}
+        links = {}
+        for entry in figures_manifest:
+            model = by_name.get(entry["spec"].get("model"))
+            if entry["kind"] != "activations" or model is None:
                 continue
-            for placeholder, html in by_placeholder.items():
-                if marker in html and "</figcaption>" in html:
-                    by_placeholder[placeholder] = html.replace("</figcaption>", link + "</figcaption>", 1)
+            layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
+            pattern = isinstance(layer, str) and any(character in layer for character in "*?[")
+            view = f"#layer={layer}" if isinstance(layer, str) and not pattern else ""
+            if view and probe in model.probes:
+                view += f"&probe={model.probes.index(probe)}"
+            links[(entry["post"], entry["id"])] = f"{self.baseurl}{model.url}{view}"
+        return links
 
     def published(self) -> ExplorerPages:
         """What the build does with the explorers once the site is rendered (no model or cache state)."""
@@ -303,23 +293,31 @@ class ExplorerStage:
         return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
 
 
-def add_explorer(config, computed, options) -> ExplorerPages:
-    """The seam build.py calls after the figures stage; returns what the build does with the pages."""
-    from generator.models.store import ModelStore
+@dataclass(frozen=True)
+class Explorers:
+    """What the explorer stage adds to the compute step's result (plain data)."""
 
-    cache_dir = options.paths.cache_dir
-    store = (computed.store.without_overrides() if computed.store is not None
-             else ModelStore(Path(options.source), cache_dir))  # a compute stage that made no store
-    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
-    stage = ExplorerStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
+    outputs: list[tuple[str, Path]]            # data files (and ONNX Runtime Web)
+    manifest: list[dict]                       # a figures.json entry per explorer
+    figure_links: dict[tuple[str, str], str]   # (post, figure id) -> URL under an activations figure
+    pages: ExplorerPages
+
+
+def compute_explorers(config, options, store: ModelStore, outputs: list[tuple[str, Path]],
+                      manifest: list[dict], model_refs: list[str] | None = None) -> Explorers:
+    """An explorer per model the posts use (`model_refs`; default: those the figures stage publishes), with a
+    download link when published (`outputs`: the figures stage's files, `manifest`: its figures.json entries),
+    computed or taken from the frozen results or the cache, and frozen when the build freezes."""
+    frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
+    stage = ExplorerStage(store, Path(options.source), options.paths.cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),
                           config_file=config.file, frozen=frozen)
-    stage.plan(computed.outputs, computed.manifest, computed.model_refs)
+    stage.plan(outputs, manifest, model_refs)
     stage.compute()
-    if frozen is not None and (getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO):
-        stage.freeze(prune=getattr(options, "prune", False))
-    stage.extend(computed)
-    return stage.published()
+    if frozen is not None and options.writes_frozen(config):
+        stage.freeze(prune=options.prune)
+    stage.note_skipped()
+    return Explorers(stage.outputs(), stage.manifest(), stage.figure_links(manifest), stage.published())
 
 
 def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:

@@ -6,6 +6,7 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures.directive import FigureRequest
+from generator.figures.registry import probe_paths
 from generator.models.nesting import layer_hint, layer_listing
 
 
@@ -62,7 +63,6 @@ def require_feature_maps(request: FigureRequest, model, info: dict) -> None:
 def probe_images(request: FigureRequest, ctx, model) -> tuple[list[str], np.ndarray]:
     """The block's probes as the model sees them: names and a float32 (N, H, W, C) batch."""
     from generator.datasets.images import open_image
-    from generator.figures.registry import probe_paths
 
     names = probe_paths(request.options)
     if hasattr(model, "input_note") and hasattr(ctx, "note"):  # a TrainedModel and a DrawContext, not test doubles

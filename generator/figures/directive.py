@@ -16,30 +16,13 @@ from generator.cache import digest
 from generator.content.fences import fences, prose_lines
 from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
+from generator.figures.types import PLACEHOLDER, FigureRequest
 from generator.options import Where, validate
 from generator.yaml_lines import LineDict, load_with_lines
 
 __all__ = ["FigureRequest", "extract_figures", "prose_lines", "PLACEHOLDER"]
 
 FIGURE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-PLACEHOLDER = "<!--layerpress-figure:{}-->"
-
-
-@dataclass
-class FigureRequest:
-    source_path: Path
-    line: int  # line of the opening fence in the source file
-    kind: str
-    options: dict  # validated, defaults filled in
-    figure_id: str
-    model_refs: list[str]
-
-    @property
-    def placeholder(self) -> str:
-        return PLACEHOLDER.format(self.figure_id)
-
-    def error(self, message: str, hint: str | None = None) -> FigureError:
-        return FigureError(message, file=self.source_path, line=self.line, hint=hint)
 
 
 @dataclass

@@ -8,39 +8,14 @@ from pathlib import Path
 
 from generator.cache import canonical_json
 from generator.figures import registry
-from generator.figures.directive import FigureRequest
-from generator.figures.layout import DEFAULT_FIGURE_WIDTH
+from generator.figures.types import DrawContext, DrawnFigure, FigureRequest
 
 META = "meta.json"
 
-
-class DrawContext:
-    """What a kind's draw() may ask for: trained models, their records, probe files."""
-
-    def __init__(self, store, source: Path, figure_width: int = DEFAULT_FIGURE_WIDTH):
-        self.store = store
-        self.source = source
-        self.figure_width = figure_width  # the text column, CSS px
-        self._models: dict[str, object] = {}
-        self.notes: list[str] = []  # what was done to the figure's inputs (probes resized, preprocessed)
-
-    def model(self, ref: str):
-        if ref not in self._models:
-            self._models[ref] = self.store.get(ref)
-        return self._models[ref]
-
-    def record(self, ref: str) -> dict:
-        return self.store.record(ref)
-
-    def probe(self, path: str) -> Path:
-        return self.source / path
-
-    def note(self, text: str) -> None:
-        if text and text not in self.notes:
-            self.notes.append(text)
+__all__ = ["DrawContext", "META", "draw", "read_meta", "write_entry", "suffix", "image_name"]
 
 
-def draw(request: FigureRequest, context: DrawContext) -> registry.DrawnFigure:
+def draw(request: FigureRequest, context: DrawContext) -> DrawnFigure:
     """The figure drawn by its kind, refused if it holds NaN or infinite values."""
     import numpy as np
 
@@ -64,7 +39,7 @@ def refuse_non_finite(request: FigureRequest, drawn) -> None:
                                 "a model whose weights diverged cannot be drawn; retrain it with a lower learning rate")
 
 
-def write_entry(folder: Path, drawn: registry.DrawnFigure, versions: dict[str, str]) -> None:
+def write_entry(folder: Path, drawn: DrawnFigure, versions: dict[str, str]) -> None:
     from generator.figures.tiling import npz_bytes  # numpy: only when a figure was drawn
 
     (folder / "data.npz").write_bytes(npz_bytes(drawn.arrays))

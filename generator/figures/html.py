@@ -11,6 +11,7 @@ from generator.figures.collect import Figure
 from generator.figures.draw import suffix
 from generator.figures.layout import DENSITY, NARROW_MEDIA
 from generator.figures.manifest import site_path
+from generator.builtin_theme import THEME_DIR
 
 TEMPLATE = "figure.html"
 
@@ -26,11 +27,11 @@ class FigureHtml:
         self.markdown_cache = markdown_cache  # the build cache, where caption conversions are kept
         self._template: Any = None
 
-    def render(self, figure: Figure, meta: dict) -> str:
+    def render(self, figure: Figure, meta: dict, *, explore_url: str | None = None) -> str:
         request = figure.request
         values = {"kind": request.kind, "id": request.figure_id, "note": meta["note"],
                   "caption": _markup(render_caption(request.options["caption"], self.markdown_cache)),
-                  "data_url": self._url(figure, "npz"), "table": None, "image": None}
+                  "data_url": self._url(figure, "npz"), "table": None, "image": None, "explore_url": explore_url}
         if meta["table_html"] is not None:
             values["table"] = _markup(meta["table_html"])
         else:
@@ -68,8 +69,6 @@ class FigureHtml:
     def _folders(self) -> list[Path]:
         if self.theme_dirs is not None:
             return self.theme_dirs
-        from generator.site import THEME_DIR
-
         return [THEME_DIR]
 
     def _url(self, figure: Figure, extension: str, variant_suffix: str = "") -> str:

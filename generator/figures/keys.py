@@ -12,6 +12,7 @@ from generator.cache import Store, digest, file_digest
 from generator.figures import registry
 from generator.figures.collect import Figure
 from generator.figures.directive import FigureRequest
+from generator.package_versions import installed_version
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,4 @@ def find_entry(figure: Figure, cache_store: Store, frozen) -> Path | None:
 
 @cache
 def library_versions() -> dict[str, str]:
-    from generator.package_versions import installed_version
-
     return {"layerpress": __version__} | {name: installed_version(name) or "not installed" for name in LIBRARIES}

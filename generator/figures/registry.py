@@ -1,4 +1,4 @@
-"""Figure kinds by name, the keys every block may use, and what a drawn figure is.
+"""Figure kinds by name and the keys every block may use.
 
 A kind is a module in `generator/figures/kinds/` that satisfies `FigureKind` (tests/figures/test_kinds_contract.py
 checks every module there is registered in KINDS and does), and may also define
@@ -10,30 +10,15 @@ KEYS entries are `generator.options.Option`s (check, default, help).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from generator.figures import options as opt
+# What a kind's module uses, besides the request and context types (generator.figures.types).
+from generator.figures.page import page_figure
+from generator.figures.types import DrawnFigure, FigureKind, Indexed, Variant
 
-if TYPE_CHECKING:
-    import numpy as np
-
-    from generator.figures.directive import FigureRequest
-    from generator.figures.draw import DrawContext
-
-
-@runtime_checkable
-class FigureKind(Protocol):
-    """The contract of a figure kind (a module)."""
-
-    KEYS: dict[str, opt.Key]   # its own keys with defaults and help text, besides COMMON_KEYS
-    VERSION: int               # bumped when its drawing changes (part of the cache key)
-
-    def draw(self, request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
-        """The figure for a validated request; `ctx` gives trained models, records and probe files."""
-        ...
-
+__all__ = ["KINDS", "COMMON_KEYS", "SHARED_VERSION", "FigureKind", "DrawnFigure", "Indexed", "Variant", "page_figure",
+           "kind_module", "allowed_keys", "model_refs", "check_options", "probe_paths"]
 
 KINDS = {
     "activations": "activations",
@@ -60,69 +45,6 @@ COMMON_KEYS = opt.named({
 
 # Bumped when code shared by every kind (tiling, file writing) changes how figures look.
 SHARED_VERSION = 3
-
-
-@dataclass
-class Variant:
-    """One drawn image file: `wide` (for the text column) or `narrow` (for phones)."""
-
-    image: bytes
-    extension: str  # "png" or "gif"
-    size: tuple[int, int]  # (width, height) in image pixels, DENSITY per CSS pixel
-
-
-@dataclass
-class DrawnFigure:
-    """What a kind draws: image variants (or an HTML table), the arrays behind them, a note, an alt text,
-    and how legible the variants are at desktop and phone widths."""
-
-    arrays: dict[str, np.ndarray]
-    variants: dict[str, Variant] = field(default_factory=dict)
-    table_html: str | None = None
-    note: str = ""
-    alt: str = ""
-    legibility: dict = field(default_factory=dict)
-
-
-def page_figure(request, ctx, compose, arrays: dict[str, np.ndarray], *, note: str = "", alt: str = "",
-                encode=None) -> DrawnFigure:
-    """Draw a figure for the page's text column, and again for phones when it is wider than theirs.
-
-    `compose(layout)` draws for a Layout and returns an RGB array (or what `encode` takes);
-    `encode(drawn, layout)` returns a Variant (default: the RGB array with a margin, as PNG).
-    """
-    from generator.figures.layout import PHONE_COLUMN, Layout, legibility
-
-    encode = encode or _png_variant
-    desktop = ctx.figure_width
-    wide_layout = Layout(min(request.options.get("width") or desktop, desktop))
-    wide = encode(compose(wide_layout), wide_layout)
-    variants = {"wide": wide}
-    measured = {"desktop": legibility(wide.size[0], wide_layout, desktop)}
-    if wide.size[0] / wide_layout.density > PHONE_COLUMN:
-        narrow_layout = Layout(PHONE_COLUMN)
-        variants["narrow"] = encode(compose(narrow_layout), narrow_layout)
-        measured["phone"] = legibility(variants["narrow"].size[0], narrow_layout, PHONE_COLUMN)
-    else:
-        measured["phone"] = legibility(wide.size[0], wide_layout, PHONE_COLUMN)
-    return DrawnFigure(arrays=arrays, variants=variants, note=note, alt=alt, legibility=measured)
-
-
-@dataclass
-class Indexed:
-    """A drawn figure as palette indices (H, W) and its (256, 3) palette, whose entry 255 is white."""
-
-    image: np.ndarray
-    palette: np.ndarray
-
-
-def _png_variant(drawn, layout) -> Variant:
-    """An RGB array, or an Indexed image, with a margin, as PNG."""
-    from generator.figures.tiling import png_bytes, with_margin  # numpy: only when a figure is drawn
-
-    image, palette = (drawn.image, drawn.palette) if isinstance(drawn, Indexed) else (drawn, None)
-    framed = with_margin(image, layout)
-    return Variant(png_bytes(framed, palette), "png", (int(framed.shape[1]), int(framed.shape[0])))
 
 
 def kind_module(name: str) -> ModuleType:

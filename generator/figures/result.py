@@ -1,23 +1,25 @@
-"""What the figures stage hands the build: `ComputeResult`."""
+"""What the compute step hands the render step: `ComputeResult`, plain data (no model store, nothing live),
+which the stage memo keeps between builds as it is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from generator.freeze import FreezeReport
-    from generator.models.store import ModelStore
+from generator.explore.pages import ExplorerPages
+from generator.figures.context import percent
 
 
-@dataclass
+@dataclass(frozen=True)
 class ComputeResult:
-    context: dict = field(default_factory=dict)  # Jinja globals for bodies: {"models": ModelsContext}
+    context: dict = field(default_factory=dict)  # variables for bodies: {"models": ModelsContext}
     replacements: dict[Path, dict[str, str]] = field(default_factory=dict)  # source_path -> {placeholder: HTML}
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
-    filters: dict = field(default_factory=dict)  # Jinja filters for bodies: {"percent": percent}
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
-    freeze_report: FreezeReport | None = None  # what was frozen, computed, stale
     model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
-    store: ModelStore | None = None  # the stage's store: the explorer shares its keys and trained models
+    explorer: ExplorerPages = field(default_factory=ExplorerPages)  # the explorer pages and download links
+
+    @property
+    def filters(self) -> dict:
+        """Filters for templates outside the site's Liquid (which has `percent` itself): {"percent": percent}."""
+        return {"percent": percent}

@@ -1,9 +1,10 @@
 """The figures stage of a build: collect every figure block, validate, draw what the cache lacks.
 
-build.py plugs it in with `compute(config, documents, options)`; see `generator.figures.result.ComputeResult`
-for what comes back. Each document needs `source_path`, `body` (rewritten in place: figure blocks
-become placeholders), `body_line` and `slug`; `config` needs `baseurl`; `options` is a BuildOptions
-(`source`, `cache_dir`, `force`, `refresh`, `freeze`, `prune`, `frozen_only`).
+`compute(config, documents, options)` is the build's compute step (run by generator/stage_memo.py):
+the figures, then the explorers (generator/explore/stage.py); `generator.figures.result.ComputeResult`
+is what comes back. Each document needs `source_path`, `body` (rewritten in place: figure blocks become
+placeholders), `body_line` and `slug`; `config` needs `baseurl`; `options` is a BuildOptions, whose
+rule for what a build may compute (`reads_frozen`, `writes_frozen`, `frozen_only`, `refresh`) it follows.
 
 The jobs live in their own modules: `collect` (blocks and references, validated), `keys` (cache
 keys and lookups), `draw` (drawing and the cache entry), `html` (the theme's figure.html),
@@ -16,10 +17,12 @@ import logging
 from functools import partial
 from pathlib import Path
 
-from generator import console
+from generator import console, freeze
+from generator.explore.pages import ExplorerPages
+from generator.explore.stage import Explorers, compute_explorers
 from generator.cache import Store
 from generator.figures.collect import Collection, Figure
-from generator.figures.context import ModelsContext, percent
+from generator.figures.context import ModelsContext
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext, draw, read_meta, write_entry
 from generator.figures.html import FigureHtml
@@ -27,35 +30,35 @@ from generator.figures.keys import FigureKeys, find_entry, library_versions
 from generator.figures.layout import DEFAULT_FIGURE_WIDTH, warn_illegible
 from generator.figures.manifest import manifest_entry, site_files, sorted_entries, write_manifest
 from generator.figures.result import ComputeResult
+from generator.frozen import FrozenResults
+from generator.models.store import ModelStore
 
 log = logging.getLogger(__name__)
 
 
 def compute(config, documents, options, extracted=None) -> ComputeResult:
-    """The seam build.py calls between reading documents and rendering them (`extracted`: the documents'
-    figure blocks and references, when the build has them from `collect.extract_documents` already)."""
-    from generator import freeze
-    from generator.models.store import ModelStore
-
+    """The compute step of a build, between reading the documents and rendering them (`extracted`: the
+    documents' figure blocks and references, when the build has them from `collect.extract_documents`):
+    the models and figures (frozen, cached or computed), the freezing policy of `options`, then an
+    explorer per published model; the figures' HTML comes last, with the explorers' links."""
     cache_dir = options.paths.cache_dir
-    refresh = tuple(getattr(options, "refresh", ()))
-    frozen = None if options.force else freeze.FrozenResults(Path(options.source))
-    writes_frozen = getattr(options, "freeze", False) or freeze.freeze_mode(config) == freeze.AUTO
+    refresh = tuple(options.refresh)
+    frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
     store = ModelStore(Path(options.source), cache_dir, force=options.force, frozen=frozen, refresh=refresh)
     stage = FigureStage(store, Path(options.source), cache_dir, baseurl=config.baseurl,
                         force=options.force, figure_width=figure_width(config), frozen=frozen, refresh=refresh)
     stage.add_documents(documents) if extracted is None else stage.add_extracted(extracted)
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
-    if getattr(options, "frozen_only", False):
+    if options.frozen_only:
         freeze.require_complete(stage)
     stage.compute()
-    result = stage.result()
-    result.model_refs, result.store = stage.model_refs(), store
     if frozen is not None:
-        result.freeze_report = freeze.record_results(stage, write=writes_frozen,
-                                                     prune=getattr(options, "prune", False))
-        freeze.log_summary(result.freeze_report, frozen)
-    return result
+        report = freeze.record_results(stage, write=options.writes_frozen(config), prune=options.prune,
+                                       versions=library_versions())
+        freeze.log_summary(report, frozen)
+    explorers = compute_explorers(config, options, store.without_overrides(), stage.files(), stage.manifest(),
+                                  stage.model_refs())
+    return stage.result(explorers)
 
 
 def figure_width(config) -> int:
@@ -72,7 +75,7 @@ class FigureStage:
         self.store = store
         self.source = Path(source)
         self.figure_width = figure_width
-        self.frozen = frozen  # generator.freeze.FrozenResults, looked up before the cache
+        self.frozen = frozen  # generator.frozen.FrozenResults, looked up before the cache
         self.refresh = set(refresh)
         self.force = force
         self.cache = Store(Path(cache_dir) / "figures")
@@ -149,18 +152,26 @@ class FigureStage:
 
     # -- results: generator.figures.html and generator.figures.manifest --
 
-    def result(self) -> ComputeResult:
+    def result(self, explorers: Explorers | None = None) -> ComputeResult:
+        """Plain data for the render step: the figures' HTML (with a link to its explorer under each
+        activations figure), their files and figures.json, and the explorers' files and pages."""
+        links = explorers.figure_links if explorers is not None else {}
         replacements: dict[Path, dict[str, str]] = {path: {} for path in self.collection.sources}
         for figure in self.figures:
+            explore_url = links.get((figure.post, figure.request.figure_id))
             replacements[figure.request.source_path][figure.request.placeholder] = \
-                self.html.render(figure, self.meta(figure))
-        manifest = self.manifest()
+                self.html.render(figure, self.meta(figure), explore_url=explore_url)
+        manifest, files = self.manifest(), self.files()
+        if explorers is not None:
+            manifest, files = sorted_entries(manifest + explorers.manifest), files + explorers.outputs
+        manifest_path = write_manifest(manifest, self.cache.root)
         return ComputeResult(context={"models": ModelsContext(self.records, self.store.names())},
-                             replacements=replacements, outputs=self.outputs(manifest),
-                             filters={"percent": percent}, manifest=manifest)
+                             replacements=replacements, outputs=files + [(manifest_path.name, manifest_path)],
+                             manifest=manifest, model_refs=self.model_refs(),
+                             explorer=explorers.pages if explorers is not None else ExplorerPages())
 
-    def outputs(self, manifest: list[dict] | None = None) -> list[tuple[str, Path]]:
-        """(site path, file) for every figure's files, the published models and figures.json."""
+    def files(self) -> list[tuple[str, Path]]:
+        """(site path, file) for every figure's files and the published models."""
         files = [(path, entry(figure) / name) for figure in self.figures
                  for path, name in site_files(figure, self.meta(figure)).items()]
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
@@ -169,8 +180,6 @@ class FigureStage:
                 files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
             else:
                 self.store.note_unpublished(name)
-        manifest_path = write_manifest(self.manifest() if manifest is None else manifest, self.cache.root)
-        files.append((manifest_path.name, manifest_path))
         return files
 
     def manifest(self) -> list[dict]:

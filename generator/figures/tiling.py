@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.figures.layout import MARGIN, SMALL, TEXT
+from generator.figures.layout import MARGIN, SMALL, TEXT, font
 
 BACKGROUND = 255
 LINE_SPACING = 1.4
@@ -174,15 +174,13 @@ def text_lines(lines: list[str], layout, size: float = TEXT, *, width: int = 0, 
 def _text_band(lines: tuple, font_px: int, line_height: int, width: int, align: str, colour: tuple) -> np.ndarray:
     from PIL import Image, ImageDraw
 
-    from generator.figures.layout import font as font_of
-
-    font = font_of(font_px)
-    lengths = [int(np.ceil(font.getlength(line))) for line in lines]
+    typeface = font(font_px)
+    lengths = [int(np.ceil(typeface.getlength(line))) for line in lines]
     band = Image.new("RGB", (max([width, 1] + [n + 2 for n in lengths]), line_height * len(lines)), (255,) * 3)
     draw = ImageDraw.Draw(band)
     for index, (line, length) in enumerate(zip(lines, lengths)):
         left = {"left": 1, "center": (band.width - length) // 2, "right": band.width - length - 1}[align]
-        draw.text((left, index * line_height + line_height // 2), line, fill=colour, font=font, anchor="lm")
+        draw.text((left, index * line_height + line_height // 2), line, fill=colour, font=typeface, anchor="lm")
     array = np.asarray(band).copy()
     array.setflags(write=False)
     return array
@@ -209,8 +207,6 @@ def wrap_text(text: str, layout, size: float, width: int) -> list[str]:
 
 def text_width(text: str, layout, size: float = TEXT) -> int:
     """Image pixels `text` takes at `size` CSS px (without noting it as drawn)."""
-    from generator.figures.layout import font
-
     return int(np.ceil(font(layout.px(size)).getlength(text))) + 2
 
 

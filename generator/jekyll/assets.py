@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 
-from generator.config import read_utf8
+from generator import confine
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
 from generator.jekyll.sass import SassOptions, compile_sass, css_path, is_sass
-from generator.jekyll.themes import Theme, theme_assets
+from generator.themes import Theme, theme_assets
 
 
 @dataclass
@@ -43,9 +43,11 @@ def theme_files(source: Path, theme: Theme | None) -> tuple[list[SassPage], list
     """The theme's Sass pages and its static files, both without the ones the blog overrides."""
     pages, static = [], []
     for relative, path in theme_assets(source, theme):
+        confine.checked_file(source, path, "sass" if is_sass(path) else "static", ContentError, what="theme file")
         if is_sass(path) and has_front_matter(path):
             if not (Path(source) / css_path(relative)).exists():
-                parsed = split_front_matter(read_utf8(path, ContentError), path)
+                text = confine.read_text(source, path, "sass", ContentError, what="theme file")
+                parsed = split_front_matter(text, path)
                 pages.append(SassPage(path, css_path(relative), parsed.body, parsed.body_line, parsed.front_matter))
         else:
             static.append((relative, path))
@@ -71,6 +73,6 @@ def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages:
         variables = renderer.variables(dict(page.front_matter) | {"url": "/" + page.output_path})
         return renderer.liquid.render(template, variables)
 
-    options = SassOptions.from_config(config.source, config.sass, theme)
+    options = SassOptions.from_config(config, theme)
     for output_path, css, source_path in compiled_css(sass_pages + theme_pages, options, render_liquid):
         writer.add_text(output_path, css, source_path)

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import confine
+from generator.config import section_where
+from generator.confine import confined
 from generator.errors import ContentError
 
 SASS_SUFFIXES = (".scss", ".sass")
@@ -22,15 +25,25 @@ LIBSASS_ERROR = re.compile(r"^Error: (?P<message>.*?)\n(?:.*?\n)*?\s*on line (?P
 class SassOptions:
     style: str = "compact"
     include_paths: tuple = field(default_factory=tuple)
+    source: Path | None = None         # the blog: every import is read through confine's rule for it
 
     @classmethod
-    def from_config(cls, source: Path, sass: dict, theme=None) -> SassOptions:
-        """`sass` is `config.sass`, checked by load_config (a key left out takes Jekyll's default)."""
-        paths = [Path(source) / p for p in sass.get("load_paths", [])]
-        paths.append(Path(source) / sass.get("sass_dir", "_sass"))
+    def from_config(cls, config, theme=None) -> SassOptions:
+        """`config.sass` (checked by load_config; a key left out takes Jekyll's default): its
+        `load_paths` and `sass_dir` must be folders inside the blog (or a shared folder), the
+        error at their key."""
+        source, sass = config.source, config.sass
+        where = section_where(config, "sass")
+        paths = [confined(source, folder, ContentError, what="sass.load_paths entry", file=config.file,
+                          line=where.line_of("load_paths")) for folder in sass.get("load_paths", [])]
+        sass_dir = sass.get("sass_dir", "_sass")
+        line = where.line_of("sass_dir") if "sass_dir" in sass else None
+        paths.append(confined(source, sass_dir, ContentError, what="sass.sass_dir",
+                              file=config.file if line else None, line=line))
         if theme is not None and theme.folder("_sass") is not None:
             paths.append(theme.folder("_sass"))
-        return cls(style=sass.get("style", "compact"), include_paths=tuple(str(p) for p in paths if p.is_dir()))
+        return cls(style=sass.get("style", "compact"), include_paths=tuple(str(p) for p in paths if p.is_dir()),
+                   source=Path(source))
 
 
 def is_sass(path) -> bool:
@@ -47,13 +60,71 @@ def compile_sass(text: str, options: SassOptions, *, file: Path, first_line: int
     A Sass error is a ContentError naming the file and line (in a partial: the partial's)."""
     import sass  # libsass: imported only when a blog has Sass to compile
 
-    syntax = "indented" if Path(file).suffix == ".sass" else "scss"
+    importer = ConfinedImporter(options, Path(file))
     try:
         css = sass.compile(string=text, output_style=options.style, include_paths=list(options.include_paths),
-                           indented=syntax == "indented")
+                           indented=Path(file).suffix == ".sass", importers=[(0, importer)])
     except sass.CompileError as problem:
+        if importer.refused is not None:
+            raise importer.refusal(str(problem), first_line) from None
         raise sass_error(str(problem), file, first_line) from None
     return css
+
+
+class ConfinedImporter:
+    """libsass's importer callback: finds each `@import` as libsass would (next to the importing file,
+    then in the include paths) and reads it through `confine.read_text`, so that an absolute path,
+    a path out of the blog and a pipe are refused, naming the import, and never read. Plain CSS
+    imports (`.css`, URLs) are left to libsass, which writes them into the CSS without reading."""
+
+    def __init__(self, options: SassOptions, file: Path) -> None:
+        self.options = options
+        self.file = file
+        self.source = options.source or file.parent
+        self.refused: ContentError | None = None
+
+    def __call__(self, path: str, prev: str):
+        if path.endswith(".css") or re.match(r"(?:[a-z]+:)?//", path) or path.startswith("url("):
+            return None
+        importing = self.file if prev in ("stdin", "") else Path(prev)
+        try:
+            found = self.find(path, importing)
+            return [(str(found.resolve()), confine.read_text(self.source, found, "sass", ContentError,
+                                                             what="Sass import"))]
+        except ContentError as problem:
+            problem.file = importing
+            self.refused = problem
+            raise
+
+    def find(self, path: str, importing: Path) -> Path:
+        if Path(path).is_absolute():
+            raise ContentError(f"Sass import '{path}' is outside the blog folder", hint=confine.HINT)
+        folders = ([] if importing == self.file else [importing.parent]) + [Path(p) for p in self.options.include_paths]
+        for folder in folders:
+            for candidate in candidates(folder / path):
+                if candidate.exists() and not candidate.is_dir():   # a pipe too: reading refuses it
+                    return candidate
+        searched = ", ".join(confine.shown(self.source, folder) for folder in folders) or "the blog has no _sass/"
+        raise ContentError(f"Sass import '{path}' not found (searched: {searched})",
+                           hint="put the partial in _sass/ (as _name.scss)")
+
+    def refusal(self, text: str, first_line: int) -> ContentError:
+        """The refused import's error, at the line of its `@import` (libsass's message gives it)."""
+        problem = self.refused
+        assert problem is not None
+        match = re.search(r"on line (\d+):\d+ of (\S+)", text)
+        if match:
+            problem.line = int(match[1]) + (first_line - 1 if match[2] == "stdin" else 0)
+        return problem
+
+
+def candidates(path: Path) -> list[Path]:
+    """The files libsass tries for `@import "path"`: partial (`_name`) and plain, each syntax, then index files."""
+    if path.suffix in SASS_SUFFIXES:
+        return [path.with_name("_" + path.name), path]
+    names = [f"{prefix}{path.name}{suffix}" for suffix in (*SASS_SUFFIXES, ".css") for prefix in ("_", "")]
+    index = [path / f"{prefix}index{suffix}" for suffix in SASS_SUFFIXES for prefix in ("_", "")]
+    return [path.with_name(name) for name in names] + index
 
 
 def sass_error(text: str, file: Path, first_line: int) -> ContentError:

@@ -27,7 +27,8 @@ from liquid.exceptions import (LiquidError, LiquidSyntaxError, TemplateNotFoundE
                                UnknownFilterError)
 from liquid.loader import BaseLoader, TemplateSource
 
-from generator.confine import confined
+from generator.themes import theme_of
+from generator import confine
 from generator.content.frontmatter import split_front_matter
 from generator.errors import ContentError, LayerpressError, did_you_mean
 
@@ -45,8 +46,6 @@ class TemplateFolders:
 
 def template_folders(config) -> TemplateFolders:
     """The folders a blog's layouts and includes come from: its own, then (`theme:`) a theme's."""
-    from generator.jekyll.themes import theme_of
-
     source, theme = config.source, theme_of(config)
     folders = TemplateFolders(layouts=[source / "_layouts"], includes=[source / "_includes"])
     if theme is not None:
@@ -89,7 +88,7 @@ class JekyllLoader(BaseLoader):
         if not name or Path(name).is_absolute() or ".." in parts:
             raise TemplateNotFoundError(f"include '{name}' is outside the include folders", token=None)
         for folder in folders:
-            if (folder / name).is_file():
+            if is_file_like(folder / name):
                 return folder / name
         searched = ", ".join(_shown(folder, self.source) for folder in folders)
         raise TemplateNotFoundError(f"could not find the included file '{name}' in {searched}", token=None)
@@ -164,6 +163,7 @@ class JekyllEnvironment(liquid.Environment):
         self.origins: dict[int, Origin] = {}
         self.parsed: dict[Path, liquid.BoundTemplate] = {}
         self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
+        self.layout_lines: dict[Path, dict] = {}    # the line of each key of that front matter
         self.warnings: list[ContentError] = []
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
@@ -200,6 +200,7 @@ class JekyllEnvironment(liquid.Environment):
             if front_matter:
                 parsed = split_front_matter(text, path)
                 self.layout_data[path] = parsed.front_matter
+                self.layout_lines[path] = parsed.key_lines
                 body, first_line = after_front_matter(parsed.body, parsed.body_line)
                 self.parsed[path] = self.parse_text(body, path, first_line)
             else:
@@ -208,10 +209,12 @@ class JekyllEnvironment(liquid.Environment):
 
     # -- layouts --
 
-    def layout_file(self, name: str) -> Path | None:
+    def layout_file(self, name: str, file: Path | None = None, line: int | None = None) -> Path | None:
+        """The file of layout `name` (named at `file:line`) in the layout folders, or None."""
+        check_layout_name(name, file, line)
         for folder in self.folders.layouts:
             for candidate in (folder / f"{name}.html", folder / name):
-                if candidate.is_file():
+                if is_file_like(candidate):
                     return candidate
         return None
 
@@ -219,7 +222,7 @@ class JekyllEnvironment(liquid.Environment):
         names = set()
         for folder in self.folders.layouts:
             if folder.is_dir():
-                names |= {path.stem for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")}
+                names |= {path.stem for path in folder.iterdir() if not path.is_dir() and not path.name.startswith(".")}
         return sorted(names)
 
     def render(self, template: liquid.BoundTemplate, variables: dict) -> str:  # type: ignore[override]
@@ -291,12 +294,20 @@ def content_to_the_end() -> re.Pattern:
 
 
 def read_template(path: Path, source: Path, what: str = "template") -> str:
-    """A template's text; one inside the blog must not lead out of it by a symlink (a theme's need not)."""
-    from generator.config import read_utf8
+    """A layout's or an include's text: in the blog, its theme or a shared folder (`confine.read_text`)."""
+    return confine.read_text(source, path, "template", ContentError, what=what, line=1)
 
-    if Path(path).is_relative_to(source):
-        confined(source, Path(path).relative_to(source), ContentError, what=what, file=path, line=1)
-    return read_utf8(path, ContentError)
+
+def check_layout_name(name: str, file: Path | None, line: int | None) -> None:
+    """A layout is named by its name in the layout folders: never a path out of them."""
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise ContentError(f"layout '{name}' is outside the layout folders", file=file, line=line,
+                           hint="name a layout of _layouts/ (or of the theme's), e.g. layout: post")
+
+
+def is_file_like(path: Path) -> bool:
+    """A file that exists and is no folder (a pipe too: reading it refuses it, with its name)."""
+    return path.exists() and not path.is_dir()
 
 
 def _shown(folder: Path, source: Path) -> str:

@@ -18,9 +18,12 @@ from liquid.exceptions import FilterArgumentError, FilterError
 from liquid.filter import with_context
 from liquid.undefined import Undefined
 
+from generator.content.dates import DATE_TEXT, datetime_from_match
 from generator.content.permalinks import slugify as jekyll_slugify
 from generator.content.sitedata import HTML
+from generator.figures.context import percent as format_percent
 from generator.jekyll import urls
+from generator.liquid.buffer import TextBuffer
 
 SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
 
@@ -103,8 +106,6 @@ def as_time(value) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, str):
-        from generator.content.dates import DATE_TEXT, datetime_from_match
-
         match = DATE_TEXT.match(value.strip())
         if match:
             return datetime_from_match(match)
@@ -320,8 +321,6 @@ def condition_of(context, expression: str):
 
 
 def holds(context, variable: str, item, expression: str) -> bool:
-    from generator.liquid.tags import TextBuffer
-
     buffer = TextBuffer()
     with context.extend({variable: item}):
         condition_of(context, expression).render_with_context(context, buffer, partial=True)
@@ -357,8 +356,6 @@ def group_by(value, name):
 
 @with_context
 def group_by_exp(value, variable, expression, *, context):
-    from generator.liquid.tags import TextBuffer
-
     items, keys = sequence(value), []
     template = parsed_once(context, "{{ " + str(expression) + " }}")
     for item in items:
@@ -393,8 +390,6 @@ def sort(value, name=None, nils="first"):
 
 def percent(value, digits=1):
     """0.9123 -> "91.2%" (`| percent: 2` -> "91.23%")."""
-    from generator.figures.context import percent as format_percent
-
     return format_percent(float(nil(value) or 0), int(digits))
 
 

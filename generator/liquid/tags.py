@@ -18,6 +18,8 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
 
 from generator.errors import ContentError, did_you_mean
+from generator.liquid.buffer import TextBuffer
+from generator.liquid.claims import ClaimTag
 
 # Jekyll's Tags::Include::VALID_SYNTAX and VARIABLE_SYNTAX.
 PARAMETER = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.\[\]'"-]+))""")
@@ -26,8 +28,6 @@ NAME_WITH_VARIABLES = re.compile(r"(?P<name>[^{\s]*(?:\{\{\s*[\w\-.]+\s*(?:\|.*?
 
 
 def register(env) -> None:
-    from generator.content.claims import ClaimTag
-
     for tag in (IncludeTag, IncludeRelativeTag, PostUrlTag, LinkTag, HighlightTag, ClaimTag):
         env.add_tag(tag)
 
@@ -77,20 +77,6 @@ def rendered_argument(text: str, context, token) -> str:
         problem.token = token      # the tag's own place in its file
         raise
     return buffer.value().strip()
-
-
-class TextBuffer:
-    """A write-only text sink for rendering a block or a template into a string."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def value(self) -> str:
-        return "".join(self.parts)
 
 
 def tag_error(message: str, hint, token) -> ContentError:

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from generator.config import Paths
+from generator.confine import check_writable
 from generator import console
 from generator.errors import display_path
-from generator.freeze import FrozenResults
+from generator.frozen import FrozenResults
 from generator.models.store import RECORD_FILE, ModelStore
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
@@ -20,7 +21,9 @@ CACHE_DIR = click.option("--cache-dir", type=click.Path(file_okay=False, path_ty
 
 
 def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
-    return ModelStore(source, Paths.of(source, cache_dir=cache_dir).cache_dir, **options)
+    paths = Paths.of(source, cache_dir=cache_dir)
+    check_writable(paths)   # training writes into the cache: never through a symlink out of it
+    return ModelStore(source, paths.cache_dir, **options)
 
 
 def summary(store: ModelStore, ref: str) -> dict:

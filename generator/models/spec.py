@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.datasets import resolve_options
+from generator import confine
 from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
 from generator.models.backend import import_keras
@@ -195,9 +196,10 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, variant or None
 
 
-def parse_spec_file(path: Path) -> LineDict:
+def parse_spec_file(path: Path, source: Path) -> LineDict:
     """The spec file's YAML, with the line of every key (no checks beyond its being a mapping)."""
-    raw = load_with_lines(path.read_text(), file=path, error=ModelSpecError)
+    text = confine.read_text(source, path, "spec", ModelSpecError, what="model spec")
+    raw = load_with_lines(text, file=path, error=ModelSpecError)
     if not isinstance(raw, LineDict):
         raise ModelSpecError("a model spec must be a mapping (dataset, layers, compile, fit, ...)", file=path, line=1)
     return raw
@@ -206,7 +208,7 @@ def parse_spec_file(path: Path) -> LineDict:
 def read_spec(path: Path, source: Path, variant: str | None = None, *, parsed: LineDict | None = None) -> ModelSpec:
     """Parse and structurally validate a spec file (no Keras); `parsed`: the file's `parse_spec_file`
     already made (a store parses each file once for all its variants)."""
-    raw = parsed if parsed is not None else parse_spec_file(path)
+    raw = parsed if parsed is not None else parse_spec_file(path, source)
     where = Where(path, raw.line, ModelSpecError)
     check_keys(raw, TOP_KEYS, where)
     variants = check_value(TOP_KEYS["variants"], "variants", raw.get("variants") or LineDict(), where)
@@ -350,9 +352,10 @@ def _file(raw: LineDict, key: str, source: Path, where: Where) -> Path | None:
     if key not in raw:
         return None
     path = confined(source, raw[key], ModelSpecError, what=key, file=where.file, line=raw.line(key))
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         raise where.fail(f"{key}: file {raw[key]} not found (paths are relative to {display_path(source)})", key)
-    return path
+    return confine.checked_file(source, path, "model", ModelSpecError, what=key, where=where.file,
+                                line=raw.line(key))
 
 
 def _layers(raw: LineDict, where: Where) -> list[LayerSpec]:

@@ -93,7 +93,7 @@ class ModelStore:
             name, variant = split_ref(ref)
             path = self._spec_path(name)
             if path not in self._parsed:
-                self._parsed[path] = parse_spec_file(path)
+                self._parsed[path] = parse_spec_file(path, self.source)
             # a copy: the variant's merge and the checks must not see another variant's values
             self._specs[ref] = read_spec(path, self.source, variant, parsed=copy.deepcopy(self._parsed[path]))
         return self._specs[ref]
@@ -181,7 +181,10 @@ class ModelStore:
         return self.file_bytes(name) <= PUBLISH_BUDGET
 
     def note_unpublished(self, name: str) -> None:
-        """One line saying a model's .keras file stays out of the site, and how to publish it."""
+        """One line (once per store) saying a model's .keras file stays out of the site, and how to publish it."""
+        if (name, "unpublished") in self._told:
+            return
+        self._told.add((name, "unpublished"))
         why = "its spec says `publish: false`" if self.spec(name).publish is False else (
             f"{self.file_bytes(name) / 2**20:.1f} MB, over the {PUBLISH_BUDGET / 2**20:g} MB budget; "
             f"`publish: true` in _models/{self.spec(name).file.name} publishes it")
@@ -216,7 +219,7 @@ class ModelStore:
     def _spec_path(self, name: str) -> Path:
         for suffix in (".yml", ".yaml"):
             path = self.source / "_models" / f"{name}{suffix}"
-            if path.is_file():
+            if path.exists() and not path.is_dir():   # a pipe too: reading refuses it, with its name
                 return confined(self.source, path.relative_to(self.source), ModelSpecError, what="model spec",
                                 file=path)
         raise ModelSpecError(f"unknown model '{name}'", hint=did_you_mean(name, self.names())

@@ -54,7 +54,7 @@ MINIMA = ROOT / "tests" / "compat" / "fixture_minima"
 def test_minima_blog_pages_have_jekylls_visible_text(tmp_path):
     """A blog with `theme: minima` (Debian's gem), built as it is: every page Jekyll renders
     (home, about, posts) has the same visible text in layerpress's build."""
-    from generator.jekyll.themes import installed_theme
+    from generator.themes import installed_theme
     if installed_theme("minima") is None:
         pytest.skip("jekyll-theme-minima is not installed")
     compat = load_compat()

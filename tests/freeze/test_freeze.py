@@ -54,6 +54,21 @@ def test_build_frozen_names_what_is_not_frozen_before_computing_anything(blog, t
     assert not (fresh.parent / "site").exists() and not (fresh / ".layerpress-cache" / "figures").exists()
 
 
+def test_build_frozen_checks_completeness_when_nothing_changed_either(blog):
+    """A build draws a figure that is not frozen; `build --frozen` right after, with no file changed (the
+    no-change state and the stage memo would stand), still fails, and leaves the site alone."""
+    post = blog / POST_PATH
+    post.write_text(post.read_text().replace("metrics: [accuracy, loss]", "metrics: [loss]"))
+    for _ in range(2):   # the first build rewrites figures.lock: the second is the one a no-change build repeats
+        layerpress("build", "--source", "blog", "--dest", "site", "--quiet", cwd=blog.parent)
+    site = tree_hash(blog.parent / "site")
+    result = layerpress("build", "--frozen", "--source", "blog", "--dest", "site", cwd=blog.parent, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: blog/_freeze: 1 result not frozen: figure 'curves' in {POST_PATH} "
+                             "(run `layerpress freeze` and commit the folder)\n")
+    assert tree_hash(blog.parent / "site") == site
+
+
 def test_train_and_freeze_in_one_folder_then_build_in_another(tmp_path):
     """The path "train on a fast machine, freeze, commit, let Pages build"."""
     author = make_blog(tmp_path / "author" / "blog")

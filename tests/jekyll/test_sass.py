@@ -11,7 +11,7 @@ import pytest
 from generator.config import load_config
 from generator.errors import ContentError
 from generator.jekyll.sass import SassOptions, compile_sass
-from generator.jekyll.themes import Theme, find_theme
+from generator.themes import Theme, find_theme
 
 MAIN = '@import "colours", "layout";\n'
 
@@ -35,12 +35,20 @@ def blog_and_theme(tmp_path):
     blog = tmp_path / "blog"
     (blog / "_sass").mkdir(parents=True)
     (blog / "_sass" / "_colours.scss").write_text("$text: #222;\n$link: #ff0000;\n")
+    (blog / "_config.yml").write_text(SHARED_THEME)
     return blog, Theme(name="theme", root=theme)
+
+
+SHARED_THEME = "layerpress: {shared_folders: [../theme]}\n"   # a folder theme outside the blog is allow-listed
+
+
+def options_of(blog: Path, theme) -> SassOptions:
+    return SassOptions.from_config(load_config(blog), theme)
 
 
 def test_blog_partials_override_the_theme_and_nesting_is_flattened(blog_and_theme):
     blog, theme = blog_and_theme
-    css = rules(compile_sass(MAIN, SassOptions.from_config(blog, {}, theme), file=blog / "assets/main.scss"))
+    css = rules(compile_sass(MAIN, options_of(blog, theme), file=blog / "assets/main.scss"))
     assert css["body"] == {"color": "#222"}
     assert css["body .wrapper"] == {"max-width": "770px"}
     assert css["a"] == {"color": "#cc0000"}
@@ -49,12 +57,12 @@ def test_blog_partials_override_the_theme_and_nesting_is_flattened(blog_and_them
 def test_theme_partials_alone_and_a_custom_sass_dir(blog_and_theme):
     blog, theme = blog_and_theme
     (blog / "_sass" / "_colours.scss").rename(blog / "_sass" / "_unused.scss")
-    css = rules(compile_sass(MAIN, SassOptions.from_config(blog, {}, theme), file=blog / "main.scss"))
+    css = rules(compile_sass(MAIN, options_of(blog, theme), file=blog / "main.scss"))
     assert css["body"] == {"color": "#111"}
     (blog / "css").mkdir()
     (blog / "css" / "_colours.scss").write_text("$text: #333;\n$link: #000;\n")
-    (blog / "_config.yml").write_text("sass:\n  sass_dir: css\n  style: :compressed\n")
-    options = SassOptions.from_config(blog, load_config(blog).sass, theme)
+    (blog / "_config.yml").write_text(SHARED_THEME + "sass:\n  sass_dir: css\n  style: :compressed\n")
+    options = options_of(blog, theme)
     css = compile_sass(MAIN, options, file=blog / "main.scss")
     assert rules(css)["body"] == {"color": "#333"}
     assert options.style == "compressed" and css.count("\n") <= 1
@@ -74,7 +82,7 @@ def test_an_error_names_the_file_and_line(blog_and_theme):
     assert "$nowhere" in raised.value.message
     (blog / "_sass" / "_layout.scss").write_text("p {\n  x: $broken;\n}\n")
     with pytest.raises(ContentError) as raised:
-        compile_sass(MAIN, SassOptions.from_config(blog, {}, theme), file=blog / "assets/main.scss")
+        compile_sass(MAIN, options_of(blog, theme), file=blog / "assets/main.scss")
     assert raised.value.file == (blog / "_sass" / "_layout.scss").resolve() and raised.value.line == 2
 
 
@@ -94,6 +102,6 @@ def test_minima_css_equals_jekylls(tmp_path):
     jekylls = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", jekylls)
     theme = find_theme(blog, "minima")
     main = (theme.root / "assets" / "main.scss").read_text().split("---", 2)[2]
-    ours = compile_sass(main, SassOptions.from_config(blog, {}, theme), file=theme.root / "assets" / "main.scss")
+    ours = compile_sass(main, options_of(blog, theme), file=theme.root / "assets" / "main.scss")
     assert len(rules(ours)) > 50
     assert " ".join(ours.split()) == " ".join(jekylls.split())

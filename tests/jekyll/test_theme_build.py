@@ -34,7 +34,8 @@ def blog(tmp_path):
     (blog / "_posts").mkdir(parents=True)
     (blog / "_includes").mkdir()
     (blog / "assets").mkdir()
-    (blog / "_config.yml").write_text("title: Paper blog\naccent: \"#ff0000\"\ntheme: ../paper\n")
+    (blog / "_config.yml").write_text("title: Paper blog\naccent: \"#ff0000\"\ntheme: ../paper\n"
+                                      "layerpress: {shared_folders: [../paper]}\n")   # a theme outside the blog
     (blog / "_includes" / "head.html").write_text("<head>{% seo %}{% feed_meta %}</head>")
     (blog / "assets" / "logo.svg").write_text("<svg id='mine'/>")
     (blog / "_posts" / "2024-01-02-hello.md").write_text("---\nlayout: post\ntitle: Hello\n---\nHello *world*.\n")

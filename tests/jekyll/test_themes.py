@@ -6,7 +6,7 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import ConfigError
-from generator.jekyll.themes import find_theme, installed_theme, theme_assets, theme_of
+from generator.themes import find_theme, installed_theme, theme_assets, theme_of
 from generator.liquid.environment import template_folders
 
 DEBIAN_MINIMA = sorted(Path("/usr/share/rubygems-integration/all/gems").glob("minima-*"))
@@ -47,11 +47,17 @@ def test_blog_files_win_over_the_theme(tmp_path, monkeypatch):
     assert [relative for relative, _ in theme_assets(blog, theme)] == ["assets/style.scss"]
 
 
-def test_a_folder_path_is_a_theme(tmp_path):
+def test_a_folder_path_is_a_theme_inside_the_blog_or_a_shared_folder(tmp_path):
     folder = make_gem(tmp_path, "my-theme", "local")
     blog = tmp_path / "blog"
     blog.mkdir()
-    assert find_theme(blog, "../gems/my-theme").root == folder.resolve()
+    with pytest.raises(ConfigError, match="theme: folder '../gems/my-theme' is outside the blog folder"):
+        find_theme(blog, "../gems/my-theme")
+    assert find_theme(blog, "../gems/my-theme", roots=(blog, tmp_path / "gems")).root == folder.resolve()
+    (blog / "_config.yml").write_text("theme: ../gems/my-theme\nlayerpress:\n  shared_folders: [../gems]\n")
+    assert theme_of(load_config(blog)).root == folder.resolve()
+    inside = make_gem(blog, "mine", "in the blog")
+    assert find_theme(blog, "gems/mine").root == inside.resolve()
 
 
 def test_unknown_theme_names_the_config_line(tmp_path, monkeypatch):

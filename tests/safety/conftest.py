@@ -29,8 +29,9 @@ class Run:
 
 
 def tree_hash(folder: Path, *, skip: tuple[str, ...] = (CACHE,)) -> dict[str, str]:
-    """Every entry below `folder`: files by content hash, symlinks by target, folders by name
-    (symlinks are not followed, so a hash cannot wander out of the tree)."""
+    """Every entry below `folder`: files by content hash, symlinks by target, folders by name, pipes
+    and other special files by kind (symlinks are not followed, so a hash cannot wander out of the
+    tree; a pipe is never opened, so the hash cannot hang)."""
     entries = {}
     if not folder.exists():
         return entries
@@ -42,6 +43,8 @@ def tree_hash(folder: Path, *, skip: tuple[str, ...] = (CACHE,)) -> dict[str, st
             entries[relative.as_posix()] = "link:" + os.readlink(path)
         elif path.is_dir():
             entries[relative.as_posix()] = "dir"
+        elif not path.is_file():
+            entries[relative.as_posix()] = "special"
         else:
             entries[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return entries

@@ -121,7 +121,7 @@ def dest_is_the_blogs_theme(blog):
     theme = blog.root / "mytheme"
     (theme / "_layouts").mkdir(parents=True)
     (theme / "_layouts" / "default.html").write_text("<main>{{ content }}</main>\n")
-    blog.write("_config.yml", "title: Safety\ntheme: ../mytheme\n")
+    blog.write("_config.yml", "title: Safety\ntheme: ../mytheme\nlayerpress: {shared_folders: [../mytheme]}\n")
     return theme
 
 

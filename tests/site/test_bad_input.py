@@ -22,9 +22,6 @@ CASES = {
     "date in the file name": (
         {"_posts/2020-13-01-a.md": "---\n---\nx\n"},
         f"blog/_posts/2020-13-01-a.md:1: invalid date '2020-13-01' {DATE_HINT}"),
-    "post name without a date": (
-        {"_posts/notes.md": "---\n---\nx\n"},
-        "blog/_posts/notes.md:1: post file name does not start with a date (name it YYYY-MM-DD-title.md)"),
     "not UTF-8": (
         {"_posts/2020-01-01-a.md": b"---\n---\ncaf\xe9\n"},
         "blog/_posts/2020-01-01-a.md:3: text is not UTF-8 (save the file as UTF-8)"),

@@ -16,11 +16,14 @@ def test_files_first_sorted_then_each_folder_and_the_skipped_folders_left_out(tm
     monkeypatch.chdir(tmp_path)
     # The skipped folders named by a relative path through a symlink are still recognised.
     rows = file_stats(root, skip=(tmp_path / "through" / ".cache", "through/site"))
-    assert [row[0] for row in rows] == ["a.md", "b.md", "linked.md", "_posts/x.md", "_posts/deep/y.md"]
+    # a symlinked folder is not entered, but listed with its target (a new or changed link is a change)
+    assert [row[0] for row in rows] == ["a.md", "b.md", "linked.md", "_posts/x.md", "_posts/deep/y.md", "linked-folder/"]
     status = os.stat(root / "_posts/deep/y.md")
-    assert rows[-1][1:] == [status.st_size, status.st_mtime_ns]
+    assert rows[-2][1:] == [status.st_size, status.st_mtime_ns]
+    assert rows[-1][1:] == [-1, str(root / "_posts")]
     assert [row[0] for row in file_stats(tmp_path / "through")] == [
-        "a.md", "b.md", "linked.md", ".cache/models/m.keras", "_posts/x.md", "_posts/deep/y.md", "site/index.html"]
+        "a.md", "b.md", "linked.md", ".cache/models/m.keras", "_posts/x.md", "_posts/deep/y.md", "linked-folder/",
+        "site/index.html"]
 
 
 def test_a_blog_reached_through_a_symlink_skips_its_own_cache(tmp_path):

@@ -152,7 +152,8 @@ def test_a_theme_folder_added_to_the_search_list_is_searched_after_the_blogs(tmp
     source, theme = tmp_path / "blog", tmp_path / "theme"
     files = {source / "_posts/2020-01-01-a.md": "---\nlayout: themed\n---\n{% include a.html %}{% include b.html %}\n",
              source / "_includes/a.html": "blog-a ", theme / "_includes/a.html": "theme-a ",
-             theme / "_includes/b.html": "theme-b", theme / "_layouts/themed.html": "<t>{{ content }}</t>"}
+             theme / "_includes/b.html": "theme-b", theme / "_layouts/themed.html": "<t>{{ content }}</t>",
+             source / "_config.yml": "layerpress: {shared_folders: [../theme]}\n"}   # files outside: allow-listed
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -22,7 +22,7 @@ from liquid.token import TOKEN_EOF, TOKEN_TAG
 from liquid.undefined import Undefined
 
 from generator.errors import ContentError
-from generator.liquid.tags import TextBuffer
+from generator.liquid.buffer import TextBuffer
 
 
 class FalseClaim(ContentError):

@@ -66,20 +66,29 @@ def installed_theme(name: str) -> Path | None:
     return max(candidates)[1] if candidates else None
 
 
-def find_theme(source: Path, value, *, config_file: Path | None = None, line: int | None = None) -> Theme | None:
-    """The theme `_config.yml` names (None when it names none): a folder path (relative to the
-    blog) or the name of an installed theme gem."""
+def find_theme(source: Path, value, *, config_file: Path | None = None, line: int | None = None,
+               roots: tuple[Path, ...] | None = None) -> Theme | None:
+    """The theme `_config.yml` names (None when it names none): the name of an installed theme gem, or
+    a folder path (relative to the blog) that resolves inside one of `roots` (the blog and its shared
+    folders; default: the blog)."""
     if value in (None, ""):
         return None
     name = str(value)
+    config_file = config_file or Path(source) / "_config.yml"
     folder = Path(source) / os.path.expanduser(name)
     if not ("/" in name or name.startswith(".")):
         gem = installed_theme(name)
         if gem is not None:
-            return Theme(name=name, root=gem)
+            return Theme(name=name, root=gem.resolve())
     if folder.is_dir():
-        return Theme(name=folder.name, root=folder.resolve())
-    raise ConfigError(f"theme: unknown theme '{name}'", file=config_file or Path(source) / "_config.yml",
+        real = folder.resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in roots or (source,)):
+            how = "" if Path(name).is_absolute() or ".." in Path(name).parts else " (a symlink leads there)"
+            raise ConfigError(f"theme: folder '{name}' is outside the blog folder{how}", file=config_file, line=line,
+                              hint="name an installed theme gem, or a folder inside the blog or its "
+                                   "layerpress.shared_folders")
+        return Theme(name=folder.name, root=real)
+    raise ConfigError(f"theme: unknown theme '{name}'", file=config_file,
                       line=line, hint="install it, e.g. apt install jekyll-theme-minima, or give a folder")
 
 
@@ -91,7 +100,7 @@ def theme_assets(source: Path, theme: Theme | None) -> list[tuple[str, Path]]:
     files = []
     for path in sorted(root.rglob("*")):
         relative = "assets/" + path.relative_to(root).as_posix()
-        if path.is_file() and not (Path(source) / relative).exists():
+        if not path.is_dir() and not (Path(source) / relative).exists():   # a pipe too: reading refuses it
             files.append((relative, path))
     return files
 
@@ -101,7 +110,7 @@ def theme_of(config) -> Theme | None:
     config (the build, its destination check and its templates all ask)."""
     if "_theme" not in vars(config):
         config._theme = find_theme(config.source, config.theme, config_file=config.file,
-                                   line=config.lines.get("theme"))
+                                   line=config.lines.get("theme"), roots=(config.source, *config.shared_folders))
     return config._theme
 
 
