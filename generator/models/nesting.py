@@ -85,10 +85,18 @@ def tap(model, paths: list[str]):
         captured[layer.name] = result
         return result
 
-    clone = keras.models.clone_model(model, clone_function=lambda layer: layer, call_function=call)
+    if isinstance(model, keras.Sequential):  # clone_model takes no call_function for these: call them in order
+        inputs = [keras.Input(batch_shape=tuple(tensor.shape), dtype=tensor.dtype) for tensor in model.inputs]
+        result = inputs[0]
+        for layer in model.layers:
+            result = call(layer, result)
+        outputs = [result]
+    else:
+        clone = keras.models.clone_model(model, clone_function=lambda layer: layer, call_function=call)
+        inputs, outputs = clone.inputs, list(clone.outputs)
     for position, tensor in enumerate(model.inputs):  # input layers are not called: their output is an input
-        captured.setdefault(tensor._keras_history.operation.name, clone.inputs[position])
-    return keras.Model(clone.inputs, [captured[path] for path in paths] + list(clone.outputs))
+        captured.setdefault(tensor._keras_history.operation.name, inputs[position])
+    return keras.Model(inputs, [captured[path] for path in paths] + outputs)
 
 
 def layer_hint(name: str, names: list[str]) -> str | None:

@@ -421,3 +421,27 @@ def test_big_models_are_not_published_and_their_explorer_keeps_its_budget(own_bl
     assert "Not everything is here: " in page and "(its budget: 0.25 MB)." in page
     assert any(note.startswith("explorer of 'budgeted': ") for note in notes)
     assert 'class="explorer-download" href="/models/named.keras"' in (site / "explore" / "named" / "index.html").read_text()
+
+
+def test_a_model_nested_in_a_sequential_model(tmp_path):
+    """Functional and Sequential sub-models alike: a Sequential model holding a Sequential feature extractor."""
+    import keras
+
+    keras.utils.set_random_seed(6)
+    inner = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(2, 3, name="c1"),
+                              keras.layers.Conv2D(2, 3, name="c2")], name="features")
+    outer = keras.Sequential([keras.Input((8, 8, 3)), inner, keras.layers.Flatten(name="flat"),
+                              keras.layers.Dense(2, activation="softmax", name="out")], name="outer")
+    (tmp_path / "_models").mkdir()
+    outer.save(tmp_path / "outer.keras")
+    (tmp_path / "_models" / "outer.yml").write_text("load: outer.keras\nclasses: [a, b]\n")
+    model = ModelStore(tmp_path, tmp_path / "cache").get("outer")
+    assert [entry["name"] for entry in model.record["layers"]] == ["features", "features/c1", "features/c2",
+                                                                   "flat", "out"]
+    images = np.random.default_rng(3).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    outputs = model.activations(["features/c1", "flat"], images)
+    first = keras.Model(inner.inputs, inner.get_layer("c1").output)
+    np.testing.assert_allclose(outputs["features/c1"], np.asarray(first([images])), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(model.predict(images), np.asarray(outer(images)), atol=1e-6)
+    assert (model.input_of("features/c1"), model.input_of("features/c2"), model.input_of("flat")) == \
+        (None, "features/c1", "features")
