@@ -11,10 +11,10 @@ from generator.figures.result import ComputeResult
 
 def compute(config, documents, options, extracted=None) -> ComputeResult:
     """Models and figures (frozen, cached or computed, with the freezing policy of `options`), then an explorer
-    per published model; the figures' HTML comes last, with the links to the explorers."""
+    per model the posts use; the figures' HTML comes last, with the links to the explorers."""
     figures = figures_stage.compute(config, documents, options, extracted)
     explorers = compute_explorers(config, options, figures.store.without_overrides(), figures.files(),
-                                  figures.manifest())
+                                  figures.manifest(), figures.model_refs())
     return figures.result(explorers.figure_links, ComputeResult(
         outputs=explorers.outputs, manifest=explorers.manifest, pages=explorers.pages,
         links_after=explorers.links_after))

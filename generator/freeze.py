@@ -67,11 +67,12 @@ class FigureUse:
 @dataclass(frozen=True)
 class Uses:
     """What a build's site is made of, by input key: every model a figure or the text uses, those whose records
-    the text quotes, the models whose .keras files the site publishes, and every figure."""
+    the text quotes, their base models and those of them whose .keras files the site publishes, and every figure."""
 
     models: list[ModelUse] = field(default_factory=list)
     quoted: list[ModelUse] = field(default_factory=list)
-    published: list[ModelUse] = field(default_factory=list)
+    bases: list[ModelUse] = field(default_factory=list)       # the models (NAME) of `models`, variants aside
+    published: list[ModelUse] = field(default_factory=list)   # those of `bases` whose .keras the site publishes
     figures: list[FigureUse] = field(default_factory=list)
 
 
@@ -79,9 +80,10 @@ def require_complete(frozen: FrozenResults | None, uses: Uses) -> None:
     """`build --frozen` (CI): fail, before anything is computed, when a result the site needs is not frozen."""
     if frozen is None:
         return
+    published = {model.ref for model in uses.published}
     missing = [f"model {model.ref}" for model in uses.quoted if not _is_frozen(frozen, model)]
-    missing += [f"model {model.ref} (its .keras file)" for model in uses.published
-                if not _is_frozen(frozen, model, with_model=True)]
+    missing += [f"model {model.ref} (its .keras file)" for model in uses.bases
+                if not _is_frozen(frozen, model, with_model=model.ref in published)]
     missing += [f"figure {figure.name}" for figure in uses.figures if frozen.figure_entry(figure.key) is None]
     if missing:
         raise FreezeError(f"{_count(len(missing), 'result')} not frozen: {_listing(missing)}",

@@ -109,12 +109,13 @@ class FigureStage:
 
     def uses(self) -> freeze.Uses:
         """What the freezing policy needs to know of this build's models and figures (plain data)."""
-        published = sorted({ref.split(":")[0] for ref in self.model_refs()})
+        bases = sorted({ref.split(":")[0] for ref in self.model_refs()})
         models = {ref: freeze.ModelUse(ref, self.store.input_key(ref), refreshed=self.store.is_refreshed(ref))
-                  for ref in [*self.model_refs(), *published]}
+                  for ref in [*self.model_refs(), *bases]}
         return freeze.Uses(
             models=[models[ref] for ref in self.model_refs()], quoted=[models[ref] for ref in self.text_refs],
-            published=[models[name] for name in published],
+            bases=[models[name] for name in bases],
+            published=[models[name] for name in bases if self.store.publishes(name)],
             figures=[freeze.FigureUse(figure.request.figure_id, figure.post,
                                       figure.input_key or self.input_key(figure.request),
                                       refreshed=self.is_refreshed(figure), entry=figure.entry)
@@ -191,7 +192,10 @@ class FigureStage:
                  for path, name in site_files(figure, self.meta(figure)).items()]
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
         for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
-            files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            if self.store.publishes(name):
+                files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            else:
+                self.store.note_unpublished(name)
         return files
 
     def manifest(self) -> list[dict]:
