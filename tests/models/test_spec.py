@@ -66,7 +66,8 @@ def test_variant_errors(tmp_path, monkeypatch):
         "_models/m.yml:5: model 'm' has no variant 'sdg' (did you mean 'sgd'?)"
     assert spec_error(tmp_path, monkeypatch, text, "m:slow") == \
         ("_models/m.yml:8: unknown key 'variants.slow.fitt' (did you mean 'fit'? "
-         "keys: checkpoint, compile, dataset, description, fit, layers, load, seed, weights)")
+         "keys: application, arguments, checkpoint, classes, compile, dataset, description, explorer_budget, "
+         "fit, input_shape, layers, load, preprocess, publish, seed, weights)")
 
 
 KERAS = [
