@@ -67,3 +67,4 @@ $(ORT_STAMP):
 reference: $(STAMP)
 	$(BIN)/python -m generator.figures.reference > docs/reference/figures.md
 	$(BIN)/python -m generator.config_reference > docs/reference/config.md
+	$(BIN)/python -m generator.models.reference > docs/reference/models.md

@@ -1,22 +1,25 @@
 """Freezing: what a build does with the frozen results (generator/frozen.py, `<source>/_freeze/`).
 
-`require_complete` fails a `build --frozen` (CI) before anything is computed when a result the site needs
-is not frozen; `record_results` copies what a build computed into the frozen results when it freezes
-(`layerpress freeze`, `freeze: auto`), and finds (or prunes) the entries nothing uses any more;
-`summary_lines` says so in at most two lines.
+The policy works on plain data, `Uses` (the models, published models and figures of a build by their
+input keys, which the figures stage lists): `require_complete` fails a `build --frozen` (CI) before
+anything is computed when a result the site needs is not frozen; `record_results` copies what a build
+computed into the frozen results when it freezes (`layerpress freeze`, `freeze: auto`), and finds (or
+prunes) the entries nothing uses any more; `summary_lines` says so in at most two lines.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.console import NOTE
 from generator.errors import did_you_mean
 from generator.frozen import FREEZE_DIR, MODEL_FILE, RECORD_FILE, FreezeError, FrozenResults
 
-__all__ = ["FREEZE_DIR", "FreezeError", "FrozenResults", "FreezeReport", "check_refresh_names", "require_complete",
-           "record_results", "summary_lines", "log_summary"]
+__all__ = ["FREEZE_DIR", "FreezeError", "FrozenResults", "FreezeReport", "ModelUse", "FigureUse", "Uses",
+           "check_refresh_names", "require_complete", "record_results", "summary_lines", "log_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -37,49 +40,85 @@ def check_refresh_names(names, models: list[str], figure_ids: list[str]) -> None
             raise FreezeError(f"--refresh {name}: no model or figure of that name", hint=hint)
 
 
-def require_complete(stage) -> None:
+@dataclass(frozen=True)
+class ModelUse:
+    """A model a build uses, as the freezing policy sees it (plain data from the compute step)."""
+
+    ref: str                  # NAME or NAME:VARIANT
+    key: str                  # its input key (ModelStore.input_key)
+    refreshed: bool = False   # --refresh names it: its frozen entry is not used, and is replaced
+
+
+@dataclass(frozen=True)
+class FigureUse:
+    """A figure a build draws, as the freezing policy sees it."""
+
+    figure_id: str
+    post: str                 # the document's path in the blog
+    key: str                  # its input key
+    refreshed: bool = False   # --refresh names it or a model it draws from
+    entry: Path | None = None  # the frozen or cache entry it came from, once computed
+
+    @property
+    def name(self) -> str:
+        return f"'{self.figure_id}' in {self.post}"
+
+
+@dataclass(frozen=True)
+class Uses:
+    """What a build's site is made of, by input key: every model a figure or the text uses, those whose records
+    the text quotes, their base models and those of them whose .keras files the site publishes, and every figure."""
+
+    models: list[ModelUse] = field(default_factory=list)
+    quoted: list[ModelUse] = field(default_factory=list)
+    bases: list[ModelUse] = field(default_factory=list)       # the models (NAME) of `models`, variants aside
+    published: list[ModelUse] = field(default_factory=list)   # those of `bases` whose .keras the site publishes
+    figures: list[FigureUse] = field(default_factory=list)
+
+
+def require_complete(frozen: FrozenResults | None, uses: Uses) -> None:
     """`build --frozen` (CI): fail, before anything is computed, when a result the site needs is not frozen."""
-    store, frozen = stage.store, stage.frozen
     if frozen is None:
         return
-    missing = [f"model {ref}" for ref in stage.text_refs if store.frozen_entry(ref) is None]
-    missing += [f"model {name} (its .keras file)" for name in sorted({r.split(":")[0] for r in stage.model_refs()})
-                if store.frozen_entry(name, with_model=True) is None]
-    missing += [f"figure '{figure.request.figure_id}' in {figure.post}" for figure in stage.figures
-                if frozen.figure_entry(stage.input_key(figure.request)) is None]
+    published = {model.ref for model in uses.published}
+    missing = [f"model {model.ref}" for model in uses.quoted if not _is_frozen(frozen, model)]
+    missing += [f"model {model.ref} (its .keras file)" for model in uses.bases
+                if not _is_frozen(frozen, model, with_model=model.ref in published)]
+    missing += [f"figure {figure.name}" for figure in uses.figures if frozen.figure_entry(figure.key) is None]
     if missing:
         raise FreezeError(f"{_count(len(missing), 'result')} not frozen: {_listing(missing)}",
                           file=frozen.root, hint="run `layerpress freeze` and commit the folder")
 
 
-def record_results(stage, *, write: bool, prune: bool = False, versions: dict) -> FreezeReport:
-    """After a build's compute stage: freeze what it used (when `write`), find and prune stale entries
-    (`versions`: the libraries that draw figures here, for entries cached before meta.json held them)."""
-    store, frozen = stage.store, stage.frozen
+def record_results(frozen: FrozenResults, uses: Uses, *, write: bool, prune: bool = False, versions: dict,
+                   model_entry: Callable[[str], Path]) -> FreezeReport:
+    """After a build's compute stage: freeze what it used (when `write`; `model_entry(ref)` is the model's
+    cache entry, trained first when missing), find and prune stale entries (`versions`: the libraries that
+    draw figures here, for entries cached before meta.json held them)."""
     report = FreezeReport()
-    published = {ref.split(":")[0] for ref in stage.model_refs()}
-    used_models: dict[str, list[str]] = {}  # a variant equal to its base spec shares its key
-    for ref in stage.model_refs():
-        used_models.setdefault(store.input_key(ref), []).append(ref)
-    for key, refs in sorted(used_models.items(), key=lambda item: item[1]):
-        ref, with_model = refs[0], any(r in published for r in refs)
+    published = {model.ref for model in uses.published}
+    used_models: dict[str, list[ModelUse]] = {}  # a variant equal to its base spec shares its key
+    for model in uses.models:
+        used_models.setdefault(model.key, []).append(model)
+    for key, models in sorted(used_models.items(), key=lambda item: [model.ref for model in item[1]]):
+        first, with_model = models[0], any(model.ref in published for model in models)
         files = [RECORD_FILE] + ([MODEL_FILE] if with_model else [])
-        if store.frozen_entry(ref, with_model=with_model) is not None:
+        if _is_frozen(frozen, first, with_model=with_model):
             continue
         if not write:
-            report.computed.append(("model", ref))
-        elif frozen.put_model(key, store.cached_entry(ref), files, replace=any(map(store.is_refreshed, refs))):
-            report.written.append(("model", ref))
-    for figure in stage.figures:
+            report.computed.append(("model", first.ref))
+        elif frozen.put_model(key, model_entry(first.ref), files, replace=any(model.refreshed for model in models)):
+            report.written.append(("model", first.ref))
+    for figure in uses.figures:
+        assert figure.entry is not None, f"figure {figure.name} was not computed"
         if figure.entry.is_relative_to(frozen.root):
             continue
-        name = f"'{figure.request.figure_id}' in {figure.post}"
         if not write:
-            report.computed.append(("figure", name))
-        elif frozen.put_figure(figure.input_key, figure.entry, figure.post, figure.request.figure_id,
-                               versions=versions, replace=stage.is_refreshed(figure)):
-            report.written.append(("figure", name))
-    report.stale = frozen.stale(set(used_models), {figure.input_key for figure in stage.figures})
+            report.computed.append(("figure", figure.name))
+        elif frozen.put_figure(figure.key, figure.entry, figure.post, figure.figure_id,
+                               versions=versions, replace=figure.refreshed):
+            report.written.append(("figure", figure.name))
+    report.stale = frozen.stale(set(used_models), {figure.key for figure in uses.figures})
     if write and not prune:  # a figure or model frozen again under a new key replaces its old entry
         replaced = set(report.written)
         for what, name, key in report.stale:
@@ -91,6 +130,11 @@ def record_results(stage, *, write: bool, prune: bool = False, versions: dict) -
             frozen.remove(what, key)
         report.pruned, report.stale = report.stale, []
     return report
+
+
+def _is_frozen(frozen: FrozenResults, model: ModelUse, *, with_model: bool = False) -> bool:
+    """A frozen entry this build takes (a refreshed model's is not taken)."""
+    return not model.refreshed and frozen.model_entry(model.key, with_model=with_model) is not None
 
 
 def summary_lines(report: FreezeReport, frozen: FrozenResults) -> list[tuple[int, str]]:

@@ -1,7 +1,8 @@
 """The render step of a build: every page of the site, from the documents and what the compute step
-handed over (generator/figures/result.py `ComputeResult`: models for the bodies, figure HTML, explorer
-pages). The build makes the renderer (`prepare`) before the compute step, so that a missing layout
-stops it before anything is trained or drawn."""
+handed over (generator/figures/result.py `ComputeResult`: models for the bodies, figure HTML, the
+explorers' pages and the links after a model's download links). The build makes the renderer
+(`prepare`) before the compute step, so that a missing layout stops it before anything is trained or
+drawn."""
 
 from __future__ import annotations
 
@@ -28,9 +29,8 @@ def prepare(config: Config, content: SiteContent, cache_dir: Path) -> SiteRender
 
 
 def render(renderer: SiteRenderer, computed: ComputeResult) -> list[RenderedPage]:
-    """Every page: the documents with the computed HTML in place, index and category pages, 404, and the
-    explorer pages (with a link after every download link of an explored model). Liquid's warnings are
-    in `renderer.warnings` afterwards."""
-    pages = renderer.render_all(computed.context, computed.replacements)
-    computed.explorer.link_downloads(pages)
-    return pages + computed.explorer.pages(renderer)
+    """Every page: the documents with the computed HTML in place (and the computed links after their links,
+    e.g. to a model's explorer after its download link), index and category pages, 404, and the computed
+    pages (the explorers'). Liquid's warnings are in `renderer.warnings` afterwards."""
+    pages = renderer.render_all(computed.context, computed.replacements, computed.links_after)
+    return pages + [renderer.furniture_page(layout, path, page) for layout, path, page in computed.pages]

@@ -27,6 +27,7 @@ from generator.content.sitedata import HTML, link_neighbours, page_data, paginat
 from generator.errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
+    from generator.content.links import LinkAfter
     from generator.liquid.environment import TemplateFolders
 
 FEED_POSTS = 10
@@ -101,6 +102,8 @@ class SiteRenderer:
         self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
         self.context: dict = {}
         self.replacements: dict = {}
+        self.links_after: tuple[LinkAfter, ...] = ()
+        self.shown: dict[Path, HTML] = {}   # a document's content as its own page shows it: with links_after
 
     def tag_values(self) -> dict:
         """What Jekyll's tags and filters read from the site (see generator/liquid/environment.py)."""
@@ -167,10 +170,14 @@ class SiteRenderer:
 
     # -- documents --
 
-    def render_all(self, context: dict | None = None, replacements: dict | None = None) -> list[RenderedPage]:
+    def render_all(self, context: dict | None = None, replacements: dict | None = None,
+                   links_after: tuple[LinkAfter, ...] = ()) -> list[RenderedPage]:
         """Every page of the site; `context` (e.g. `models`) is added to the templates' variables,
-        `replacements[source_path][placeholder]` is HTML put in place of a placeholder."""
+        `replacements[source_path][placeholder]` is HTML put in place of a placeholder, and a Markdown
+        document's own page has each of `links_after` after its links to the link's target (its content as
+        the feed and excerpts quote it has not)."""
         self.context, self.replacements = dict(context or {}), dict(replacements or {})
+        self.links_after = tuple(links_after)
         for doc in self.documents:
             self.render_body(doc, self.pages[doc.source_path])
         rendered = []
@@ -198,6 +205,9 @@ class SiteRenderer:
         template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = HTML(self.to_html(doc, text))
+        # The page converts its text again, with its links, only when the text names a link's target.
+        links = tuple(link for link in self.links_after if link.target in text) if doc.is_markdown else ()
+        self.shown[doc.source_path] = HTML(self.to_html(doc, text, links)) if links else page["content"]
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
         elif self.excerpt_separator(doc) and (doc.kind == "post" or self.config.page_excerpts):
@@ -208,11 +218,11 @@ class SiteRenderer:
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
 
-    def to_html(self, doc: Document, text: str) -> str:
+    def to_html(self, doc: Document, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
         if doc.is_markdown:   # Markdown's time grows faster than its text: a huge one would hang the build
             check_size(text, "markdown_bytes", what="the Markdown (after Liquid)", file=doc.source_path,
                        line=doc.body_line)
-        html = self.markdown.convert(text) if doc.is_markdown else text
+        html = self.markdown.convert(text, links_after) if doc.is_markdown else text
         for placeholder, replacement in self.replacements.get(doc.source_path, {}).items():
             html = html.replace(f"<p>{placeholder}</p>", replacement).replace(placeholder, replacement)
         return html
@@ -228,7 +238,7 @@ class SiteRenderer:
         if self.paginates(doc):
             return self.paginated(doc)
         page = self.pages[doc.source_path]
-        text = self.render_layout(doc.layout, self.variables(page), page["content"])
+        text = self.render_layout(doc.layout, self.variables(page), self.shown[doc.source_path])
         return [RenderedPage(doc.output_path, text, doc.source_path)]
 
     def paginates(self, doc: Document) -> bool:
@@ -252,7 +262,7 @@ class SiteRenderer:
             if number > 1:
                 page["url"] = self.pagination_url(number)
             self.render_body(doc, page, paginator)
-            text = self.render_layout(doc.layout, self.variables(page, paginator), page["content"])
+            text = self.render_layout(doc.layout, self.variables(page, paginator), self.shown[doc.source_path])
             rendered.append(RenderedPage(url_to_path(page["url"]) if number > 1 else doc.output_path, text,
                                          doc.source_path))
         return rendered

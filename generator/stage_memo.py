@@ -1,4 +1,4 @@
-"""The compute step of a build: run it (generator/figures/stage.py `compute`: models, figures, explorers),
+"""The compute step of a build: run it (generator/compute.py `compute`: models, figures, explorers),
 or reuse what it handed the last build when nothing it reads has changed.
 
 A build after a prose edit changes no figure: the stages would find every model, figure and
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MEMO_VERSION = 2
+MEMO_VERSION = 3
 
 
 @dataclass
@@ -89,9 +89,9 @@ def compute(config, documents, options, environment: list, blog_files: list) -> 
 
 
 def _compute(config, documents, options, extracted) -> ComputeResult:
-    from generator.figures import stage   # models, figures, explorers: not for a prose edit
+    from generator import compute as compute_step   # models, figures, explorers: not for a prose edit
 
-    return stage.compute(config, documents, options, extracted)
+    return compute_step.compute(config, documents, options, extracted)
 
 
 def stage_key(cache_dir: Path, environment: list, blog_files: list, extracted) -> str:

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.content.conversions import ConversionCache
+from generator.content.links import LinkAfter
 
 if TYPE_CHECKING:
     import markdown
 
     from generator.content.kramdown import HeadingIds
+    from generator.content.links_after import LinksAfter
 
 EXTENSIONS = [
     "toc", "tables", "footnotes", "md_in_html", "attr_list", "def_list", "abbr", "smarty", "sane_lists",
@@ -129,27 +131,32 @@ class MarkdownRenderer:
             if cache_dir else None
         self._code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
+        self._links_after: LinksAfter | None = None
 
-    def convert(self, text: str) -> str:
+    def convert(self, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
+        """The HTML of `text`; `links_after`: links written after the text's links to their targets."""
         if self._cache is None:
-            return self._convert(text)
-        key = self._cache.key(text)
+            return self._convert(text, links_after)
+        key = self._cache.key([text, links_after]) if links_after else self._cache.key(text)
         html = self._cache.get(key)
         if html is None:
-            html = self._convert(text)
+            html = self._convert(text, links_after)
             self._cache.put(key, html)
         return html
 
-    def _convert(self, text: str) -> str:
+    def _convert(self, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
         md = self._markdown()
         md.reset()
         self._heading_ids.reset()
+        assert self._links_after is not None   # made with the converter
+        self._links_after.links = links_after
         return self._without_placeholders(md.convert(text))
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
             from generator.content.highlight import CachedHighlightExtension
             from generator.content.kramdown import HeadingIds, KramdownExtension
+            from generator.content.links_after import PRIORITY, LinksAfter
             from generator.content.strikethrough import LazyStrikethroughExtension
 
             self._heading_ids = HeadingIds(gfm=self.options.gfm)
@@ -160,6 +167,8 @@ class MarkdownRenderer:
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
             self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
                                          output_format="html")
+            self._links_after = LinksAfter(self._md)
+            self._md.treeprocessors.register(self._links_after, "links_after", PRIORITY)
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
                 self._md.inlinePatterns.deregister("html")

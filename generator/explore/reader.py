@@ -55,6 +55,11 @@ def add_models(folder: Path, networks: dict, layers: list[str]) -> dict:
     """
     from generator.explore.onnx_export import INPUT_NAME, convert
 
+    preprocess = next(iter(networks.values())).record.get("preprocess")
+    if preprocess:  # the page feeds the ONNX model raw pixels; the network wants them through this first
+        return {"skipped": f"its inputs go through {preprocess}, which the page does not run"}
+    if any("/" in layer for layer in layers):
+        return {"skipped": "it has layers inside nested models, which the ONNX export does not reach"}
     converted = {}
     for variant, network in networks.items():
         keras_model = network.keras_model

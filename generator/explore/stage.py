@@ -1,14 +1,15 @@
 """The explorer stage of a build: a page per published model, its data computed once and cached.
 
-The compute step (generator/figures/stage.py `compute`) calls `compute_explorers(config, options,
-store, outputs, manifest)` once the figures are drawn. It reads what the figures stage decided (the
-models published as `models/NAME.keras`, the probes and colour map of their figures), computes every
-layer's outputs for those probes with the trained and the untrained network (`TrainedModel.activations`,
-the call the activations figures use), and returns `Explorers`, plain data for the compute step's
-result: data files, `figures.json` entries with their hashes, the URL each activations figure links
-to (the theme's figure.html writes the link), and `ExplorerPages`: `pages(renderer)` renders the
-pages and `link_downloads(pages)` adds the link after every download link of a model.
-A cached model and cached data need no TensorFlow.
+The compute step (generator/compute.py) calls `compute_explorers(config, options, store, outputs,
+manifest)` once the figures stage (generator/figures/stage.py, a layer below) has drawn the figures.
+It reads what the figures stage decided (the models published as `models/NAME.keras`, the probes and
+colour map of their figures), computes every layer's outputs for those probes with the trained and the
+untrained network (`TrainedModel.activations`, the call the activations figures use), and returns
+`Explorers`, plain data for the compute step's result: data files, `figures.json` entries with their
+hashes, the URL each activations figure links to (the theme's figure.html writes the link), the pages
+(rendered with the theme's explore.html) and the link that follows every link to a model's .keras file
+in a page's text (`LinkAfter`, written while the text is converted). A cached model and cached data need
+no TensorFlow.
 
 With `layerpress: {explorer: {reader_images: true}}` each explorer also holds the model as
 ONNX (`reader.py`) and the site gets ONNX Runtime Web, so a reader can run their own image.
@@ -28,8 +29,9 @@ from generator.cache import MANIFEST, Store, digest, file_digest
 from generator.confine import checked_file
 from generator.errors import FigureError
 from generator import console
-from generator.explore import data, gradcam, reader
-from generator.explore.pages import ExplorerPages
+from generator.explore import budget, data, gradcam, reader
+from generator.content.links import LinkAfter
+from generator.explore.pages import LAYOUT, download_link
 from generator.figures.common import display_image
 from generator.figures.keys import library_versions
 from generator.figures.tiling import png_bytes
@@ -53,6 +55,9 @@ class ExplorerModel:
     cmap: str
     variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
     spec_file: Path
+    published: bool = True              # its .keras file is in the site (models/NAME.keras)
+    megabytes: float | None = None      # the spec's explorer_budget; None: budget.DEFAULT_MEGABYTES
+    kept: budget.Plan | None = None     # the layers and channels within the budget (compute() decides)
     key: str = ""                       # the local cache's key (with library versions)
     input_key: str = ""                 # the frozen results' key (without them)
     entry: Path | None = None
@@ -83,15 +88,18 @@ class ExplorerStage:
 
     # -- what to show (no TensorFlow) --
 
-    def plan(self, outputs: list[tuple[str, Path]], manifest: list[dict]) -> None:
-        """One explorer per model published as models/NAME.keras, with the probes its figures use."""
+    def plan(self, outputs: list[tuple[str, Path]], manifest: list[dict], model_refs=None) -> None:
+        """One explorer per model the posts use (`model_refs`; default: those published as models/NAME.keras),
+        with the probes its figures use; a download link when it is published."""
         published = sorted(path[len("models/"):-len(".keras")] for path, _ in outputs
                            if re.fullmatch(r"models/[^/]+\.keras", path))
-        for name in published:
+        names = sorted({ref.split(":")[0] for ref in model_refs}) if model_refs is not None else published
+        for name in names:
             spec = self.store.spec(name)
-            variants = ("trained",) if spec.load or spec.weights else data.VARIANTS
+            variants = data.VARIANTS if spec.trained_by_build else ("trained",)
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
-                                             variants, Path(spec.file)))
+                                             variants, Path(spec.file), published=name in published,
+                                             megabytes=spec.explorer_budget))
 
     def _probes(self, name: str, manifest: list[dict]) -> list[str]:
         """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
@@ -121,10 +129,16 @@ class ExplorerStage:
         for model in self.models:
             probes = [(probe, file_digest(self.source / probe)) for probe in model.probes]
             refs = self.refs(model).values()
+            record = self._record(model.name)
+            model.kept = budget.plan(record["layers"], len(model.probes), len(model.variants),
+                                     int(self.megabytes(model) * 2**20), input_shape=record["input_shape"])
+            # what the budget changes is keyed only when it leaves something out: explorers that fit keep their keys
+            limits = [model.megabytes, model.kept.channels] if model.kept.left_out else []
             model.key = digest("explore", VERSION, model.name, model.cmap, {ref: self.store.cache_key(ref) for ref in refs},
-                               probes, library_versions(), *([conversion] if conversion else []))
+                               probes, library_versions(), *([conversion] if conversion else []), *limits)
             model.input_key = digest("explore", VERSION, model.name, model.cmap,
-                                     {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images)
+                                     {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images,
+                                     *limits)
             model.entry = None if self.force else (self._frozen_entry(model) or self.cache.get(model.key))
         misses = [model for model in self.models if model.entry is None]
         if misses:
@@ -132,6 +146,17 @@ class ExplorerStage:
 
             for model in tqdm(misses, desc="explorer", unit="model", disable=console.is_quiet()):
                 model.entry = self.cache.put(model.key, partial(self._fill, model=model))
+
+    def _record(self, name: str) -> dict:
+        """The model's record, frozen before cached (this stage's store looks up no frozen results)."""
+        from generator.models.store import RECORD_FILE
+
+        entry = self.frozen.model_entry(self.store.input_key(name)) if self.frozen is not None else None
+        return json.loads((entry / RECORD_FILE).read_text()) if entry is not None else self.store.record(name)
+
+    @staticmethod
+    def megabytes(model: ExplorerModel) -> float:
+        return model.megabytes or budget.DEFAULT_MEGABYTES
 
     def _frozen_entry(self, model: ExplorerModel) -> Path | None:
         return self.frozen.explorer_entry(model.input_key) if self.frozen is not None else None
@@ -155,7 +180,9 @@ class ExplorerStage:
         shape = trained.record["input_shape"]
         images = np.stack([trained.load_probe(self.source / probe) for probe in model.probes]).astype(np.float32) \
             if model.probes else np.zeros((0, *shape), dtype=np.float32)
-        quantised = {variant: self._quantised_layers(model, ref, trained, images)
+        kept = model.kept
+        assert kept is not None  # compute() planned it
+        quantised = {variant: self._quantised_layers(model, ref, trained, images, kept)
                      for variant, ref in self.refs(model).items()}
         cams = gradcam.compute({variant: self.store.get(ref) for variant, ref in self.refs(model).items()},
                                trained.record, images)
@@ -167,6 +194,7 @@ class ExplorerStage:
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
             "gradcam": gradcam.index_entry(trained.record, cams),
+            **({"left_out": f"{kept.left_out} (its budget: {self.megabytes(model):g} MB)"} if kept.left_out else {}),
             "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
         }
         if self.reader_images:
@@ -175,19 +203,20 @@ class ExplorerStage:
         data.write_entry(folder, index, quantised, [png_bytes(display_image(image)) for image in images])
         gradcam.write(folder, cams)
 
-    def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images) -> dict:
-        """layer name -> Quantised maps, for every layer with a 2-D picture, in one forward pass."""
+    def _quantised_layers(self, model: ExplorerModel, ref: str, trained, images, kept: budget.Plan) -> dict:
+        """layer name -> Quantised maps, for the layers and channels the budget keeps, in one forward pass."""
         import numpy as np
 
-        if not len(images):
+        if not len(images) or not kept.channels:
             return {}
         network = trained if ref == model.name else self.store.get(ref)
-        outputs = network.activations(trained.layer_names(), images)
+        outputs = network.activations(list(kept.channels), images)
         quantised = {}
         for name, output in outputs.items():
             maps = data.as_maps(output)
             if maps is None:
                 continue
+            maps = maps[:, :kept.channels[name]]
             if not np.isfinite(maps).all():
                 raise FigureError(f"model '{ref}': layer '{name}' gives values that are not finite for the "
                                   "explorer's probes", file=model.spec_file,
@@ -229,6 +258,10 @@ class ExplorerStage:
 
     def note_skipped(self) -> None:
         for model in self.models:
+            left_out = self.index(model).get("left_out")
+            if left_out:
+                log.log(console.NOTE, "explorer of '%s': %s; `explorer_budget: MB` in %s raises it", model.name,
+                        left_out, _relative(model.spec_file, self.source))
             skipped = self.index(model).get("reader", {}).get("skipped")
             if skipped:
                 log.log(console.NOTE, "explorer of '%s': no reader's own image (%s)", model.name, skipped)
@@ -243,25 +276,32 @@ class ExplorerStage:
             if entry["kind"] != "activations" or model is None:
                 continue
             layer, probe = entry["spec"]["layers"][0], next(iter(entry["inputs"]), None)
-            view = f"#layer={layer}" if isinstance(layer, str) else ""
+            pattern = isinstance(layer, str) and any(character in layer for character in "*?[")
+            view = f"#layer={layer}" if isinstance(layer, str) and not pattern else ""
             if view and probe in model.probes:
                 view += f"&probe={model.probes.index(probe)}"
             links[(entry["post"], entry["id"])] = f"{self.baseurl}{model.url}{view}"
         return links
 
-    def published(self) -> ExplorerPages:
-        """What the build does with the explorers once the site is rendered (no model or cache state)."""
+    def pages(self) -> list[tuple[str, str, dict]]:
+        """(theme layout, output path, page variables) of every explorer page (no model or cache state)."""
         pages = []
         for model in self.models:
             index = self.index(model)
-            pages.append((f"explore/{model.name}/index.html", {
+            pages.append((LAYOUT, f"explore/{model.name}/index.html", {
                 "title": f"Explore {model.name}", "url": model.url, "layout": "explore", "explorer": {
                     "model": model.name, "index_url": f"{self.baseurl}/{model.site_path(data.INDEX)}",
-                    "download_url": f"{self.baseurl}/models/{model.name}.keras", "layers": index["layers"],
+                    "download_url": f"{self.baseurl}/models/{model.name}.keras" if model.published else None,
+                    "layers": index["layers"],
                     "probes": index["probes"], "variants": index["variants"], "metrics": index["metrics"],
+                    "left_out": index.get("left_out"),
                     "reader": index.get("reader"), "runtime_url": f"{self.baseurl}/{reader.RUNTIME_MODULE}",
                     "gradcam": index.get("gradcam")}}))
-        return ExplorerPages(self.baseurl, [(model.name, model.url) for model in self.models], pages)
+        return pages
+
+    def download_links(self) -> tuple[LinkAfter, ...]:
+        """The link to its explorer that follows every link to a model's .keras file in a page's text."""
+        return tuple(download_link(self.baseurl, model.name, model.url) for model in self.models if model.published)
 
 
 @dataclass(frozen=True)
@@ -271,23 +311,26 @@ class Explorers:
     outputs: list[tuple[str, Path]]            # data files (and ONNX Runtime Web)
     manifest: list[dict]                       # a figures.json entry per explorer
     figure_links: dict[tuple[str, str], str]   # (post, figure id) -> URL under an activations figure
-    pages: ExplorerPages
+    pages: list[tuple[str, str, dict]]         # (theme layout, output path, page variables)
+    links_after: tuple[LinkAfter, ...]         # after every link to models/NAME.keras: NAME's explorer
 
 
 def compute_explorers(config, options, store: ModelStore, outputs: list[tuple[str, Path]],
-                      manifest: list[dict]) -> Explorers:
-    """An explorer per model the figures stage publishes (`outputs`: its files, `manifest`: its figures.json
-    entries), computed or taken from the frozen results or the cache, and frozen when the build freezes."""
+                      manifest: list[dict], model_refs: list[str] | None = None) -> Explorers:
+    """An explorer per model the posts use (`model_refs`; default: those the figures stage publishes), with a
+    download link when published (`outputs`: the figures stage's files, `manifest`: its figures.json entries),
+    computed or taken from the frozen results or the cache, and frozen when the build freezes."""
     frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
     stage = ExplorerStage(store, Path(options.source), options.paths.cache_dir, baseurl=config.baseurl,
                           force=options.force, reader_images=reader.enabled(config),
                           config_file=config.file, frozen=frozen)
-    stage.plan(outputs, manifest)
+    stage.plan(outputs, manifest, model_refs)
     stage.compute()
     if frozen is not None and options.writes_frozen(config):
         stage.freeze(prune=options.prune)
     stage.note_skipped()
-    return Explorers(stage.outputs(), stage.manifest(), stage.figure_links(manifest), stage.published())
+    return Explorers(stage.outputs(), stage.manifest(), stage.figure_links(manifest), stage.pages(),
+                     stage.download_links())
 
 
 def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:

@@ -13,8 +13,24 @@ def percent(value, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
+# Why a record holds null for a key, and how to give the model what it lacks (quoting a null is an error:
+# it would print "" or, through `percent`, "0.0%").
+NULL_REASONS = {
+    "metrics": ("was not tested: it has no test set", "add a `dataset:` with test images to _models/{name}.yml"),
+    "confusion_matrix": ("was not tested: it has no test set",
+                         "add a `dataset:` with test images to _models/{name}.yml"),
+    "class_names": ("has no class names", "add `classes:` to _models/{name}.yml, or a `dataset:`"),
+    "history": ("has no training history: the build did not train it",
+                "a model with `layers:` and a `dataset:` is trained by the build"),
+    "best_epoch": ("has no best epoch: the build did not train it with a checkpoint",
+                   "a model with `layers:`, a `dataset:` and `checkpoint:` on has one"),
+}
+DATA_KEYS = ("dataset", "train_examples", "validation_examples", "test_examples")
+
+
 class RecordView:
-    """Attribute access to a model record for templates; a wrong key is a clear error."""
+    """Attribute access to a model record for templates; a wrong key, or a value the model does not have
+    (null), is a clear error."""
 
     def __init__(self, data: dict, path: str):
         self._data = data
@@ -30,7 +46,21 @@ class RecordView:
             raise FigureError(f"{self._path} has no '{key}'",
                               hint=did_you_mean(key, self._data) or "keys: " + ", ".join(sorted(self._data)))
         value = self._data[key]
+        if value is None:
+            raise self._null(key)
         return RecordView(value, f"{self._path}.{key}") if isinstance(value, dict) else value
+
+    def _null(self, key: str) -> FigureError:
+        """`models.NAME.KEY` is null: say why, and what the spec needs."""
+        parts = self._path.split(".")
+        name = parts[1] if len(parts) > 1 else self._path
+        if key in DATA_KEYS:
+            reason, hint = "has no data set", "add a `dataset:` to _models/{name}.yml"
+        elif key in NULL_REASONS:
+            reason, hint = NULL_REASONS[key]
+        else:
+            return FigureError(f"{self._path}.{key} is null")
+        return FigureError(f"{self._path}.{key}: model '{name}' {reason}", hint=hint.format(name=name))
 
     def __iter__(self):
         return iter(self._data)

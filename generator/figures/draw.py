@@ -19,8 +19,10 @@ def draw(request: FigureRequest, context: DrawContext) -> DrawnFigure:
     """The figure drawn by its kind, refused if it holds NaN or infinite values."""
     import numpy as np
 
+    context.notes = []
     with np.errstate(invalid="ignore"):  # NaNs are refused below, in one line, not warned about
         drawn = registry.kind_module(request.kind).draw(request, context)
+    drawn.note = " ".join(filter(None, [drawn.note, *context.notes]))
     refuse_non_finite(request, drawn)
     return drawn
 

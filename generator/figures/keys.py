@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 LIBRARIES = ("numpy", "pillow", "matplotlib", "scipy", "tensorflow", "keras")
 # Keys that change the HTML around a figure, not its pixels: not part of the cache key.
 PRESENTATION_KEYS = ("id", "caption", "alt")
+# Keys added to kinds after figures were frozen: left out of the key while unset (None), so that the
+# figures drawn before they existed keep their keys.
+ADDED_KEYS = ("channels", "max_channels")
 
 
 class FigureKeys:
@@ -46,12 +49,17 @@ class FigureKeys:
         return self._key(request, self.store.input_key)
 
     def _key(self, request: FigureRequest, model_key, *versions) -> str:
-        drawing_options = {k: v for k, v in request.options.items() if k not in PRESENTATION_KEYS}
+        drawing_options = {k: v for k, v in keyed_options(request.options).items() if k not in PRESENTATION_KEYS}
         return digest("figure", request.kind, drawing_options,
                       {ref: model_key(ref) for ref in request.model_refs},
                       self.probe_digests(request),
                       registry.kind_module(request.kind).VERSION, registry.SHARED_VERSION,
                       {"figure_width": self.figure_width}, *versions)
+
+
+def keyed_options(options: dict) -> dict:
+    """The block's options as keys and figures.json hold them: ADDED_KEYS only when set."""
+    return {k: v for k, v in options.items() if not (k in ADDED_KEYS and v is None)}
 
 
 def find_entry(figure: Figure, cache_store: Store, frozen) -> Path | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.cache import MANIFEST, write_atomically
 from generator.figures.collect import Figure
 from generator.figures.draw import image_name, suffix
-from generator.figures.keys import FigureKeys, library_versions
+from generator.figures.keys import FigureKeys, keyed_options, library_versions
 
 MANIFEST_NAME = "figures.json"
 
@@ -32,7 +32,7 @@ def manifest_entry(figure: Figure, meta: dict, store, keys: FigureKeys) -> dict:
     stored = json.loads((figure.entry / MANIFEST).read_text())  # a cached or a frozen entry
     return {
         "post": figure.post, "line": request.line,
-        "id": request.figure_id, "kind": request.kind, "spec": request.options, "cache_key": figure.input_key,
+        "id": request.figure_id, "kind": request.kind, "spec": keyed_options(request.options), "cache_key": figure.input_key,
         "models": {ref: store.input_key(ref) for ref in request.model_refs},
         "inputs": keys.probe_digests(request),
         "outputs": {path: stored[name]["sha256"] for path, name in site_files(figure, meta).items()},

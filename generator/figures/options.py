@@ -10,7 +10,7 @@ from generator.options import REQUIRED, Invalid, Option, choice, expects, named,
 
 Key = Option
 __all__ = ["REQUIRED", "Key", "named", "choice", "text", "positive_int", "non_negative_int", "boolean",
-           "layer_name", "layer_names", "text_list", "int_pair", "matrix", "Invalid"]
+           "layer_name", "layer_names", "text_list", "int_pair", "matrix", "channel_selection", "Invalid"]
 
 
 @expects("a non-empty string")
@@ -51,6 +51,23 @@ def layer_names(value):
         return [layer_name(v) for v in values]
     except Invalid:
         raise Invalid() from None
+
+
+@expects("channel numbers: a range such as '0-63', a number, or a list of them")
+def channel_selection(value):
+    """Channel numbers, sorted and distinct: `0-63`, `5`, `[0, 4, 8-11]`."""
+    chosen: set[int] = set()
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            chosen.add(item)
+            continue
+        first, dash, last = str(item).partition("-") if isinstance(item, str) else ("", "", "")
+        if not (dash and first.strip().isdigit() and last.strip().isdigit() and int(first) <= int(last)):
+            raise Invalid()
+        chosen.update(range(int(first), int(last) + 1))
+    if not chosen:
+        raise Invalid()
+    return sorted(chosen)
 
 
 @expects("a string or a list of strings")

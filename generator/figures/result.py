@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.explore.pages import ExplorerPages
+from generator.content.links import LinkAfter
 from generator.figures.context import percent
 
 
@@ -17,7 +17,8 @@ class ComputeResult:
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (site-relative path, file to copy there)
     manifest: list[dict] = field(default_factory=list)  # the entries of figures.json
     model_refs: list[str] = field(default_factory=list)  # every model a figure or the text uses
-    explorer: ExplorerPages = field(default_factory=ExplorerPages)  # the explorer pages and download links
+    pages: list[tuple[str, str, dict]] = field(default_factory=list)  # (theme layout, output path, page variables)
+    links_after: tuple[LinkAfter, ...] = ()  # a link a page's text gets after each of its links to a target
 
     @property
     def filters(self) -> dict:

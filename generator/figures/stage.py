@@ -1,10 +1,11 @@
 """The figures stage of a build: collect every figure block, validate, draw what the cache lacks.
 
-`compute(config, documents, options)` is the build's compute step (run by generator/stage_memo.py):
-the figures, then the explorers (generator/explore/stage.py); `generator.figures.result.ComputeResult`
-is what comes back. Each document needs `source_path`, `body` (rewritten in place: figure blocks become
-placeholders), `body_line` and `slug`; `config` needs `baseurl`; `options` is a BuildOptions, whose
-rule for what a build may compute (`reads_frozen`, `writes_frozen`, `frozen_only`, `refresh`) it follows.
+`compute(config, documents, options)` is the figures' part of the build's compute step
+(generator/compute.py: the figures, then the explorers, which stand on them); the stage's `result()`,
+`generator.figures.result.ComputeResult`, is what the render step gets. Each document needs
+`source_path`, `body` (rewritten in place: figure blocks become placeholders), `body_line` and `slug`;
+`config` needs `baseurl`; `options` is a BuildOptions, whose rule for what a build may compute
+(`reads_frozen`, `writes_frozen`, `frozen_only`, `refresh`) it follows.
 
 The jobs live in their own modules: `collect` (blocks and references, validated), `keys` (cache
 keys and lookups), `draw` (drawing and the cache entry), `html` (the theme's figure.html),
@@ -18,8 +19,6 @@ from functools import partial
 from pathlib import Path
 
 from generator import console, freeze
-from generator.explore.pages import ExplorerPages
-from generator.explore.stage import Explorers, compute_explorers
 from generator.cache import Store
 from generator.figures.collect import Collection, Figure
 from generator.figures.context import FiguresContext, ModelsContext
@@ -36,11 +35,11 @@ from generator.models.store import ModelStore
 log = logging.getLogger(__name__)
 
 
-def compute(config, documents, options, extracted=None) -> ComputeResult:
-    """The compute step of a build, between reading the documents and rendering them (`extracted`: the
-    documents' figure blocks and references, when the build has them from `collect.extract_documents`):
-    the models and figures (frozen, cached or computed), the freezing policy of `options`, then an
-    explorer per published model; the figures' HTML comes last, with the explorers' links."""
+def compute(config, documents, options, extracted=None) -> FigureStage:
+    """The figures' part of the build's compute step (generator/compute.py runs it, then the explorers), between
+    reading the documents and rendering them (`extracted`: the documents' figure blocks and references, when the
+    build has them from `collect.extract_documents`): the models and figures (frozen, cached or computed) and
+    the freezing policy of `options`. The stage's `result()` is what the render step gets."""
     cache_dir = options.paths.cache_dir
     refresh = tuple(options.refresh)
     frozen = FrozenResults(Path(options.source)) if options.reads_frozen else None
@@ -52,14 +51,13 @@ def compute(config, documents, options, extracted=None) -> ComputeResult:
     store.check_specs()
     freeze.check_refresh_names(refresh, store.names(), [f.request.figure_id for f in stage.figures])
     if options.frozen_only:
-        freeze.require_complete(stage)
+        freeze.require_complete(frozen, stage.uses())
     stage.compute()
     if frozen is not None:
-        report = freeze.record_results(stage, write=options.writes_frozen(config), prune=options.prune,
-                                       versions=library_versions())
+        report = freeze.record_results(frozen, stage.uses(), write=options.writes_frozen(config), prune=options.prune,
+                                       versions=library_versions(), model_entry=store.cached_entry)
         freeze.log_summary(report, frozen)
-    explorers = compute_explorers(config, options, store.without_overrides(), stage.files(), stage.manifest())
-    return stage.result(explorers)
+    return stage
 
 
 def figure_width(config) -> int:
@@ -109,6 +107,20 @@ class FigureStage:
         """Every model a figure draws from or the text quotes."""
         return self.collection.model_refs()
 
+    def uses(self) -> freeze.Uses:
+        """What the freezing policy needs to know of this build's models and figures (plain data)."""
+        bases = sorted({ref.split(":")[0] for ref in self.model_refs()})
+        models = {ref: freeze.ModelUse(ref, self.store.input_key(ref), refreshed=self.store.is_refreshed(ref))
+                  for ref in [*self.model_refs(), *bases]}
+        return freeze.Uses(
+            models=[models[ref] for ref in self.model_refs()], quoted=[models[ref] for ref in self.text_refs],
+            bases=[models[name] for name in bases],
+            published=[models[name] for name in bases if self.store.publishes(name)],
+            figures=[freeze.FigureUse(figure.request.figure_id, figure.post,
+                                      figure.input_key or self.input_key(figure.request),
+                                      refreshed=self.is_refreshed(figure), entry=figure.entry)
+                     for figure in self.figures])
+
     # -- keying, caching and drawing --
 
     def compute(self) -> None:
@@ -153,25 +165,26 @@ class FigureStage:
 
     # -- results: generator.figures.html and generator.figures.manifest --
 
-    def result(self, explorers: Explorers | None = None) -> ComputeResult:
-        """Plain data for the render step: the figures' HTML (with a link to its explorer under each
-        activations figure), their files and figures.json, and the explorers' files and pages."""
-        links = explorers.figure_links if explorers is not None else {}
+    def result(self, figure_links: dict[tuple[str, str], str] | None = None,
+               added: ComputeResult | None = None) -> ComputeResult:
+        """Plain data for the render step: the figures' HTML (`figure_links`: (post, figure id) -> the URL its
+        figure.html links to), their files and figures.json, joined with what a step on top of the figures
+        computed (`added`: the explorers' files, figures.json entries, pages and links)."""
+        links, added = figure_links or {}, added or ComputeResult()
         replacements: dict[Path, dict[str, str]] = {path: {} for path in self.collection.sources}
         for figure in self.figures:
             explore_url = links.get((figure.post, figure.request.figure_id))
             replacements[figure.request.source_path][figure.request.placeholder] = \
                 self.html.render(figure, self.meta(figure), explore_url=explore_url)
-        manifest, files = self.manifest(), self.files()
-        if explorers is not None:
-            manifest, files = sorted_entries(manifest + explorers.manifest), files + explorers.outputs
+        manifest = sorted_entries(self.manifest() + added.manifest)
         manifest_path = write_manifest(manifest, self.cache.root)
         figures = FiguresContext({f"{figure.slug}/{figure.request.figure_id}": self.meta(figure)["record"]
                                   for figure in self.figures if self.meta(figure).get("record")})
         return ComputeResult(context={"models": ModelsContext(self.records, self.store.names()), "figures": figures},
-                             replacements=replacements, outputs=files + [(manifest_path.name, manifest_path)],
-                             manifest=manifest, model_refs=self.model_refs(),
-                             explorer=explorers.pages if explorers is not None else ExplorerPages())
+                             replacements=replacements,
+                             outputs=self.files() + added.outputs + [(manifest_path.name, manifest_path)],
+                             manifest=manifest, model_refs=self.model_refs(), pages=added.pages,
+                             links_after=added.links_after)
 
     def files(self) -> list[tuple[str, Path]]:
         """(site path, file) for every figure's files and the published models."""
@@ -179,7 +192,10 @@ class FigureStage:
                  for path, name in site_files(figure, self.meta(figure)).items()]
         # Readers download the models a post is about; variants and untrained copies stay in the cache.
         for name in sorted({ref.split(":")[0] for ref in self.model_refs()}):
-            files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            if self.store.publishes(name):
+                files.append((f"models/{name}.keras", Path(self.store.publish_path(name))))
+            else:
+                self.store.note_unpublished(name)
         return files
 
     def manifest(self) -> list[dict]:

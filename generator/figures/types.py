@@ -43,6 +43,7 @@ class DrawContext:
         self.source = source
         self.figure_width = figure_width  # the text column, CSS px
         self._models: dict[str, object] = {}
+        self.notes: list[str] = []  # what was done to the figure's inputs (probes resized, preprocessed)
 
     def model(self, ref: str):
         if ref not in self._models:
@@ -54,6 +55,10 @@ class DrawContext:
 
     def probe(self, path: str) -> Path:
         return self.source / path
+
+    def note(self, text: str) -> None:
+        if text and text not in self.notes:
+            self.notes.append(text)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""ModelSpec -> compiled Keras model (declared layers, a saved file, or layers + saved weights)."""
+"""ModelSpec -> compiled Keras model (declared layers, a saved file, layers + saved weights, or an application)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from generator.models.applications import build_application
 from generator.models.backend import import_keras
 from generator.models import memory
 from generator.models.saving import holds_code, load_keras_file
@@ -24,9 +25,12 @@ def build_model(spec: ModelSpec, input_shape: tuple | None, *, safe: bool = Fals
     `safe` (--safe): a `load:` file with Python code in it (Lambda layers) is an error."""
     keras = import_keras()
     check_memory(spec, input_shape, keras)
-    model = _load_saved(spec, keras, safe) if spec.load else _declared(spec, input_shape, keras)
-    if spec.weights:
-        _load_weights(spec, model)
+    if spec.application:
+        model = build_application(spec)
+    else:
+        model = _load_saved(spec, keras, safe) if spec.load else _declared(spec, input_shape, keras)
+        if spec.weights:
+            _load_weights(spec, model)
     model.compile(optimizer=make_optimizer(spec.compile["optimizer"]), loss=spec.compile["loss"],
                   metrics=list(spec.compile["metrics"]))
     return model
@@ -44,6 +48,8 @@ def targets(y: np.ndarray, loss, n_classes: int) -> np.ndarray:
 
 def check_memory(spec: ModelSpec, input_shape, keras) -> None:
     """An error at the spec's largest layer (or its `load:`) when the model cannot fit in the memory left."""
+    if spec.application:
+        return   # keras.applications' networks are of known size: the largest holds 143 million parameters
     if spec.load:
         check_saved_memory(spec, spec.load, keras)
         return

@@ -10,7 +10,9 @@ import click
 from generator.config import Paths, load_config
 from generator.confine import check_writable
 from generator import console
-from generator.models.store import ModelStore
+from generator.errors import display_path
+from generator.frozen import FrozenResults
+from generator.models.store import RECORD_FILE, ModelStore
 from generator.safe import check_config as check_safe_config, is_safe
 
 SOURCE = click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
@@ -31,14 +33,18 @@ def _store(source: Path, cache_dir: Path | None, **options) -> ModelStore:
 
 
 def summary(store: ModelStore, ref: str) -> dict:
-    """One model's cache state and headline numbers (no training, no TensorFlow)."""
-    row = {"ref": ref, "cached": store.is_cached(ref), "cache_key": store.cache_key(ref), "test_accuracy": None,
-           "test_loss": None, "params": None, "epochs": None, "best_epoch": None}
-    if row["cached"]:
-        record = store.record(ref)
+    """One model's state (frozen, cached or missing), headline numbers and where they come from
+    (no training, no TensorFlow)."""
+    state, entry = store.state(ref)
+    row = {"ref": ref, "state": state, "cached": entry is not None, "cache_key": store.cache_key(ref),
+           "test_accuracy": None, "test_loss": None, "metrics": None, "params": None, "epochs": None,
+           "best_epoch": None, "from": display_path(entry / RECORD_FILE) if entry is not None else None}
+    if entry is not None:
+        record = json.loads((entry / RECORD_FILE).read_text())
         metrics = record["metrics"] or {}
         row.update(test_accuracy=metrics.get("test_accuracy"), test_loss=metrics.get("test_loss"),
-                   params=record["params"], epochs=record["epochs"], best_epoch=record["best_epoch"])
+                   metrics=record["metrics"], params=record["params"], epochs=record["epochs"],
+                   best_epoch=record["best_epoch"])
     return row
 
 
@@ -48,20 +54,28 @@ def _cell(value, digits: int = 4) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
+def _origin(row: dict) -> str:
+    """The table's short "from": the folder and the entry's key, e.g. `_freeze c6e5b0dc3829`."""
+    if row["from"] is None:
+        return "-"
+    entry = Path(row["from"]).parent
+    return f"{'_freeze' if row['state'] == 'frozen' else 'cache'} {entry.name[:12]}"
+
+
 @click.command("models")
 @SOURCE
 @CACHE_DIR
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def models_command(source: Path, cache_dir: Path | None, as_json: bool) -> None:
-    """List the model specs with cache state and test metrics."""
-    store = _store(source, cache_dir)
+    """List the model specs: state (frozen in _freeze/, cached, or missing), test metrics, and where they come from."""
+    store = _store(source, cache_dir, frozen=FrozenResults(source))
     rows = [summary(store, ref) for ref in store.refs()]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    header = ("model", "cached", "test acc", "test loss", "params", "epochs", "best")
-    table = [header] + [(r["ref"], "yes" if r["cached"] else "no", _cell(r["test_accuracy"]), _cell(r["test_loss"]),
-                         _cell(r["params"]), _cell(r["epochs"]), _cell(r["best_epoch"])) for r in rows]
+    header = ("model", "state", "test acc", "test loss", "params", "epochs", "best", "from")
+    table = [header] + [(r["ref"], r["state"], _cell(r["test_accuracy"]), _cell(r["test_loss"]), _cell(r["params"]),
+                         _cell(r["epochs"]), _cell(r["best_epoch"]), _origin(r)) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

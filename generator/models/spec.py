@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,40 @@ def non_empty_list(value) -> list:
     return value
 
 
+@expects("a list of class names, or a file of them (.txt: one a line; .json: a list or an index mapping)")
+def class_names_or_file(value) -> list | str:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, list) and value and all(isinstance(name, (str, int)) and not isinstance(name, bool)
+                                                 for name in value):
+        return [str(name) for name in value]
+    raise Invalid()
+
+
+@expects("[height, width, channels], three positive integers")
+def image_shape(value) -> list:
+    if not (isinstance(value, list) and len(value) == 3
+            and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value)):
+        raise Invalid()
+    return value
+
+
+@expects("a positive number of megabytes")
+def megabytes(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise Invalid()
+    return value
+
+
+# Defaults of `publish:` (a model's .keras file is published when at most this big) and `explorer_budget:`.
+PUBLISH_MEGABYTES = 5
+EXPLORER_MEGABYTES = 2
+
+# What `weights:` may name for an `application:` besides a file.
+PRETRAINED = ("imagenet", "none")
+# The ways a spec gives its network: exactly one of them.
+SOURCES = ("layers", "load", "application")
+
 # The keys of a spec file; a null value takes the default.
 TOP_KEYS = named({
     "description": Option(any_value, None, "What the model is (shown by `layerpress models`)."),
@@ -41,7 +76,24 @@ TOP_KEYS = named({
                       "The data set it trains on: a name, or a mapping of data-set options."),
     "layers": Option(non_empty_list, None, "Keras layers in order: '- Class' or '- Class: {argument: value}'."),
     "load": Option(string, None, "A saved Keras model (.keras or .h5) used instead of 'layers'."),
-    "weights": Option(string, None, "Weights (.h5) loaded into 'layers' instead of training."),
+    "application": Option(string, None, "A pretrained network by its keras.applications constructor "
+                                        "(MobileNetV2, ResNet50, ...), used instead of 'layers'."),
+    "weights": Option(string, None, "With 'layers': a weights file (.h5) loaded instead of training. With "
+                                    "'application': imagenet (the default), none (random), or a weights file."),
+    "input_shape": Option(image_shape, None, "An application's input [height, width, channels]; default its "
+                                             "own (224x224x3 for most). Probes are resized to it."),
+    "arguments": Option(of_type(dict), {}, "An application constructor's other arguments (alpha, include_top, "
+                                           "pooling, classes, ...), checked against its signature."),
+    "preprocess": Option(of_type(bool), True, "Pass an application's inputs (probes, data) through its own "
+                                              "preprocess_input; false: it takes 0..255 pixels as they are."),
+    "publish": Option(of_type(bool), None, "Publish the model as site/models/NAME.keras for readers to download: "
+                                           f"true, false, or by default when the file is at most {PUBLISH_MEGABYTES} MB."),
+    "explorer_budget": Option(megabytes, None, f"The most its explorer page's data may weigh, in MB (default "
+                                               f"{EXPLORER_MEGABYTES}): above it, the explorer keeps fewer "
+                                               "channels, then fewer layers."),
+    "classes": Option(class_names_or_file, None,
+                      "The class of each output, in order: a list, or a file (.txt, one a line; .json, a list or "
+                      "{index: name}). Default: the data set's classes. `predictions` needs them."),
     "compile": Option(of_type(dict), {}, "Optimizer, loss and metrics (COMPILE_KEYS)."),
     "fit": Option(of_type(dict), {}, "Epochs and batch size (FIT_KEYS)."),
     "checkpoint": Option(of_type(bool, dict), True,
@@ -93,7 +145,15 @@ class ModelSpec:
     checkpoint: dict | None
     seed: int
     variants: list[str] = field(default_factory=list)
-    written: dict = field(default_factory=dict)  # 'load' / 'weights' paths as the author wrote them
+    written: dict = field(default_factory=dict)  # 'load' / 'weights' / 'classes' as the author wrote them
+    classes: list[str] | None = None
+    application: str | None = None
+    arguments: dict = field(default_factory=dict)   # the application constructor's other arguments
+    input_shape: list[int] | None = None
+    pretrained: str | None = None                   # an application's weights: imagenet, none, or file
+    preprocess: bool = True
+    publish: bool | None = None                     # None: when the file is under the budget
+    explorer_budget: float | None = None            # MB; None: explore.budget.DEFAULT_MEGABYTES
 
     @property
     def ref(self) -> str:
@@ -102,6 +162,11 @@ class ModelSpec:
     @property
     def untrained(self) -> bool:
         return self.variant == UNTRAINED
+
+    @property
+    def trained_by_build(self) -> bool:
+        """Declared layers the build fits (not a saved model, saved weights or a pretrained network)."""
+        return not (self.load or self.weights or self.application)
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -118,6 +183,11 @@ class ModelSpec:
             "layers": [[layer.class_name, layer.positional, dict(layer.args)] for layer in self.layers] if self.layers else None,
             "load": self.written.get("load"), "weights": self.written.get("weights"),
             "compile": self.compile, "fit": self.fit, "checkpoint": self.checkpoint, "seed": self.seed,
+            # keys added since: present only when given, so that older models keep their keys
+            **({"classes": self.classes} if self.classes is not None else {}),
+            **({"application": {"name": self.application, "arguments": self.arguments, "weights": self.pretrained,
+                                "input_shape": self.input_shape, "preprocess": self.preprocess}}
+               if self.application else {}),
         }
 
 
@@ -157,11 +227,19 @@ def read_spec(path: Path, source: Path, variant: str | None = None, *, parsed: L
 
 
 def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, where: Where) -> ModelSpec:
-    if ("layers" in raw) == ("load" in raw):
-        raise where.fail("a model spec needs either 'layers' or 'load'" if "layers" not in raw
-                         else "'layers' and 'load' exclude each other", line=raw.line("load", 1))
-    if "weights" in raw and "layers" not in raw:
-        raise where.fail("'weights' needs 'layers' (the architecture to load them into)", "weights")
+    given = sorted((key for key in SOURCES if key in raw), key=lambda key: raw.line(key) or 1)
+    if not given:
+        raise where.fail("a model spec needs one of 'layers', 'load' or 'application'", line=1)
+    if len(given) > 1:
+        raise where.fail(f"'{given[0]}' and '{given[1]}' exclude each other", given[1])
+    if "weights" in raw and "load" in raw:
+        raise where.fail("'weights' needs 'layers' or 'application' (the architecture to load them into)", "weights")
+    if raw.get("weights") in PRETRAINED and "application" not in raw:
+        raise where.fail(f"'weights: {raw['weights']}' needs 'application' (a pretrained network by name)", "weights",
+                         hint="with 'layers', 'weights' names a weights file")
+    for key in ("input_shape", "arguments", "preprocess"):
+        if key in raw and "application" not in raw:
+            raise where.fail(f"'{key}' is an option of 'application'", key)
     top = validate(raw, TOP_KEYS, where, null_is_default=True)
     dataset = _dataset(raw, path, source)
     if dataset is None and "layers" in raw:
@@ -169,10 +247,21 @@ def _build_spec(raw: LineDict, path: Path, source: Path, variant, variants, wher
     return ModelSpec(
         name=path.stem, variant=variant, file=path, lines=_flat_lines(raw), dataset=dataset,
         layers=_layers(raw, where) if "layers" in raw else None,
-        load=_file(raw, "load", source, where), weights=_file(raw, "weights", source, where),
+        load=_file(raw, "load", source, where),
+        weights=None if raw.get("weights") in PRETRAINED else _file(raw, "weights", source, where),
         compile=_section(raw, "compile", COMPILE_KEYS, where), fit=_section(raw, "fit", FIT_KEYS, where),
         checkpoint=_checkpoint(raw, top["checkpoint"], dataset, where), seed=top["seed"], variants=variants,
-        written={key: raw[key] for key in ("load", "weights") if key in raw})
+        written={key: raw[key] for key in ("load", "weights", "classes") if key in raw},
+        classes=_classes(raw, top["classes"], dataset, source, where),
+        application=top["application"], arguments=dict(top["arguments"]), input_shape=top["input_shape"],
+        pretrained=_pretrained(raw) if "application" in raw else None, preprocess=top["preprocess"],
+        publish=top["publish"], explorer_budget=top["explorer_budget"])
+
+
+def _pretrained(raw: LineDict) -> str:
+    """An application's weights: imagenet (the default), none, or a file."""
+    weights = raw.get("weights")
+    return "imagenet" if weights is None else weights if weights in PRETRAINED else "file"
 
 
 def _flat_lines(raw: LineDict) -> dict:
@@ -217,6 +306,46 @@ def _checkpoint(raw: LineDict, value, dataset: dict | None, where: Where) -> dic
         raise inside.fail(f"checkpoint.monitor '{monitor}' needs a validation split", "monitor",
                           hint="set dataset.validation_split, or monitor 'loss'")
     return {"monitor": monitor, "mode": given["mode"] or ("max" if "acc" in monitor else "min")}
+
+
+def _classes(raw: LineDict, value, dataset: dict | None, source: Path, where: Where) -> list[str] | None:
+    """The class names `classes:` gives (a list, or a file read here), checked against the data set's."""
+    if value is None:
+        return None
+    names = value if isinstance(value, list) else read_class_names(_file(raw, "classes", source, where), where)
+    known = dataset.get("classes") if dataset else None
+    if isinstance(known, list) and len(known) != len(names):
+        raise where.fail(f"'classes' names {len(names)} classes, the data set has {len(known)}", "classes")
+    return names
+
+
+def read_class_names(path: Path | None, where: Where) -> list[str]:
+    """Class names from a .txt file (one a line) or a .json file: a list of names, or a mapping from the
+    output index to a name or to [id, name] (Keras's imagenet_class_index.json)."""
+    assert path is not None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    names: list | None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise where.fail(f"classes: {path.name} is not JSON: {error}", "classes") from None
+        names = _json_class_names(data)
+    else:
+        names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        raise where.fail(f"classes: {path.name} holds no class names", "classes",
+                         hint="a .txt file with one name a line, or a .json list of names")
+    return names
+
+
+def _json_class_names(data) -> list[str] | None:
+    if isinstance(data, list) and all(isinstance(name, str) for name in data):
+        return data
+    if isinstance(data, dict) and all(str(key).isdigit() for key in data):
+        entries = [data[key] for key in sorted(data, key=int)]
+        return [entry[-1] if isinstance(entry, list) and entry else str(entry) for entry in entries]
+    return None
 
 
 def _file(raw: LineDict, key: str, source: Path, where: Where) -> Path | None:
@@ -300,6 +429,8 @@ def check_with_keras(spec: ModelSpec) -> None:
     """Validate layers (class, arguments, types, construction), optimizer and loss with Keras."""
     keras = import_keras()
 
+    if spec.application:
+        check_application(spec)
     if spec.layers:
         for (cls, kwargs), layer in zip(layer_kwargs(spec), spec.layers):
             try:
@@ -336,6 +467,37 @@ def _identifier_hint(kwargs: dict, keras) -> tuple[str | None, str | None]:
             names = [name for name in _public_names(module) if name.islower() and name not in HELPERS]
             return key, did_you_mean(value, names) or f"keras.{IDENTIFIER_MODULES[kind]}: {', '.join(names)}"
     return None, None
+def application_names(keras) -> list[str]:
+    """keras.applications' constructors (MobileNetV2, ResNet50, ...)."""
+    return sorted(name for name in dir(keras.applications) if name[:1].isupper())
+
+
+def application_constructor(spec: ModelSpec):
+    keras = import_keras()
+    names = application_names(keras)
+    if spec.application not in names:
+        raise spec.error(f"unknown application '{spec.application}'", "application",
+                         hint=did_you_mean(spec.application, names) or "keras.applications has " + ", ".join(names))
+    return getattr(keras.applications, spec.application)
+
+
+# Application arguments given by their own spec keys, or that make no sense in a spec.
+OWN_KEYS = {"weights": "weights", "input_shape": "input_shape", "input_tensor": None}
+
+
+def check_application(spec: ModelSpec) -> None:
+    """The constructor exists and takes every argument given, of the type of its default."""
+    constructor = application_constructor(spec)
+    parameters = {name: p for name, p in inspect.signature(constructor).parameters.items() if name not in OWN_KEYS}
+    for key, value in spec.arguments.items():
+        line = spec.line(f"arguments.{key}") or spec.line("arguments")
+        if key in OWN_KEYS:
+            raise spec.error(f"arguments.{key}: " + (f"give it as the spec's '{OWN_KEYS[key]}:'" if OWN_KEYS[key]
+                                                     else "not available in a spec"), line=line)
+        if key not in parameters:
+            raise spec.error(f"{spec.application}: unknown argument '{key}'", line=line,
+                             hint=did_you_mean(key, parameters) or "arguments: " + ", ".join(parameters))
+        _check_type(spec, LayerSpec(str(spec.application), {}, (), line or 1), key, value, parameters[key].default)
 
 
 def make_optimizer(optimizer):

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 from generator.cache import Store, canonical_json, digest, file_digest
 from generator.confine import confined
+from generator.console import NOTE
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
 from generator.models.reasons import why_training
 from generator.models.saving import save_model
-from generator.models.spec import ModelSpec, check_with_keras, parse_spec_file, read_spec, split_ref
+from generator.models.spec import (PUBLISH_MEGABYTES, ModelSpec, check_with_keras, parse_spec_file, read_spec,
+                                   split_ref)
 from generator.models.versions import versions
 from generator.yaml_lines import LineDict
 
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.keras"
 RECORD_FILE = "record.json"
+# A model's .keras file is published (site/models/NAME.keras) when at most this big, unless its spec says
+# `publish:` (the default blog's dense_mlp, 9.4 MB, says `publish: true`); ImageNet networks are over it.
+PUBLISH_BUDGET = PUBLISH_MEGABYTES * 2**20
 # Bump when training or the record changes in a way that makes old cache entries wrong.
 # 2: model.keras without optimizer state (what `freeze` publishes).
 KEY_VERSION = 2
@@ -133,6 +138,14 @@ class ModelStore:
     def is_cached(self, ref: str) -> bool:
         return self.frozen_entry(ref) is not None or self._store.get(self.cache_key(ref)) is not None
 
+    def state(self, ref: str) -> tuple[str, Path | None]:
+        """Where the model's results are, without training: ("frozen", entry), ("cached", entry) or ("missing", None)."""
+        frozen = self.frozen_entry(ref)
+        if frozen is not None:
+            return "frozen", frozen
+        entry = None if self.force or self.is_refreshed(ref) else self._store.get(self.cache_key(ref))
+        return ("cached", entry) if entry is not None else ("missing", None)
+
     def is_refreshed(self, ref: str) -> bool:
         return ref in self.refresh or ref.split(":")[0] in self.refresh
 
@@ -165,6 +178,27 @@ class ModelStore:
                                                  entry / MODEL_FILE, lambda: self.dataset(ref),
                                                  model=self._trained.get(record["cache_key"]), safe=self.safe)
         return self._handed_out[ref]
+
+    def publishes(self, name: str) -> bool:
+        """Whether models/NAME.keras goes into the site: the spec's `publish:`, else its size under the budget
+        (the record's `file_bytes`, or the file's size for records made before it)."""
+        spec = self.spec(name)
+        if spec.publish is not None:
+            return spec.publish
+        return self.file_bytes(name) <= PUBLISH_BUDGET
+
+    def note_unpublished(self, name: str) -> None:
+        """One line (once per store) saying a model's .keras file stays out of the site, and how to publish it."""
+        if (name, "unpublished") in self._told:
+            return
+        self._told.add((name, "unpublished"))
+        why = "its spec says `publish: false`" if self.spec(name).publish is False else (
+            f"{self.file_bytes(name) / 2**20:.1f} MB, over the {PUBLISH_BUDGET / 2**20:g} MB budget; "
+            f"`publish: true` in _models/{self.spec(name).file.name} publishes it")
+        log.log(NOTE, "model %s is not published as models/%s.keras (%s)", name, name, why)
+
+    def file_bytes(self, ref: str) -> int:
+        return self.record(ref).get("file_bytes") or self.publish_path(ref).stat().st_size
 
     def publish_path(self, ref: str) -> Path:
         return (self.frozen_entry(ref, with_model=True) or self._entry(ref)) / MODEL_FILE
@@ -231,6 +265,7 @@ class ModelStore:
 
         def fill(folder: Path) -> None:
             save_model(model, folder / MODEL_FILE)
+            record["file_bytes"] = (folder / MODEL_FILE).stat().st_size
             (folder / RECORD_FILE).write_text(json.dumps(record, indent=1, sort_keys=True))
 
         entry = self._store.put(key, fill)

@@ -24,7 +24,9 @@ from generator import console
 from generator.cache import write_atomically
 from generator.datasets import Dataset
 from generator.models.backend import import_keras, import_tensorflow
+from generator.models.applications import default_class_names, preprocess_function, preprocess_name
 from generator.models.build import build_model, targets
+from generator.models.nesting import layer_entries
 from generator.models.progress import progress_callback
 from generator.models.spec import ModelSpec
 from generator.models.trained import predict_eagerly
@@ -60,7 +62,7 @@ def train(spec: ModelSpec, dataset: Dataset | None, work_dir: Path, *, reason: s
 
 def _trains(spec: ModelSpec) -> bool:
     """Only declared layers without saved weights are fitted; `untrained` keeps the initial weights."""
-    return not (spec.untrained or spec.load or spec.weights)
+    return not (spec.untrained or spec.load or spec.weights or spec.application)
 
 
 def _strategy(tf):
@@ -215,15 +217,14 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     """The stored record: history, test metrics, confusion matrix, layers, sizes, versions."""
     record = {
         "history": history, "metrics": None, "confusion_matrix": None,
-        "class_names": dataset.class_names if dataset else None,
+        "class_names": class_names(model, spec, dataset),
         "params": int(model.count_params()),
         "trainable_params": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         "epochs": len(next(iter(history.values()), [])) if history else 0, "best_epoch": best_epoch,
         "versions": versions(),
-        "layers": [{"name": layer.name, "class": type(layer).__name__,
-                    "output_shape": list(layer.output.shape), "params": int(layer.count_params())}
-                   for layer in model.layers],
+        "layers": layer_entries(model),
         "input_shape": list(model.inputs[0].shape[1:]),
+        **({"application": spec.application, "preprocess": preprocess_name(spec)} if spec.application else {}),
         "dataset": dataset.options if dataset else None,
         "train_examples": len(dataset.x_train) if dataset else None,
         "validation_examples": len(dataset.x_val) if dataset else None,
@@ -232,6 +233,20 @@ def describe(model, spec: ModelSpec, dataset: Dataset | None, history, best_epoc
     if dataset is not None:
         record.update(_test_metrics(model, spec, dataset))
     return record
+
+
+def class_names(model, spec: ModelSpec, dataset: Dataset | None) -> list[str] | None:
+    """The spec's `classes:`, else the data set's; as many as the model has outputs (one sigmoid: two)."""
+    names = spec.classes or (dataset.class_names if dataset else None) or default_class_names(spec, model)
+    if names is None:
+        return None
+    if dataset is not None and len(names) != len(dataset.class_names):
+        raise spec.error(f"'classes' names {len(names)} classes, the data set has {len(dataset.class_names)}",
+                         "classes")
+    outputs = model.outputs[0].shape[-1]
+    if spec.classes and len(model.outputs[0].shape) == 2 and len(names) != max(outputs or 0, 2):
+        raise spec.error(f"'classes' names {len(names)} classes, the model has {outputs} outputs", "classes")
+    return list(names)
 
 
 def _scores(model, y: np.ndarray, probabilities: np.ndarray) -> dict:
@@ -251,7 +266,8 @@ def _test_metrics(model, spec: ModelSpec, dataset: Dataset) -> dict:
                          f"the data set has {tuple(x.shape[1:])}", "dataset",
                          hint="set dataset.image_size and dataset.color_mode to match")
     y = targets(dataset.y_test, spec.compile["loss"], len(dataset.class_names))
-    probabilities = predict_eagerly(model, x)
+    prepare = preprocess_function(preprocess_name(spec))
+    probabilities = predict_eagerly(model, prepare(x) if prepare else x)
     scores = _scores(model, y, probabilities)
     predicted = (probabilities[:, 0] > 0.5).astype(int) if probabilities.shape[-1] == 1 else probabilities.argmax(-1)
     n = len(dataset.class_names)

@@ -201,10 +201,9 @@ def test_a_file_that_is_not_an_image_is_an_error_on_the_page(reader_page, tmp_pa
 
 
 def test_without_the_runtime_the_build_says_to_run_make_ort(monkeypatch, tmp_path):
-    import generator.site
     from generator.explore import reader
 
-    monkeypatch.setattr(generator.site, "THEME_DIR", tmp_path)      # a theme with no ort/ folder
+    monkeypatch.setattr(reader, "THEME_DIR", tmp_path)      # a theme with no ort/ folder
     with pytest.raises(ConfigError) as raised:
         reader.runtime_files(Path("content/_config.yml"))
     assert "needs ONNX Runtime Web" in str(raised.value) and "make ort" in str(raised.value)

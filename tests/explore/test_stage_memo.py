@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.figures.stage
+import generator.compute
 from generator.build import BuildOptions, build
 
 pytestmark = pytest.mark.slow   # the blog's tiny model is trained once per session
@@ -24,15 +24,15 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def stage_runs(monkeypatch) -> list:
-    """One item per run of the figures stage."""
+    """One item per run of the compute step (the figures stage, then the explorers)."""
     runs: list = []
-    compute = generator.figures.stage.compute
+    compute = generator.compute.compute
 
     def counted(*args, **kwargs):
         runs.append(1)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(generator.figures.stage, "compute", counted)
+    monkeypatch.setattr(generator.compute, "compute", counted)
     return runs
 
 

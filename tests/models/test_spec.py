@@ -23,9 +23,10 @@ def spec_error(tmp_path, monkeypatch, text: str, ref: str = "m") -> str:
 
 CHEAP = [
     (DATASET + "layer:\n  - Flatten\n", ("m.yml:2: unknown key 'layer' (did you mean 'layers'? "
-                                         "keys: checkpoint, compile, dataset, description, fit, layers, load, "
-                                         "seed, variants, weights)")),
-    (DATASET, "m.yml:1: a model spec needs either 'layers' or 'load'"),
+                                         "keys: application, arguments, checkpoint, classes, compile, dataset, "
+                                         "description, explorer_budget, fit, input_shape, layers, load, preprocess, "
+                                         "publish, seed, variants, weights)")),
+    (DATASET, "m.yml:1: a model spec needs one of 'layers', 'load' or 'application'"),
     ("- just\n- a list\n", "m.yml:1: a model spec must be a mapping (dataset, layers, compile, fit, ...)"),
     (DATASET + "layers: [Flatten\n", "m.yml:3: malformed YAML: did not find expected ',' or ']' "
                                          "(check the indentation and quote values that contain ': ')"),
@@ -65,7 +66,8 @@ def test_variant_errors(tmp_path, monkeypatch):
         "_models/m.yml:5: model 'm' has no variant 'sdg' (did you mean 'sgd'?)"
     assert spec_error(tmp_path, monkeypatch, text, "m:slow") == \
         ("_models/m.yml:8: unknown key 'variants.slow.fitt' (did you mean 'fit'? "
-         "keys: checkpoint, compile, dataset, description, fit, layers, load, seed, weights)")
+         "keys: application, arguments, checkpoint, classes, compile, dataset, description, explorer_budget, "
+         "fit, input_shape, layers, load, preprocess, publish, seed, weights)")
 
 
 KERAS = [

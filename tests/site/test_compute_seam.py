@@ -1,7 +1,8 @@
-"""The seam the models and figures stages plug into: a hand-made ComputeResult goes all the way through."""
+"""The seam the models, figures and explorer stages plug into (generator/compute.py): a hand-made ComputeResult
+goes all the way through."""
 
+import generator.compute
 from generator.build import BuildOptions, build
-from generator.figures import stage as figures_stage
 from generator.figures.result import ComputeResult
 
 
@@ -30,7 +31,7 @@ def test_compute_result_reaches_bodies_html_and_site(blog, tmp_path, monkeypatch
             outputs=[("figures/a/abc123.png", figure_file)],
         )
 
-    monkeypatch.setattr(figures_stage, "compute", compute)
+    monkeypatch.setattr(generator.compute, "compute", compute)
     build(BuildOptions(source=blog.source, dest=blog.dest))
     html = blog.read("2020/01/01/a.html")
     assert "The model has 1234 parameters." in html
@@ -45,7 +46,7 @@ def test_computed_outputs_are_confined_like_everything_else(blog, tmp_path, monk
     blog.write("_posts/2020-01-01-a.md", "---\n---\nx\n")
     outside = tmp_path / "f.png"
     outside.write_bytes(b"x")
-    monkeypatch.setattr(figures_stage, "compute",
+    monkeypatch.setattr(generator.compute, "compute",
                         lambda config, documents, options, extracted: ComputeResult(outputs=[("../escape.png", outside)]))
     assert blog.build() == 1
     assert capsys.readouterr().err == ("error: f.png: output path '../escape.png' is outside the site folder "

@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 
 from generator.figures import options as opt
-from generator.figures.common import colormap, display_image, layer_info, probe_images, require_feature_maps, \
+from generator.figures.common import colormap, display_image, expand_layers, probe_images, require_feature_maps, \
     short_name
 from generator.figures.layout import SMALL, TEXT
 from generator.figures.directive import FigureRequest
@@ -32,11 +32,17 @@ MIN_MAP = 48  # CSS px: no feature map is drawn smaller at the column's width
 PHONE_MAP = 28  # CSS px on a phone: fewer maps per row, still well above 24
 GAP = 4  # CSS px between maps
 CELLS = 8  # `channel`: values printed on a grid of at most CELLS x CELLS
+DEFAULT_MAX_CHANNELS = 64  # a layer of a large network has hundreds: the figure shows this many unless told
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model (NAME or NAME:VARIANT) whose layers are shown."),
     "probe": opt.Key(opt.text, None, "An image file pushed through the model (or use 'probes')."),
     "probes": opt.Key(opt.text_list, None, "Several image files, one block of maps each."),
-    "layers": opt.Key(opt.layer_names, help="The conv/pool layers to show, by name or index."),
+    "layers": opt.Key(opt.layer_names, help="The conv/pool layers to show, by name, path (base/layer), index, or "
+                                            "pattern ('block*_conv1': every matching layer with feature maps)."),
+    "channels": opt.Key(opt.channel_selection, None, "The channels shown of each layer: '0-63', a number, or a "
+                                                     "list; default all, up to max_channels."),
+    "max_channels": opt.Key(opt.positive_int, None, f"Channels shown per layer at most (default "
+                                                    f"{DEFAULT_MAX_CHANNELS}); the note says what is left out."),
     "layout": opt.Key(opt.choice("grid", "strip", "both"), "grid",
                       "grid: per_row large maps a row; strip: as many as fit a row; both: the two side by side."),
     "per_row": opt.Key(opt.positive_int, 8, "Maps per row in the grid layout."),
@@ -101,7 +107,7 @@ def titled(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarr
 
 
 def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_row: int | None, width: int,
-                labels: bool = True) -> np.ndarray:
+                labels: bool = True, numbers: list[int] | None = None) -> np.ndarray:
     """One layer for one probe, in figure-palette indices: a title, then the probe and every channel, numbered,
     in rows that fit `width` px.
 
@@ -123,7 +129,7 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
     columns = min(fit, per_row + 1) if per_row else fit
     if labels:
         probe_label = "input" if text_width("input", layout, SMALL) <= tiles.shape[2] else "in"
-        names = [probe_label] + [str(index) for index in range(len(tiles) - 1)]
+        names = [probe_label] + [str(index) for index in (numbers or range(len(tiles) - 1))]
         bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
                           for name in names])
         tiles = np.concatenate([bands, tiles], axis=1)
@@ -183,7 +189,7 @@ def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, c
 def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
-    infos = [layer_info(request, model, layer) for layer in options["layers"]]
+    infos = expand_layers(request, model, options["layers"], feature_maps=True)
     for info in infos:
         require_feature_maps(request, model, info)
     cmap = colormap(request, options["cmap"])
@@ -196,13 +202,17 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
             if channel >= activations[name].shape[-1]:
                 raise request.error(f"layer '{name}' has {activations[name].shape[-1]} channels, no channel {channel}",
                                     f"channels are numbered 0 to {activations[name].shape[-1] - 1}")
+    totals = {name: activations[name].shape[-1] for name in layer_names}
+    numbers, left_out = ({}, []) if channel is not None else _chosen_channels(request, activations)
+    activations = {name: activations[name][..., numbers[name]] if name in numbers else activations[name]
+                   for name in layer_names}
     dead = np.array([[standardise_channels(activations[name][index]).dead_channels for name in layer_names]
                      for index in range(len(probe_names))], dtype=np.int64)
     probes_rgb = [display_image(image) for image in images]
 
     def title(probe_index: int, name: str) -> str:
         maps = activations[name][probe_index]
-        shape = "\u00d7".join(str(n) for n in maps.shape)
+        shape = "\u00d7".join(str(n) for n in (*maps.shape[:-1], totals[name]))
         constant = f", {dead[probe_index, layer_names.index(name)]} constant" \
             if dead[probe_index, layer_names.index(name)] else ""
         prefix = f"{short_name(probe_names[probe_index])}: " if len(probe_names) > 1 else ""
@@ -222,7 +232,8 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 
         def blocks(per_row, room):
             return stack_vertically([layer_block(probes_indexed[p], activations[name][p], title(p, name), layout,
-                                                 per_row=per_row, width=room, labels=options["labels"])
+                                                 per_row=per_row, width=room, labels=options["labels"],
+                                                 numbers=numbers.get(name))
                                      for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
 
         if len(forms) == 1:
@@ -238,12 +249,44 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
               "dead_channels": dead}
     note = "Constant channels: " + ", ".join(
         f"{name} {'/'.join(str(count) for count in dead[:, column])}" for column, name in enumerate(layer_names)) + "."
+    if left_out:
+        note += " Shown: " + "; ".join(left_out) + "."
+        arrays.update({f"channels_{name}": np.asarray(numbers[name]) for name in numbers})
     what = f"channel {channel} of" if channel is not None else {
         "grid": "every channel, in a grid, of", "strip": "every channel, in strips, of",
         "both": "every channel, as strips and as a grid, of"}[options["layout"]]
     alt = (f"Activations of model {options['model']}: {what} layers {', '.join(layer_names)} for "
            f"{'probe' if len(probe_names) == 1 else 'probes'} {', '.join(short_name(p) for p in probe_names)}.")
     return page_figure(request, ctx, compose, arrays, note=note, alt=alt)
+
+
+def _chosen_channels(request: FigureRequest, activations: dict) -> tuple[dict[str, list[int]], list[str]]:
+    """{layer: the channel numbers shown} for layers not shown whole, and what each leaves out, in words."""
+    options = request.options
+    cap = options["max_channels"] or DEFAULT_MAX_CHANNELS
+    numbers, left_out = {}, []
+    for name, outputs in activations.items():
+        total = outputs.shape[-1]
+        wanted = [n for n in options["channels"] or range(total) if n < total]
+        if not wanted:
+            raise request.error(f"layer '{name}' has {total} channels, none of those 'channels' names",
+                                f"channels are numbered 0 to {total - 1}")
+        shown = wanted[:cap]
+        if len(shown) < total:
+            numbers[name] = shown
+            left_out.append(f"{name} channels {_ranges(shown)} of {total}")
+    return numbers, left_out
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[0, 1, 2, 5] -> '0-2, 5'."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _form_title(per_row: int | None) -> str:

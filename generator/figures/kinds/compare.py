@@ -7,6 +7,7 @@ from html import escape
 import numpy as np
 
 from generator.figures import options as opt
+from generator.figures.common import test_metrics_of
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
@@ -38,6 +39,8 @@ def compare_table(names: list[str], records: list[dict]) -> str:
 
 
 def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
+    for ref in request.model_refs:
+        test_metrics_of(request, ctx, ref)
     records = [ctx.record(ref) for ref in request.model_refs]
     arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
               "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),

@@ -246,7 +246,7 @@ def _model_kernel(request, ctx) -> np.ndarray:
     info = layer_info(request, model, options["layer"])
     if info["class"] != "Conv2D":
         raise request.error(f"a conv-animation figure needs a Conv2D layer, '{info['name']}' is {info['class']}")
-    kernel = np.asarray(model.keras_model.get_layer(info["name"]).get_weights()[0], dtype=np.float64)
+    kernel = np.asarray(model.layer(info["name"]).get_weights()[0], dtype=np.float64)
     if options["input_channel"] >= kernel.shape[2] or options["channel"] >= kernel.shape[3]:
         raise request.error(f"layer '{info['name']}' kernels are {kernel.shape[2]} in x {kernel.shape[3]} out "
                             "channels", "check 'channel' and 'input_channel'")

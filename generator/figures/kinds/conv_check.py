@@ -71,7 +71,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     info = layer_info(request, model, options["layer"])
     if info["class"] != "Conv2D":
         raise request.error(f"a conv-check figure needs a Conv2D layer, '{info['name']}' is {info['class']}")
-    layer = model.keras_model.get_layer(info["name"])
+    layer = model.layer(info["name"])
     config = layer.get_config()
     if tuple(config["dilation_rate"]) != (1, 1):
         raise request.error(f"conv-check does not handle dilated convolutions ('{info['name']}')")
@@ -98,13 +98,12 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 
 
 def _layer_input_output(request, ctx, model, name):
-    """The layer's input (the previous layer's output, or the probe) and output, for the probe."""
-    names = [entry["name"] for entry in model.record["layers"]]
-    position = names.index(name)
+    """The layer's input (the output of the layer before it in the graph, or the probe as the network
+    takes it) and output, for the probe."""
     _, images = probe_images(request, ctx, model)
-    wanted = [name] if position == 0 else [names[position - 1], name]
-    activations = model.activations(wanted, images[:1])
-    inputs = images[0] if position == 0 else np.asarray(activations[names[position - 1]])[0]
+    before = model.input_of(name)
+    activations = model.activations([name] if before is None else [before, name], images[:1])
+    inputs = model.prepare(images[:1])[0] if before is None else np.asarray(activations[before])[0]
     return inputs.astype(np.float64), np.asarray(activations[name])[0]
 
 

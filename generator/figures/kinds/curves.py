@@ -6,6 +6,7 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures import options as opt
+from generator.figures.common import history_of
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import MARGIN
@@ -22,7 +23,7 @@ KEYS = opt.named({
 def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     record = ctx.record(options["model"])
-    history = record["history"]
+    history = history_of(request, ctx, options["model"])
     for metric in options["metrics"]:
         if metric not in history:
             raise request.error(f"model '{options['model']}' has no history of '{metric}'",

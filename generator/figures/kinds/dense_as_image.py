@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from generator.figures import options as opt
-from generator.figures.common import display_image, layer_info, probe_images, short_name
+from generator.figures.common import class_names_of, display_image, layer_info, probe_images, short_name
 from generator.figures.layout import SMALL
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
@@ -62,12 +62,19 @@ def dense_image(values: np.ndarray, fit: str) -> tuple[np.ndarray, str]:
     return pixels.reshape(side, side, 3), f"{count} values as {side}x{side}x3 ({how})"
 
 
+# Bars drawn at most: an ImageNet classifier's 1000 would make a figure no one reads.
+MAX_BARS = 10
+
+
 def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) -> np.ndarray:
-    """One line per class: name, a bar as long as its probability, the percentage; the top class in bold ink."""
-    name_width = max(text_width(name, layout, SMALL) for name in class_names)
+    """One line per class: name, a bar as long as its probability, the percentage; the top class in bold ink.
+    More than MAX_BARS classes: the MAX_BARS most probable, most probable first."""
+    shown = range(len(class_names)) if len(class_names) <= MAX_BARS else \
+        np.argsort(-np.asarray(probabilities), kind="stable")[:MAX_BARS]
+    name_width = max(text_width(class_names[i], layout, SMALL) for i in shown)
     bar_room = layout.px(BAR)
     rows = []
-    for name, p in zip(class_names, probabilities):
+    for name, p in ((class_names[i], probabilities[i]) for i in shown):
         label = text_lines([name], layout, SMALL, width=name_width, align="right")
         line_height = label.shape[0]
         bar = np.full((line_height, bar_room, 3), 255, dtype=np.uint8)
@@ -76,7 +83,9 @@ def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) 
         bar[inset:line_height - inset, :length] = BAR_COLOUR
         bar[inset:line_height - inset, :1] = 0
         rows.append(stack_horizontally([label, bar, text_lines([f"{p:.1%}"], layout, SMALL)], gap=layout.px(4)))
-    return label_above(stack_vertically(rows, gap=0), "class probabilities", layout, SMALL)
+    title = "class probabilities" if len(class_names) <= MAX_BARS else \
+        f"the {MAX_BARS} most probable of {len(class_names)} classes"
+    return label_above(stack_vertically(rows, gap=0), title, layout, SMALL)
 
 
 def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
@@ -97,7 +106,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         names = [info["name"] for info in infos]
         activations = model.activations(names, images)
         probabilities = np.asarray(model.predict(images))
-        class_names = model.record["class_names"]
+        class_names = class_names_of(request, model)
         for p in range(len(probe_names)):
             pictures = {}
             for name in names:

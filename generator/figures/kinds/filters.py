@@ -55,7 +55,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
     info = _conv_layer(request, model)
-    kernel = np.asarray(model.keras_model.get_layer(info["name"]).get_weights()[0])
+    kernel = np.asarray(model.layer(info["name"]).get_weights()[0])
     channels = kernel.shape[2]
     input_channel = options["input_channel"]
     if input_channel is None and channels != 3:

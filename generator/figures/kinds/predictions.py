@@ -6,7 +6,7 @@ import numpy as np
 
 from generator.errors import did_you_mean
 from generator.figures import options as opt
-from generator.figures.common import dataset_of, display_image, probe_images, short_name
+from generator.figures.common import class_names_of, dataset_of, display_image, probe_images, short_name
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
@@ -42,9 +42,13 @@ def check(options: dict) -> str | None:
 def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     options = request.options
     model = ctx.model(options["model"])
-    class_names = model.record["class_names"]
+    class_names = class_names_of(request, model)
     names, images, truth = _images(request, ctx, model, class_names)
     probabilities = np.asarray(model.predict(images))
+    if probabilities.ndim != 2 or probabilities.shape[-1] not in (len(class_names), 1):
+        raise request.error(f"predictions needs one probability per class: model '{model.ref}' outputs shape "
+                            f"{probabilities.shape[1:]} for {len(class_names)} classes",
+                            "draw a classifier (its last layer a softmax over the classes)")
 
     def compose(layout):
         scale = fit_scale(images.shape[2], layout.px(IMAGE))

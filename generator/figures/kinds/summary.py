@@ -16,8 +16,9 @@ KEYS = opt.named({"model": opt.Key(opt.text, help="The model whose layers are li
 
 
 def summary_table(record: dict) -> str:
+    # a layer inside a nested model: indented under it, named by the path figures take
     rows = "".join(
-        f"<tr><td>{escape(layer['name'])} ({escape(layer['class'])})</td>"
+        f"<tr><td>{'&#8195;' * layer.get('depth', 0)}{escape(layer['name'])} ({escape(layer['class'])})</td>"
         f"<td>{escape(str(tuple(layer['output_shape'])))}</td><td>{layer['params']:,}</td></tr>"
         for layer in record["layers"])
     trainable = record.get("trainable_params", record["params"])
