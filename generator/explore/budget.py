@@ -3,7 +3,8 @@ record before anything runs (a pretrained network's hundreds of layers and chann
 
 Everything fits: everything is kept. Else every layer keeps its first N channels, N as large as fits; when
 even MIN_CHANNELS a layer is too much, layers are left out evenly (the first and the last kept). The page and
-a build note say what was left out.
+a build note say what was left out. Grad-CAM (a map per probe and class, `explore/gradcam.py`) is kept
+when it takes at most GRADCAM_SHARE of the budget, so that a network of 1000 classes keeps its layers.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ DEFAULT_MEGABYTES = EXPLORER_MEGABYTES
 MIN_CHANNELS = 4
 JSON_BYTES_PER_MAP = 32  # each map's offset and step in index.json (measured: about 28)
 LAYER_BYTES = 256        # each layer's entry in index.json (name, class, shapes)
+GRADCAM_SHARE = 0.25     # the most of an explorer's budget its Grad-CAM maps may take
 
 
 @dataclass
 class Plan:
     channels: dict[str, int]   # layer -> how many of its first channels are stored; layers not here are not
     left_out: str = ""         # what was left out, in words ("" when everything fits)
+    gradcam: bool = True       # whether its Grad-CAM maps are stored
 
 
 def map_shape(output_shape: list) -> tuple[int, int, int] | None:
@@ -36,9 +39,21 @@ def map_shape(output_shape: list) -> tuple[int, int, int] | None:
     return None
 
 
-def plan(layers: list[dict], probes: int, variants: int, budget_bytes: int, *, input_shape=()) -> Plan:
+def plan(layers: list[dict], probes: int, variants: int, budget_bytes: int, *, input_shape=(),
+         gradcam_classes: int = 0) -> Plan:
     """The layers and channels an explorer stores within `budget_bytes` for `probes` images (of `input_shape`,
-    stored as PNGs of at most their raw size) and `variants`."""
+    stored as PNGs of at most their raw size) and `variants`, and whether it stores the Grad-CAM maps of
+    `gradcam_classes` classes (0: the model has none to draw)."""
+    height, width = ([int(size or 1) for size in input_shape[:2]] + [1, 1])[:2]
+    gradcam_bytes = probes * variants * gradcam_classes * (height * width + JSON_BYTES_PER_MAP)
+    if gradcam_bytes <= GRADCAM_SHARE * budget_bytes:
+        return _plan_layers(layers, probes, variants, budget_bytes - gradcam_bytes, input_shape=input_shape)
+    kept = _plan_layers(layers, probes, variants, budget_bytes, input_shape=input_shape)
+    words = f"Grad-CAM is left out (the maps of {gradcam_classes} classes would take {gradcam_bytes / 2**20:.1f} MB)"
+    return Plan(kept.channels, ", ".join(part for part in (kept.left_out, words) if part), gradcam=False)
+
+
+def _plan_layers(layers: list[dict], probes: int, variants: int, budget_bytes: int, *, input_shape=()) -> Plan:
     shapes = {entry["name"]: shape for entry in layers if (shape := map_shape(entry["output_shape"])) is not None}
     pixels = 1
     for size in input_shape:

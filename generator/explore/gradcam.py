@@ -22,6 +22,11 @@ def last_convolution(record: dict) -> str | None:
     return entry["name"] if entry else None
 
 
+def classes_to_draw(record: dict) -> int:
+    """How many classes get a map per probe: all of the model's, when it has a convolution to weigh."""
+    return len(record.get("class_names") or []) if last_convolution(record) else 0
+
+
 def compute(networks: dict, record: dict, images: np.ndarray) -> dict[str, data.Quantised]:
     """variant -> quantised (P, K, H, W) Grad-CAM maps for every probe and every one of the K classes;
     empty for a model without a convolution, a class list or probes, or whose top is not a chain."""

@@ -131,7 +131,8 @@ class ExplorerStage:
             refs = self.refs(model).values()
             record = self._record(model.name)
             model.kept = budget.plan(record["layers"], len(model.probes), len(model.variants),
-                                     int(self.megabytes(model) * 2**20), input_shape=record["input_shape"])
+                                     int(self.megabytes(model) * 2**20), input_shape=record["input_shape"],
+                                     gradcam_classes=gradcam.classes_to_draw(record))
             # what the budget changes is keyed only when it leaves something out: explorers that fit keep their keys
             limits = [model.megabytes, model.kept.channels] if model.kept.left_out else []
             model.key = digest("explore", VERSION, model.name, model.cmap, {ref: self.store.cache_key(ref) for ref in refs},
@@ -185,7 +186,7 @@ class ExplorerStage:
         quantised = {variant: self._quantised_layers(model, ref, trained, images, kept)
                      for variant, ref in self.refs(model).items()}
         cams = gradcam.compute({variant: self.store.get(ref) for variant, ref in self.refs(model).items()},
-                               trained.record, images)
+                               trained.record, images) if kept.gradcam else {}
         index = {
             "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
             "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": shape,

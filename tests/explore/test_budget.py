@@ -44,3 +44,13 @@ def test_layers_are_left_out_evenly_when_even_few_channels_are_too_many():
     assert list(kept.channels) == ["l0", "l5", "l9"]
     assert all(channels == MIN_CHANNELS for channels in kept.channels.values())
     assert kept.left_out == "3 layers show their first 4 channels, 7 of 10 layers are left out"
+
+
+def test_grad_cam_is_kept_within_its_share_of_the_budget_and_named_when_left_out():
+    entries = layers((8, 8, 16))
+    few = plan(entries, 2, 1, 10**6, input_shape=[28, 28, 1], gradcam_classes=10)
+    assert few.gradcam and few.left_out == ""
+    many = plan(entries, 2, 1, 10**6, input_shape=[28, 28, 1], gradcam_classes=1000)   # 1.6 MB of maps
+    assert not many.gradcam and many.channels == few.channels
+    assert many.left_out == "Grad-CAM is left out (the maps of 1000 classes would take 1.6 MB)"
+    assert plan(entries, 2, 1, 10**6, input_shape=[28, 28, 1]).gradcam   # no classes: nothing to leave out

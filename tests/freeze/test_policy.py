@@ -25,7 +25,7 @@ def entries(tmp_path: Path) -> tuple[Path, Path]:
 
 def uses(figure_entry: Path | None = None, *, refreshed: bool = False) -> Uses:
     cnn = ModelUse("cnn", "model-key", refreshed=refreshed)
-    return Uses(models=[cnn], quoted=[cnn], published=[cnn],
+    return Uses(models=[cnn], quoted=[cnn], bases=[cnn], published=[cnn],
                 figures=[FigureUse("acts", "_posts/a.md", "figure-key", entry=figure_entry)])
 
 
