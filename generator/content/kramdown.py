@@ -8,8 +8,12 @@ adds the glue those extensions do not have:
   anywhere else; both go through pymdownx.arithmatex (generic output, `\\[...\\]` and
   `\\(...\\)`), so no backslash, underscore or star inside a formula is touched;
 - `* TOC` followed by `{:toc}` becomes the toc extension's marker;
-- `{::options ... /}` and `{::comment}` blocks are dropped (with `parse_block_html="true"`
+- `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
+- an HTML comment that starts a block is kept whole, with any fence or formula inside it;
+- attribute lists start with `{:` (a bare `{i=1}` after `_..._` is text), headings take `{#id}` too;
+- `\\` at the end of a line is a line break (raw LaTeX environments' rows);
+- footnotes as kramdown writes them (generator/content/footnotes.py);
 - with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
 - lists nested the way kramdown nests them (two spaces under `- `), tables without a header
   row or with separator lines inside, attribute lists that end a block;
@@ -24,17 +28,22 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
 from generator.content.fences import fences
+from generator.content.footnotes import KramdownFootnotes
 
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
 TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
                       re.MULTILINE)
-OPTIONS = re.compile(r"^[ \t]*\{::options\b(?P<options>[^}]*)/\}[ \t]*$", re.MULTILINE)
+OPTIONS = re.compile(r"^[ \t]*\{::options\b([^}]*)/\}[ \t]*$", re.MULTILINE)
+PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|false)")
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
@@ -50,6 +59,9 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+# kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
+BLOCK_COMMENT = re.compile(r"^[ ]{0,3}<!--")
+COMMENT_END = re.compile(r"-->[ \t]*")
 MATH_CONFIG = {"generic": True, "tex_inline_wrap": ["\\(", "\\)"], "tex_block_wrap": ["\\[", "\\]"]}
 
 
@@ -95,26 +107,62 @@ class HeadingIds:
 class KramdownSource(Preprocessor):
     """Line-level kramdown syntax that Python-Markdown has no extension for, outside fenced code."""
 
-    def __init__(self, md, gfm: bool) -> None:
+    def __init__(self, md, gfm: bool, parse_block_html: bool = False) -> None:
         super().__init__(md)
         self.gfm = gfm
+        self.parse_block_html = parse_block_html
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        parse_block_html = any("parse_block_html" in m["options"] and "true" in m["options"]
-                               for m in OPTIONS.finditer(text))
-        chunks = split_fences(text)
+        chunks = split_fences("\n".join(self.stash_block_comments(lines)))
+        parse_block_html = self.parse_block_html
         for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
-            chunks[index] = self.prose(chunks[index], parse_block_html)
+            chunks[index], parse_block_html = self.prose(chunks[index], parse_block_html)
         return "".join(chunks).split("\n")
 
-    def prose(self, text: str, parse_block_html: bool) -> str:
-        text = OPTIONS.sub("", text)
-        text = COMMENT.sub("", text)
+    def stash_block_comments(self, lines: list[str]) -> list[str]:
+        """HTML comments that start a block (outside fenced code), kept as they are written: a fence
+        inside one is not code, and nothing in one is markdown."""
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            fence = next(fences(lines[index:], max_indent=3), None)
+            fence_start = index + fence.start if fence and fence.closed else len(lines)
+            comment = next((row for row in range(index, fence_start) if BLOCK_COMMENT.match(lines[row])
+                            and (row == 0 or not lines[row - 1].strip())), None)
+            if comment is None:
+                end = fence_start + (fence.end - fence.start + 1 if fence and fence.closed else 0)
+                out += lines[index:end]
+                index = end
+                continue
+            text = "\n".join(lines[comment:])
+            close = COMMENT_END.search(text, text.index("<!--") + 4)
+            if close is None:           # never closed: text, as kramdown reads it
+                out += lines[index:comment + 1]
+                index = comment + 1
+                continue
+            rest = text[close.end():]
+            rest_of_line = rest.split("\n", 1)[0]
+            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip()), ""]
+            if rest_of_line.strip():
+                out.append(rest_of_line)
+            index = comment + text[:close.end()].count("\n") + 1
+        return out
+
+    def prose(self, text: str, parse_block_html: bool) -> tuple[str, bool]:
+        """The text made ready for Python-Markdown, and whether HTML blocks are read as markdown at its
+        end: a `{::options parse_block_html="true" /}` counts from where it stands."""
+        parts = []
+        pieces = OPTIONS.split(text)     # text, options, text, options, ..., text
+        for part, options in zip(pieces[0::2], pieces[1::2] + [""]):
+            if parse_block_html:
+                part = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', part)
+            parts.append(part)
+            setting = PARSE_BLOCK_HTML.search(options)
+            if setting:
+                parse_block_html = setting["value"] == "true"
+        text = COMMENT.sub("", "".join(parts))
         text = TOC_LIST.sub("\n[TOC]\n", text)
-        if parse_block_html:
-            text = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', text)
-        return "\n".join(self.separate_blocks(text.split("\n")))
+        return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
@@ -256,6 +304,17 @@ class KramdownMathInline(InlineArithmatexPattern):
         return element, m.start(0), m.end(0)
 
 
+class KramdownAttributeLists(AttrListTreeprocessor):
+    """kramdown's attribute lists start with `{:` (a heading's id may be `{#id}`): a bare `{i=1}` after
+    emphasis, as in `\\sum_{i=1}` outside math, is text."""
+
+    # (Final in the type stubs; replacing them is how the class is meant to be varied.)
+    BASE_RE = r"\{\:[ ]*([^\}\n ][^\n]*)\}"  # type: ignore[misc]
+    HEADER_RE = re.compile(r"[ ]+\{(?=[:#])\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
+    BLOCK_RE = re.compile(rf"\n[ ]*{BASE_RE}[ ]*$")  # type: ignore[misc]
+    INLINE_RE = re.compile(rf"^{BASE_RE}")  # type: ignore[misc]
+
+
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
         self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"]}
@@ -267,6 +326,13 @@ class KramdownExtension(Extension):
             if char not in md.ESCAPED_CHARS:
                 md.ESCAPED_CHARS.append(char)
         md.preprocessors.register(KramdownSource(md, self.getConfig("gfm")), "kramdown-source", 27)
+        footnotes = next((ext for ext in md.registeredExtensions if isinstance(ext, FootnoteExtension)), None)
+        if footnotes is not None:
+            md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
+        # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
+        if "attr_list" in md.treeprocessors:
+            md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
         block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
         md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
         inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)

@@ -65,6 +65,7 @@ def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict
         "toc": {"permalink": options.heading_permalinks, "permalink_title": "Link to this section",
                 "slugify": heading_ids, "toc_depth": options.toc_levels},
         "smarty": {"smart_angled_quotes": True},
+        "footnotes": {"USE_DEFINITION_ORDER": False},   # kramdown numbers notes by their first reference
         "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
         # kramdown has no subscript: `~10 epochs` stays as written.
         "pymdownx.tilde": {"subscript": False},
@@ -227,8 +228,9 @@ def converter_versions() -> dict:
     import pymdownx
 
     here = Path(__file__)
+    modules = ("kramdown.py", "footnotes.py", "highlight.py", "strikethrough.py")
     code = [hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in (here, *(here.with_name(name) for name in ("kramdown.py", "highlight.py", "strikethrough.py")))]
+            for path in (here, *(here.with_name(name) for name in modules))]
     return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
             "pygments": pygments.__version__, "code": code}
 
