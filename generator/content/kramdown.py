@@ -142,7 +142,7 @@ class KramdownSource(Preprocessor):
                 continue
             rest = text[close.end():]
             rest_of_line = rest.split("\n", 1)[0]
-            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip()), ""]
+            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip() + "\n"), ""]
             if rest_of_line.strip():
                 out.append(rest_of_line)
             index = comment + text[:close.end()].count("\n") + 1
