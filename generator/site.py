@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from markupsafe import Markup
 from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
-from generator.content.sitedata import HTML, link_neighbours, page_data, paginator_data, site_data
+from generator.content.sitedata import HTML, NIL_UNLESS_SET, link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 class Theme:
     """The built-in theme's Jinja templates (layouts `post`, `page`, `index`, ... and the feed)."""
 
-    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
+    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None,
+                 site_defaults: dict | None = None) -> None:
+        self.site_defaults = site_defaults or {}   # what the theme shows for keys that are nil in `site`
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(THEME_DIR)), undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True, bytecode_cache=bytecode_cache,
@@ -51,6 +54,10 @@ class Theme:
                       if "/" not in name and not name.startswith("_"))
 
     def render(self, template_name: str, context: dict) -> str:
+        site = context.get("site")
+        if isinstance(site, dict):
+            context = context | {"site": site | {key: value for key, value in self.site_defaults.items()
+                                                 if site.get(key) is None}}
         try:
             return self.env.get_template(template_name).render(context)
         except jinja2.TemplateError as problem:
@@ -99,7 +106,8 @@ class SiteRenderer:
         self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
         self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
                                         LiquidOptions.from_config(config), values=self.tag_values())
-        self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
+        self.theme = Theme(self.liquid.filters, template_cache(cache_dir),
+                           {key: config.values[key] for key in NIL_UNLESS_SET if key in config.values})
         self.context: dict = {}
         self.replacements: dict = {}
 
@@ -287,7 +295,7 @@ class SiteRenderer:
 
     def sitemap(self, rendered: list[RenderedPage]) -> str:
         by_path = {page["output_path"]: page for page in self.pages.values()}
-        entries = [{"loc": path_to_url(page.output_path), "lastmod": (by_path.get(page.output_path) or {}).get("date")}
+        entries = [{"loc": path_to_url(page.output_path), "lastmod": dated((by_path.get(page.output_path) or {}).get("date"))}
                    for page in rendered
                    if page.output_path.endswith(".html") and page.output_path != "404.html"
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
@@ -323,6 +331,11 @@ def restore_code(text: str, blocks: list[str]) -> str:
         padded = mark + "\n" * code.count("\n")
         text = text.replace(padded, code) if padded in text else text.replace(mark, code)
     return text
+
+
+def dated(value) -> date | None:
+    """A page's date when it is one (a page's `date` may be any text: Jekyll leaves it as written)."""
+    return value if isinstance(value, date) else None
 
 
 def url_to_path(url: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,3 +81,33 @@ def parse_offset(offset: str) -> timezone:
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return timezone(-delta if offset[0] == "-" else delta)
+
+
+def page_date(value, zone: tzinfo):
+    """A page's `date` as Jekyll leaves it (it parses only posts' dates): a YAML date stays a date, a
+    timestamp is a time with the offset it was written with, any other text stays text."""
+    if isinstance(value, datetime):
+        return to_jekyll_date(value, value.tzinfo or zone)
+    if isinstance(value, str):
+        match = DATE_TEXT.match(value.strip())
+        if match and match[4] is not None:     # with a time of day: Psych reads a timestamp
+            written = datetime_from_match(match)
+            return to_jekyll_date(written, written.tzinfo or zone)
+    return value
+
+
+def reproducible_time(folder) -> datetime:
+    """SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) when set, else the
+    time of the last git commit that touched `folder`, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%ct", "--", "."],
+                              capture_output=True, text=True, timeout=30,
+                              env={key: value for key, value in os.environ.items() if not key.startswith("GIT_")})
+    except (OSError, subprocess.SubprocessError):
+        done = None
+    if done is not None and done.returncode == 0 and done.stdout.strip().isdigit():
+        return datetime.fromtimestamp(int(done.stdout.strip()), timezone.utc)
+    return datetime.now(timezone.utc)

@@ -16,7 +16,7 @@ from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Confi
 from generator.confine import confined
 from generator.content import permalinks
 from generator.content.defaults import with_defaults
-from generator.content.dates import JekyllDate, parse_date, site_timezone
+from generator.content.dates import JekyllDate, page_date, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.errors import ContentError
 
@@ -208,6 +208,8 @@ def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
     parsed = split_front_matter(read_text(path), path)
     fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
+    if "date" in fm:
+        fm["date"] = page_date(fm["date"], site_timezone(config.timezone, config.file))
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix
     is_html = output_ext in (".html", ".htm")

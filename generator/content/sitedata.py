@@ -15,11 +15,14 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.config import Config
-from generator.content.dates import site_timezone, to_jekyll_date
+from generator.content.dates import reproducible_time, site_timezone, to_jekyll_date
 from generator.content.documents import Document, SiteContent
 from generator.errors import ContentError
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+# Keys layerpress gives a default but Jekyll does not: nil (false in Liquid) unless _config.yml sets them,
+# so `{% if site.author %}` in a theme is false as in Jekyll. The built-in theme sees the defaults.
+NIL_UNLESS_SET = ("title", "description", "author", "email", "url", "lang", "cname", "paginate", "strict")
 
 
 class HTML(str):
@@ -36,8 +39,9 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
     posts = [pages[post.source_path] for post in content.posts]
     site_pages = [pages[page.source_path] for page in content.pages]
     zone = site_timezone(config.timezone, config.file)
-    return dict(config.data) | {
-        "time": build_time(content, zone),
+    unset = {key: None for key in NIL_UNLESS_SET if key not in config.lines}
+    return dict(config.data) | unset | {
+        "time": build_time(config.source, zone),
         "posts": posts, "pages": site_pages,
         "html_pages": [page for page in site_pages if str(page["url"]).endswith(("/", ".html"))],
         "documents": posts,
@@ -48,11 +52,10 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
     }
 
 
-def build_time(content: SiteContent, zone):
-    """`site.time`: the newest post's date (not the clock, so that two builds give the same bytes)."""
-    if content.posts:
-        return content.posts[0].date
-    return to_jekyll_date(datetime(1970, 1, 1), zone)
+def build_time(source: Path, zone):
+    """`site.time`, by the reproducible-builds convention: SOURCE_DATE_EPOCH when set, else the time of
+    the blog's last git commit, else the clock (two builds of one commit give the same bytes)."""
+    return to_jekyll_date(reproducible_time(source), zone)
 
 
 def page_data(doc: Document) -> dict:
@@ -60,7 +63,7 @@ def page_data(doc: Document) -> dict:
     url = doc.url
     return dict(doc.front_matter) | {
         "title": doc.title or None,   # nil (false in Liquid) for a page without one, as in Jekyll
-        "date": doc.date, "url": url, "slug": doc.slug,
+        "date": doc.date if doc.kind == "post" else doc.front_matter.get("date"), "url": url, "slug": doc.slug,
         "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
