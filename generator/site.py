@@ -99,8 +99,11 @@ class SiteRenderer:
 
         self.config, self.content = config, content
         self.markdown = shared_renderer(MarkdownOptions.from_config(config), cache_dir)
-        self.documents = content.posts + content.pages
-        self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
+        self.documents = content.documents_to_write()
+        # Documents of collections without output are not written, but `site.LABEL` shows their content.
+        self.every_document = self.documents + [doc for collection in content.collections if not collection.output
+                                                for doc in collection.docs]
+        self.pages = {doc.source_path: page_data(doc) for doc in self.every_document}
         link_neighbours(content.posts, self.pages)
         self.site = site_data(config, content, self.pages)
         self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
@@ -173,7 +176,7 @@ class SiteRenderer:
         """Every page of the site; `context` (e.g. `models`) is added to the templates' variables,
         `replacements[source_path][placeholder]` is HTML put in place of a placeholder."""
         self.context, self.replacements = dict(context or {}), dict(replacements or {})
-        for doc in self.documents:
+        for doc in self.every_document:
             self.render_body(doc, self.pages[doc.source_path])
         rendered = []
         for doc in self.documents:
@@ -202,7 +205,7 @@ class SiteRenderer:
         page["content"] = HTML(self.to_html(doc, text))
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
-        elif doc.kind == "post" or self.config.page_excerpts:
+        elif doc.kind != "page" or self.config.page_excerpts:
             page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
         else:   # Jekyll: a page has an excerpt only with `page_excerpts: true`
             page["excerpt"] = None

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.config import Config
+from generator.content import permalinks
 from generator.content.dates import reproducible_time, site_timezone, to_jekyll_date
 from generator.content.documents import Document, SiteContent
 from generator.errors import ContentError
@@ -40,11 +41,18 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
     site_pages = [pages[page.source_path] for page in content.pages]
     zone = site_timezone(config.timezone, config.file)
     unset = {key: None for key in NIL_UNLESS_SET if key not in config.lines}
-    return dict(config.data) | unset | {
-        "time": build_time(config.source, zone),
+    collections = {collection.label: [pages[doc.source_path] for doc in collection.docs]
+                   for collection in content.collections}
+    return dict(config.data) | unset | collections | {
+        "time": content.time or build_time(config.source, zone),
         "posts": posts, "pages": site_pages,
         "html_pages": [page for page in site_pages if str(page["url"]).endswith(("/", ".html"))],
-        "documents": posts,
+        "documents": posts + [page for docs in collections.values() for page in docs],
+        "collections": [collection_data(config, "posts", {"output": True, "permalink": config.permalink},
+                                        "_posts", posts, [])]
+                       + [collection_data(config, collection.label, collection.settings,
+                                          collection.relative_directory, collections[collection.label],
+                                          collection.files) for collection in content.collections],
         "categories": grouped(content.posts, pages, "categories"),
         "tags": grouped(content.posts, pages, "tags"),
         "data": read_data(config.source / config.data_dir),
@@ -58,16 +66,27 @@ def build_time(source: Path, zone):
     return to_jekyll_date(reproducible_time(source), zone)
 
 
+def collection_data(config: Config, label: str, settings: dict, relative_directory: str, docs: list,
+                    files: list) -> dict:
+    """An item of `site.collections` (Jekyll's CollectionDrop): its settings, label, docs and files."""
+    return dict(settings) | {
+        "label": label, "docs": docs, "files": [static_file_data(static) for static in files],
+        "relative_directory": relative_directory, "directory": str(config.source / relative_directory),
+        "output": settings.get("output") is True,
+        "permalink": str(permalinks.style_template(str(settings["permalink"]))) if settings.get("permalink") else None,
+    }
+
+
 def page_data(doc: Document) -> dict:
     """`page` in templates: the front matter plus the computed Jekyll variables."""
     url = doc.url
     return dict(doc.front_matter) | {
         "title": doc.title or None,   # nil (false in Liquid) for a page without one, as in Jekyll
-        "date": doc.date if doc.kind == "post" else doc.front_matter.get("date"), "url": url, "slug": doc.slug,
-        "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
+        "date": doc.date if doc.kind != "page" else doc.front_matter.get("date"), "url": url, "slug": doc.slug,
+        "id": url.removesuffix(".html").rstrip("/") if doc.kind != "page" else url,
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
-        "collection": "posts" if doc.kind == "post" else None,
+        "collection": "posts" if doc.kind == "post" else doc.collection,
         "draft": doc.draft, "output_path": doc.output_path, "content": HTML(""), "excerpt": HTML(""),
         "previous": None, "next": None,
     }

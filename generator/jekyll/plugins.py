@@ -50,16 +50,9 @@ def ruby_plugins(source: Path) -> list[ContentError]:
 
 
 def unsupported_warnings(config) -> list[LayerpressError]:
-    """Plugin gems, Ruby plugins, collections that write pages, and remote themes: each a warning
+    """Plugin gems, Ruby plugins and remote themes: each a warning
     at its line (or file)."""
     warnings: list[LayerpressError] = [*plugin_warnings(config), *ruby_plugins(config.source)]
-    collections = config.data.get("collections")
-    for name, settings in (collections.items() if isinstance(collections, dict) else []):
-        if name != "posts" and isinstance(settings, dict) and settings.get("output"):
-            warnings.append(ConfigError(f"collection '{name}' is not supported: its pages are not written",
-                                        file=config.file, line=config.lines.get("collections"),
-                                        hint=f"move its files out of _{name}/ and give them front matter, "
-                                             "they are then pages"))
     if config.data.get("remote_theme"):
         warnings.append(ConfigError("remote_theme is not supported: layerpress does not download themes",
                                     file=config.file, line=config.lines.get("remote_theme"),

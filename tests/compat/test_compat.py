@@ -74,3 +74,20 @@ def test_visible_text_is_the_body_without_scripts_styles_or_head():
             "<script>var x = 1;</script><p>It’s  here</p></body></html>")
     assert compat.visible_text(page) == "HiIt'shere"
     assert compat.visible_text(page.replace("Hi", "Ho")) != compat.visible_text(page)
+
+
+DATA_MODEL = ROOT / "tests" / "compat" / "fixture_datamodel"
+
+
+def test_data_model_blog_pages_have_jekylls_visible_text(tmp_path):
+    """Jekyll's `site` and `page`, built as they are by both: pages' dates (a date, a timestamp, words),
+    unset site keys that are nil, `site.time`'s year, a collection written at its permalink and one
+    only listed (`site.collections`, `site.LABEL`, documents sorted by date)."""
+    compat = load_compat()
+    report = compat.compare_pages(DATA_MODEL, tmp_path)
+    summary = report.summary()
+    differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
+    assert summary["builds"], report.error
+    assert summary["pages"] == 7 and summary["pages_found"] == 7
+    assert summary["same_visible_text"] == summary["pages"], differing
+    assert report.layerpress_warnings == []
