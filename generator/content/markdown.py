@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.cache import digest, write_atomically
+from generator.content.stray_tags import escape_stray_end_tags
 
 if TYPE_CHECKING:
     import markdown
@@ -149,7 +150,8 @@ class MarkdownRenderer:
         md = self._markdown()
         md.reset()
         self._heading_ids.reset()
-        return self._without_placeholders(md.convert(text))
+        html = self._without_placeholders(md.convert(text))
+        return escape_stray_end_tags(html) if self.options.raw_html else html
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
@@ -228,7 +230,7 @@ def converter_versions() -> dict:
     import pymdownx
 
     here = Path(__file__)
-    modules = ("kramdown.py", "footnotes.py", "highlight.py", "strikethrough.py")
+    modules = ("kramdown.py", "footnotes.py", "stray_tags.py", "highlight.py", "strikethrough.py")
     code = [hashlib.sha256(path.read_bytes()).hexdigest()
             for path in (here, *(here.with_name(name) for name in modules))]
     return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
