@@ -198,6 +198,7 @@ class SiteRenderer:
         """Liquid, then markdown, then computed HTML in place; sets the page's content and excerpt."""
         from generator.liquid.environment import after_front_matter
 
+        self.liquid.page_warnings.rendering = doc.source_path
         body, first_line = after_front_matter(doc.body, doc.body_line)
         body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
         template = self.liquid.parse_text(body, doc.source_path, first_line)
@@ -227,6 +228,7 @@ class SiteRenderer:
         if self.paginates(doc):
             return self.paginated(doc)
         page = self.pages[doc.source_path]
+        self.liquid.page_warnings.rendering = doc.source_path
         text = self.render_layout(doc.layout, self.variables(page), page["content"])
         return [RenderedPage(doc.output_path, text, doc.source_path)]
 

@@ -30,6 +30,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
@@ -114,6 +115,8 @@ class KramdownSource(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
+        for index in range(1, len(chunks), 2):       # odd chunks are fenced code
+            chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
         parse_block_html = self.parse_block_html
         for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
             chunks[index], parse_block_html = self.prose(chunks[index], parse_block_html)
@@ -202,6 +205,28 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def dedented_fence(fence: str, prose_before: str) -> str:
+    """A top-level fence indented by one to three spaces, its fence lines without them (kramdown's GFM
+    input allows the indent and keeps the code's lines as written; superfences does not see such a
+    fence). A fence inside a list item keeps its indent: the last line before it is an item or
+    indented as far."""
+    indent = len(fence) - len(fence.lstrip(" "))
+    if indent == 0 or indent > 3:
+        return fence
+    before = next((line for line in reversed(prose_before.split("\n")) if line.strip()), "")
+    item = LIST_ITEM.match(before)
+    if item and not before.startswith(" ") and len(item.group(0)) == indent:
+        # In a top-level item, at its content column: four spaces, as Python-Markdown nests blocks in items.
+        return "\n".join(" " * (4 - indent) + line if line.strip() else line for line in fence.split("\n"))
+    if item or len(before) - len(before.lstrip(" ")) >= indent:
+        return fence
+    lines = fence.split("\n")
+    closing = max(row for row, line in enumerate(lines) if line.strip())
+    for row in (0, closing):
+        lines[row] = lines[row].lstrip(" ")
+    return "\n".join(lines)
 
 
 def ordered(item: str) -> bool:
@@ -326,6 +351,10 @@ class KramdownExtension(Extension):
             if char not in md.ESCAPED_CHARS:
                 md.ESCAPED_CHARS.append(char)
         md.preprocessors.register(KramdownSource(md, self.getConfig("gfm")), "kramdown-source", 27)
+        if "smarty" in md.treeprocessors:   # kramdown reads a run of dashes greedily: `-----` is `—–`
+            smarty = md.treeprocessors["smarty"].inlinePatterns
+            smarty.register(SubstituteTextPattern("---", ("&mdash;",), md), "smarty-em-dashes", 50)
+            smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
         footnotes = next((ext for ext in md.registeredExtensions if isinstance(ext, FootnoteExtension)), None)
         if footnotes is not None:
             md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)

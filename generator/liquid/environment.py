@@ -30,6 +30,7 @@ from liquid.loader import BaseLoader, TemplateSource
 from generator.confine import confined
 from generator.content.frontmatter import split_front_matter
 from generator.errors import ContentError, LayerpressError, did_you_mean
+from generator.liquid.messages import PageWarnings, named_page
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
 UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'")
@@ -165,6 +166,7 @@ class JekyllEnvironment(liquid.Environment):
         self.parsed: dict[Path, liquid.BoundTemplate] = {}
         self.layout_data: dict[Path, dict] = {}     # each layout's front matter (`layout` in templates)
         self.warnings: list[ContentError] = []
+        self.page_warnings = PageWarnings(source, self.warnings)   # `.rendering`: the page being rendered
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
 
@@ -227,7 +229,7 @@ class JekyllEnvironment(liquid.Environment):
         try:
             return template.render(variables)
         except LiquidError as problem:
-            raise self.content_error(problem) from None
+            raise named_page(self.content_error(problem), self.page_warnings.page()) from None
         except LayerpressError as problem:
             if problem.file is None:
                 problem.file, problem.line = self.where(getattr(problem, "liquid_token", None))
@@ -244,9 +246,7 @@ class JekyllEnvironment(liquid.Environment):
         if self.mode == Mode.STRICT or isinstance(exc, (UndefinedError, UnknownFilterError)):
             raise exc   # strict_variables and strict_filters fail the build whatever the error mode, as in Jekyll
         if self.mode == Mode.WARN:
-            warning = self.content_error(exc)
-            if str(warning) not in map(str, self.warnings):
-                self.warnings.append(warning)
+            self.page_warnings.add(self.content_error(exc))
 
     def where(self, token) -> tuple[Path | None, int | None]:
         """The file and file line of a token of any template this environment parsed."""

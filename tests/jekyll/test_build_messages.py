@@ -53,3 +53,20 @@ def test_remote_themes_are_warnings_collections_are_built(tmp_path):
     assert warnings == [
         "warning: blog/_config.yml:2: remote_theme is not supported: layerpress does not download themes "
         "(install the theme gem and use theme:, or copy its folders into the blog)"]
+
+
+def test_a_layouts_liquid_error_is_one_warning_naming_the_pages_in_liquids_words(tmp_path):
+    """Once per template line, with the page being rendered (and how many more), no Python type names;
+    `date` given nil prints nothing, as Jekyll's Liquid does."""
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\n")
+    (blog / "_layouts").mkdir()
+    (blog / "_layouts" / "default.html").write_text(
+        "{{ content }}{{ page.missing | date: '%Y' }}\n{% assign x = page.title | slice: 'a' %}\n")
+    for number in (1, 2, 3):
+        (blog / f"p{number}.md").write_text(f"---\nlayout: default\ntitle: P{number}\n---\nText.\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: blog/_layouts/default.html:2: liquid error: slice expected an integer start, "
+                        "found text (rendering p1.md and 2 other pages)"]
