@@ -8,21 +8,24 @@ contents the repository lacks are skipped). Two comparisons:
 Posts: only `_posts/`, `_config.yml` and `_includes/` are used. Both tools build them with the
 same flat layouts (`<div class="post-content">{{ content }}</div>` under every layout name the blog
 or its theme has, and `default`, `post`, `page`; a post naming a missing layout is rendered without
-one) and Jekyll with the plugins Debian ships that the config lists (always jekyll-feed). Reported
+one) and Jekyll with the plugins of the whole-site build below but jekyll-paginate. Reported
 per blog: post URLs matched (an extension-less permalink is the `.html` file Jekyll writes), posts
 whose whole body text matches (tags stripped, whitespace normalised, quotes, dashes and math
 delimiters ignored), formulas intact, feed entries, and whether feed.xml and sitemap.xml parse.
 
 Whole pages (when the blog has its own `_layouts/` or a `theme:`): the blog is built as it is,
-by Jekyll in safe mode (GitHub Pages' rule: no `_plugins/`, only whitelisted plugins: jekyll-feed
-and jekyll-seo-tag always, jekyll-sitemap when listed, jekyll-paginate when listed or `paginate:`
+by Jekyll in safe mode (GitHub Pages' rule: no `_plugins/`, only whitelisted plugins: jekyll-feed,
+jekyll-seo-tag and jekyll-gist always, jekyll-sitemap when listed, jekyll-paginate when listed or `paginate:`
 is set, each if its Debian package is installed) and by layerpress, twice more to time a warm build
 (one post edited, the cache of the first build kept). Every HTML page Jekyll renders (not copied
 as a static file) is compared by its visible text: the text of <body> without scripts and styles,
 normalised as above. Reported: pages, pages with the same visible text, layerpress's warnings,
 Jekyll's build time and layerpress's warm build time.
 
-A `_config.yml` that only Ruby's YAML reads (tabs) is read through Ruby. Every command run is printed
+A `_config.yml` that only Ruby's YAML reads (tabs) is read through Ruby. `kramdown: math_engine: katex`
+(fastpages) needs a gem Debian lacks: Jekyll is then given `mathjax`, and the TeX is compared.
+jekyll-gist is told `noscript: false`: its `<noscript>` copy needs the network, which neither build has.
+Every command run is printed
 (`$ (cd DIR && jekyll build ...)`), to stderr with --json.
 """
 
@@ -48,7 +51,7 @@ from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 # Loaded on every whole-site build, as the blogs measured expect them ({% seo %} without listing it).
-ALWAYS_PLUGINS = {"jekyll-feed", "jekyll-seo-tag"}
+ALWAYS_PLUGINS = {"jekyll-feed", "jekyll-seo-tag", "jekyll-gist"}
 # GitHub Pages' plugins that Debian packages (ruby-jekyll-*): loaded when a blog's config asks for them,
 # and jekyll-paginate when `paginate:` is set (GitHub Pages enables it by default).
 DEBIAN_PLUGINS = ALWAYS_PLUGINS | {"jekyll-paginate", "jekyll-sitemap"}
@@ -256,14 +259,38 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
     (source / "_config.yml").write_text(json.dumps(config, default=str))
     flat_layouts(blog, source)
     (source / "compat-posts.json").write_text(POST_LIST)
-    plugins = [p for p in asked_plugins(config) if p in DEBIAN_PLUGINS and p != "jekyll-paginate"]
-    overrides = {"theme": None, "remote_theme": None, "plugins": sorted(set(plugins) | {"jekyll-feed"}),
-                 "gems": [], "destination": str(dest)}
+    plugins = [p for p in whole_site_plugins(config) if p != "jekyll-paginate"]
+    overrides = {"theme": None, "remote_theme": None, "plugins": plugins,
+                 "gems": [], "destination": str(dest)} | offline_overrides(config)
     (work / "_config.compat.yml").write_text(json.dumps(overrides))
     run(["jekyll", "build", "--quiet", "--source", str(source), "--destination", str(dest),
          "--config", f"{source / '_config.yml'},{work / '_config.compat.yml'}"],
         check=True, capture_output=True, text=True, cwd=work)
     return dest, json.loads((dest / "compat-posts.json").read_text())
+
+
+def jekyll_failure(failure: subprocess.CalledProcessError) -> str:
+    """Jekyll's own words on why it failed, without colours or Ruby's backtrace."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", failure.stderr or failure.stdout or "")
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("from ") and not set(line.strip()) <= set("-")]
+    return "jekyll failed: " + " ".join(lines[:4])[:600]
+
+
+def offline_overrides(config: dict) -> dict:
+    """What Jekyll is told so that it builds offline as layerpress does: jekyll-gist's `<noscript>` copy
+    needs the network (offline, Jekyll writes `false` in its place), and the math engine Debian has."""
+    return {"gist": {"noscript": False}} | math_engine_overrides(config)
+
+
+def math_engine_overrides(config: dict) -> dict:
+    """kramdown's math engine as Debian's Jekyll can load it: `katex` needs the kramdown-math-katex gem,
+    which Debian lacks; then both tools write the TeX for MathJax (the visible text compared is the TeX)."""
+    kramdown = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else {}
+    engine = str(kramdown.get("math_engine") or "mathjax")
+    if engine in ("mathjax", "null", "nil") or gem_installed(f"kramdown-math-{engine}"):
+        return {}
+    return {"kramdown": {"math_engine": "mathjax"}}
 
 
 def asked_plugins(config: dict) -> list[str]:
@@ -357,7 +384,7 @@ def compare(blog: Path, work: Path) -> BlogReport:
         jekyll_site, urls = build_with_jekyll(blog, work)
         report.jekyll_ok = True
     except subprocess.CalledProcessError as failure:
-        report.layerpress_error = "jekyll failed: " + (failure.stderr or failure.stdout)[-2000:]
+        report.layerpress_error = jekyll_failure(failure)
         return report
     layerpress_site, done = build_with_layerpress(blog, work)
     report.layerpress_ok = done.returncode == 0
@@ -445,7 +472,8 @@ def build_as_is_with_jekyll(blog: Path, work: Path) -> Path:
     config = _read_yaml(blog / "_config.yml")
     (source / "_config.yml").write_text(json.dumps(config, default=str))
     plugins = whole_site_plugins(config)
-    overrides = {"plugins": plugins, "gems": [], "whitelist": plugins, "destination": str(dest)}
+    overrides = {"plugins": plugins, "gems": [], "whitelist": plugins, "destination": str(dest)} \
+        | offline_overrides(config)
     (work / "_config.site.yml").write_text(json.dumps(overrides))
     started = time.perf_counter()
     run(["jekyll", "build", "--safe", "--quiet", "--source", str(source), "--destination", str(dest),
@@ -520,7 +548,7 @@ def compare_pages(blog: Path, work: Path) -> SiteReport:
         jekyll_site = build_as_is_with_jekyll(blog, work)
         report.jekyll_ok = True
     except subprocess.CalledProcessError as failure:
-        report.error = "jekyll failed: " + (failure.stderr or failure.stdout)[-2000:]
+        report.error = jekyll_failure(failure)
         return report
     layerpress_site, done = build_as_is_with_layerpress(blog, work)
     report.jekyll_seconds, report.layerpress_warm_seconds = TIMES.get("jekyll", 0.0), TIMES.get("layerpress_warm", 0.0)

@@ -20,6 +20,7 @@ BUILT_IN = {
     "jekyll-paginate": "paginate: and paginator",
     "jekyll-sass-converter": "Sass with libsass",
     "jemoji": ":emoji: names in markdown",
+    "jekyll-gist": "{% gist %} (the script tag)",
 }
 
 
