@@ -15,6 +15,7 @@ from generator.config import LAYERPRESS_KEYS, Config, Paths, load_config, sectio
 from generator.content.documents import ReadOptions, read_site
 from generator.jekyll.assets import add_jekyll_assets, split_sass_pages
 from generator.jekyll.plugins import unsupported_warnings
+from generator.jekyll.site_keys import known_to_the_blog
 from generator.jekyll.themes import theme_inputs, theme_of
 from generator.lockfile import record_build, summarise
 from generator.site import THEME_DIR, SiteRenderer
@@ -63,7 +64,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source, dest = Path(options.source), Path(options.dest)
     config = load_config(source)
-    config.warnings.extend(unsupported_warnings(config))   # plugins, collections, remote_theme
+    config.warnings[:] = known_to_the_blog(config.warnings, config) + unsupported_warnings(config)
     real_dest = check_destination(source, dest, config, force=options.replace)
     with build_lock(source, real_dest, wait=options.wait):
         return _build(options, config, source, dest, real_dest, started)

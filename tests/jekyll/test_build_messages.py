@@ -70,3 +70,16 @@ def test_a_layouts_liquid_error_is_one_warning_naming_the_pages_in_liquids_words
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: blog/_layouts/default.html:2: liquid error: slice expected an integer start, "
                         "found text (rendering p1.md and 2 other pages)"]
+
+
+def test_keys_the_templates_or_jekyll_read_are_not_unknown(tmp_path):
+    """A theme's own settings kept in the blog's _config.yml (read by its layouts as site.KEY) and
+    Jekyll's or its plugins' settings do not warn; a key nothing reads does, once."""
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\ncourseurl: /cs101\nscholar:\n  style: apa\nlimit_posts: 0\nsidebar_colour: red\n")
+    (blog / "_layouts").mkdir()
+    (blog / "_layouts" / "default.html").write_text("<a href='{{ site.courseurl }}'>course</a>{{ content }}\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "unknown key 'sidebar_colour'" in warnings[0], warnings
