@@ -200,6 +200,8 @@ LAYERPRESS_KEYS = named({
     "explorer": Option(Section(EXPLORER_KEYS), {"reader_images": False},
                        "The layer explorer's options, e.g. {reader_images: true}."),
     "heading_permalinks": Option(of_type(bool), False, "Add a ¶ link to each heading."),
+    "liquid_in_code": Option(of_type(bool), True, "Run Liquid inside fenced code blocks, as Jekyll does; false "
+                                                  "prints them as written (a document's front matter may say too)."),
 })
 
 

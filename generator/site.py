@@ -200,7 +200,8 @@ class SiteRenderer:
 
         self.liquid.page_warnings.rendering = doc.source_path
         body, first_line = after_front_matter(doc.body, doc.body_line)
-        body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
+        in_code = doc.front_matter.get("liquid_in_code", self.config.option("liquid_in_code"))
+        body, code = (body, []) if in_code else protect_code(body)
         template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = HTML(self.to_html(doc, text))
@@ -308,7 +309,7 @@ class SiteRenderer:
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
 
 
-# -- fenced code is printed as written (unless `liquid_in_code: true`) --
+# -- fenced code printed as written (with `liquid_in_code: false`) --
 
 def protect_code(body: str) -> tuple[str, list[str]]:
     """The body with each fenced code block replaced by a mark of as many lines (Liquid never sees

@@ -37,7 +37,7 @@ CASES = {
     "unknown variable in a layout, strict variables": (
         {"_config.yml": "liquid: {strict_variables: true}\n",
          "_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
-        "blog/_layouts/post.html:5: liquid error: page.nothing is undefined"),
+        "blog/_layouts/post.html:5: liquid error: page.nothing is undefined (rendering _posts/2020-01-01-good.md)"),
     "unknown layout in strict mode": (
         {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
