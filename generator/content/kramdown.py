@@ -13,7 +13,8 @@ adds the glue those extensions do not have:
 - an HTML comment that starts a block is kept whole, with any fence or formula inside it;
 - attribute lists start with `{:` (a bare `{i=1}` after `_..._` is text), headings take `{#id}` too;
 - `\\` at the end of a line is a line break (raw LaTeX environments' rows);
-- footnotes as kramdown writes them (generator/content/footnotes.py);
+- footnotes as kramdown writes them (generator/content/footnotes.py), emphasis as kramdown reads it
+  (generator/content/emphasis.py);
 - with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
 - lists nested the way kramdown nests them (two spaces under `- `), tables without a header
   row or with separator lines inside, attribute lists that end a block;
@@ -36,6 +37,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
+from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
 from generator.content.footnotes import KramdownFootnotes
 
@@ -359,6 +361,7 @@ class KramdownExtension(Extension):
         if footnotes is not None:
             md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
+        md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
