@@ -21,6 +21,7 @@ BUILT_IN = {
     "jekyll-sass-converter": "Sass with libsass",
     "jemoji": ":emoji: names in markdown",
     "jekyll-gist": "{% gist %} (the script tag)",
+    "jekyll-scholar": "{% cite %} and {% bibliography %} (--file, --query, --cited) from _bibliography/",
 }
 
 
