@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateutil_parser   # deferred (generator.lazy): loaded for the rare wordy date
 
 from generator.errors import ConfigError, ContentError
+from generator.yaml_lines import Timestamp
 
 DATE_TEXT = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -42,15 +43,21 @@ def to_jekyll_date(value: datetime, zone: tzinfo) -> JekyllDate:
 
 
 def parse_date(value, zone: tzinfo, *, file, line) -> JekyllDate:
-    """A front matter or file-name date: a YAML date/datetime or text; anything else is an error."""
+    """A front matter or file-name date: a YAML date/datetime or text; anything else is an error.
+
+    A YAML timestamp without an offset (`date: 2017-07-07 06:00:00`, unquoted) is UTC, as Ruby's YAML
+    reads it, then shown in the site's zone; text (quoted, or any other form) is in the site's zone."""
     if isinstance(value, datetime):
-        return to_jekyll_date(value, zone)
+        return to_jekyll_date(value if value.tzinfo else value.replace(tzinfo=timezone.utc), zone)
     if isinstance(value, date):
         return to_jekyll_date(datetime(value.year, value.month, value.day), zone)
     text = str(value).strip()
     match = DATE_TEXT.match(text)
     try:
-        return to_jekyll_date(datetime_from_match(match) if match else ruby_time_parse(text), zone)
+        parsed = datetime_from_match(match) if match else ruby_time_parse(text)
+        if isinstance(value, Timestamp) and match and match[4] is not None and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return to_jekyll_date(parsed, zone)
     except (ValueError, OverflowError):
         raise ContentError(f"invalid date '{value}'", file=file, line=line, hint=DATE_HINT) from None
 
@@ -86,13 +93,14 @@ def parse_offset(offset: str) -> timezone:
 def page_date(value, zone: tzinfo):
     """A page's `date` as Jekyll leaves it (it parses only posts' dates): a YAML date stays a date, a
     timestamp is a time with the offset it was written with, any other text stays text."""
-    if isinstance(value, datetime):
-        return to_jekyll_date(value, value.tzinfo or zone)
+    if isinstance(value, datetime):     # a YAML timestamp: UTC unless it says otherwise, as Ruby's YAML
+        return to_jekyll_date(value, value.tzinfo or timezone.utc)
     if isinstance(value, str):
         match = DATE_TEXT.match(value.strip())
         if match and match[4] is not None:     # with a time of day: Psych reads a timestamp
             written = datetime_from_match(match)
-            return to_jekyll_date(written, written.tzinfo or zone)
+            unquoted = isinstance(value, Timestamp)
+            return to_jekyll_date(written, written.tzinfo or (timezone.utc if unquoted else zone))
     return value
 
 

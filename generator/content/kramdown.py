@@ -62,6 +62,9 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+OUTER_BLOCK = re.compile(
+    r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
+    r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
 # kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
 BLOCK_COMMENT = re.compile(r"^[ ]{0,3}<!--")
 COMMENT_END = re.compile(r"-->[ \t]*")
@@ -165,7 +168,7 @@ class KramdownSource(Preprocessor):
             setting = PARSE_BLOCK_HTML.search(options)
             if setting:
                 parse_block_html = setting["value"] == "true"
-        text = COMMENT.sub("", "".join(parts))
+        text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
         text = TOC_LIST.sub("\n[TOC]\n", text)
         return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
 
@@ -207,6 +210,33 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def mark_outer_blocks(text: str) -> str:
+    """kramdown honours a `markdown="..."` attribute on an element nested in raw HTML (a figure's caption
+    `<div markdown="span">` inside `<div class="figure">`); Python-Markdown only inside an element that
+    has one: the outermost HTML block around such an element gets `markdown="1"`."""
+    if "markdown=" not in text:
+        return text
+    out, position = [], 0
+    for opening in OUTER_BLOCK.finditer(text):
+        if opening.start() < position:
+            continue
+        end = matching_close(text, opening["tag"], opening.end())
+        if end is not None and "markdown=" in text[opening.end():end]:
+            out += [text[position:opening.end() - 1], ' markdown="1">']
+            position = opening.end()
+    return "".join(out) + text[position:]
+
+
+def matching_close(text: str, tag: str, start: int) -> int | None:
+    """Where the element opened just before `start` closes (nested ones of its name counted)."""
+    depth = 1
+    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", text[start:], re.IGNORECASE):
+        depth += -1 if found[1] else 1
+        if depth == 0:
+            return start + found.start()
+    return None
 
 
 def dedented_fence(fence: str, prose_before: str) -> str:
