@@ -35,20 +35,26 @@ class KramdownFootnotes(Treeprocessor):
         listing = division.find("ol")
         if listing is None:
             return
-        for item in list(listing):
+        order = list(references)         # names by first reference, in document order
+        items = sorted(listing, key=lambda item: order.index(item.get("id", "").split(":", 1)[-1])
+                       if item.get("id", "").split(":", 1)[-1] in references else len(order))
+        for item in items:
+            listing.remove(item)
             name = item.get("id", "").split(":", 1)[-1]
             if name not in references:
-                listing.remove(item)
                 continue
             item.set("role", "doc-endnote")
             self.write_backlinks(item, name, references[name])
+            listing.append(item)
         if not len(listing):        # no note is referenced: kramdown writes no list
             parent = next(element for element in root.iter() if division in list(element))
             parent.remove(division)
 
     @staticmethod
     def rename_references(root: etree.Element) -> dict[str, int]:
-        """kramdown's markup and ids on every reference; how many times each note is referenced."""
+        """kramdown's markup, ids and numbers on every reference, in document order (Python-Markdown's
+        inline pass numbers them in the order it visits elements, not always the document's); how many
+        times each note is referenced, by first reference."""
         counts: dict[str, int] = {}
         for sup in root.iter("sup"):
             link = sup.find("a")
@@ -59,6 +65,7 @@ class KramdownFootnotes(Treeprocessor):
             counts[name] = seen + 1
             sup.attrib = {"id": f"fnref:{name}" + (f":{seen}" if seen else ""), "role": "doc-noteref"}
             link.attrib = {"href": f"#fn:{name}", "class": "footnote", "rel": "footnote"}
+            link.text = str(list(counts).index(name) + 1)
         return counts
 
     @staticmethod

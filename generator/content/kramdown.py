@@ -62,6 +62,7 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+HEADING_WITHOUT_SPACE = re.compile(r"^(?=#{1,6}[^#\s])", re.MULTILINE)
 OUTER_BLOCK = re.compile(
     r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
     r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
@@ -170,6 +171,8 @@ class KramdownSource(Preprocessor):
                 parse_block_html = setting["value"] == "true"
         text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
         text = TOC_LIST.sub("\n[TOC]\n", text)
+        if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
+            text = HEADING_WITHOUT_SPACE.sub(r"\\\g<0>", text)
         return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
@@ -240,13 +243,18 @@ def matching_close(text: str, tag: str, start: int) -> int | None:
 
 
 def dedented_fence(fence: str, prose_before: str) -> str:
-    """A top-level fence indented by one to three spaces, its fence lines without them (kramdown's GFM
-    input allows the indent and keeps the code's lines as written; superfences does not see such a
-    fence). A fence inside a list item keeps its indent: the last line before it is an item or
-    indented as far."""
+    """A top-level fence whose opening or closing line is indented by one to three spaces, its fence
+    lines without them (kramdown's GFM input allows the indent and keeps the code's lines as written;
+    superfences does not see such a fence). A fence inside a list item keeps its indent: the last line
+    before it is an item or indented as far."""
     indent = len(fence) - len(fence.lstrip(" "))
-    if indent == 0 or indent > 3:
+    if indent > 3:
         return fence
+    if indent == 0:
+        lines = fence.split("\n")
+        closing = max(row for row, line in enumerate(lines) if line.strip())
+        lines[closing] = lines[closing].lstrip(" ")
+        return "\n".join(lines)
     before = next((line for line in reversed(prose_before.split("\n")) if line.strip()), "")
     item = LIST_ITEM.match(before)
     if item and not before.startswith(" ") and len(item.group(0)) == indent:
