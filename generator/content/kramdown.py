@@ -62,6 +62,7 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"^(?=#{1,6}[^#\s])", re.MULTILINE)
 OUTER_BLOCK = re.compile(
     r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
@@ -120,6 +121,11 @@ class KramdownSource(Preprocessor):
         self.parse_block_html = parse_block_html
 
     def run(self, lines: list[str]) -> list[str]:
+        # kramdown reads any tag that starts a line and is not a span element as an HTML block: custom
+        # elements (`<orbit-reviewarea>`) too, which Python-Markdown knows only when told their names.
+        for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
+            if name.lower() not in self.md.block_level_elements:
+                self.md.block_level_elements.append(name.lower())
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
             chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
