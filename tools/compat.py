@@ -288,7 +288,7 @@ def math_engine_overrides(config: dict) -> dict:
     which Debian lacks; then both tools write the TeX for MathJax (the visible text compared is the TeX)."""
     kramdown = config.get("kramdown") if isinstance(config.get("kramdown"), dict) else {}
     engine = str(kramdown.get("math_engine") or "mathjax")
-    if engine in ("mathjax", "null", "nil") or gem_installed(f"kramdown-math-{engine}"):
+    if engine == "mathjax" or gem_installed(f"kramdown-math-{engine}"):
         return {}
     return {"kramdown": {"math_engine": "mathjax"}}
 
@@ -488,17 +488,20 @@ def build_as_is_with_layerpress(blog: Path, work: Path) -> tuple[Path, subproces
     source, dest = work / "layerpress-site-src", work / "layerpress-whole-site"
     shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
     command = [sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)]
-    done = run(command, capture_output=True, text=True, cwd=ROOT, env=os.environ | {"JEKYLL_ENV": "production"})
+    # As a user's install runs it: Python's bytecode cache on (a session may turn it off; the timed
+    # warm build would then compile every module again).
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
     if done.returncode == 0:    # a warm build: the cache of the first one, one post's text changed
         touched = next(iter(sorted((source / "_posts").glob("*.md"))), None) if (source / "_posts").is_dir() else None
         if touched is not None:
             touched.write_text(touched.read_text(encoding="utf-8") + "\n\nEdited.\n", encoding="utf-8")
         started = time.perf_counter()
-        run(command, capture_output=True, text=True, cwd=ROOT, env=os.environ | {"JEKYLL_ENV": "production"})
+        run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
         TIMES["layerpress_warm"] = time.perf_counter() - started
         if touched is not None:   # the edit undone, the compared site built from the blog as it is
             shutil.copy2(blog / touched.relative_to(source), touched)
-            done = run(command, capture_output=True, text=True, cwd=ROOT, env=os.environ | {"JEKYLL_ENV": "production"})
+            done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
     return dest, done
 
 
