@@ -52,6 +52,8 @@ LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
 TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
 BLOCK_HTML_OPEN = re.compile(
@@ -316,23 +318,45 @@ def kramdown_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
+        block_start = not (out and out[-1].strip())
+        end = index
+        if block_start and TABLE_ROW.match(lines[index]):
+            while end < len(lines) and TABLE_ROW.match(lines[end]):
+                end += 1
+        elif block_start and pipe_row(lines[index]):
+            # kramdown: a block whose every line has a pipe (outside code spans) is a table, whatever
+            # else the lines hold (even `$$p(x|z)$$`).
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            if not all(pipe_row(line) or TABLE_SEPARATOR.match(line) for line in lines[index:end]):
+                end = index
+        if end == index:
             out.append(lines[index])
             index += 1
             continue
-        end = index
-        while end < len(lines) and TABLE_ROW.match(lines[end]):
-            end += 1
         rows = [row for row in lines[index:end]]
         while rows and TABLE_SEPARATOR.match(rows[0]):
             rows.pop(0)
         if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
-            columns = max(1, len(rows[0].strip().strip("|").split("|")))
+            columns = max(1, *(cells(row) for row in rows))
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
         body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
         out += rows[:2] + body
         index = end
     return out
+
+
+def pipe_row(line: str) -> bool:
+    """A line kramdown reads as a table row at a block's start: an unescaped pipe outside code spans,
+    and no other block's marker first (heading, quote, list item, HTML, display math, definition)."""
+    if NOT_A_TABLE.match(line):
+        return False
+    return "|" in CODE_SPAN.sub("", line.replace("\\|", ""))
+
+
+def cells(row: str) -> int:
+    """How many cells a table row has (pipes in code spans and escaped ones do not count)."""
+    return len(CODE_SPAN.sub("", row.replace("\\|", "")).strip().strip("|").split("|"))
 
 
 def split_fences(text: str) -> list[str]:
