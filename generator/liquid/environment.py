@@ -15,6 +15,7 @@ Extension API (for themes and built-in plugins):
 
 from __future__ import annotations
 
+import glob
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -211,10 +212,14 @@ class JekyllEnvironment(liquid.Environment):
     # -- layouts --
 
     def layout_file(self, name: str) -> Path | None:
+        """`NAME.html`, else any `NAME.EXT` (Jekyll names a layout by its file's stem: `post.liquid`)."""
         for folder in self.folders.layouts:
             for candidate in (folder / f"{name}.html", folder / name):
                 if candidate.is_file():
                     return candidate
+            others = sorted(folder.glob(f"{glob.escape(name)}.*")) if folder.is_dir() else []
+            if others and others[0].is_file():
+                return others[0]
         return None
 
     def layout_names(self) -> list[str]:

@@ -88,7 +88,7 @@ def test_data_model_blog_pages_have_jekylls_visible_text(tmp_path):
     summary = report.summary()
     differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
     assert summary["builds"], report.error
-    assert summary["pages"] == 8 and summary["pages_found"] == 8
+    assert summary["pages"] == 9 and summary["pages_found"] == 9
     assert summary["same_visible_text"] == summary["pages"], differing
     assert report.layerpress_warnings == []
 
