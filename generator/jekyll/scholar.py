@@ -52,11 +52,10 @@ class Bibliography:
 
     def load(self) -> Bibliography:
         from citeproc import CitationStylesStyle
-        from citeproc.source.bibtex import BibTeX
 
         try:
             with quietly():
-                self.source = BibTeX(str(self.path), encoding="utf-8")
+                self.source = lenient_bibtex()(str(self.path), encoding="utf-8")
         except Exception as problem:   # citeproc's parser raises bare exceptions on malformed files
             raise ContentError(f"malformed BibTeX: {problem}", file=self.path,
                                hint="check the entry's braces and commas") from None
@@ -96,6 +95,27 @@ class Bibliography:
         return {str(name).lower(): str(value) for name, value in entry.items()} | {"type": entry.document_type}
 
 
+def lenient_bibtex() -> type:
+    """citeproc-py's BibTeX source, with LaTeX commands it does not know (`$\\infty$` in a title) kept
+    as written, for MathJax, instead of failing the whole file."""
+    from citeproc.source.bibtex import BibTeX
+    from citeproc.source.bibtex.latex.macro import Macro
+
+    class KeepUnknown(dict):
+        def __missing__(self, name: str) -> Macro:
+            return Macro(0, "\\" + name)
+
+    class LenientBibTeX(BibTeX):
+        preamble_macros: dict
+
+        def create_reference(self, key, entry):
+            if not isinstance(self.preamble_macros, KeepUnknown):
+                self.preamble_macros = KeepUnknown(self.preamble_macros)
+            return super().create_reference(key, entry)
+
+    return LenientBibTeX
+
+
 @contextmanager
 def quietly() -> Iterator[None]:
     """citeproc-py warns (Python warnings) about BibTeX fields and CSL features it skips, e.g.
@@ -125,7 +145,7 @@ class Bibliographies:
 
     def get(self, site, name: str | None) -> Bibliography:
         options = settings(site)
-        folder = Path(str(options["source"]))
+        folder = Path(str(options["source"]).lstrip("/") or ".")    # jekyll-scholar: relative to the blog
         file_name = str(name or options["bibliography"])
         relative = folder / (file_name if file_name.endswith(".bib") else f"{file_name}.bib")
         path = confined(self.blog, relative, ContentError, what="bibliography")

@@ -1,5 +1,6 @@
 """Which `_config.yml` keys are not "unknown": Jekyll's own settings (Configuration::DEFAULTS), the
-settings of the plugins GitHub Pages blogs use, keys a theme's `_config.yml` defines, and keys the
+settings of the plugins GitHub Pages blogs use or the blog lists (`jekyll-minifier:` for the plugin
+of that name, which warns once itself), keys a theme's `_config.yml` defines, and keys the
 blog's or its theme's templates read (`site.KEY`): a theme such as al-folio keeps dozens of its own
 settings in the blog's `_config.yml`."""
 
@@ -27,6 +28,7 @@ JEKYLL_SETTINGS = {
     "author", "social", "twitter", "facebook", "logo", "webmaster_verifications", "locale", "seo", "feed",
     "gist", "emoji", "github", "scholar", "jekyll-archives", "redirect_from", "titles_from_headings",
     "optional_front_matter", "readme_index", "relative_links", "jekyll_compose", "sitemap", "paginate",
+    "pagination", "autopages",       # jekyll-paginate-v2
 }
 UNKNOWN_KEY = re.compile(r"^unknown key '([^'.]+)'")
 SITE_KEY = re.compile(r"\bsite\.([A-Za-z_][\w-]*)|\bsite\[\s*['\"]([^'\"]+)['\"]\s*\]")
@@ -73,7 +75,9 @@ def known_to_the_blog(warnings: list[LayerpressError], config) -> list[Layerpres
     except LayerpressError:         # an unknown theme: the build stops on it a moment later
         theme = None
     theme_root = theme.root if theme else None
-    known = JEKYLL_SETTINGS | theme_settings(theme_root) | keys_read_in(config.source)
+    listed = [config.data.get(key) for key in ("plugins", "gems")]
+    plugin_names = {str(name) for names in listed if isinstance(names, list) for name in names}
+    known = JEKYLL_SETTINGS | plugin_names | theme_settings(theme_root) | keys_read_in(config.source)
     if theme_root is not None:
         known |= keys_read_in(theme_root)
     return [warning for warning, match in zip(warnings, unknown) if match is None or match[1] not in known]

@@ -83,3 +83,15 @@ def test_keys_the_templates_or_jekyll_read_are_not_unknown(tmp_path):
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "unknown key 'sidebar_colour'" in warnings[0], warnings
+
+
+def test_plugins_layerpress_lacks_are_one_warning_and_their_settings_are_not_unknown(tmp_path):
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\nplugins:\n  - jekyll-archives\n  - jekyll-minifier\n  - jekyll/scholar\n"
+                     "jekyll-minifier:\n  compress_css: true\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("warning: blog/_config.yml:2: plugins 'jekyll-archives', 'jekyll-minifier' are "
+                                  "not supported: layerpress runs no Ruby, so what they add is missing")

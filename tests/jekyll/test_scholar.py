@@ -51,3 +51,11 @@ def test_an_unknown_key_is_one_error_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "error: blog/refs.md:4: cite: no entry 'he2016dep' in references.bib (did you mean 'he2016deep'?)"]
+
+
+def test_latex_commands_citeproc_does_not_know_stay_for_mathjax(tmp_path):
+    blog = blog_with(tmp_path, "{% bibliography --file math %}\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert ("Doe, J. (2020). Networks of $\\infty$ width. <i>Journal of Wide Networks</i>."
+            in (tmp_path / "site" / "refs.html").read_text())
