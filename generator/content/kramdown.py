@@ -187,15 +187,23 @@ class KramdownSource(Preprocessor):
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
         math_rows: set[int] = set()
-        display_math = in_math = False
+        display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
                 in_math = False     # inline math ends with its paragraph
+            if math_closed and line.lstrip().startswith("<"):
+                # kramdown: `$$...$$` followed by more of its block (here HTML, which Python-Markdown
+                # would split off) is not display math but inline math in a paragraph.
+                out[-1] += " " + line
+                math_closed = False
+                continue
+            math_closed = False
             if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
                 # kramdown's display math may hold blank lines; a space keeps the block whole.
                 math_rows.add(len(out))
                 out.append(" " if display_math and not line.strip() else line)
                 in_math = len(DOLLARS.findall(line)) % 2 == 0
+                math_closed = display_math and not in_math
                 continue
             in_math = len(DOLLARS.findall(line)) % 2 == 1
             display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
