@@ -17,6 +17,7 @@ from markdown.inlinepatterns import InlineProcessor
 START = re.compile(r"\*\*?|__?")
 INTRAWORD = re.compile(r"[^\W\d_]-?[^\W\d_]*\Z")    # kramdown: /[[:alpha:]]-?[[:alpha:]]*\z/ before a `_`
 TAGS = {"em": "em", "strong": "strong"}
+RUBY_SPACE = " \t\n\r\f\v"    # Ruby's `\s`: ASCII only (a no-break space is not a space to kramdown)
 
 
 class Span:
@@ -54,7 +55,7 @@ def parse_emphasis(text: str, pos: int, stack: tuple[str, ...]) -> tuple[Span | 
     run = delimiter.group()
     kind, char = ("strong" if len(run) == 2 else "em"), run[0]
     after = pos + len(run)
-    if ((char == "_" and INTRAWORD.search(text, 0, pos)) or (after < len(text) and text[after].isspace())
+    if ((char == "_" and INTRAWORD.search(text, 0, pos)) or (after < len(text) and text[after] in RUBY_SPACE)
             or kind in stack):
         return None, after
     span, end = read_until(text, after, run, kind, stack)
@@ -90,7 +91,7 @@ def read_until(text: str, pos: int, delimiter: str, kind: str, stack: tuple[str,
 
 def closes(text: str, index: int, kind: str, delimiter: str, doubled: re.Pattern, alnum_after: re.Pattern,
            span: Span) -> bool:
-    return ((index == 0 or not text[index - 1].isspace())
+    return ((index == 0 or text[index - 1] not in RUBY_SPACE)
             and (kind != "em" or doubled.match(text, index) is None)
             and (delimiter[0] != "_" or alnum_after.match(text, index) is None)
             and bool(span.children))

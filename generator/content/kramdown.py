@@ -65,7 +65,9 @@ DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
-HEADING_WITHOUT_SPACE = re.compile(r"^(?=#{1,6}[^#\s])", re.MULTILINE)
+HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
+RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
+RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 OUTER_BLOCK = re.compile(
     r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
     r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
@@ -180,7 +182,7 @@ class KramdownSource(Preprocessor):
         text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
         text = TOC_LIST.sub("\n[TOC]\n", text)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
-            text = HEADING_WITHOUT_SPACE.sub(r"\\\g<0>", text)
+            text = escaped_hash_lines(text)
         return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
@@ -229,6 +231,20 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def escaped_hash_lines(text: str) -> str:
+    """`\\###Title` for a line `###Title` (GFM: no heading without a space), outside `<pre>`, `<script>`
+    and `<style>` (the HTML `{% highlight %}` writes keeps its `#` comments)."""
+    if "#" not in text:
+        return text
+    lines = text.split("\n")
+    raw = 0
+    for row, line in enumerate(lines):
+        if not raw and HEADING_WITHOUT_SPACE.match(line):
+            lines[row] = "\\" + line
+        raw = max(0, raw + len(RAW_OPEN.findall(line)) - len(RAW_CLOSE.findall(line)))
+    return "\n".join(lines)
 
 
 def mark_outer_blocks(text: str) -> str:
