@@ -132,6 +132,7 @@ SASS_KEYS = {
 KRAMDOWN_KEYS = {
     "input": Option(string, "GFM", "GFM (GitHub-flavoured, the default) or kramdown."),
     "toc_levels": Option(of_type(str, int), "1..6", "The heading levels a {:toc} lists, e.g. 2..3."),
+    "parse_block_html": Option(of_type(bool), False, "Read the content of HTML blocks as markdown too."),
 }
 
 
@@ -245,7 +246,8 @@ class Config:
     page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
     data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source.")
     kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
-                      "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
+                      "kramdown's options; layerpress reads input, toc_levels and parse_block_html (others are accepted "
+                      "and ignored).")
 
     def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
                  lines: dict | None = None, values: dict | None = None):

@@ -54,11 +54,14 @@ BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
-TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
+# A separator line of a table: pipes, colons, dashes (and kramdown's `+`), the leading pipe optional.
+TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}(?=[^\n]*-)(?=[^\n]*[|:])[-:|+ \t]+$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
+# With parse_block_html, kramdown reads the content of these (at a line's start, nested ones too) as
+# markdown: blocks for containers, spans for p, headings, captions and list items.
 BLOCK_HTML_OPEN = re.compile(
-    r"^(?P<open><(?:div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b)"
-    r"(?![^>]*\bmarkdown=)", re.MULTILINE)
+    r"^(?P<open>[ \t]*<(?:div|section|aside|article|details|figure|figcaption|blockquote|header|footer|main|nav|"
+    r"center|p|h[1-6]|li|dd|dt)\b)(?![^>]*\bmarkdown=)", re.MULTILINE)
 # kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
 DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
@@ -436,7 +439,8 @@ class KramdownAttributeLists(AttrListTreeprocessor):
 
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
-        self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"]}
+        self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"],
+                       "parse_block_html": [False, "kramdown's parse_block_html option, for the whole site"]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md) -> None:
@@ -444,7 +448,8 @@ class KramdownExtension(Extension):
         for char in KRAMDOWN_ESCAPES:
             if char not in md.ESCAPED_CHARS:
                 md.ESCAPED_CHARS.append(char)
-        md.preprocessors.register(KramdownSource(md, self.getConfig("gfm")), "kramdown-source", 27)
+        md.preprocessors.register(KramdownSource(md, self.getConfig("gfm"), self.getConfig("parse_block_html")),
+                                  "kramdown-source", 27)
         if "smarty" in md.treeprocessors:   # kramdown reads a run of dashes greedily: `-----` is `—–`
             smarty = md.treeprocessors["smarty"].inlinePatterns
             smarty.register(SubstituteTextPattern("---", ("&mdash;",), md), "smarty-em-dashes", 50)

@@ -49,6 +49,7 @@ class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less 
     toc_levels: str = "1-6"          # kramdown: toc_levels: 1..4
     heading_permalinks: bool = False  # layerpress: heading_permalinks: true adds a ¶ link to headings
     raw_html: bool = True            # False for texts that must not carry markup (figure captions)
+    parse_block_html: bool = False   # kramdown: parse_block_html: true reads HTML blocks' content as markdown
 
     @classmethod
     def from_config(cls, config) -> MarkdownOptions:
@@ -56,7 +57,8 @@ class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less 
         match = re.fullmatch(r"\s*(\d)\s*\.\.\s*(\d)\s*", str(config.kramdown["toc_levels"]))
         return cls(gfm=config.kramdown["input"].lower() == "gfm",
                    toc_levels=f"{match[1]}-{match[2]}" if match else "1-6",
-                   heading_permalinks=config.option("heading_permalinks"))
+                   heading_permalinks=config.option("heading_permalinks"),
+                   parse_block_html=config.kramdown["parse_block_html"])
 
 
 def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict:
@@ -165,7 +167,8 @@ class MarkdownRenderer:
                 "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
                 "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
-            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm,
+                                                                                  parse_block_html=self.options.parse_block_html)],
                                          output_format="html")
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
