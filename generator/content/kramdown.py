@@ -454,6 +454,8 @@ class KramdownExtension(Extension):
             smarty = md.treeprocessors["smarty"].inlinePatterns
             smarty.register(SubstituteTextPattern("---", ("&mdash;",), md), "smarty-em-dashes", 50)
             smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
+            # kramdown: a quote between digits closes (5'10" is 5’10”), smarty would open it.
+            smarty.register(SubstituteTextPattern(r"(?<=\d)'(?=\d)", ("&rsquo;",), md), "kramdown-digit-quote", 56)
         footnotes = next((ext for ext in md.registeredExtensions if isinstance(ext, FootnoteExtension)), None)
         if footnotes is not None:
             md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
