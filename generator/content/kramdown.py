@@ -67,6 +67,8 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+QUOTED_HTML_LINE = re.compile(
+    r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
@@ -222,6 +224,13 @@ class KramdownSource(Preprocessor):
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
                 out.append(">" if line.startswith(">") else "")
+            quoted_html = QUOTED_HTML_LINE.match(line)
+            if quoted_html and not self.parse_block_html:
+                # kramdown: in a quote, a line that is one HTML element ends the paragraph before it
+                # and stays raw HTML (a `$$` in it is text); Python-Markdown would read it as markdown.
+                if previous.startswith(">") and previous.strip(" >"):
+                    out.append(quoted_html["quote"].rstrip())
+                line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
         return kramdown_tables(nest_lists(out, math_rows))
 
