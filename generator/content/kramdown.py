@@ -32,7 +32,7 @@ from markdown import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.inlinepatterns import HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
@@ -69,6 +69,13 @@ BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
 QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
+# kramdown's HTML_BLOCK_ELEMENTS: in a paragraph, their tags are text.
+KRAMDOWN_BLOCK_ELEMENTS = frozenset({
+    "address", "article", "aside", "applet", "body", "blockquote", "colgroup", "dd", "details", "dl", "div",
+    "dt", "fieldset", "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "html", "head", "iframe", "legend", "menu", "li", "main", "map", "nav", "ol", "optgroup", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tfoot", "tr", "ul"})
+SPAN_TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
@@ -435,6 +442,17 @@ class KramdownMathInline(InlineArithmatexPattern):
         return element, m.start(0), m.end(0)
 
 
+class KramdownSpanHtml(HtmlInlineProcessor):
+    """Raw HTML inside a paragraph (or a table cell), as kramdown reads it: a block-level element's tag
+    (`<div>`, `<ul>`, `<p>`, `<table>` ...) there is text, shown as written; other tags are HTML."""
+
+    def handleMatch(self, m, data):  # type: ignore[override]
+        tag = SPAN_TAG_NAME.match(m.group(1))
+        if tag and tag[1].lower() in KRAMDOWN_BLOCK_ELEMENTS:
+            return self.md.htmlStash.store(html.escape(m.group(1), quote=False)), m.start(0), m.end(0)
+        return super().handleMatch(m, data)
+
+
 class KramdownAttributeLists(AttrListTreeprocessor):
     """kramdown's attribute lists start with `{:` (a heading's id may be `{#id}`): a bare `{i=1}` after
     emphasis, as in `\\sum_{i=1}` outside math, is text."""
@@ -469,6 +487,8 @@ class KramdownExtension(Extension):
         if footnotes is not None:
             md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
+        if "html" in md.inlinePatterns:
+            md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
         if "attr_list" in md.treeprocessors:

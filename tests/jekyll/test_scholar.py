@@ -28,9 +28,9 @@ def blog_with(tmp_path: Path, page: str) -> Path:
 
 def test_cite_and_bibliography_in_apa(tmp_path):
     blog = blog_with(tmp_path, "ResNets {% cite he2016deep %}, two at once {% cite lecun1998gradient goodfellow2016deep %}.\n\n"
-                               "{% bibliography %}\n\nBooks: {% bibliography --query @book %}\n\n"
-                               "Cited in 1998: {% bibliography --cited --query @*[year=1998] %}\n\n"
-                               "Other file: {% bibliography --file transformers %}\n")
+                               "{% bibliography %}\n\nBooks:\n\n{% bibliography --query @book %}\n\n"
+                               "Cited in 1998:\n\n{% bibliography --cited --query @*[year=1998] %}\n\n"
+                               "Other file:\n\n{% bibliography --file transformers %}\n")
     done = build(blog, tmp_path / "site")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     html = (tmp_path / "site" / "refs.html").read_text()
@@ -40,8 +40,8 @@ def test_cite_and_bibliography_in_apa(tmp_path):
             "He, K., Zhang, X., Ren, S., &amp; Sun, J. (2016). Deep Residual Learning for Image Recognition. "
             "<i>Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition</i>, 770–778.</span></li>"
             f'<li><span id="goodfellow2016deep">{GOODFELLOW}</span></li></ol>') in html
-    assert f'Books: <ol class="bibliography"><li><span id="goodfellow2016deep">{GOODFELLOW}</span></li></ol>' in html
-    assert f'Cited in 1998: <ol class="bibliography"><li><span id="lecun1998gradient">{LECUN}</span></li></ol>' in html
+    assert f'<ol class="bibliography"><li><span id="goodfellow2016deep">{GOODFELLOW}</span></li></ol>' in html
+    assert f'<ol class="bibliography"><li><span id="lecun1998gradient">{LECUN}</span></li></ol>' in html
     assert "Vaswani, A., Shazeer, N., Parmar, N., Uszkoreit, J., Jones, L., Gomez, A. N., Kaiser, Ł., " in html
 
 
