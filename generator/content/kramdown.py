@@ -32,9 +32,9 @@ from markdown import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
-from markdown.inlinepatterns import HtmlInlineProcessor, SubstituteTagInlineProcessor
+from markdown.inlinepatterns import BacktickInlineProcessor, HtmlInlineProcessor, SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
-from markdown.util import AtomicString
+from markdown.util import AtomicString, code_escape
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
 from generator.content.emphasis import KramdownEmphasis
@@ -75,6 +75,7 @@ KRAMDOWN_BLOCK_ELEMENTS = frozenset({
     "dt", "fieldset", "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
     "hr", "html", "head", "iframe", "legend", "menu", "li", "main", "map", "nav", "ol", "optgroup", "p",
     "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tfoot", "tr", "ul"})
+RUBY_SPACE = " \t\n\r\f\v"     # Ruby's `\s`
 SPAN_TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
@@ -442,6 +443,31 @@ class KramdownMathInline(InlineArithmatexPattern):
         return element, m.start(0), m.end(0)
 
 
+class KramdownCodeSpan(BacktickInlineProcessor):
+    """kramdown's `parse_codespan`: a lone backtick between spaces is text; a run of backticks closes
+    only at a run of the same length (else it is text, and reading goes on after it); a space at both
+    ends is stripped once."""
+
+    def handleMatch(self, m, data):  # type: ignore[override]
+        if m.group(1):
+            return super().handleMatch(m, data)
+        begin = run_end = m.start(0)
+        while run_end < len(data) and data[run_end] == "`":
+            run_end += 1
+        run = data[begin:run_end]
+        lone = (len(run) == 1 and begin > 0 and data[begin - 1] in RUBY_SPACE
+                and run_end < len(data) and data[run_end] in RUBY_SPACE)
+        close = None if lone else re.compile(f"(?<!`){run}(?!`)").search(data, run_end)
+        if close is None:
+            return AtomicString(run), begin, run_end
+        code = data[run_end:close.start()]
+        if (len(run) > 1 or len(code) > 1) and code.startswith(" ") and code.endswith(" "):
+            code = code[1:-1]
+        element = etree.Element("code")
+        element.text = AtomicString(code_escape(code))
+        return element, begin, close.end()
+
+
 class KramdownSpanHtml(HtmlInlineProcessor):
     """Raw HTML inside a paragraph (or a table cell), as kramdown reads it: a block-level element's tag
     (`<div>`, `<ul>`, `<p>`, `<table>` ...) there is text, shown as written; other tags are HTML."""
@@ -487,6 +513,8 @@ class KramdownExtension(Extension):
         if footnotes is not None:
             md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
+        if "backtick" in md.inlinePatterns:
+            md.inlinePatterns.register(KramdownCodeSpan(md.inlinePatterns["backtick"].pattern), "backtick", 190)
         if "html" in md.inlinePatterns:
             md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
