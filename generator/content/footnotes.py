@@ -20,10 +20,6 @@ STASHED_BLOCK = re.compile("\x02wzxhzdk:\\d+\x03")
 
 
 class KramdownFootnotes(Treeprocessor):
-    def __init__(self, md, footnotes) -> None:
-        super().__init__(md)
-        self.footnotes = footnotes
-
     def run(self, root: etree.Element) -> None:
         division = next((div for div in root.iter("div") if div.get("class") == "footnote"), None)
         if division is None:
@@ -36,12 +32,11 @@ class KramdownFootnotes(Treeprocessor):
         if listing is None:
             return
         order = list(references)         # names by first reference, in document order
-        items = sorted(listing, key=lambda item: order.index(item.get("id", "").split(":", 1)[-1])
-                       if item.get("id", "").split(":", 1)[-1] in references else len(order))
-        for item in items:
+        for item in sorted(listing, key=lambda item: order.index(note_name(item)) if note_name(item) in references
+                           else len(order)):
             listing.remove(item)
-            name = item.get("id", "").split(":", 1)[-1]
-            if name not in references:
+            name = note_name(item)
+            if name not in references:      # referenced nowhere: kramdown leaves it out
                 continue
             item.set("role", "doc-endnote")
             self.write_backlinks(item, name, references[name])
@@ -90,6 +85,11 @@ class KramdownFootnotes(Treeprocessor):
             if len(last) or (last.text or "").strip():
                 append_text(last, " ")
             last.append(link)
+
+
+def note_name(item: etree.Element) -> str:
+    """`fn:NAME` -> NAME."""
+    return item.get("id", "").split(":", 1)[-1]
 
 
 def append_text(element: etree.Element, text: str) -> None:

@@ -76,6 +76,8 @@ KRAMDOWN_BLOCK_ELEMENTS = frozenset({
     "hr", "html", "head", "iframe", "legend", "menu", "li", "main", "map", "nav", "ol", "optgroup", "p",
     "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tfoot", "tr", "ul"})
 RUBY_SPACE = " \t\n\r\f\v"     # Ruby's `\s`
+STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+INLINE_STASHED = re.compile("\x02klzzwxh:(\\d+)\x03")
 SPAN_TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
@@ -470,13 +472,26 @@ class KramdownCodeSpan(BacktickInlineProcessor):
 
 class KramdownSpanHtml(HtmlInlineProcessor):
     """Raw HTML inside a paragraph (or a table cell), as kramdown reads it: a block-level element's tag
-    (`<div>`, `<ul>`, `<p>`, `<table>` ...) there is text, shown as written; other tags are HTML."""
+    (`<div>`, `<ul>`, `<p>`, `<table>` ...) within a line is text, shown as written; other tags, and
+    one that starts a line or a list item (kramdown's HTML block), are HTML."""
 
     def handleMatch(self, m, data):  # type: ignore[override]
         tag = SPAN_TAG_NAME.match(m.group(1))
-        if tag and tag[1].lower() in KRAMDOWN_BLOCK_ELEMENTS:
+        starts_a_line = m.start(0) == 0 or data[m.start(0) - 1] == "\n"   # kramdown: an HTML block there
+        if tag and tag[1].lower() in KRAMDOWN_BLOCK_ELEMENTS and not starts_a_line \
+                and not self.closes_kept_tag(tag[1].lower(), m.group(1), data[:m.start(0)]):
             return self.md.htmlStash.store(html.escape(m.group(1), quote=False)), m.start(0), m.end(0)
         return super().handleMatch(m, data)
+
+    def closes_kept_tag(self, name: str, tag: str, before: str) -> bool:
+        """Whether `tag` is the end tag of an element whose start tag was kept as HTML earlier in the text."""
+        if not tag.startswith("</"):
+            return False
+        nodes = getattr(self.md.treeprocessors["inline"], "stashed_nodes", {})   # inline placeholders -> their content
+        held = "".join(str(nodes.get(key, "")) for key in INLINE_STASHED.findall(before))
+        stash = self.md.htmlStash.rawHtmlBlocks
+        kept = [str(stash[int(number)]) for number in STASHED.findall(before + held) if int(number) < len(stash)]
+        return any(html.lower().startswith(f"<{name}") for html in kept)
 
 
 class KramdownAttributeLists(AttrListTreeprocessor):
@@ -509,9 +524,8 @@ class KramdownExtension(Extension):
             smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
             # kramdown: a quote between digits closes (5'10" is 5’10”), smarty would open it.
             smarty.register(SubstituteTextPattern(r"(?<=\d)'(?=\d)", ("&rsquo;",), md), "kramdown-digit-quote", 56)
-        footnotes = next((ext for ext in md.registeredExtensions if isinstance(ext, FootnoteExtension)), None)
-        if footnotes is not None:
-            md.treeprocessors.register(KramdownFootnotes(md, footnotes), "kramdown-footnotes", 14)
+        if any(isinstance(ext, FootnoteExtension) for ext in md.registeredExtensions):
+            md.treeprocessors.register(KramdownFootnotes(md), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
         if "backtick" in md.inlinePatterns:
             md.inlinePatterns.register(KramdownCodeSpan(md.inlinePatterns["backtick"].pattern), "backtick", 190)
