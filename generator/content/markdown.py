@@ -233,7 +233,8 @@ def converter_versions() -> dict:
     import pymdownx
 
     here = Path(__file__)
-    modules = ("kramdown.py", "footnotes.py", "emphasis.py", "stray_tags.py", "highlight.py", "strikethrough.py")
+    modules = ("kramdown.py", "kramdown_spans.py", "footnotes.py", "emphasis.py", "stray_tags.py", "highlight.py",
+               "strikethrough.py")
     code = [hashlib.sha256(path.read_bytes()).hexdigest()
             for path in (here, *(here.with_name(name) for name in modules))]
     return {"python": sys.version_info[:2], "markdown": markdown.__version__, "pymdown-extensions": pymdownx.__version__,
