@@ -65,6 +65,7 @@ permalink: /compat-posts.json
 """
 # kramdown 2 writes math for MathJax as \(...\) and \[...\]; layerpress (arithmatex) the same, in spans.
 HEADING_ID = re.compile(r"<h[1-6][^>]*\sid=\"([^\"]+)\"")
+CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.DOTALL)
 MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                         "\u2014": "-", "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u00a0": " "})
@@ -151,7 +152,9 @@ def body_html(page: str) -> str:
 
 
 def formulas(body: str) -> list[str]:
-    return [normalise_space(html.unescape(m[1] if m[1] is not None else m[2])) for m in MATH.finditer(body)]
+    """The formulas of a body: `\\(...\\)` and `\\[...\\]` outside code (a regex in a code block is not one)."""
+    prose = CODE.sub("", body)
+    return [normalise_space(html.unescape(m[1] if m[1] is not None else m[2])) for m in MATH.finditer(prose)]
 
 
 def normalise_space(text: str) -> str:
