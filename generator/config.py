@@ -167,6 +167,7 @@ SASS_KEYS = {
 KRAMDOWN_KEYS = {
     "input": Option(string, "GFM", "GFM (GitHub-flavoured, the default) or kramdown."),
     "toc_levels": Option(of_type(str, int), "1..6", "The heading levels a {:toc} lists, e.g. 2..3."),
+    "parse_block_html": Option(of_type(bool), False, "Read the content of HTML blocks as markdown too."),
 }
 
 
@@ -241,6 +242,8 @@ LAYERPRESS_KEYS = named({
     "heading_permalinks": Option(of_type(bool), False, "Add a ¶ link to each heading."),
     "limits": Option(Section(LIMIT_KEYS, "a mapping of limits"), budgets.DEFAULT._asdict(),
                      "What one build may spend (docs/limits.md): " + ", ".join(LIMIT_KEYS) + "."),
+    "liquid_in_code": Option(of_type(bool), True, "Run Liquid inside fenced code blocks, as Jekyll does; false "
+                                                  "prints them as written (a document's front matter may say too)."),
 })
 
 
@@ -286,7 +289,8 @@ class Config:
     page_excerpts = Option(of_type(bool), False, "Give pages an excerpt too (posts always have one).")
     data_dir = Option(string, "_data", "The folder of data files (site.data), inside the source (or a shared folder).")
     kramdown = Option(Section(KRAMDOWN_KEYS, others=True), Section(KRAMDOWN_KEYS).defaults(),
-                      "kramdown's options; layerpress reads input and toc_levels (others are accepted and ignored).")
+                      "kramdown's options; layerpress reads input, toc_levels and parse_block_html (others are accepted "
+                      "and ignored).")
 
     def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
                  lines: dict | None = None, values: dict | None = None):

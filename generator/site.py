@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from generator.budgets import check_size
 from generator.config import CONFIG_KEYS, Config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
-from generator.content.sitedata import HTML, link_neighbours, page_data, paginator_data, site_data
+from generator.content.sitedata import HTML, NIL_UNLESS_SET, link_neighbours, page_data, paginator_data, site_data
 from generator.errors import ContentError, did_you_mean
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 class Theme:
     """The built-in theme's Jinja templates (layouts `post`, `page`, `index`, ... and the feed)."""
 
-    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
+    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None,
+                 site_defaults: dict | None = None) -> None:
+        self.site_defaults = site_defaults or {}   # what the theme shows for keys that are nil in `site`
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(THEME_DIR)), undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True, bytecode_cache=bytecode_cache,
@@ -51,6 +54,10 @@ class Theme:
                       if "/" not in name and not name.startswith("_"))
 
     def render(self, template_name: str, context: dict) -> str:
+        site = context.get("site")
+        if isinstance(site, dict):
+            context = context | {"site": site | {key: value for key, value in self.site_defaults.items()
+                                                 if site.get(key) is None}}
         try:
             return self.env.get_template(template_name).render(context)
         except jinja2.TemplateError as problem:
@@ -92,14 +99,18 @@ class SiteRenderer:
 
         self.config, self.content = config, content
         self.markdown = shared_renderer(MarkdownOptions.from_config(config), cache_dir)
-        self.documents = content.posts + content.pages
-        self.pages = {doc.source_path: page_data(doc) for doc in self.documents}
+        self.documents = content.documents_to_write()
+        # Documents of collections without output are not written, but `site.LABEL` shows their content.
+        self.every_document = self.documents + [doc for collection in content.collections if not collection.output
+                                                for doc in collection.docs]
+        self.pages = {doc.source_path: page_data(doc) for doc in self.every_document}
         link_neighbours(content.posts, self.pages)
         self.site = site_data(config, content, self.pages)
         self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
         self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
                                         LiquidOptions.from_config(config), values=self.tag_values())
-        self.theme = Theme(self.liquid.filters, template_cache(cache_dir))
+        self.theme = Theme(self.liquid.filters, template_cache(cache_dir),
+                           {key: config.values[key] for key in NIL_UNLESS_SET if key in config.values})
         self.context: dict = {}
         self.replacements: dict = {}
         self.links_after: tuple[LinkAfter, ...] = ()
@@ -178,7 +189,7 @@ class SiteRenderer:
         the feed and excerpts quote it has not)."""
         self.context, self.replacements = dict(context or {}), dict(replacements or {})
         self.links_after = tuple(links_after)
-        for doc in self.documents:
+        for doc in self.every_document:
             self.render_body(doc, self.pages[doc.source_path])
         rendered = []
         for doc in self.documents:
@@ -200,8 +211,10 @@ class SiteRenderer:
         """Liquid, then markdown, then computed HTML in place; sets the page's content and excerpt."""
         from generator.liquid.environment import after_front_matter
 
+        self.liquid.page_warnings.rendering = doc.source_path
         body, first_line = after_front_matter(doc.body, doc.body_line)
-        body, code = protect_code(body) if not doc.front_matter.get("liquid_in_code", False) else (body, [])
+        in_code = doc.front_matter.get("liquid_in_code", self.config.option("liquid_in_code"))
+        body, code = (body, []) if in_code else protect_code(body)
         template = self.liquid.parse_text(body, doc.source_path, first_line)
         text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
         page["content"] = HTML(self.to_html(doc, text))
@@ -210,7 +223,7 @@ class SiteRenderer:
         self.shown[doc.source_path] = HTML(self.to_html(doc, text, links)) if links else page["content"]
         if "excerpt" in doc.front_matter:   # Jekyll takes the front matter's text as it is
             page["excerpt"] = HTML(str(doc.front_matter["excerpt"]))
-        elif self.excerpt_separator(doc) and (doc.kind == "post" or self.config.page_excerpts):
+        elif self.excerpt_separator(doc) and (doc.kind != "page" or self.config.page_excerpts):
             page["excerpt"] = HTML(self.to_html(doc, self.excerpt_source(doc, text)))
         else:   # Jekyll: none for an empty separator, nor for a page without `page_excerpts: true`
             page["excerpt"] = None
@@ -238,6 +251,7 @@ class SiteRenderer:
         if self.paginates(doc):
             return self.paginated(doc)
         page = self.pages[doc.source_path]
+        self.liquid.page_warnings.rendering = doc.source_path
         text = self.render_layout(doc.layout, self.variables(page), self.shown[doc.source_path])
         return [RenderedPage(doc.output_path, text, doc.source_path)]
 
@@ -309,7 +323,7 @@ class SiteRenderer:
 
     def sitemap(self, rendered: list[RenderedPage]) -> str:
         by_path = {page["output_path"]: page for page in self.pages.values()}
-        entries = [{"loc": path_to_url(page.output_path), "lastmod": (by_path.get(page.output_path) or {}).get("date")}
+        entries = [{"loc": path_to_url(page.output_path), "lastmod": dated((by_path.get(page.output_path) or {}).get("date"))}
                    for page in rendered
                    if page.output_path.endswith(".html") and page.output_path != "404.html"
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
@@ -317,7 +331,7 @@ class SiteRenderer:
         return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
 
 
-# -- fenced code is printed as written (unless `liquid_in_code: true`) --
+# -- fenced code printed as written (with `liquid_in_code: false`) --
 
 def protect_code(body: str) -> tuple[str, list[str]]:
     """The body with each fenced code block replaced by a mark of as many lines (Liquid never sees
@@ -345,6 +359,11 @@ def restore_code(text: str, blocks: list[str]) -> str:
         padded = mark + "\n" * code.count("\n")
         text = text.replace(padded, code) if padded in text else text.replace(mark, code)
     return text
+
+
+def dated(value) -> date | None:
+    """A page's date when it is one (a page's `date` may be any text: Jekyll leaves it as written)."""
+    return value if isinstance(value, date) else None
 
 
 def url_to_path(url: str) -> str:

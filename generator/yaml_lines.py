@@ -26,10 +26,19 @@ MALFORMED_HINT = "check the indentation and quote values that contain ': '"
 
 
 class TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's safe loader that leaves dates as text."""
+    """libyaml's safe loader that leaves dates as text (a `Timestamp` when unquoted)."""
 
 
-TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+class Timestamp(str):
+    """An unquoted YAML timestamp, kept as its text: Ruby's YAML (and so Jekyll) reads one with a time
+    and no offset as UTC, where quoted text is read in the site's zone."""
+
+
+def _construct_timestamp(loader, node) -> Timestamp:
+    return Timestamp(loader.construct_scalar(node))
+
+
+TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class LineDict(dict):

@@ -128,7 +128,8 @@ def test_kramdown_and_sass_keep_the_options_layerpress_does_not_read(tmp_path):
     (tmp_path / "_config.yml").write_text("kramdown:\n  auto_ids: true\n  math_engine: mathjax\n"
                                           "sass:\n  sourcemap: never\n")
     config = load_config(tmp_path)
-    assert config.kramdown == {"input": "GFM", "toc_levels": "1..6", "auto_ids": True, "math_engine": "mathjax"}
+    assert config.kramdown == {"input": "GFM", "toc_levels": "1..6", "parse_block_html": False, "auto_ids": True,
+                               "math_engine": "mathjax"}
     assert config.sass["sourcemap"] == "never" and config.sass["style"] == "compact"
 
 

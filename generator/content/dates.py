@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser   # deferred (generator.lazy): loaded for the rare wordy date
 
 from generator.errors import ConfigError, ContentError
+from generator.yaml_lines import Timestamp
 
 DATE_TEXT = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -40,15 +43,21 @@ def to_jekyll_date(value: datetime, zone: tzinfo) -> JekyllDate:
 
 
 def parse_date(value, zone: tzinfo, *, file, line) -> JekyllDate:
-    """A front matter or file-name date: a YAML date/datetime or text; anything else is an error."""
+    """A front matter or file-name date: a YAML date/datetime or text; anything else is an error.
+
+    A YAML timestamp without an offset (`date: 2017-07-07 06:00:00`, unquoted) is UTC, as Ruby's YAML
+    reads it, then shown in the site's zone; text (quoted, or any other form) is in the site's zone."""
     if isinstance(value, datetime):
-        return to_jekyll_date(value, zone)
+        return to_jekyll_date(value if value.tzinfo else value.replace(tzinfo=timezone.utc), zone)
     if isinstance(value, date):
         return to_jekyll_date(datetime(value.year, value.month, value.day), zone)
     text = str(value).strip()
     match = DATE_TEXT.match(text)
     try:
-        return to_jekyll_date(datetime_from_match(match) if match else ruby_time_parse(text), zone)
+        parsed = datetime_from_match(match) if match else ruby_time_parse(text)
+        if isinstance(value, Timestamp) and match and match[4] is not None and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return to_jekyll_date(parsed, zone)
     except (ValueError, OverflowError):
         raise ContentError(f"invalid date '{value}'", file=file, line=line, hint=DATE_HINT) from None
 
@@ -79,3 +88,34 @@ def parse_offset(offset: str) -> timezone:
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return timezone(-delta if offset[0] == "-" else delta)
+
+
+def page_date(value, zone: tzinfo):
+    """A page's `date` as Jekyll leaves it (it parses only posts' dates): a YAML date stays a date, a
+    timestamp is a time with the offset it was written with, any other text stays text."""
+    if isinstance(value, datetime):     # a YAML timestamp: UTC unless it says otherwise, as Ruby's YAML
+        return to_jekyll_date(value, value.tzinfo or timezone.utc)
+    if isinstance(value, str):
+        match = DATE_TEXT.match(value.strip())
+        if match and match[4] is not None:     # with a time of day: Psych reads a timestamp
+            written = datetime_from_match(match)
+            unquoted = isinstance(value, Timestamp)
+            return to_jekyll_date(written, written.tzinfo or (timezone.utc if unquoted else zone))
+    return value
+
+
+def reproducible_time(folder) -> datetime:
+    """SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) when set, else the
+    time of the last git commit that touched `folder`, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%ct", "--", "."],
+                              capture_output=True, text=True, timeout=30,
+                              env={key: value for key, value in os.environ.items() if not key.startswith("GIT_")})
+    except (OSError, subprocess.SubprocessError):
+        done = None
+    if done is not None and done.returncode == 0 and done.stdout.strip().isdigit():
+        return datetime.fromtimestamp(int(done.stdout.strip()), timezone.utc)
+    return datetime.now(timezone.utc)

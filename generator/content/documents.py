@@ -16,11 +16,14 @@ from generator.config import CACHE_DIR_NAME, CONFIG_NAME, JEKYLL_EXCLUDES, Confi
 from generator import confine
 from generator.content import permalinks
 from generator.content.defaults import with_defaults
-from generator.content.dates import JekyllDate, parse_date, site_timezone
+from generator.content.collections import (Collection, collection_folder, collection_settings, document_placeholders,
+                                           front_matter_date, sorted_docs, url_template)
+from generator.content.dates import JekyllDate, page_date, parse_date, reproducible_time, site_timezone, to_jekyll_date
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.content.notebooks import SUFFIX as NOTEBOOK_SUFFIX, read_notebook
 from generator.errors import ContentError
 from generator.names import name_problem, shown
+from generator.readable import checked_size
 
 POST_EXTENSIONS = {".md", ".markdown", ".html", NOTEBOOK_SUFFIX}
 MARKDOWN_EXTENSIONS = {".md", ".markdown", NOTEBOOK_SUFFIX}
@@ -58,6 +61,7 @@ class Document:
     layout: str | None = None
     is_markdown: bool = True
     draft: bool = False
+    collection: str | None = None   # the label of a collection's document (kind "document")
 
     @property
     def excerpt_separator(self) -> str | None:
@@ -81,6 +85,13 @@ class SiteContent:
     pages: list
     static_files: list
     skipped: dict = field(default_factory=dict)   # relative path -> reason (a key of SKIPPED)
+    collections: list = field(default_factory=list)   # Collections (not posts), in _config.yml's order
+    time: JekyllDate | None = None                      # site.time (collections' documents default to it)
+
+    def documents_to_write(self) -> list:
+        """Posts, pages and the documents of collections with `output: true`."""
+        return self.posts + self.pages + [doc for collection in self.collections if collection.output
+                                          for doc in collection.docs]
 
 
 @dataclass
@@ -113,8 +124,58 @@ def read_site(config: Config, options: ReadOptions) -> SiteContent:
             pages += kept([read_page(path, config)], options, config, now, skipped)
         else:
             static_files.append(StaticFile(path, path.relative_to(config.source).as_posix()))
+    time = to_jekyll_date(reproducible_time(config.source), zone)
+    collections = [read_collection(config, label, settings, options, zone, time, now, skipped)
+                   for label, settings in collection_settings(config).items()]
+    static_files += [static for collection in collections if collection.output for static in collection.files]
     report_skipped(skipped)
-    return SiteContent(posts, pages, static_files, skipped)
+    return SiteContent(posts, pages, static_files, skipped, collections, time)
+
+
+def read_collection(config: Config, label: str, settings: dict, options: ReadOptions, zone, time: JekyllDate,
+                    now: datetime, skipped: dict[str, str]) -> Collection:
+    """The documents (files with front matter) and static files of `_LABEL/`."""
+    relative_directory = collection_folder(config, label)
+    collection = Collection(label, settings, relative_directory)
+    folder = config.source / relative_directory
+    if not folder.is_dir():
+        return collection
+    files = inside_blog(config, sorted(path for path in folder.rglob("*") if path.is_file()
+                                       and not any(part.startswith(".") for part in path.relative_to(folder).parts)))
+    docs = []
+    for path in files:
+        if has_front_matter(path):
+            docs.append(read_document(path, folder, config, label, settings, zone, time))
+        else:
+            collection.files.append(StaticFile(path, f"{label}/{path.relative_to(folder).as_posix()}"))
+    collection.docs = sorted_docs(kept(docs, options, config, now, skipped), settings)
+    return collection
+
+
+def read_document(path: Path, folder: Path, config: Config, label: str, settings: dict, zone,
+                  time: JekyllDate) -> Document:
+    relative = path.relative_to(config.source).as_posix()
+    parsed = split_front_matter(read_text(path, config), path)
+    fm = with_defaults(config, relative, label, parsed.front_matter)
+    date = front_matter_date(fm, parsed, path, zone, time)
+    slug = str(fm.get("slug") or path.stem)
+    is_markdown = path.suffix in MARKDOWN_EXTENSIONS
+    output_ext = ".html" if is_markdown else path.suffix
+    categories = merged_categories(fm)
+    in_collection = path.relative_to(folder).with_suffix("").as_posix()
+    values = document_placeholders(date, slug, categories, output_ext, path, label, in_collection)
+    if fm.get("permalink"):
+        template, origin = str(fm["permalink"]), (path, parsed.key_lines.get("permalink"))
+    else:
+        template, origin = url_template(settings, config.permalink), (config.file, config.lines.get("collections"))
+    url = build_url(template, values, *origin)
+    return Document(
+        source_path=path, relative_path=relative, kind="document", front_matter=fm,
+        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        output_path=permalinks.output_path(url, output_ext), slug=slug, date=date,
+        title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
+        categories=categories, tags=merged_tags(fm), layout=layout_name(fm, None),
+        is_markdown=is_markdown, collection=label)
 
 
 def split_dated(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -186,9 +247,22 @@ def read_text(path: Path, config: Config) -> str:
 
 def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
     """`paths`, after checking that each is a regular file of the blog (a symlink out of it would be
-    published, a pipe would hang the build): `confine.checked_file`."""
+    published, a pipe would hang the build), as `confine.checked_file` checks.
+
+    A file that is no symlink, in a folder that resolves inside the blog, is inside: each folder is
+    resolved once, such a file only has its kind and size checked (one stat), and only the other files
+    are resolved by `confine.checked_file` (resolving every file of a blog with hundreds of assets took
+    half a second)."""
+    real_source = config.source.resolve()
+    folder_inside: dict[Path, bool] = {}
     for path in paths:
-        confine.checked_file(config.source, path, "static", ContentError, what="file")
+        folder = path.parent
+        if folder not in folder_inside:
+            folder_inside[folder] = Path(os.path.realpath(folder)).is_relative_to(real_source)
+        if folder_inside[folder] and not path.is_symlink():
+            checked_size(path, "static", error=ContentError, what="file", shown=confine.shown(config.source, path))
+        else:
+            confine.checked_file(config.source, path, "static", ContentError, what="file")
     return paths
 
 
@@ -229,6 +303,8 @@ def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
     parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
+    if "date" in fm:
+        fm["date"] = page_date(fm["date"], site_timezone(config.timezone, config.file))
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix
     is_html = output_ext in (".html", ".htm")

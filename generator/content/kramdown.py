@@ -8,8 +8,13 @@ adds the glue those extensions do not have:
   anywhere else; both go through pymdownx.arithmatex (generic output, `\\[...\\]` and
   `\\(...\\)`), so no backslash, underscore or star inside a formula is touched;
 - `* TOC` followed by `{:toc}` becomes the toc extension's marker;
-- `{::options ... /}` and `{::comment}` blocks are dropped (with `parse_block_html="true"`
+- `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
+- an HTML comment that starts a block is kept whole, with any fence or formula inside it;
+- attribute lists start with `{:` (a bare `{i=1}` after `_..._` is text), headings take `{#id}` too;
+- `\\` at the end of a line is a line break (raw LaTeX environments' rows);
+- footnotes as kramdown writes them (generator/content/footnotes.py), emphasis as kramdown reads it
+  (generator/content/emphasis.py);
 - with the GFM input (`kramdown: input: GFM`), a list may follow a paragraph line directly;
 - lists nested the way kramdown nests them (two spaces under `- `), tables without a header
   row or with separator lines inside, attribute lists that end a block;
@@ -24,32 +29,56 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.smarty import SubstituteTextPattern
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
+from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
+from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
+from generator.content.footnotes import KramdownFootnotes
 
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
 TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
                       re.MULTILINE)
-OPTIONS = re.compile(r"^[ \t]*\{::options\b(?P<options>[^}]*)/\}[ \t]*$", re.MULTILINE)
+OPTIONS = re.compile(r"^[ \t]*\{::options\b([^}]*)/\}[ \t]*$", re.MULTILINE)
+PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|false)")
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
-TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*:?-[-:|+ \t]*$")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
+# A separator line of a table: pipes, colons, dashes (and kramdown's `+`), the leading pipe optional.
+TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}(?=[^\n]*-)(?=[^\n]*[|:])[-:|+ \t]+$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
+# With parse_block_html, kramdown reads the content of these (at a line's start, nested ones too) as
+# markdown: blocks for containers, spans for p, headings, captions and list items.
 BLOCK_HTML_OPEN = re.compile(
-    r"^(?P<open><(?:div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b)"
-    r"(?![^>]*\bmarkdown=)", re.MULTILINE)
+    r"^(?P<open>[ \t]*<(?:div|section|aside|article|details|figure|figcaption|blockquote|header|footer|main|nav|"
+    r"center|p|h[1-6]|li|dd|dt)\b)(?![^>]*\bmarkdown=)", re.MULTILINE)
 # kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
 DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
 BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
+QUOTED_HTML_LINE = re.compile(
+    r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
+CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
+HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
+RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
+RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
+OUTER_BLOCK = re.compile(
+    r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
+    r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
+# kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
+BLOCK_COMMENT = re.compile(r"^[ ]{0,3}<!--")
+COMMENT_END = re.compile(r"-->[ \t]*")
 MATH_CONFIG = {"generic": True, "tex_inline_wrap": ["\\(", "\\)"], "tex_block_wrap": ["\\[", "\\]"]}
 
 
@@ -95,40 +124,93 @@ class HeadingIds:
 class KramdownSource(Preprocessor):
     """Line-level kramdown syntax that Python-Markdown has no extension for, outside fenced code."""
 
-    def __init__(self, md, gfm: bool) -> None:
+    def __init__(self, md, gfm: bool, parse_block_html: bool = False) -> None:
         super().__init__(md)
         self.gfm = gfm
+        self.parse_block_html = parse_block_html
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        parse_block_html = any("parse_block_html" in m["options"] and "true" in m["options"]
-                               for m in OPTIONS.finditer(text))
-        chunks = split_fences(text)
+        # kramdown reads any tag that starts a line and is not a span element as an HTML block: custom
+        # elements (`<orbit-reviewarea>`) too, which Python-Markdown knows only when told their names.
+        for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
+            if name.lower() not in self.md.block_level_elements:
+                self.md.block_level_elements.append(name.lower())
+        chunks = split_fences("\n".join(self.stash_block_comments(lines)))
+        for index in range(1, len(chunks), 2):       # odd chunks are fenced code
+            chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
+        parse_block_html = self.parse_block_html
         for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
-            chunks[index] = self.prose(chunks[index], parse_block_html)
+            chunks[index], parse_block_html = self.prose(chunks[index], parse_block_html)
         return "".join(chunks).split("\n")
 
-    def prose(self, text: str, parse_block_html: bool) -> str:
-        text = OPTIONS.sub("", text)
-        text = COMMENT.sub("", text)
+    def stash_block_comments(self, lines: list[str]) -> list[str]:
+        """HTML comments that start a block (outside fenced code), kept as they are written: a fence
+        inside one is not code, and nothing in one is markdown."""
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            fence = next(fences(lines[index:], max_indent=3), None)
+            fence_start = index + fence.start if fence and fence.closed else len(lines)
+            comment = next((row for row in range(index, fence_start) if BLOCK_COMMENT.match(lines[row])
+                            and (row == 0 or not lines[row - 1].strip())), None)
+            if comment is None:
+                end = fence_start + (fence.end - fence.start + 1 if fence and fence.closed else 0)
+                out += lines[index:end]
+                index = end
+                continue
+            text = "\n".join(lines[comment:])
+            close = COMMENT_END.search(text, text.index("<!--") + 4)
+            if close is None:           # never closed: text, as kramdown reads it
+                out += lines[index:comment + 1]
+                index = comment + 1
+                continue
+            rest = text[close.end():]
+            rest_of_line = rest.split("\n", 1)[0]
+            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip() + "\n"), ""]
+            if rest_of_line.strip():
+                out.append(rest_of_line)
+            index = comment + text[:close.end()].count("\n") + 1
+        return out
+
+    def prose(self, text: str, parse_block_html: bool) -> tuple[str, bool]:
+        """The text made ready for Python-Markdown, and whether HTML blocks are read as markdown at its
+        end: a `{::options parse_block_html="true" /}` counts from where it stands."""
+        parts = []
+        pieces = OPTIONS.split(text)     # text, options, text, options, ..., text
+        for part, options in zip(pieces[0::2], pieces[1::2] + [""]):
+            if parse_block_html:
+                part = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', part)
+            parts.append(part)
+            setting = PARSE_BLOCK_HTML.search(options)
+            if setting:
+                parse_block_html = setting["value"] == "true"
+        text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
         text = TOC_LIST.sub("\n[TOC]\n", text)
-        if parse_block_html:
-            text = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', text)
-        return "\n".join(self.separate_blocks(text.split("\n")))
+        if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
+            text = escaped_hash_lines(text)
+        return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
         math_rows: set[int] = set()
-        display_math = in_math = False
+        display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
                 in_math = False     # inline math ends with its paragraph
+            if math_closed and line.lstrip().startswith("<"):
+                # kramdown: `$$...$$` followed by more of its block (here HTML, which Python-Markdown
+                # would split off) is not display math but inline math in a paragraph.
+                out[-1] += " " + line
+                math_closed = False
+                continue
+            math_closed = False
             if in_math:             # inside a `$$` formula: `- x` and `+ y` lines are not lists
                 # kramdown's display math may hold blank lines; a space keeps the block whole.
                 math_rows.add(len(out))
                 out.append(" " if display_math and not line.strip() else line)
                 in_math = len(DOLLARS.findall(line)) % 2 == 0
+                math_closed = display_math and not in_math
                 continue
             in_math = len(DOLLARS.findall(line)) % 2 == 1
             display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
@@ -142,6 +224,13 @@ class KramdownSource(Preprocessor):
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
                 out.append(">" if line.startswith(">") else "")
+            quoted_html = QUOTED_HTML_LINE.match(line)
+            if quoted_html and not self.parse_block_html:
+                # kramdown: in a quote, a line that is one HTML element ends the paragraph before it
+                # and stays raw HTML (a `$$` in it is text); Python-Markdown would read it as markdown.
+                if previous.startswith(">") and previous.strip(" >"):
+                    out.append(quoted_html["quote"].rstrip())
+                line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
         return kramdown_tables(nest_lists(out, math_rows))
 
@@ -154,6 +243,74 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def escaped_hash_lines(text: str) -> str:
+    """`\\###Title` for a line `###Title` (GFM: no heading without a space), outside `<pre>`, `<script>`
+    and `<style>` (the HTML `{% highlight %}` writes keeps its `#` comments)."""
+    if "#" not in text:
+        return text
+    lines = text.split("\n")
+    raw = 0
+    for row, line in enumerate(lines):
+        if not raw and HEADING_WITHOUT_SPACE.match(line):
+            lines[row] = "\\" + line
+        raw = max(0, raw + len(RAW_OPEN.findall(line)) - len(RAW_CLOSE.findall(line)))
+    return "\n".join(lines)
+
+
+def mark_outer_blocks(text: str) -> str:
+    """kramdown honours a `markdown="..."` attribute on an element nested in raw HTML (a figure's caption
+    `<div markdown="span">` inside `<div class="figure">`); Python-Markdown only inside an element that
+    has one: the outermost HTML block around such an element gets `markdown="1"`."""
+    if "markdown=" not in text:
+        return text
+    out, position = [], 0
+    for opening in OUTER_BLOCK.finditer(text):
+        if opening.start() < position:
+            continue
+        end = matching_close(text, opening["tag"], opening.end())
+        if end is not None and "markdown=" in text[opening.end():end]:
+            out += [text[position:opening.end() - 1], ' markdown="1">']
+            position = opening.end()
+    return "".join(out) + text[position:]
+
+
+def matching_close(text: str, tag: str, start: int) -> int | None:
+    """Where the element opened just before `start` closes (nested ones of its name counted)."""
+    depth = 1
+    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", text[start:], re.IGNORECASE):
+        depth += -1 if found[1] else 1
+        if depth == 0:
+            return start + found.start()
+    return None
+
+
+def dedented_fence(fence: str, prose_before: str) -> str:
+    """A top-level fence whose opening or closing line is indented by one to three spaces, its fence
+    lines without them (kramdown's GFM input allows the indent and keeps the code's lines as written;
+    superfences does not see such a fence). A fence inside a list item keeps its indent: the last line
+    before it is an item or indented as far."""
+    indent = len(fence) - len(fence.lstrip(" "))
+    if indent > 3:
+        return fence
+    if indent == 0:
+        lines = fence.split("\n")
+        closing = max(row for row, line in enumerate(lines) if line.strip())
+        lines[closing] = lines[closing].lstrip(" ")
+        return "\n".join(lines)
+    before = next((line for line in reversed(prose_before.split("\n")) if line.strip()), "")
+    item = LIST_ITEM.match(before)
+    if item and not before.startswith(" ") and len(item.group(0)) == indent:
+        # In a top-level item, at its content column: four spaces, as Python-Markdown nests blocks in items.
+        return "\n".join(" " * (4 - indent) + line if line.strip() else line for line in fence.split("\n"))
+    if item or len(before) - len(before.lstrip(" ")) >= indent:
+        return fence
+    lines = fence.split("\n")
+    closing = max(row for row, line in enumerate(lines) if line.strip())
+    for row in (0, closing):
+        lines[row] = lines[row].lstrip(" ")
+    return "\n".join(lines)
 
 
 def ordered(item: str) -> bool:
@@ -197,23 +354,45 @@ def kramdown_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        if not TABLE_ROW.match(lines[index]) or (out and out[-1].strip()):
+        block_start = not (out and out[-1].strip())
+        end = index
+        if block_start and TABLE_ROW.match(lines[index]):
+            while end < len(lines) and TABLE_ROW.match(lines[end]):
+                end += 1
+        elif block_start and pipe_row(lines[index]):
+            # kramdown: a block whose every line has a pipe (outside code spans) is a table, whatever
+            # else the lines hold (even `$$p(x|z)$$`).
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            if not all(pipe_row(line) or TABLE_SEPARATOR.match(line) for line in lines[index:end]):
+                end = index
+        if end == index:
             out.append(lines[index])
             index += 1
             continue
-        end = index
-        while end < len(lines) and TABLE_ROW.match(lines[end]):
-            end += 1
         rows = [row for row in lines[index:end]]
         while rows and TABLE_SEPARATOR.match(rows[0]):
             rows.pop(0)
         if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
-            columns = max(1, len(rows[0].strip().strip("|").split("|")))
+            columns = max(1, *(cells(row) for row in rows))
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
         body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
         out += rows[:2] + body
         index = end
     return out
+
+
+def pipe_row(line: str) -> bool:
+    """A line kramdown reads as a table row at a block's start: an unescaped pipe outside code spans,
+    and no other block's marker first (heading, quote, list item, HTML, display math, definition)."""
+    if NOT_A_TABLE.match(line):
+        return False
+    return "|" in CODE_SPAN.sub("", line.replace("\\|", ""))
+
+
+def cells(row: str) -> int:
+    """How many cells a table row has (pipes in code spans and escaped ones do not count)."""
+    return len(CODE_SPAN.sub("", row.replace("\\|", "")).strip().strip("|").split("|"))
 
 
 def split_fences(text: str) -> list[str]:
@@ -258,7 +437,8 @@ class KramdownMathInline(InlineArithmatexPattern):
 
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
-        self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"]}
+        self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"],
+                       "parse_block_html": [False, "kramdown's parse_block_html option, for the whole site"]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md) -> None:
@@ -266,7 +446,25 @@ class KramdownExtension(Extension):
         for char in KRAMDOWN_ESCAPES:
             if char not in md.ESCAPED_CHARS:
                 md.ESCAPED_CHARS.append(char)
-        md.preprocessors.register(KramdownSource(md, self.getConfig("gfm")), "kramdown-source", 27)
+        md.preprocessors.register(KramdownSource(md, self.getConfig("gfm"), self.getConfig("parse_block_html")),
+                                  "kramdown-source", 27)
+        if "smarty" in md.treeprocessors:   # kramdown reads a run of dashes greedily: `-----` is `—–`
+            smarty = md.treeprocessors["smarty"].inlinePatterns
+            smarty.register(SubstituteTextPattern("---", ("&mdash;",), md), "smarty-em-dashes", 50)
+            smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
+            # kramdown: a quote between digits closes (5'10" is 5’10”), smarty would open it.
+            smarty.register(SubstituteTextPattern(r"(?<=\d)'(?=\d)", ("&rsquo;",), md), "kramdown-digit-quote", 56)
+        if any(isinstance(ext, FootnoteExtension) for ext in md.registeredExtensions):
+            md.treeprocessors.register(KramdownFootnotes(md), "kramdown-footnotes", 14)
+        # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
+        if "backtick" in md.inlinePatterns:
+            md.inlinePatterns.register(KramdownCodeSpan(md.inlinePatterns["backtick"].pattern), "backtick", 190)
+        if "html" in md.inlinePatterns:
+            md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
+        md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
+        if "attr_list" in md.treeprocessors:
+            md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
         block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
         md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
         inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from generator.content.conversions import ConversionCache
 from generator.content.links import LinkAfter
+from generator.content.stray_tags import escape_stray_end_tags
 
 if TYPE_CHECKING:
     import markdown
@@ -46,6 +47,7 @@ class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less 
     toc_levels: str = "1-6"          # kramdown: toc_levels: 1..4
     heading_permalinks: bool = False  # layerpress: heading_permalinks: true adds a ¶ link to headings
     raw_html: bool = True            # False for texts that must not carry markup (figure captions)
+    parse_block_html: bool = False   # kramdown: parse_block_html: true reads HTML blocks' content as markdown
 
     @classmethod
     def from_config(cls, config) -> MarkdownOptions:
@@ -53,7 +55,8 @@ class MarkdownOptions(NamedTuple):   # not a dataclass: a NamedTuple costs less 
         match = re.fullmatch(r"\s*(\d)\s*\.\.\s*(\d)\s*", str(config.kramdown["toc_levels"]))
         return cls(gfm=config.kramdown["input"].lower() == "gfm",
                    toc_levels=f"{match[1]}-{match[2]}" if match else "1-6",
-                   heading_permalinks=config.option("heading_permalinks"))
+                   heading_permalinks=config.option("heading_permalinks"),
+                   parse_block_html=config.kramdown["parse_block_html"])
 
 
 def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict:
@@ -63,6 +66,7 @@ def extension_configs(options: MarkdownOptions, heading_ids: HeadingIds) -> dict
         "toc": {"permalink": options.heading_permalinks, "permalink_title": "Link to this section",
                 "slugify": heading_ids, "toc_depth": options.toc_levels},
         "smarty": {"smart_angled_quotes": True},
+        "footnotes": {"USE_DEFINITION_ORDER": False},   # kramdown numbers notes by their first reference
         "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
         # kramdown has no subscript: `~10 epochs` stays as written.
         "pymdownx.tilde": {"subscript": False},
@@ -150,7 +154,8 @@ class MarkdownRenderer:
         self._heading_ids.reset()
         assert self._links_after is not None   # made with the converter
         self._links_after.links = links_after
-        return self._without_placeholders(md.convert(text))
+        html = self._without_placeholders(md.convert(text))
+        return escape_stray_end_tags(html) if self.options.raw_html else html
 
     def _markdown(self) -> markdown.Markdown:
         if self._md is None:
@@ -165,7 +170,8 @@ class MarkdownRenderer:
                 "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
                 "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
-            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm)],
+            self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm,
+                                                                                  parse_block_html=self.options.parse_block_html)],
                                          output_format="html")
             self._links_after = LinksAfter(self._md)
             self._md.treeprocessors.register(self._links_after, "links_after", PRIORITY)

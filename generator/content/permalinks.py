@@ -55,7 +55,11 @@ def page_template(style: str, directory: str, basename: str, is_html: bool) -> s
         return "/:path/:basename:output_ext"
     if basename == "index":
         return "/:path/"
-    template = "/:path/:basename"
+    return add_permalink_suffix("/:path/:basename", style)
+
+
+def add_permalink_suffix(template: str, style: str) -> str:
+    """Jekyll 4 `Utils.add_permalink_suffix`: what the site's permalink style ends a page's URL with."""
     if style == "pretty":
         return template + "/"
     if style in ("date", "ordinal", "none"):

@@ -16,11 +16,15 @@ from pathlib import Path
 
 from generator import confine
 from generator.config import Config
-from generator.content.dates import site_timezone, to_jekyll_date
+from generator.content import permalinks
+from generator.content.dates import reproducible_time, site_timezone, to_jekyll_date
 from generator.content.documents import Document, SiteContent
 from generator.errors import ContentError
 
 DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+# Keys layerpress gives a default but Jekyll does not: nil (false in Liquid) unless _config.yml sets them,
+# so `{% if site.author %}` in a theme is false as in Jekyll. The built-in theme sees the defaults.
+NIL_UNLESS_SET = ("title", "description", "author", "email", "url", "lang", "cname", "paginate", "strict")
 
 
 class HTML(str):
@@ -37,11 +41,19 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
     posts = [pages[post.source_path] for post in content.posts]
     site_pages = [pages[page.source_path] for page in content.pages]
     zone = site_timezone(config.timezone, config.file)
-    return dict(config.data) | {
-        "time": build_time(content, zone),
+    unset = {key: None for key in NIL_UNLESS_SET if key not in config.lines}
+    collections = {collection.label: [pages[doc.source_path] for doc in collection.docs]
+                   for collection in content.collections}
+    return dict(config.data) | unset | collections | {
+        "time": content.time or build_time(config.source, zone),
         "posts": posts, "pages": site_pages,
         "html_pages": [page for page in site_pages if str(page["url"]).endswith(("/", ".html"))],
-        "documents": posts,
+        "documents": posts + [page for docs in collections.values() for page in docs],
+        "collections": [collection_data(config, "posts", {"output": True, "permalink": config.permalink},
+                                        "_posts", posts, [])]
+                       + [collection_data(config, collection.label, collection.settings,
+                                          collection.relative_directory, collections[collection.label],
+                                          collection.files) for collection in content.collections],
         "categories": grouped(content.posts, pages, "categories"),
         "tags": grouped(content.posts, pages, "tags"),
         "data": read_data(data_folder(config), config.source),
@@ -49,11 +61,21 @@ def site_data(config: Config, content: SiteContent, pages: dict) -> dict:
     }
 
 
-def build_time(content: SiteContent, zone):
-    """`site.time`: the newest post's date (not the clock, so that two builds give the same bytes)."""
-    if content.posts:
-        return content.posts[0].date
-    return to_jekyll_date(datetime(1970, 1, 1), zone)
+def build_time(source: Path, zone):
+    """`site.time`, by the reproducible-builds convention: SOURCE_DATE_EPOCH when set, else the time of
+    the blog's last git commit, else the clock (two builds of one commit give the same bytes)."""
+    return to_jekyll_date(reproducible_time(source), zone)
+
+
+def collection_data(config: Config, label: str, settings: dict, relative_directory: str, docs: list,
+                    files: list) -> dict:
+    """An item of `site.collections` (Jekyll's CollectionDrop): its settings, label, docs and files."""
+    return dict(settings) | {
+        "label": label, "docs": docs, "files": [static_file_data(static) for static in files],
+        "relative_directory": relative_directory, "directory": str(config.source / relative_directory),
+        "output": settings.get("output") is True,
+        "permalink": str(permalinks.style_template(str(settings["permalink"]))) if settings.get("permalink") else None,
+    }
 
 
 def page_data(doc: Document) -> dict:
@@ -61,11 +83,11 @@ def page_data(doc: Document) -> dict:
     url = doc.url
     return dict(doc.front_matter) | {
         "title": doc.title or None,   # nil (false in Liquid) for a page without one, as in Jekyll
-        "date": doc.date, "url": url, "slug": doc.slug,
-        "id": url.removesuffix(".html").rstrip("/") if doc.kind == "post" else url,
+        "date": doc.date if doc.kind != "page" else doc.front_matter.get("date"), "url": url, "slug": doc.slug,
+        "id": url.removesuffix(".html").rstrip("/") if doc.kind != "page" else url,
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
-        "collection": "posts" if doc.kind == "post" else None,
+        "collection": "posts" if doc.kind == "post" else doc.collection,
         "draft": doc.draft, "output_path": doc.output_path, "content": HTML(""), "excerpt": HTML(""),
         "previous": None, "next": None,
     }

@@ -1,9 +1,8 @@
 """What of a Jekyll blog's _config.yml layerpress does not do, said as warnings.
 
 layerpress runs no Ruby. The plugins GitHub Pages blogs use most are built in (below); other
-gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, one warning
-each at the key's line. So are Ruby files in `_plugins/`, collections with pages of their own
-and `remote_theme:`.
+gems named in `plugins:` (or the older `gems:`) are not run, and the build says so, in one warning
+at the key's line. So are Ruby files in `_plugins/` and `remote_theme:`.
 """
 
 from __future__ import annotations
@@ -20,20 +19,30 @@ BUILT_IN = {
     "jekyll-paginate": "paginate: and paginator",
     "jekyll-sass-converter": "Sass with libsass",
     "jemoji": ":emoji: names in markdown",
+    "jekyll-gist": "{% gist %} (the script tag)",
+    "jekyll-scholar": "{% cite %} and {% bibliography %} (--file, --query, --cited) from _bibliography/",
 }
 
 
+# What a blog may write in `plugins:` for a built-in gem (its `require` path).
+ALIASES = {"jekyll/scholar": "jekyll-scholar"}
+
+
 def plugin_warnings(config) -> list[ConfigError]:
-    """A warning for each plugin named in _config.yml that layerpress does not have."""
+    """One warning per list (`plugins:`, `gems:`) naming the plugins layerpress does not have."""
     warnings = []
     for key in ("plugins", "gems"):
         names = config.data.get(key)
-        for name in names if isinstance(names, list) else []:
-            if str(name) not in BUILT_IN:
-                warnings.append(ConfigError(
-                    f"plugin '{name}' is not supported: layerpress runs no Ruby, so what it adds is missing",
-                    file=config.file, line=config.lines.get(key),
-                    hint="built in: " + ", ".join(sorted(BUILT_IN))))
+        missing = [str(name) for name in (names if isinstance(names, list) else [])
+                   if ALIASES.get(str(name), str(name)) not in BUILT_IN]
+        if not missing:
+            continue
+        named = ", ".join(f"'{name}'" for name in missing)
+        subject = f"plugin {named} is" if len(missing) == 1 else f"plugins {named} are"
+        warnings.append(ConfigError(
+            f"{subject} not supported: layerpress runs no Ruby, so what {'it adds' if len(missing) == 1 else 'they add'}"
+            " is missing", file=config.file, line=config.lines.get(key),
+            hint="built in: " + ", ".join(sorted(BUILT_IN))))
     return warnings
 
 
@@ -50,16 +59,9 @@ def ruby_plugins(source: Path) -> list[ContentError]:
 
 
 def unsupported_warnings(config) -> list[LayerpressError]:
-    """Plugin gems, Ruby plugins, collections that write pages, and remote themes: each a warning
+    """Plugin gems, Ruby plugins and remote themes: each a warning
     at its line (or file)."""
     warnings: list[LayerpressError] = [*plugin_warnings(config), *ruby_plugins(config.source)]
-    collections = config.data.get("collections")
-    for name, settings in (collections.items() if isinstance(collections, dict) else []):
-        if name != "posts" and isinstance(settings, dict) and settings.get("output"):
-            warnings.append(ConfigError(f"collection '{name}' is not supported: its pages are not written",
-                                        file=config.file, line=config.lines.get("collections"),
-                                        hint=f"move its files out of _{name}/ and give them front matter, "
-                                             "they are then pages"))
     if config.data.get("remote_theme"):
         warnings.append(ConfigError("remote_theme is not supported: layerpress does not download themes",
                                     file=config.file, line=config.lines.get("remote_theme"),

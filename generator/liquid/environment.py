@@ -15,6 +15,7 @@ Extension API (for themes and built-in plugins):
 
 from __future__ import annotations
 
+import glob
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,6 +34,7 @@ from generator import confine
 from generator import budgets
 from generator.content.frontmatter import split_front_matter
 from generator.errors import ContentError, LayerpressError, did_you_mean
+from generator.liquid.messages import PageWarnings, named_page
 
 ERROR_MODES = {"lax": Mode.LAX, "warn": Mode.WARN, "strict": Mode.STRICT}
 # python-liquid's resource limits: the limit (`layerpress.limits.NAME`) each stands for, and what it says.
@@ -221,6 +223,7 @@ class JekyllEnvironment(liquid.Environment):
         self.layout_lines: dict[Path, dict] = {}    # the line of each key of that front matter
         self.warnings: list[ContentError] = []
         self.parsing: Origin | None = None        # the template being parsed (for errors at its end)
+        self.page_warnings = PageWarnings(source, self.warnings)   # `.rendering`: the page being rendered
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
         from generator.liquid import filters, tags
 
@@ -269,12 +272,16 @@ class JekyllEnvironment(liquid.Environment):
     # -- layouts --
 
     def layout_file(self, name: str, file: Path | None = None, line: int | None = None) -> Path | None:
-        """The file of layout `name` (named at `file:line`) in the layout folders, or None."""
+        """The file of layout `name` (named at `file:line`) in the layout folders: `NAME.html`, else any
+        `NAME.EXT` (Jekyll names a layout by its file's stem: `post.liquid`), or None."""
         check_layout_name(name, file, line)
         for folder in self.folders.layouts:
             for candidate in (folder / f"{name}.html", folder / name):
                 if is_file_like(candidate):
                     return candidate
+            others = sorted(folder.glob(f"{glob.escape(name)}.*")) if folder.is_dir() else []
+            if others and is_file_like(others[0]):
+                return others[0]
         return None
 
     def layout_names(self) -> list[str]:
@@ -291,7 +298,7 @@ class JekyllEnvironment(liquid.Environment):
         except ResourceLimitError as problem:
             raise self.budget_error(problem, variables.get("page")) from None
         except LiquidError as problem:
-            raise self.content_error(problem) from None
+            raise named_page(self.content_error(problem), self.page_warnings.page()) from None
         except LayerpressError as problem:
             if problem.file is None:
                 problem.file, problem.line = self.where(getattr(problem, "liquid_token", None))
@@ -312,8 +319,8 @@ class JekyllEnvironment(liquid.Environment):
             self.warn(self.content_error(exc))
 
     def warn(self, warning: ContentError) -> None:
-        if str(warning) not in map(str, self.warnings):
-            self.warnings.append(warning)
+        """A warning, once per template line, naming the page being rendered (liquid/messages.py)."""
+        self.page_warnings.add(warning)
 
     def in_document(self, token, problem: ContentError, *, documents_only: bool = True) -> None:
         """A problem that makes text vanish without Liquid calling it an error: a warning at its file and

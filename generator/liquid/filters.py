@@ -11,7 +11,7 @@ import json
 import random
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timezone, tzinfo
 from urllib.parse import quote_plus
 
 from liquid import soft_str
@@ -20,9 +20,10 @@ from liquid.exceptions import FilterArgumentError, FilterError, OutputStreamLimi
 from liquid.filter import string_filter, with_context
 from liquid.undefined import Undefined
 
-from generator.content.dates import DATE_TEXT, datetime_from_match
+from generator.content.dates import DATE_TEXT, datetime_from_match, ruby_time_parse, site_timezone
 from generator.content.permalinks import slugify as jekyll_slugify
 from generator.content.sitedata import HTML
+from generator.errors import ConfigError
 from generator.figures.context import percent as format_percent
 from generator.jekyll import urls
 from generator.liquid.buffer import TextBuffer
@@ -33,6 +34,15 @@ SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every bui
 def register(env) -> None:
     site = env.values.get("site", {})
     picker = random.Random(SAMPLE_SEED)
+    liquid_date = env.filters.get("date")
+    zone = build_zone(site)
+
+    def date_filter(value, *args, **kwargs):
+        """Liquid's `date`; nil or empty text is given back as it is (Ruby's Liquid), not an error."""
+        value = nil(value)
+        if value is None or value == "" or liquid_date is None:
+            return value
+        return liquid_date(value, *args, **kwargs)
 
     def relative_url(value):
         return None if nil(value) is None else urls.relative_url(site, value)
@@ -52,10 +62,12 @@ def register(env) -> None:
             return picker.choice(items) if items else None
         return picker.sample(items, min(int(count), len(items)))
 
-    filters = {
+    filters: dict = {
         "relative_url": relative_url, "absolute_url": absolute_url, "strip_index": strip_index,
-        "date_to_xmlschema": date_to_xmlschema, "date_to_rfc822": date_to_rfc822,
-        "date_to_string": date_to_string, "date_to_long_string": date_to_long_string,
+        "date_to_xmlschema": lambda value: date_to_xmlschema(value, zone),
+        "date_to_rfc822": lambda value: date_to_rfc822(value, zone),
+        "date_to_string": lambda value, kind=None, style=None: date_to_string(value, kind, style, zone),
+        "date_to_long_string": lambda value, kind=None, style=None: date_to_long_string(value, kind, style, zone),
         "xml_escape": xml_escape, "cgi_escape": cgi_escape, "uri_escape": uri_escape,
         "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace,
         "number_of_words": number_of_words, "slugify": slugify, "markdownify": markdownify,
@@ -65,6 +77,8 @@ def register(env) -> None:
         "push": push, "pop": pop, "shift": shift, "unshift": unshift,
         "percent": percent, "thousands": thousands,
     }
+    if liquid_date is not None:
+        filters["date"] = functools.wraps(liquid_date)(date_filter)
     for name, function in filters.items():
         env.add_filter(name, guarded(name, function))
     env.add_filter("replace", bounded_replace(env.limits.output_bytes))
@@ -87,6 +101,14 @@ def bounded_replace(limit: int):
             raise OutputStreamLimitError("output stream limit reached", token=None)
         return liquid_replace(value, old, new)
     return replace
+
+
+def build_zone(site) -> tzinfo:
+    """The zone Jekyll's date filters print in: the site's `timezone` (Jekyll sets TZ to it), else UTC."""
+    try:
+        return site_timezone(str(site.get("timezone") or "UTC"))
+    except ConfigError:
+        return timezone.utc
 
 
 def guarded(name: str, function):
@@ -132,17 +154,25 @@ def as_time(value) -> datetime:
         return datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         match = DATE_TEXT.match(value.strip())
-        if match:
-            return datetime_from_match(match)
+        try:
+            return datetime_from_match(match) if match else ruby_time_parse(value.strip())
+        except (ValueError, OverflowError):
+            pass
     raise FilterArgumentError(f"invalid date {value!r}", token=None)
 
 
-def date_to_xmlschema(value):
-    return None if nil(value) is None else as_time(value).isoformat()
+def local_time(value, zone: tzinfo) -> datetime:
+    """Jekyll's `time(input)`: the value as a time in the build's zone (the site's `timezone`, else UTC)."""
+    time = as_time(value)
+    return time.astimezone(zone) if time.tzinfo else time.replace(tzinfo=zone)
 
 
-def date_to_rfc822(value):
-    return None if nil(value) is None else as_time(value).strftime("%a, %d %b %Y %H:%M:%S %z")
+def date_to_xmlschema(value, zone: tzinfo = timezone.utc):
+    return None if nil(value) is None else local_time(value, zone).isoformat()
+
+
+def date_to_rfc822(value, zone: tzinfo = timezone.utc):
+    return None if nil(value) is None else local_time(value, zone).strftime("%a, %d %b %Y %H:%M:%S %z")
 
 
 def ordinal(day: int) -> str:
@@ -151,22 +181,22 @@ def ordinal(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def stringify_date(value, month: str, kind=None, style=None):
+def stringify_date(value, month: str, kind=None, style=None, zone: tzinfo = timezone.utc):
     if nil(value) is None:
         return None
-    time = as_time(value)
+    time = local_time(value, zone)
     if kind == "ordinal":
         day = f"{time.day}{ordinal(time.day)}"
         return time.strftime(f"{month} {day}, %Y" if style == "US" else f"{day} {month} %Y")
     return time.strftime(f"%d {month} %Y")
 
 
-def date_to_string(value, kind=None, style=None):
-    return stringify_date(value, "%b", nil(kind), nil(style))
+def date_to_string(value, kind=None, style=None, zone: tzinfo = timezone.utc):
+    return stringify_date(value, "%b", nil(kind), nil(style), zone)
 
 
-def date_to_long_string(value, kind=None, style=None):
-    return stringify_date(value, "%B", nil(kind), nil(style))
+def date_to_long_string(value, kind=None, style=None, zone: tzinfo = timezone.utc):
+    return stringify_date(value, "%B", nil(kind), nil(style), zone)
 
 
 # -- text --

@@ -74,3 +74,51 @@ def test_visible_text_is_the_body_without_scripts_styles_or_head():
             "<script>var x = 1;</script><p>It’s  here</p></body></html>")
     assert compat.visible_text(page) == "HiIt'shere"
     assert compat.visible_text(page.replace("Hi", "Ho")) != compat.visible_text(page)
+
+
+DATA_MODEL = ROOT / "tests" / "compat" / "fixture_datamodel"
+
+
+def test_data_model_blog_pages_have_jekylls_visible_text(tmp_path):
+    """Jekyll's `site` and `page`, built as they are by both: pages' dates (a date, a timestamp, words),
+    unset site keys that are nil, `site.time`'s year, a collection written at its permalink and one
+    only listed (`site.collections`, `site.LABEL`, documents sorted by date)."""
+    compat = load_compat()
+    report = compat.compare_pages(DATA_MODEL, tmp_path)
+    summary = report.summary()
+    differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
+    assert summary["builds"], report.error
+    assert summary["pages"] == 9 and summary["pages_found"] == 9
+    assert summary["same_visible_text"] == summary["pages"], differing
+    assert report.layerpress_warnings == []
+
+
+PAGINATE = ROOT / "tests" / "compat" / "fixture_paginate"
+
+
+def test_compat_measures_paginated_tabbed_extensionless_blogs_whole(tmp_path):
+    """tools/compat.py reads a config with tabs (Ruby's YAML), enables jekyll-paginate because `paginate:`
+    is set, finds a post with an extension-less permalink in both sites, and compares whole bodies:
+    a stray `</div>` (shown as text by kramdown, and by layerpress) does not cut the formulas after it."""
+    compat = load_compat()
+    assert compat._read_yaml(PAGINATE / "_config.yml")["title"] == "Paginated fixture"
+    assert "jekyll-paginate" in compat.whole_site_plugins(compat._read_yaml(PAGINATE / "_config.yml"))
+    report = compat.compare(PAGINATE, tmp_path / "posts")
+    summary = report.summary()
+    assert summary["builds"], report.layerpress_error
+    assert summary["urls_matched"] == summary["posts"] == 3
+    assert summary["text_matched"] == 3, [post.first_difference for post in report.posts]
+    assert summary["formulas"] == 6 and summary["formulas_intact"] == 6
+    pages = compat.compare_pages(PAGINATE, tmp_path / "pages")
+    paths = [page.path for page in pages.pages]
+    assert "page2/index.html" in paths and "notes/no-extension.html" in paths
+    assert pages.summary()["same_visible_text"] == len(paths) == 5, [
+        (page.path, page.first_difference) for page in pages.pages if not page.text_matched]
+    assert pages.summary()["jekyll_seconds"] > 0 and pages.summary()["layerpress_warm_seconds"] > 0
+
+
+def test_an_extensionless_url_is_the_html_file_jekyll_writes():
+    compat = load_compat()
+    assert compat.url_to_path("/notes/no-extension") == "notes/no-extension.html"
+    assert compat.url_to_path("/notes/") == "notes/index.html"
+    assert compat.url_to_path("/feed.xml") == "feed.xml"

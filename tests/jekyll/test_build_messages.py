@@ -43,7 +43,7 @@ def test_ruby_plugins_and_unsupported_gems_are_warnings(tmp_path):
     assert (tmp_path / "site" / "2024" / "01" / "02" / "hello.html").is_file()
 
 
-def test_collections_with_pages_and_remote_themes_are_warnings(tmp_path):
+def test_remote_themes_are_warnings_collections_are_built(tmp_path):
     blog = tmp_path / "blog"
     write_blog(blog, "title: A blog\nremote_theme: pages-themes/cayman\ncollections:\n  notes:\n    output: true\n"
                      "  data_only:\n    output: false\n")
@@ -51,7 +51,47 @@ def test_collections_with_pages_and_remote_themes_are_warnings(tmp_path):
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: blog/_config.yml:3: collection 'notes' is not supported: its pages are not written "
-        "(move its files out of _notes/ and give them front matter, they are then pages)",
         "warning: blog/_config.yml:2: remote_theme is not supported: layerpress does not download themes "
         "(install the theme gem and use theme:, or copy its folders into the blog)"]
+
+
+def test_a_layouts_liquid_error_is_one_warning_naming_the_pages_in_liquids_words(tmp_path):
+    """Once per template line, with the page being rendered (and how many more), no Python type names;
+    `date` given nil prints nothing, as Jekyll's Liquid does."""
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\n")
+    (blog / "_layouts").mkdir()
+    (blog / "_layouts" / "default.html").write_text(
+        "{{ content }}{{ page.missing | date: '%Y' }}\n{% assign x = page.title | slice: 'a' %}\n")
+    for number in (1, 2, 3):
+        (blog / f"p{number}.md").write_text(f"---\nlayout: default\ntitle: P{number}\n---\nText.\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: blog/_layouts/default.html:2: liquid error: slice expected an integer start, "
+                        "found text (rendering p1.md and 2 other pages)"]
+
+
+def test_keys_the_templates_or_jekyll_read_are_not_unknown(tmp_path):
+    """A theme's own settings kept in the blog's _config.yml (read by its layouts as site.KEY) and
+    Jekyll's or its plugins' settings do not warn; a key nothing reads does, once."""
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\ncourseurl: /cs101\nscholar:\n  style: apa\nlimit_posts: 0\nsidebar_colour: red\n")
+    (blog / "_layouts").mkdir()
+    (blog / "_layouts" / "default.html").write_text("<a href='{{ site.courseurl }}'>course</a>{{ content }}\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "unknown key 'sidebar_colour'" in warnings[0], warnings
+
+
+def test_plugins_layerpress_lacks_are_one_warning_and_their_settings_are_not_unknown(tmp_path):
+    blog = tmp_path / "blog"
+    write_blog(blog, "title: A blog\nplugins:\n  - jekyll-archives\n  - jekyll-minifier\n  - jekyll/scholar\n"
+                     "jekyll-minifier:\n  compress_css: true\n")
+    done = build(blog, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("warning: blog/_config.yml:2: plugins 'jekyll-archives', 'jekyll-minifier' are "
+                                  "not supported: layerpress runs no Ruby, so what they add is missing")

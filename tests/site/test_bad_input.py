@@ -37,7 +37,7 @@ CASES = {
     "unknown variable in a layout, strict variables": (
         {"_config.yml": "liquid: {strict_variables: true}\n",
          "_layouts/post.html": "---\nlayout: page\n---\n<p>\n{{ page.nothing }}</p>\n"},
-        "blog/_layouts/post.html:5: liquid error: page.nothing is undefined"),
+        "blog/_layouts/post.html:5: liquid error: page.nothing is undefined (rendering _posts/2020-01-01-good.md)"),
     "unknown layout in strict mode": (
         {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\nlayout: psot\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:2: unknown layout 'psot' (did you mean 'post'?)"),
@@ -84,18 +84,18 @@ def test_bad_input_is_one_line_and_keeps_the_old_site(blog, capsys, files, messa
 
 
 def test_unknown_config_key_is_a_warning_not_an_error(blog, capsys):
-    blog.config("title: x\npagination: 3\n")
+    blog.config("title: x\npaginatoin: 3\n")
     blog.write("_posts/2020-01-01-good.md", GOOD_POST)
     from generator.cli import main
 
     main(["build", "--source", str(blog.source), "--dest", str(blog.dest)])
     err = capsys.readouterr().err
-    assert err == ("warning: blog/_config.yml:2: unknown key 'pagination' (available to templates as "
-                   "site.pagination) (did you mean 'paginate'?)\n")
+    assert err == ("warning: blog/_config.yml:2: unknown key 'paginatoin' (available to templates as "
+                   "site.paginatoin) (did you mean 'paginate'?)\n")
     assert (blog.dest / "index.html").is_file()
 
 
 def test_quiet_hides_warnings(blog, capsys):
-    blog.config("pagination: 3\n")
+    blog.config("paginatoin: 3\n")
     assert blog.build() == 0
     assert capsys.readouterr() == ("", "")

@@ -121,19 +121,22 @@ def test_markdown_features(blog):
     assert 'id="fn:n"' in html
 
 
-def test_code_is_highlighted_and_not_templated(blog):
-    blog.write("_posts/2020-01-01-a.md", "---\n---\n```python\nx = '{{ nope }}'\n```\n")
+def test_code_is_highlighted_and_not_templated_when_the_author_asks(blog):
+    blog.write("_posts/2020-01-01-a.md", "---\nliquid_in_code: false\n---\n```python\nx = '{{ nope }}'\n```\n")
     assert blog.build() == 0
     html = blog.read("2020/01/01/a.html")
     assert '<div class="highlight">' in html and "{{ nope }}" in html
     assert ".highlight .k" in blog.read("assets/css/highlight.css")
 
 
-def test_liquid_in_code_when_the_author_asks(blog):
+def test_liquid_in_code_as_jekyll_unless_the_blog_says_otherwise(blog):
     blog.config("title: Mine\n")
-    blog.write("_posts/2020-01-01-a.md", "---\nliquid_in_code: true\n---\n```\n{{ site.title }}\n```\n")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n```\n{{ site.title }}\n```\n")
     assert blog.build() == 0
     assert "Mine" in blog.read("2020/01/01/a.html")
+    blog.config("title: Mine\nlayerpress:\n  liquid_in_code: false\n")
+    assert blog.build() == 0
+    assert "{{ site.title }}" in blog.read("2020/01/01/a.html")
 
 
 def test_body_variables_and_raw(blog):
@@ -142,13 +145,13 @@ def test_body_variables_and_raw(blog):
         ---
         title: Hi
         ---
-        {{ site.url }}|{{ site.baseurl }}|{{ site.title }}|{{ site.twitter_username }}
-        {{ page.title }}|{{ page.date }}|{{ page.url }}|{% raw %}{{ kept }}{% endraw %}
-    """)
+        {{ site.url }};{{ site.baseurl }};{{ site.title }};{{ site.twitter_username }}
+        {{ page.title }};{{ page.date }};{{ page.url }};{% raw %}{{ kept }}{% endraw %}
+    """)   # (`;`, not `|`: kramdown reads a block whose every line has a `|` as a table)
     assert blog.build() == 0
     html = blog.read("2020/01/01/a.html")
-    assert "https://ex.org|/r|T|me" in html
-    assert "Hi|2020-01-01 00:00:00 +0000|/2020/01/01/a.html|{{ kept }}" in html
+    assert "https://ex.org;/r;T;me" in html
+    assert "Hi;2020-01-01 00:00:00 +0000;/2020/01/01/a.html;{{ kept }}" in html
 
 
 def test_titles_are_escaped_and_entities_decoded(blog):

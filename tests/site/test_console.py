@@ -11,7 +11,7 @@ import pytest
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-WARNING = ("warning: blog/_config.yml:2: unknown key 'pagination' (available to templates as site.pagination) "
+WARNING = ("warning: blog/_config.yml:2: unknown key 'paginatoin' (available to templates as site.paginatoin) "
            "(did you mean 'paginate'?)\n")
 
 
@@ -26,7 +26,7 @@ def run(*args: str) -> int:
 @pytest.fixture
 def warned_blog(blog):
     """A blog whose build succeeds with one warning."""
-    blog.config("title: x\npagination: 3\n")
+    blog.config("title: x\npaginatoin: 3\n")
     blog.write("_posts/2020-01-01-a.md", "---\ntitle: A\n---\nFine.\n")
     return blog
 
