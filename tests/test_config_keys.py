@@ -19,7 +19,8 @@ WRONG_VALUES = [
      "to 4000, not 100 (the default theme's text column is 632)"),
     ("title: t\nlayerpress:\n  figurewidth: 700\n", 3,
      ("unknown key 'layerpress.figurewidth' (did you mean 'figure_width'? "
-      "keys: check, explorer, figure_width, heading_permalinks, limits, pygments_dark_style, pygments_style, shared_folders)")),
+      "keys: check, explorer, figure_width, heading_permalinks, limits, liquid_in_code, pygments_dark_style, pygments_style, "
+      "shared_folders)")),
     ("layerpress:\n  check: 0.1\n", 2, "'layerpress.check' must be a mapping of tolerances, not 0.1"),
     ("layerpress:\n  check:\n    acuracy: 0.1\n", 3, ("unknown key 'layerpress.check.acuracy' (did you mean 'accuracy'? "
                                                       "keys: accuracy, array, loss, pixels)")),
