@@ -10,6 +10,8 @@ copied when the collection is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +79,8 @@ def sorted_docs(docs: list, settings: dict) -> list:
     return sorted(docs, key=lambda doc: (doc.date, doc.relative_path))
 
 
-def front_matter_date(fm: dict, parsed, path: Path, zone, default: JekyllDate) -> JekyllDate:
+def front_matter_date(fm: dict, parsed, path: Path, zone, default: Callable[[], JekyllDate]) -> JekyllDate:
     if "date" in fm:
         return parse_date(fm["date"], zone, file=path, line=parsed.key_lines.get("date"))
-    return default
+    return default()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -104,12 +103,28 @@ def page_date(value, zone: tzinfo):
     return value
 
 
+class SiteTime:
+    """`site.time` (`reproducible_time` in the site's zone), asked of git the first time a document needs
+    it: a build that reads the blog and then finds nothing changed runs no git."""
+
+    def __init__(self, folder, zone: tzinfo) -> None:
+        self.folder, self.zone = folder, zone
+        self.known: JekyllDate | None = None
+
+    def __call__(self) -> JekyllDate:
+        if self.known is None:
+            self.known = to_jekyll_date(reproducible_time(self.folder), self.zone)
+        return self.known
+
+
 def reproducible_time(folder) -> datetime:
     """SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/) when set, else the
     time of the last git commit that touched `folder`, else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), timezone.utc)
+    import subprocess   # here, not at the top: a no-change build never runs git, and need not load this
+
     try:
         done = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%ct", "--", "."],
                               capture_output=True, text=True, timeout=30,

@@ -18,7 +18,7 @@ from generator.content import permalinks
 from generator.content.defaults import with_defaults
 from generator.content.collections import (Collection, collection_folder, collection_settings, document_placeholders,
                                            front_matter_date, sorted_docs, url_template)
-from generator.content.dates import JekyllDate, page_date, parse_date, reproducible_time, site_timezone, to_jekyll_date
+from generator.content.dates import JekyllDate, SiteTime, page_date, parse_date, site_timezone
 from generator.content.frontmatter import has_front_matter, split_front_matter
 from generator.content.notebooks import SUFFIX as NOTEBOOK_SUFFIX, read_notebook
 from generator.errors import ContentError
@@ -124,15 +124,15 @@ def read_site(config: Config, options: ReadOptions) -> SiteContent:
             pages += kept([read_page(path, config)], options, config, now, skipped)
         else:
             static_files.append(StaticFile(path, path.relative_to(config.source).as_posix()))
-    time = to_jekyll_date(reproducible_time(config.source), zone)
+    time = SiteTime(config.source, zone)
     collections = [read_collection(config, label, settings, options, zone, time, now, skipped)
                    for label, settings in collection_settings(config).items()]
     static_files += [static for collection in collections if collection.output for static in collection.files]
     report_skipped(skipped)
-    return SiteContent(posts, pages, static_files, skipped, collections, time)
+    return SiteContent(posts, pages, static_files, skipped, collections, time.known)
 
 
-def read_collection(config: Config, label: str, settings: dict, options: ReadOptions, zone, time: JekyllDate,
+def read_collection(config: Config, label: str, settings: dict, options: ReadOptions, zone, time: SiteTime,
                     now: datetime, skipped: dict[str, str]) -> Collection:
     """The documents (files with front matter) and static files of `_LABEL/`."""
     relative_directory = collection_folder(config, label)
@@ -153,7 +153,7 @@ def read_collection(config: Config, label: str, settings: dict, options: ReadOpt
 
 
 def read_document(path: Path, folder: Path, config: Config, label: str, settings: dict, zone,
-                  time: JekyllDate) -> Document:
+                  time: SiteTime) -> Document:
     relative = path.relative_to(config.source).as_posix()
     parsed = split_front_matter(read_text(path, config), path)
     fm = with_defaults(config, relative, label, parsed.front_matter)

@@ -49,3 +49,4 @@ def test_cached_and_no_change_builds_load_no_heavy_library(blog, tmp_path):
     assert "asyncio" not in cached   # python-liquid's import of it is deferred (generator/lazy.py)
     no_change = loaded_by_a_build(blog.source, tmp_path / "second")
     assert no_change & {"tensorflow", "keras", "matplotlib", "numpy", "PIL", "pygments", "liquid"} == set()
+    assert "subprocess" not in no_change   # site.time asks git only when a document needs it (content/dates.SiteTime)
