@@ -22,8 +22,8 @@ from generator.cache import Store, canonical_json, digest, file_digest, write_at
 from generator.confine import confined
 from generator.console import NOTE
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
-from generator.models.applications import imagenet_files_read
 from generator.errors import DataError, ModelSpecError, did_you_mean
+from generator.models.applications import imagenet_files_read
 from generator.models.reasons import why_training
 from generator.models.saving import save_model
 from generator.models.spec import (PUBLISH_MEGABYTES, ModelSpec, check_with_keras, parse_spec_file, read_spec,
