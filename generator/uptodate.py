@@ -101,8 +101,29 @@ def environment(dest: Path, theme_dir: Path) -> list:
 RESULT_FOLDERS = ("models", "figures", "explore")
 
 
+# Files outside the blog that cached models were built from (the ImageNet weights Keras read from its own
+# cache): {what: path}, kept by the model store. One replaced there makes the next build a full one.
+FILES_ELSEWHERE = "models/imagenet-weights.json"
+
+
 def results_stats(cache_dir: Path) -> list:
-    return [[folder, file_stats(Path(cache_dir) / folder)] for folder in RESULT_FOLDERS]
+    return [[folder, file_stats(Path(cache_dir) / folder)] for folder in RESULT_FOLDERS] + [elsewhere_stats(cache_dir)]
+
+
+def elsewhere_stats(cache_dir: Path) -> list:
+    """[path, size, mtime_ns] of each file FILES_ELSEWHERE names ([path, -1] when it is gone)."""
+    try:
+        paths = sorted(set(json.loads((Path(cache_dir) / FILES_ELSEWHERE).read_text(encoding="utf-8")).values()))
+    except (OSError, ValueError, AttributeError):
+        return []
+    rows = []
+    for path in paths:
+        try:
+            status = os.stat(path)
+            rows.append([path, status.st_size, status.st_mtime_ns])
+        except (OSError, TypeError, ValueError):
+            rows.append([str(path), -1])
+    return rows
 
 
 def state_path(options, cache_dir: Path) -> Path:

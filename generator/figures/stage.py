@@ -140,6 +140,7 @@ class FigureStage:
             for figure in tqdm(misses, desc="figures", unit="figure", disable=console.is_quiet()):
                 log.debug("figure '%s': drawing (%s)", figure.request.figure_id, figure.key[:12])
                 drawn = draw(figure.request, context)
+                figure.key = self.keys.cache_key(figure.request)  # a model built to draw it may key anew
                 figure.entry = self.cache.put(figure.key, partial(write_entry, drawn=drawn,
                                                                   versions=library_versions()))
         self.warn_illegible()

@@ -65,6 +65,28 @@ def fresh_layer_names():
         global_state.set_global_attribute("object_name_uids", saved)
 
 
+@contextlib.contextmanager
+def imagenet_files_read():
+    """The list of weights files (.h5) Keras's applications take from its cache or download while the block
+    runs: the path `keras.utils.get_file` returns, which no spec names (the store keys a model by its bytes)."""
+    from keras.src.utils import file_utils
+
+    read: list[Path] = []
+    get_file = file_utils.get_file
+
+    def recording_get_file(*args, **kwargs):
+        path = get_file(*args, **kwargs)
+        if str(path).endswith(".h5"):
+            read.append(Path(path))
+        return path
+
+    file_utils.get_file = recording_get_file  # every application module calls it as file_utils.get_file
+    try:
+        yield read
+    finally:
+        file_utils.get_file = get_file
+
+
 def keras_models_folder() -> Path:
     """Where Keras keeps downloaded weights: $KERAS_HOME/models, else ~/.keras/models (as Keras read it when
     it was imported)."""

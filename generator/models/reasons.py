@@ -29,6 +29,8 @@ def key_difference(old: dict, new: dict) -> str:
                    if (old.get("files") or {}).get(key) != (new.get("files") or {}).get(key))
     if files:
         changes.append(f"{' and '.join(files)} file changed")
+    if old.get("imagenet_weights") != new.get("imagenet_weights"):
+        changes.append("ImageNet weights file changed")
     old_versions, new_versions = old.get("versions") or {}, new.get("versions") or {}
     for library in sorted(set(old_versions) | set(new_versions)):
         if old_versions.get(library) != new_versions.get(library):

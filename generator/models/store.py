@@ -9,23 +9,27 @@ canonical form is part of the key).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
 import shutil
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache import Store, canonical_json, digest, file_digest
+from generator.cache import Store, canonical_json, digest, file_digest, write_atomically
 from generator.confine import confined
 from generator.console import NOTE
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
+from generator.models.applications import imagenet_files_read
 from generator.models.reasons import why_training
 from generator.models.saving import save_model
 from generator.models.spec import (PUBLISH_MEGABYTES, ModelSpec, check_with_keras, parse_spec_file, read_spec,
                                    split_ref)
 from generator.models.versions import versions
+from generator.uptodate import FILES_ELSEWHERE
 from generator.yaml_lines import LineDict
 
 if TYPE_CHECKING:
@@ -41,6 +45,11 @@ PUBLISH_BUDGET = PUBLISH_MEGABYTES * 2**20
 # Bump when training or the record changes in a way that makes old cache entries wrong.
 # 2: model.keras without optimizer state (what `freeze` publishes).
 KEY_VERSION = 2
+# {application, arguments, input shape: the weights file Keras read for them}, in the cache's models folder:
+# how a build keys `weights: imagenet` by the file's bytes without importing Keras (uptodate watches them).
+IMAGENET_INDEX = Path(FILES_ELSEWHERE).name
+# {path: ((size, mtime, ctime, inode), SHA-256)}: a weights file is hashed once per process while unchanged.
+_WEIGHTS_DIGESTS: dict[Path, tuple[tuple, str]] = {}
 
 
 class ModelStore:
@@ -62,6 +71,7 @@ class ModelStore:
         self._input_keys: dict[str, str] = {}
         self._key_inputs: dict[str, dict] = {}
         self._datasets: dict[str, Dataset] = {}
+        self._imagenet_index: dict[str, str] | None = None
         self._forced: set[str] = set()
         self._told: set[tuple[str, str]] = set()
         self.trainings = 0
@@ -78,7 +88,7 @@ class ModelStore:
         other = ModelStore(self.source, self.cache_dir, safe=self.safe)
         other._specs, other._parsed, other._datasets = self._specs, self._parsed, self._datasets
         other._keys, other._input_keys, other._key_inputs = self._keys, self._input_keys, self._key_inputs
-        other._names, other._trained = self._names, self._trained
+        other._names, other._trained, other._imagenet_index = self._names, self._trained, self._imagenet_index
         return other
 
     def names(self) -> list[str]:
@@ -116,7 +126,8 @@ class ModelStore:
         return self._keys[ref]
 
     def input_key(self, ref: str) -> str:
-        """The frozen results' key: the inputs only (spec, files, data), whatever libraries run them."""
+        """The frozen results' key: the inputs only (spec, files, data), whatever libraries run them. Not the
+        ImageNet weights Keras fetched here: frozen results are found on a machine that never fetched them."""
         if ref not in self._input_keys:
             inputs = self.key_inputs(ref)
             self._input_keys[ref] = digest("model", KEY_VERSION, inputs["spec"], inputs["files"], inputs["data"])
@@ -133,7 +144,41 @@ class ModelStore:
         files = {key: file_digest(path) for key, path in (("load", spec.load), ("weights", spec.weights)) if path}
         fingerprint = self._with_location(spec, lambda: dataset_fingerprint(
             spec.dataset, base_dir=self.source, cache_dir=self.cache_dir)) if spec.dataset else None
-        return {"spec": spec.canonical(), "files": files, "data": fingerprint, "versions": versions()}
+        inputs = {"spec": spec.canonical(), "files": files, "data": fingerprint, "versions": versions()}
+        weights = self._imagenet_weights_digest(spec)
+        return inputs | ({"imagenet_weights": weights} if weights else {})
+
+    def _imagenet_weights_digest(self, spec: ModelSpec) -> str | None:
+        """The SHA-256 of the ImageNet weights file Keras read for this application when it was last built with
+        this cache, while that file is there; else None (Keras fetches it again, and the key is then known)."""
+        if not _takes_imagenet(spec):
+            return None
+        remembered = self._read_imagenet_index().get(_application_key(spec))
+        path = Path(remembered) if remembered else None
+        stamp = _stamp(path) if path else None
+        if path is None or stamp is None:
+            return None
+        known = _WEIGHTS_DIGESTS.get(path)
+        if known is None or known[0] != stamp:
+            known = _WEIGHTS_DIGESTS[path] = (stamp, file_digest(path))
+        return known[1]
+
+    def _read_imagenet_index(self) -> dict[str, str]:
+        if self._imagenet_index is None:
+            try:
+                self._imagenet_index = json.loads((self._store.root / IMAGENET_INDEX).read_text())
+            except (OSError, ValueError):
+                self._imagenet_index = {}
+        return self._imagenet_index
+
+    def _remember_imagenet_file(self, spec: ModelSpec, path: Path) -> None:
+        """Note the weights file Keras read for `spec`, and key every model of that application again."""
+        index = self._read_imagenet_index()
+        index[_application_key(spec)] = str(path.resolve())
+        write_atomically(self._store.root / IMAGENET_INDEX, json.dumps(index, indent=1, sort_keys=True))
+        for ref in [ref for ref in self._key_inputs if _application_key(self.spec(ref)) == _application_key(spec)]:
+            self._key_inputs.pop(ref)
+            self._keys.pop(ref, None)
 
     def is_cached(self, ref: str) -> bool:
         return self.frozen_entry(ref) is not None or self._store.get(self.cache_key(ref)) is not None
@@ -241,7 +286,7 @@ class ModelStore:
             self._debug_once(ref, "cached", key)
         if entry is None:
             entry = self._train(ref, key, fresh=forced)
-            self._forced.add(key)
+            self._forced.add(self.cache_key(ref))   # its key now holds the ImageNet weights Keras read
         return entry
 
     def _train(self, ref: str, key: str, *, fresh: bool) -> Path:
@@ -255,11 +300,18 @@ class ModelStore:
         inputs = json.loads(canonical_json(self.key_inputs(ref)))
         reason = why_training(self._store.root, spec.name, spec.variant, inputs, forced=fresh)
         work_dir = self._store.work_dir(key)
+        read: list[Path] = []
         try:
-            model, record = train(spec, dataset, work_dir, reason=reason, safe=self.safe)
+            with contextlib.ExitStack() as stack:
+                if _takes_imagenet(spec):
+                    read = stack.enter_context(imagenet_files_read())
+                model, record = train(spec, dataset, work_dir, reason=reason, safe=self.safe)
         except DivergedError as diverged:
             shutil.rmtree(work_dir, ignore_errors=True)  # its checkpoints would only diverge again
             raise diverged.error from None
+        if read:   # stored under the key with the file's bytes, which the next build computes without Keras
+            self._remember_imagenet_file(spec, read[-1])
+            key, inputs = self.cache_key(ref), json.loads(canonical_json(self.key_inputs(ref)))
         record = {"name": spec.name, "variant": spec.variant, "cache_key": key, **record,
                   "key_inputs": inputs, "trained_because": reason}
 
@@ -286,6 +338,26 @@ class ModelStore:
                 error.line = (spec.line(f"dataset.{key}") if key else None) or spec.line("dataset")
             raise
 
+
+
+def _takes_imagenet(spec: ModelSpec) -> bool:
+    return bool(spec.application) and spec.pretrained == "imagenet" and not spec.untrained
+
+
+def _application_key(spec: ModelSpec) -> str:
+    """What picks an application's ImageNet weights file: its constructor, arguments and input shape."""
+    return canonical_json([spec.application, spec.arguments, spec.input_shape])
+
+
+def _stamp(path: Path) -> tuple | None:
+    """(size, mtime, ctime, inode) of a regular file, None when there is none."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def _without_training_state(model):

@@ -149,3 +149,88 @@ def test_no_readers_image_for_a_network_that_preprocesses(blog, tmp_path):
     assert reader.add_models(tmp_path, {"trained": model}, model.layer_names()) == {
         "skipped": "its inputs go through keras.applications.mobilenet_v2.preprocess_input, which the page does "
                    "not run"}
+
+
+IMAGENET_FILE = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96.h5"
+FILTERS_POST = "---\ntitle: t\n---\nThe first filters.\n\n```figure\nkind: filters\nmodel: net\nid: first\n```\n"
+
+
+def offline_keras_home(monkeypatch, folder):
+    """A test $KERAS_HOME; any download is refused at once (the weights must come from its models folder)."""
+    keras_home(monkeypatch, folder)
+    for variable in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")
+
+
+def write_imagenet_file(keras_home_folder, seed: int):
+    """Other weights in the file Keras would download for the small MobileNetV2, as Keras saves it."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    model = small_mobilenet(seed)
+    (keras_home_folder / "models").mkdir(parents=True, exist_ok=True)
+    with h5py.File(keras_home_folder / "models" / IMAGENET_FILE, "w") as file:
+        legacy_h5_format.save_weights_to_hdf5_group(file, model)
+    return model
+
+
+def small_blog(folder):
+    (folder / "_models").mkdir(parents=True)
+    (folder / "_models" / "net.yml").write_text(SMALL)
+    return folder
+
+
+def test_the_imagenet_files_bytes_are_in_the_cache_key(tmp_path, monkeypatch):
+    """`weights: imagenet` is keyed by the file Keras read (remembered by the cache, no Keras to key it):
+    the same file, nothing is built again; another file in Keras's cache, the model is built again from it;
+    the frozen results' key stays the same (another machine has no such file)."""
+    offline_keras_home(monkeypatch, tmp_path / "keras-home")
+    write_imagenet_file(tmp_path / "keras-home", 9)
+    source, cache = small_blog(tmp_path / "blog"), tmp_path / "cache"
+    unresolved = ModelStore(source, cache).cache_key("net")
+    first = ModelStore(source, cache)
+    first.get("net")
+    key, input_key = first.cache_key("net"), first.input_key("net")
+    assert first.trainings == 1 and key != unresolved and first.record("net")["cache_key"] == key
+    again = ModelStore(source, cache)
+    assert again.cache_key("net") == key and again.get("net").record["cache_key"] == key and again.trainings == 0
+    replaced = write_imagenet_file(tmp_path / "keras-home", 10)
+    other = ModelStore(source, cache)
+    model = other.get("net")
+    assert other.trainings == 1 and other.cache_key("net") not in (key, unresolved)
+    assert other.input_key("net") == input_key and model.record["trained_because"] == "ImageNet weights file changed"
+    assert all(np.array_equal(a, b) for a, b in zip(model.keras_model.get_weights(), replaced.get_weights()))
+    (tmp_path / "keras-home" / "models" / IMAGENET_FILE).unlink()
+    gone = ModelStore(source, cache)
+    assert gone.cache_key("net") == unresolved and gone.input_key("net") == input_key
+
+
+def test_a_site_with_imagenet_weights_builds_from_the_cache_and_from_frozen_results(tmp_path, monkeypatch, caplog):
+    """The first build stores its model and figure under the key with the file's bytes: the next build takes
+    both from the cache; other weights in Keras's cache draw other filters; frozen, the site builds with
+    `--frozen` where Keras's cache has no such file."""
+    from generator.build import BuildOptions, build, freeze_blog
+
+    offline_keras_home(monkeypatch, tmp_path / "keras-home")
+    write_imagenet_file(tmp_path / "keras-home", 9)
+    source = small_blog(tmp_path / "blog")
+    (source / "_posts").mkdir()
+    (source / "_posts" / "2026-01-01-post.md").write_text(FILTERS_POST)
+
+    def site(name: str, cache: str = "cache", **options) -> bytes:
+        caplog.clear()
+        with caplog.at_level("DEBUG", logger="generator"):
+            build(BuildOptions(source=source, dest=tmp_path / name, cache_dir=tmp_path / cache, **options))
+        return b"".join(path.read_bytes() for path in sorted((tmp_path / name).rglob("*.png")))
+
+    first = site("first")
+    assert "figure 'first': drawing" in caplog.text and "evaluating net" in caplog.text
+    (source / "notes.txt").write_text("a new file: the build computes again (no snapshot of its last one)")
+    assert site("again") == first and "figure 'first': cached" in caplog.text and "model net: cached" in caplog.text
+    assert "drawing" not in caplog.text and "evaluating" not in caplog.text
+    write_imagenet_file(tmp_path / "keras-home", 10)   # nothing in the blog changed
+    assert site("other") != first and "evaluating net on CPU (ImageNet weights file changed)" in caplog.text
+    freeze_blog(source, cache_dir=tmp_path / "cache")
+    offline_keras_home(monkeypatch, tmp_path / "fresh-keras-home")
+    site("frozen", "fresh-cache", frozen_only=True)
+    assert "frozen" in caplog.text and "drawing" not in caplog.text
