@@ -12,9 +12,9 @@ from typing import TextIO
 
 from liquid.ast import Node
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from generator.errors import ContentError
+from generator.liquid.tag_text import tag_text
 
 # jekyll-gist's `determine_arguments`: an id (`123abc` or `user/123abc`), then an optional file name.
 ARGUMENTS = re.compile(r"\A(\S+|.*(?=/).+)\s?(\S*)\Z")
@@ -61,10 +61,4 @@ class GistTag(Tag):
     block = False
 
     def parse(self, stream) -> GistNode:
-        token = stream.current
-        stream.expect(TOKEN_TAG, value=self.name)
-        arguments = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            arguments = stream.current.value
-        return GistNode(token, arguments)
+        return GistNode(*tag_text(stream, self.name))

@@ -24,11 +24,11 @@ from typing import Any, TextIO
 
 from liquid.ast import Node
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from generator.confine import checked_file, confined
 from generator.errors import ContentError, LayerpressError, did_you_mean
 from generator.jekyll.urls import lookup
+from generator.liquid.tag_text import tag_text
 
 DEFAULTS = {"style": "apa", "source": "./_bibliography", "bibliography": "references.bib"}
 QUERY = re.compile(r"\A@(?P<type>\*|\w+)(?:\[(?P<conditions>[^\]]*)\])?\Z")
@@ -256,12 +256,7 @@ class ScholarTag(Tag):
     block = False
 
     def parse(self, stream) -> ScholarNode:
-        token = stream.current
-        stream.expect(TOKEN_TAG, value=self.name)
-        text = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            text = stream.current.value
+        token, text = tag_text(stream, self.name)
         return ScholarNode(token, self.name, text)
 
 

@@ -14,10 +14,10 @@ from typing import Any, TextIO
 
 from liquid.ast import Node
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from generator.content.dates import site_timezone
 from generator.jekyll.urls import absolute_url, lookup, plain_text, uri_escape, xmlschema
+from generator.liquid.tag_text import tag_text
 
 SEO_VERSION = "2.8.0"
 TITLE_SEPARATOR = " | "
@@ -310,10 +310,5 @@ class SeoTag(Tag):
     block = False
 
     def parse(self, stream) -> SeoNode:
-        token = stream.current
-        stream.expect(TOKEN_TAG, value=self.name)
-        arguments = ""
-        if stream.peek.kind == TOKEN_EXPRESSION:
-            next(stream)
-            arguments = stream.current.value
+        token, arguments = tag_text(stream, self.name)
         return SeoNode(token, show_title=re.search(r"title=false", arguments, re.IGNORECASE) is None)
