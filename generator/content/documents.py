@@ -181,7 +181,7 @@ def read_document(path: Path, folder: Path, config: Config, label: str, settings
 def split_dated(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Files of `_posts/` named as posts (a date first), and the others, which Jekyll skips."""
     dated = [path for path in paths if DATED_NAME.match(path.name)]
-    return dated, [path for path in paths if path not in dated]
+    return dated, [path for path in paths if not DATED_NAME.match(path.name)]
 
 
 def undated_reasons(source: Path, undated: list[Path]) -> dict[str, str]:

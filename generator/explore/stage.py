@@ -35,7 +35,7 @@ from generator.explore.pages import LAYOUT, download_link
 from generator.figures.common import display_image
 from generator.figures.keys import library_versions
 from generator.figures.tiling import png_bytes
-from generator.frozen import FrozenResults
+from generator.frozen import RECORD_FILE, FrozenResults
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +150,6 @@ class ExplorerStage:
 
     def _record(self, name: str) -> dict:
         """The model's record, frozen before cached (this stage's store looks up no frozen results)."""
-        from generator.models.store import RECORD_FILE
-
         entry = self.frozen.model_entry(self.store.input_key(name)) if self.frozen is not None else None
         return json.loads((entry / RECORD_FILE).read_text()) if entry is not None else self.store.record(name)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-RECORD_FILE = "record.json"
+from generator.frozen import RECORD_FILE
 
 
 def key_difference(old: dict, new: dict) -> str:

@@ -23,6 +23,7 @@ from generator.confine import confined
 from generator.console import NOTE
 from generator.datasets import Dataset, dataset_fingerprint, load_dataset
 from generator.errors import DataError, ModelSpecError, did_you_mean
+from generator.frozen import MODEL_FILE, RECORD_FILE
 from generator.models.applications import imagenet_files_read
 from generator.models.reasons import why_training
 from generator.models.saving import save_model
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODEL_FILE = "model.keras"
-RECORD_FILE = "record.json"
 # A model's .keras file is published (site/models/NAME.keras) when at most this big, unless its spec says
 # `publish:` (the default blog's dense_mlp, 9.4 MB, says `publish: true`); ImageNet networks are over it.
 PUBLISH_BUDGET = PUBLISH_MEGABYTES * 2**20
