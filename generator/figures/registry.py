@@ -29,6 +29,7 @@ KINDS = {
     "predictions": "predictions",
     "samples": "samples",
     "summary": "summary",
+    "recipe": "recipe",
     "conv-animation": "conv_animation",
     "conv-check": "conv_check",
     "filters": "filters",
