@@ -1,6 +1,6 @@
-"""A table of model variants with their learning rates and measured test accuracy and loss. Its record, for
-the text (`{{ figures.ID.VARIANT.KEY }}`): each variant's optimizer, learning_rate, batch_size, epochs
-(`models.recipe.optimizer_settings`)."""
+"""A table of model variants with their measured test accuracy and loss. Its record, for the text
+(`{{ figures.ID.VARIANT.KEY }}`): each variant's optimizer, learning_rate, batch_size, epochs (and schedule, with
+one), from its spec (`models.recipe.optimizer_settings`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 from generator.models.recipe import optimizer_settings
 
-VERSION = 2
+VERSION = 2   # 2: the record
 BASE = "base"
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model whose variants are compared."),
@@ -28,20 +28,16 @@ def models(options: dict) -> list[str]:
     return [options["model"] if v == BASE else f"{options['model']}:{v}" for v in options["variants"]]
 
 
-def compare_table(names: list[str], records: list[dict], settings: list[dict]) -> str:
+def compare_table(names: list[str], records: list[dict]) -> str:
     best = max(range(len(records)), key=lambda i: records[i]["metrics"]["test_accuracy"])
     rows = []
-    for index, (name, record, setting) in enumerate(zip(names, records, settings)):
+    for index, (name, record) in enumerate(zip(names, records)):
         accuracy = f"{record['metrics']['test_accuracy']:.1%}"
         if index == best:
             accuracy = f"<strong>{accuracy}</strong>"
-        rate = setting.get("learning_rate", "")
-        rate = f"{rate:g}" + (f" ({escape(setting['schedule'])})" if "schedule" in setting else "") \
-            if isinstance(rate, (int, float)) else ""
-        rows.append(f"<tr><td>{escape(name)}</td><td>{rate}</td><td>{record['epochs']}</td>"
-                    f"<td>{record.get('best_epoch', '')}</td>"
+        rows.append(f"<tr><td>{escape(name)}</td><td>{record['epochs']}</td><td>{record.get('best_epoch', '')}</td>"
                     f"<td>{accuracy}</td><td>{record['metrics']['test_loss']:.4f}</td></tr>")
-    return ('<table class="model-compare"><thead><tr><th>Variant</th><th>Learning rate</th><th>Epochs</th><th>Best epoch</th>'
+    return ('<table class="model-compare"><thead><tr><th>Variant</th><th>Epochs</th><th>Best epoch</th>'
             f"<th>Test accuracy</th><th>Test loss</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -49,9 +45,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     for ref in request.model_refs:
         test_metrics_of(request, ctx, ref)
     records = [ctx.record(ref) for ref in request.model_refs]
-    settings = [optimizer_settings(ctx.store.spec(ref)) for ref in request.model_refs]
     arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
               "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),
               "variants": np.array(request.options["variants"])}
-    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records, settings),
-                       record=dict(zip(request.options["variants"], settings)))
+    settings = {variant: optimizer_settings(ctx.store.spec(ref))
+                for variant, ref in zip(request.options["variants"], request.model_refs)}
+    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records), record=settings)
