@@ -21,6 +21,7 @@ from generator.models.spec import LayerSpec, ModelSpec
 
 INDENT = "    "
 WIDTH = 88   # Black's line length: beyond it, a call takes one argument a line
+COMMENT_WIDTH = 72   # comments are read whole: what a text column shows without scrolling
 CHECKPOINT_FILE = "best.weights.h5"
 
 
@@ -146,7 +147,7 @@ def _imports(spec: ModelSpec) -> str:
 
 
 def _seeds(spec: ModelSpec) -> str:
-    return ("# Seeds (initial weights, dropout) and reproducible ops, as layerpress trains\n"
+    return ("# Seeds and reproducible ops, as layerpress trains\n"
             f"keras.utils.set_random_seed({spec.seed})\n"
             "tf.config.experimental.enable_op_determinism()")
 
@@ -177,7 +178,7 @@ def _data(spec: ModelSpec, record: dict) -> str:
              f"x: {shape} images as pixel values 0..255, y: class numbers 0..{len(names) - 1}"
              + (f" ({', '.join(names)})" if names else "") + f"; {record['train_examples']:,} for training"
              + (f", {record['validation_examples']:,} held out for validation." if validated else "."))
-    lines = textwrap.wrap(about, WIDTH, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    lines = textwrap.wrap(about, COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
     lines.append("x_train, y_train, x_val, y_val = load_data()" if validated else "x_train, y_train = load_data()")
     lines += _targets(spec, len(names), validated)
     return "\n".join(lines)
@@ -196,7 +197,7 @@ def _targets(spec: ModelSpec, classes: int, validated: bool) -> list[str]:
 
 def _batches(spec: ModelSpec) -> str:
     epochs, size = spec.fit["epochs"], spec.fit["batch_size"]
-    return ("# Each epoch's order of the training images is drawn from (seed, epoch), as layerpress does\n"
+    return ("# Each epoch's order is drawn from (seed, epoch), as layerpress does\n"
             "def batches():\n"
             f"{INDENT}for epoch in range({epochs}):\n"
             f"{INDENT * 2}order = np.random.default_rng([{spec.seed}, epoch]).permutation(len(x_train))\n"
