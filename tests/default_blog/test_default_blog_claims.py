@@ -18,6 +18,7 @@ from generator.build import BuildOptions, build
 from generator.cli import main
 from generator.figures.directive import prose_lines
 from generator.freeze import FrozenResults
+from generator.models.recipe import optimizer_settings
 from generator.models.store import ModelStore
 
 POSTS = sorted((CONTENT / "_posts").glob("*.md"))
@@ -25,7 +26,9 @@ DENSE, CONV, SHAPES, VGG = (next(post for post in POSTS if word in post.name)
                             for word in ("dense", "convolutions", "shapes", "vgg"))
 TEMPLATE_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 # What a measurement looks like when typed into prose: a percentage, an epoch number, a count of images.
-TYPED_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?\s?%|\bepochs? \d|\b\d[\d,]* (?:test|training|validation) images")
+# A training setting likewise: a learning rate, a batch size.
+TYPED_MEASUREMENT = re.compile(r"\d+(?:\.\d+)?\s?%|\bepochs? \d|\b\d[\d,]* (?:test|training|validation) images"
+                               r"|\blearning rates? (?:of |from )?\d|\bbatch(?:es)? of \d|\bbatch size (?:of )?\d")
 # Jinja that Liquid does not have: set/call/macro tags, claim() calls, namespace(), loop.*, str.format, filter(args).
 JINJA = re.compile(r"\{%-?\s*(?:set|call|endcall|macro)\b|\bclaim\(|\bnamespace\(|\bloop\.|\.format\(|\|\s*\w+\(")
 CLAIM_TAG = re.compile(r"\{%-?\s*claim\s")
@@ -166,6 +169,25 @@ def test_the_vgg_post_counts_the_confusions_of_its_record(built_site, record):
     assert f"and {within_tops:,} of the mistakes ({percent(within_tops / wrong, 0)}) take one of them" in text
     assert f"Footwear comes next: {within_footwear} mistakes confuse" in text
     assert f"calling a {worst[1]} a {worst[2]} ({worst[0]} times)" in text
+
+
+def test_the_posts_name_their_training_settings_from_the_specs(built_site):
+    """Post 2 names its batch size and learning rates; posts 3-5 their optimizer and show their recipe."""
+    store = ModelStore(CONTENT, CACHE, frozen=FrozenResults(CONTENT))
+    text = page_text(built_site, DENSE)
+    sgd, rmsprop, adagrad = (optimizer_settings(store.spec(f"dense_mlp:{v}")) for v in ("sgd", "rmsprop", "adagrad"))
+    assert f"in batches of {sgd['batch_size']} images, trained three times, each time with another optimizer: " \
+           f"SGD at a learning rate of {sgd['learning_rate']}, RMSprop at {rmsprop['learning_rate']} and " \
+           f"Adagrad at {adagrad['learning_rate']}." in text
+    vgg = optimizer_settings(store.spec("fashion_vgg"))
+    assert f"It trains with AdamW, its learning rate decaying from {vgg['learning_rate']} along a CosineDecay " \
+           f"schedule, in batches of {vgg['batch_size']} images." in page_text(built_site, VGG)
+    for post, name in ((CONV, "conv_cnn"), (SHAPES, "shapes_cnn")):
+        settings = optimizer_settings(store.spec(name))
+        assert f"{settings['optimizer']} with a learning rate of {settings['learning_rate']}" in page_text(built_site, post)
+    for post in (CONV, SHAPES, VGG):
+        page = next(built_site.glob(f"*/2026/*/*/{post.stem[len('2026-11-02-'):]}/index.html")).read_text()
+        assert page.count('<figure class="layerpress-figure figure-recipe"') == 1, post.name
 
 
 @pytest.fixture
