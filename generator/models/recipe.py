@@ -117,7 +117,7 @@ def _default(cls: type, argument: str):
 
 
 def _public_path(module: str, cls: type) -> str:
-    """`keras.optimizers.AdamW` for a class Keras exports there, else its registered name through `get`."""
+    """`keras.optimizers.AdamW`: where Keras exports the class (a spec can name no other optimizer or schedule)."""
     keras = import_keras()
     exported = keras
     for part in module.split("."):
@@ -129,9 +129,6 @@ def _public_path(module: str, cls: type) -> str:
 
 def recipe_code(spec: ModelSpec, record: dict) -> str:
     """The whole recipe as Python source (ends with a newline)."""
-    keras = import_keras()
-    loss = spec.compile["loss"]
-    keras.losses.get(loss)   # a name Keras knows (the store checked it before training)
     sections = [_imports(spec), _seeds(spec), _model(spec, record), _compile(spec)]
     if spec.untrained:
         sections.append(f"# {spec.ref}: built and compiled, never fitted: these are its initial weights.")
