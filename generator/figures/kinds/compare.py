@@ -1,6 +1,6 @@
 """A table of model variants with their measured test accuracy and loss. Its record, for the text
 (`{{ figures.ID.VARIANT.KEY }}`): each variant's optimizer, learning_rate, batch_size, epochs (and schedule, with
-one), from its spec (`models.recipe.optimizer_settings`)."""
+one), from its spec (`models.recipe.optimizer_settings`), for the variants the build trains."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
               "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),
               "variants": np.array(request.options["variants"])}
-    settings = {variant: optimizer_settings(ctx.store.spec(ref))
-                for variant, ref in zip(request.options["variants"], request.model_refs)}
+    specs = {variant: ctx.store.spec(ref) for variant, ref in zip(request.options["variants"], request.model_refs)}
+    settings = {variant: optimizer_settings(spec) for variant, spec in specs.items()   # how the build trained them
+                if spec.trained_by_build and not spec.untrained}
     return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records), record=settings)
