@@ -230,6 +230,8 @@ class SiteRenderer:
         from generator.content.markdown import has_math
 
         page["math"] = bool(doc.front_matter.get("math", has_math(page["content"])))
+        # a list of posts shows their excerpts: it needs the typesetter only for math in those
+        page["excerpt_math"] = bool(doc.front_matter.get("math", True)) and has_math(str(page["excerpt"] or ""))
 
     def to_html(self, doc: Document, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
         if doc.is_markdown:   # Markdown's time grows faster than its text: a huge one would hang the build

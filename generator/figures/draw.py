@@ -1,5 +1,7 @@
-"""Drawing: a kind draws a figure for a request, and the drawing is stored as a cache entry
-(`figure.png|gif`, `figure-narrow.png|gif`, `data.npz`, `meta.json`)."""
+"""Drawing: a kind draws a figure for a request, and the drawing is stored as a cache entry:
+`figure.png|gif` (the wide variant, light), `figure-<name>.png|gif` for its other variants (`narrow`, `dark`,
+`narrow-dark`, and an animation's `still`, `narrow-still`, `still-dark`, `narrow-still-dark`: see
+types.variant_name), `data.npz` and `meta.json` (`variants: {name: {extension, size}}`, note, alt, ...)."""
 
 from __future__ import annotations
 
@@ -63,5 +65,5 @@ def suffix(variant: str) -> str:
 
 
 def image_name(variant: str, extension: str) -> str:
-    """A variant's image file in a cache entry: figure.png, figure-narrow.png."""
+    """A variant's image file in a cache entry: figure.png, figure-narrow.png, figure-narrow-dark.png."""
     return f"figure{suffix(variant)}.{extension}"

@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.figures.collect import Figure
 from generator.figures.draw import suffix
-from generator.figures.layout import DENSITY, NARROW_MEDIA
+from generator.figures.layout import DENSITY, NARROW_MEDIA, VARIANT_MEDIA
 from generator.figures.manifest import site_path
 from generator.builtin_theme import THEME_DIR
 
@@ -48,6 +48,8 @@ class FigureHtml:
             narrow = meta["variants"]["narrow"]
             image["narrow"] = {"media": NARROW_MEDIA, "src": self._url(figure, narrow["extension"], suffix("narrow")),
                                **_css_size(narrow)}
+        image["sources"] = [{"media": media, "src": self._url(figure, meta["variants"][name]["extension"], suffix(name)),
+                             **_css_size(meta["variants"][name])} for name, media in picture_sources(meta["variants"])]
         return image
 
     def template(self):
@@ -73,6 +75,14 @@ class FigureHtml:
 
     def _url(self, figure: Figure, extension: str, variant_suffix: str = "") -> str:
         return f"{self.baseurl}/{site_path(figure, extension, variant_suffix)}"
+
+
+def picture_sources(variants: dict) -> list[tuple[str, str]]:
+    """(variant name, media query) of every variant but the wide one, most specific first: a <picture> takes
+    the first source whose media matches (a dark phone under reduced motion: `narrow-still-dark`)."""
+    named = [name for name in variants if name != "wide"]
+    named.sort(key=lambda name: -len(name.split("-")))  # stable: the entry's order among equals
+    return [(name, " and ".join(VARIANT_MEDIA[part] for part in name.split("-"))) for name in named]
 
 
 def render_caption(caption: str, cache_dir: Path | None = None) -> str:

@@ -8,6 +8,8 @@ when it is not.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import importlib.util
 import logging
@@ -22,12 +24,63 @@ DENSITY = 2  # image pixels per CSS pixel: every PNG is drawn for 2x screens
 PHONE_SCREEN = 390
 PHONE_COLUMN = 350
 NARROW_MEDIA = "(max-width: 480px)"
+# The media query that selects each part of a variant's name (types.VARIANT_PARTS) in the page's <picture>.
+VARIANT_MEDIA = {"narrow": NARROW_MEDIA, "still": "(prefers-reduced-motion: reduce)",
+                 "dark": "(prefers-color-scheme: dark)"}
 # Legibility thresholds in CSS px, at the desktop column and on a 390 px phone.
 THRESHOLDS = {"desktop": {"map": 48, "text": 12}, "phone": {"map": 24, "text": 10}}
 
 TEXT = 13  # titles and labels, CSS px
 SMALL = 12  # channel numbers, tick labels
 MARGIN = 4  # white border drawn around every figure, CSS px
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """The colours of what is not data: the paper under a figure, its text (ink) and its thin rules.
+    Greys (one 0..255 value for R, G and B), so that a fill is one number for RGB and grey images alike.
+    Data colours (colormaps, probe images) are the same in every scheme."""
+
+    name: str
+    paper: int
+    ink: int
+    rule: int  # frames and grid lines
+
+    @property
+    def dark(self) -> bool:
+        return self.paper < self.ink
+
+    def grey(self, value: float) -> int:
+        """A light-scheme grey (0 ink .. 255 paper) as this scheme draws it: the same place between ink and paper."""
+        return int(round(self.ink + (self.paper - self.ink) * value / 255))
+
+    def text_colour(self, colour: tuple[int, int, int]) -> tuple[int, int, int]:
+        """Coloured text (a verdict) readable on this paper: lightened towards the ink in the dark scheme."""
+        if not self.dark:
+            return colour
+        return tuple(int(round(c + (self.ink - c) * 0.45)) for c in colour)  # type: ignore[return-value]
+
+
+# Light: black on white. Dark: light grey on a dark grey card (#181818, a grey that the animation's
+# GIF palette holds exactly), shown on the dark theme's #0d1117 page.
+LIGHT = Scheme("light", paper=255, ink=0, rule=160)
+DARK = Scheme("dark", paper=24, ink=230, rule=96)
+_SCHEME = contextvars.ContextVar("layerpress_figure_scheme", default=LIGHT)
+
+
+def scheme() -> Scheme:
+    """The scheme figures are being drawn in (LIGHT unless `drawn_in` says otherwise)."""
+    return _SCHEME.get()
+
+
+@contextlib.contextmanager
+def drawn_in(chosen: Scheme):
+    """Draw in `chosen` within the block: the tiling helpers' paper and ink, matplotlib's colours."""
+    token = _SCHEME.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _SCHEME.reset(token)
 
 
 @dataclass

@@ -49,7 +49,7 @@ COMMON_KEYS = opt.named({
 })
 
 # Bumped when code shared by every kind (tiling, file writing) changes how figures look.
-SHARED_VERSION = 3
+SHARED_VERSION = 4  # 4: every figure also drawn in the dark scheme
 
 
 def kind_module(name: str) -> ModuleType:

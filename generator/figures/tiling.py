@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.figures.layout import MARGIN, SMALL, TEXT, font
+from generator.figures.layout import MARGIN, SMALL, TEXT, font, scheme
 
-BACKGROUND = 255
+BACKGROUND = 255  # the light scheme's paper; in palette figures (drawn in the light scheme) its index
 LINE_SPACING = 1.4
 # Palette figures (activations): 254 colormap levels, then black ink, then the white background.
 LEVELS = 254
@@ -88,12 +88,13 @@ def colormap_names() -> list[str]:
     return sorted(matplotlib.colormaps)
 
 
-def tile_grid(tiles: np.ndarray, per_row: int, gap: int = 1, fill: int = BACKGROUND) -> np.ndarray:
+def tile_grid(tiles: np.ndarray, per_row: int, gap: int = 1, fill: int | None = None) -> np.ndarray:
     """Tiles (N, H, W, ...) laid out in rows of `per_row`, `gap` pixels apart.
 
     Every tile is shown: the last row is padded with `fill`, and fewer tiles than
     `per_row` make one short row.
     """
+    fill = paper(fill)
     count, height, width = tiles.shape[:3]
     rest = tiles.shape[3:]
     columns = min(per_row, count)
@@ -105,18 +106,19 @@ def tile_grid(tiles: np.ndarray, per_row: int, gap: int = 1, fill: int = BACKGRO
     return grid[: grid.shape[0] - gap, : grid.shape[1] - gap]
 
 
-def stack_vertically(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
+def stack_vertically(parts: list[np.ndarray], gap: int = 4, fill: int | None = None) -> np.ndarray:
     """Images of any widths one under the other, left-aligned, padded on the right."""
     return _stack(parts, 0, gap, fill)
 
 
-def stack_horizontally(parts: list[np.ndarray], gap: int = 4, fill: int = BACKGROUND) -> np.ndarray:
+def stack_horizontally(parts: list[np.ndarray], gap: int = 4, fill: int | None = None) -> np.ndarray:
     """Images of any heights side by side, top-aligned, padded at the bottom."""
     return _stack(parts, 1, gap, fill)
 
 
-def _stack(parts: list[np.ndarray], axis: int, gap: int, fill: int) -> np.ndarray:
+def _stack(parts: list[np.ndarray], axis: int, gap: int, fill: int | None) -> np.ndarray:
     """Concatenate along `axis` with `gap` pixels of `fill` between parts, padding the other axis."""
+    fill = paper(fill)
     across = max(p.shape[1 - axis] for p in parts)
     pieces = []
     for index, part in enumerate(parts):
@@ -128,8 +130,9 @@ def _stack(parts: list[np.ndarray], axis: int, gap: int, fill: int) -> np.ndarra
     return np.concatenate(pieces, axis=axis)
 
 
-def table_of_panels(rows: list[list[np.ndarray]], gap: int = 10, fill: int = BACKGROUND) -> np.ndarray:
+def table_of_panels(rows: list[list[np.ndarray]], gap: int = 10, fill: int | None = None) -> np.ndarray:
     """Rows of panels with aligned columns: each column as wide as its widest panel."""
+    fill = paper(fill)
     widths = [max(row[column].shape[1] for row in rows if column < len(row))
               for column in range(max(len(row) for row in rows))]
     aligned = [stack_horizontally([pad_to(panel, panel.shape[0], widths[i], fill) for i, panel in enumerate(row)],
@@ -137,10 +140,15 @@ def table_of_panels(rows: list[list[np.ndarray]], gap: int = 10, fill: int = BAC
     return stack_vertically(aligned, gap, fill)
 
 
-def pad_to(image: np.ndarray, height: int, width: int, fill: int = BACKGROUND) -> np.ndarray:
-    out = np.full((height, width, *image.shape[2:]), fill, dtype=np.uint8)
+def pad_to(image: np.ndarray, height: int, width: int, fill: int | None = None) -> np.ndarray:
+    out = np.full((height, width, *image.shape[2:]), paper(fill), dtype=np.uint8)
     out[: image.shape[0], : image.shape[1]] = image
     return out
+
+
+def paper(fill: int | None = None) -> int:
+    """`fill`, or the paper of the scheme being drawn in (see layout.drawn_in)."""
+    return scheme().paper if fill is None else fill
 
 
 def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
@@ -163,20 +171,25 @@ def label_above(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.
 
 
 def text_lines(lines: list[str], layout, size: float = TEXT, *, width: int = 0, align: str = "left",
-               colour=(0, 0, 0)) -> np.ndarray:
-    """A white RGB band holding `lines` of anti-aliased text (DejaVu Sans at `size` CSS px),
-    at least `width` image pixels wide. Read-only: bands are cached (figures repeat their labels)."""
+               colour=None) -> np.ndarray:
+    """An RGB band of the scheme's paper holding `lines` of anti-aliased text (DejaVu Sans at `size` CSS px) in
+    its ink (or in `colour`, made readable on the paper), at least `width` image pixels wide. Read-only: bands
+    are cached (figures repeat their labels)."""
     layout.font(size)  # notes the size as drawn
-    return _text_band(tuple(lines), layout.px(size), layout.px(size * LINE_SPACING), width, align, tuple(colour))
+    drawn_in = scheme()
+    ink = (drawn_in.ink,) * 3 if colour is None else drawn_in.text_colour(tuple(colour))
+    return _text_band(tuple(lines), layout.px(size), layout.px(size * LINE_SPACING), width, align, ink,
+                      drawn_in.paper)
 
 
 @functools.lru_cache(maxsize=4096)
-def _text_band(lines: tuple, font_px: int, line_height: int, width: int, align: str, colour: tuple) -> np.ndarray:
+def _text_band(lines: tuple, font_px: int, line_height: int, width: int, align: str, colour: tuple,
+               background: int) -> np.ndarray:
     from PIL import Image, ImageDraw
 
     typeface = font(font_px)
     lengths = [int(np.ceil(typeface.getlength(line))) for line in lines]
-    band = Image.new("RGB", (max([width, 1] + [n + 2 for n in lengths]), line_height * len(lines)), (255,) * 3)
+    band = Image.new("RGB", (max([width, 1] + [n + 2 for n in lengths]), line_height * len(lines)), (background,) * 3)
     draw = ImageDraw.Draw(band)
     for index, (line, length) in enumerate(zip(lines, lengths)):
         left = {"left": 1, "center": (band.width - length) // 2, "right": band.width - length - 1}[align]
@@ -225,12 +238,13 @@ def flow(parts: list[np.ndarray], width: int, gap: int, row_gap: int | None = No
 
 
 def with_margin(image: np.ndarray, layout) -> np.ndarray:
-    """The figure on white paper with a margin all round (the dark theme shows it as a card); a 2-D
-    palette-index image is padded with index BACKGROUND, which must be white."""
+    """The figure on the scheme's paper with a margin all round (the theme shows it as a card); a 2-D
+    palette-index image is padded with index BACKGROUND, the paper's entry."""
     border = layout.px(MARGIN)
     # even sizes: at 2x the page shows exactly half, never a rounded half pixel more
     pads = ((border, border + image.shape[0] % 2), (border, border + image.shape[1] % 2))
-    return np.pad(image, pads + (((0, 0),) if image.ndim == 3 else ()), constant_values=BACKGROUND)
+    return np.pad(image, pads + (((0, 0),) if image.ndim == 3 else ()),
+                  constant_values=paper() if image.ndim == 3 else BACKGROUND)
 
 
 def fit_scale(side: int, target: int, room: int | None = None) -> int:
@@ -251,7 +265,7 @@ def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int
     bar = np.repeat(colours[index][None], height, axis=0)
     ticks = [low, high] if not (low < 0 < high) else [low, 0.0, high]
     font_size = SMALL
-    band = np.full((layout.px(font_size * LINE_SPACING), length, 3), BACKGROUND, dtype=np.uint8)
+    band = np.full((layout.px(font_size * LINE_SPACING), length, 3), paper(), dtype=np.uint8)
     for value in ticks:
         text = text_lines([format_value(value)], layout, font_size)
         position = int(round((value - low) / (high - low) * (length - 1))) if high > low else 0

@@ -63,11 +63,22 @@ class DrawContext:
 
 @dataclass
 class Variant:
-    """One drawn image file: `wide` (for the text column) or `narrow` (for phones)."""
+    """One drawn image file: for the text column or for phones (`narrow`), in the light or the dark scheme
+    (`dark`), moving or a still image of it (`still`); `variant_name` names it."""
 
     image: bytes
     extension: str  # "png" or "gif"
     size: tuple[int, int]  # (width, height) in image pixels, DENSITY per CSS pixel
+    still: Variant | None = None  # of a moving image (a GIF): one representative frame, shown under reduced motion
+
+
+VARIANT_PARTS = ("narrow", "still", "dark")
+
+
+def variant_name(*, narrow: bool = False, still: bool = False, dark: bool = False) -> str:
+    """`wide`, or the parts that set a variant apart from it, in VARIANT_PARTS order: `narrow-still-dark`."""
+    parts = [part for part, on in zip(VARIANT_PARTS, (narrow, still, dark)) if on]
+    return "-".join(parts) or "wide"
 
 
 @dataclass
@@ -86,10 +97,13 @@ class DrawnFigure:
 
 @dataclass
 class Indexed:
-    """A drawn figure as palette indices (H, W) and its (256, 3) palette, whose entry 255 is white."""
+    """A drawn figure as palette indices (H, W) and its (256, 3) palette, drawn in the light scheme: its entries
+    from `greys` to 255 are the greys of ink and paper (255, white, is the paper); its other entries are data.
+    The dark rendering is the same indices with those greys remapped (layout.Scheme.grey)."""
 
     image: np.ndarray
     palette: np.ndarray
+    greys: int = 254  # tiling.colormap_palette's: black ink, then white paper
 
 
 @runtime_checkable

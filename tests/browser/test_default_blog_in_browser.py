@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from generator.build import BuildOptions, build
+from browser_site import html_pages
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def served_site(tmp_path_factory):
-    """Build the default blog (sharing the models/figures cache with `make site`) and serve it on loopback."""
-    dest = tmp_path_factory.mktemp("browser") / "site"
-    build(BuildOptions(source=REPO / "content", dest=dest))
-    handler = functools.partial(QuietHandler, directory=str(dest))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/", dest
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-def html_pages(dest: Path) -> list[str]:
-    """Every HTML page of the built site, as a site-relative URL path."""
-    pages = []
-    for path in sorted(dest.rglob("*.html")):
-        relative = path.relative_to(dest).as_posix()
-        pages.append(relative.removesuffix("index.html"))
-    return pages
 
 
 def visit(browser, url: str) -> dict:

@@ -173,9 +173,22 @@ def test_conv_animation_of_the_default_probe_stays_small_and_short():
     content = Path(__file__).resolve().parents[2] / "content"
     block = "kind: conv-animation\nprobe: probes/chelsea-32.png\nkernel: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]"
     drawn = conv_animation.draw(request_for(block), DrawContext(None, content))
-    for variant in drawn.variants.values():
+    assert set(drawn.variants) == {"wide", "narrow", "dark", "narrow-dark", "still", "narrow-still", "still-dark",
+                                   "narrow-still-dark"}
+    for name, variant in drawn.variants.items():
         assert len(variant.image) <= 1_000_000
-        assert sum(duration for _, duration in gif_frames(variant.image)) <= 10_000
+        if "still" in name:
+            continue
+        frames = gif_frames(variant.image)
+        assert sum(duration for _, duration in frames) <= 10_000
+        # steady: every frame has its blank rows where the first has them (no title wraps at a later row)
+        paper = frames[0][0][0, 0]
+        blank_rows = [(frame == paper).all(axis=(1, 2)) for frame, _ in frames]
+        assert all(np.array_equal(rows, blank_rows[0]) for rows in blank_rows), name
+        # reduced motion: the still image is the finished frame
+        still = decode(drawn.variants[name.replace("wide", "").replace("narrow", "narrow-still").strip("-")
+                                      if "narrow" in name else ("still-dark" if name == "dark" else "still")].image)
+        np.testing.assert_array_equal(still, frames[-1][0])
     assert drawn.arrays["image"].shape == (20, 20)
     assert drawn.legibility["phone"]["text"] >= 10 and drawn.legibility["desktop"]["text"] >= 12
 

@@ -192,7 +192,10 @@ def test_every_kind_draws_files_and_html(every_kind):
             assert f'<source media="(max-width: 480px)" srcset="{url}-narrow.{extension} 2x" ' \
                    f'width="{round(narrow_width / 2)}"' in html
         else:
-            assert narrow is None and "<source" not in html
+            assert narrow is None and "max-width" not in html
+        dark = Image.open(outputs[f"figures/post/{figure.request.figure_id}-dark.{extension}"])
+        assert dark.size == image.size  # the same drawing in the dark scheme
+        assert f'<source media="(prefers-color-scheme: dark)" srcset="{url}-dark.{extension} 2x" ' in html
     assert {"models/tiny.keras", "figures.json"} <= set(outputs)
     assert not [path for path in outputs if path.startswith("models/tiny-")]  # variants are not published
 

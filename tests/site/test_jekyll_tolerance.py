@@ -86,6 +86,13 @@ def test_math_typesetter_only_on_pages_with_math_and_valid_xml(blog):
             assert not re.search("[\x02\x03]", blog.read(name)), name
 
 
+def test_a_list_of_posts_loads_the_typesetter_only_for_math_in_its_excerpts(blog):
+    blog.write("_posts/2020-01-01-later.md", "---\ntitle: Later\n---\nNo formula yet.\n\nThen $$x^2$$.\n")
+    assert blog.build() == 0
+    assert "katex" in blog.read("2020/01/01/later.html")
+    assert "katex" not in blog.read("index.html")  # its excerpt, the first paragraph, has none
+
+
 def test_no_math_no_typesetter_files(blog):
     blog.write("_posts/2020-01-01-a.md", "---\n---\nJust text.\n")
     assert blog.build() == 0

@@ -138,14 +138,20 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
 
 
 def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
-    """The probe (palette indices) enlarged to a map's (height, width), framed in grey."""
+    """The whole probe (palette indices) in a map's (height, width), framed in grey: as large as fits inside
+    the frame (nearest pixels: a whole factor is an exact enlargement), centred, never cut."""
+    from PIL import Image
+
     height, width = shape
-    scale = max(1, -(-max(height, width) // max(probe.shape[:2])))
-    image = enlarge(probe, scale)
+    room_height, room_width = height - 2, width - 2
+    probe_height, probe_width = probe.shape[:2]
+    ratio = min(room_height / probe_height, room_width / probe_width)
+    size = (max(1, int(probe_width * ratio + 1e-9)), max(1, int(probe_height * ratio + 1e-9)))
+    image = np.asarray(Image.fromarray(probe).resize(size, Image.Resampling.NEAREST))
     framed = np.full((height, width), grey(160), dtype=np.uint8)
     framed[1:-1, 1:-1] = BACKGROUND
-    inner = image[:height - 2, :width - 2]
-    framed[1:1 + inner.shape[0], 1:1 + inner.shape[1]] = inner
+    top, left = 1 + (room_height - image.shape[0]) // 2, 1 + (room_width - image.shape[1]) // 2
+    framed[top:top + image.shape[0], left:left + image.shape[1]] = image
     return framed
 
 
@@ -237,13 +243,14 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
                                      for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
 
         if len(forms) == 1:
-            return Indexed(blocks(forms[0], width), palette)
+            return Indexed(blocks(forms[0], width), palette, GREY_BASE)
         # both: side by side when each half still holds legible maps, else one under the other
         gap = layout.px(16)
         for room, arrange in (((width - gap) // 2, stack_horizontally), (width, stack_vertically)):
             parts = [titled(blocks(per_row, room), _form_title(per_row), layout) for per_row in forms]
             if arrange is stack_vertically or all(part.shape[1] <= room for part in parts):
-                return Indexed(arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24)), palette)
+                arranged = arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24))
+                return Indexed(arranged, palette, GREY_BASE)
 
     arrays = {"probes": images, **{f"activations_{name}": activations[name] for name in layer_names},
               "dead_channels": dead}

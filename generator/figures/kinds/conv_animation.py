@@ -3,7 +3,9 @@
 Each frame shows where the crop comes from, the crop with the kernel's window, the kernel's
 values, the element-wise products under the window and their sum, and the output filling in on
 a symmetric colour scale. The first output row fills position by position, the later rows one
-row per frame, and the finished output is held: one loop lasts about ten seconds.
+row per frame, and the finished output is held: one loop lasts about ten seconds. Every frame has the
+same layout (its titles and sum sized for the longest they get), so nothing but the values moves; the
+finished frame is also a still PNG, shown to readers who ask for reduced motion.
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ import numpy as np
 from generator.datasets.images import load_image
 from generator.figures import options as opt
 from generator.figures.common import layer_info
-from generator.figures.layout import SMALL
+from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, Variant, page_figure
 from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, flow, format_value, gif_bytes, \
-    label_above, pad_to, stack_horizontally, stack_vertically, text_lines, with_margin
+    label_above, pad_to, png_bytes, stack_horizontally, stack_vertically, text_lines, text_width, with_margin
 
-VERSION = 3
+VERSION = 4
 HIGHLIGHT = (230, 159, 0)  # Okabe-Ito orange: the kernel's window and the current output cell
 STEP_MS, ROW_MS, HOLD_MS = 150, 300, 2000
 CELL = 50  # CSS px per kernel or product value
+# The crop's title, as few lines as fit the crop's width with the largest row and column: the same in every frame.
+TITLES = (("input crop", "window at row {row}, column {column}"), ("input crop, window at", "row {row}, column {column}"),
+          ("input crop", "window at", "row {row},", "column {column}"))
 KEYS = opt.named({
     "probe": opt.Key(opt.text, help="The image the kernel slides over."),
     "size": opt.Key(opt.int_pair, [20, 20], "The crop's [height, width], in the probe's own pixels."),
@@ -89,7 +94,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 
     def encode(frames, layout) -> Variant:
         framed = [with_margin(frame, layout) for frame in frames]
-        return Variant(gif_from_rgb(framed, durations), "gif", (framed[0].shape[1], framed[0].shape[0]))
+        size = (framed[0].shape[1], framed[0].shape[0])
+        still = Variant(png_bytes(to_palette(framed[-1], gif_palette()), gif_palette()), "png", size)
+        return Variant(gif_from_rgb(framed, durations), "gif", size, still=still)
 
     arrays = {"image": image, "kernel": kernel, "output": output, "crop": np.array([top, left, height, width])}
     seconds = sum(durations) / 1000
@@ -128,6 +135,13 @@ class Animation:
         self.kernel_panel = _value_grid(kernel, kernel, layout, "kernel")
         self.bar = colour_bar(self.diverging, -self.limit, self.limit, layout,
                               max(self.output_pixels.shape[1], layout.px(150)), "output value")
+        # room for the longest window title and sum: the same layout in every frame
+        rows, columns = output.shape
+        crop_width = self.crop_pixels.shape[1]
+        self.title_lines = next((lines for lines in TITLES if max(
+            text_width(line.format(row=rows - 1, column=columns - 1), layout, SMALL) for line in lines) <= crop_width),
+            TITLES[-1])
+        self.sum_width = max(text_width(_sum(float(value)), layout) for value in output.reshape(-1))
 
     def frame(self, filled: int) -> np.ndarray:
         layout, scale = self.layout, self.scale
@@ -137,7 +151,7 @@ class Animation:
         _outline(crop, row * scale, column * scale, kh * scale, kw * scale, layout.px(2))
         shown = np.zeros(self.output.shape, dtype=bool)
         shown.reshape(-1)[:filled] = True
-        output = np.where(enlarge(shown, scale)[..., None], self.output_pixels, 255).astype(np.uint8)
+        output = np.where(enlarge(shown, scale)[..., None], self.output_pixels, scheme().paper).astype(np.uint8)
         _grid_outline(output, self.output.shape, scale)
         _outline(output, row * scale, column * scale, scale, scale, layout.px(2))
         patch = self.image[row:row + kh, column:column + kw]
@@ -145,15 +159,20 @@ class Animation:
         value = float(self.output[row, column])
         gap = layout.px(16)
         top = stack_horizontally([
-            label_above(crop, f"input crop, window at row {row}, column {column}", layout, SMALL),
+            stack_vertically([text_lines([line.format(row=row, column=column) for line in self.title_lines], layout,
+                                         SMALL, width=crop.shape[1]), crop], gap=layout.px(2)),
             stack_vertically([label_above(output, "output (correlation)", layout, SMALL), self.bar],
                              gap=layout.px(4)),
         ], gap=gap)
-        sum_text = text_lines([f"sum = {format_value(value)}"], layout)
+        sum_text = text_lines([_sum(value)], layout, width=self.sum_width)
         bottom = flow([self.context, self.kernel_panel,
                             _value_grid(products, products, layout, "pixel \u00d7 weight"), sum_text],
                            layout.width_px, gap)
         return stack_vertically([top, bottom], gap=layout.px(12))
+
+
+def _sum(value: float) -> str:
+    return f"sum = {format_value(value)}"
 
 
 def _value_grid(values: np.ndarray, colours: np.ndarray, layout, title: str) -> np.ndarray:
@@ -196,10 +215,11 @@ def _outline(frame, top, left, height, width, thickness) -> None:
 
 
 def _grid_outline(frame, shape, scale) -> None:
-    """A light border round the output area, so the empty cells read as a grid to fill."""
+    """A thin grey border round the output area, so the empty cells read as a grid to fill."""
     height, width = shape[0] * scale, shape[1] * scale
-    frame[[0, height - 1], :width] = np.minimum(frame[[0, height - 1], :width], 190)
-    frame[:height, [0, width - 1]] = np.minimum(frame[:height, [0, width - 1]], 190)
+    rule = scheme().grey(190)
+    frame[[0, height - 1], :width] = rule
+    frame[:height, [0, width - 1]] = rule
 
 
 TRANSPARENT = 255  # palette index of "unchanged since the previous frame"

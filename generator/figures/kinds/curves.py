@@ -9,7 +9,7 @@ from generator.figures import options as opt
 from generator.figures.common import history_of
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
-from generator.figures.layout import MARGIN
+from generator.figures.layout import MARGIN, Scheme, scheme
 from generator.figures.registry import DrawnFigure, page_figure
 
 VERSION = 2
@@ -42,6 +42,24 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 def plot_curves(history: dict, metrics: list[str], best_epoch: int | None, layout) -> np.ndarray:
     """One panel per metric (train and validation against epochs 1..n) as an RGB array drawn for `layout`:
     side by side on a wide column, one under the other on a narrow one."""
+    import matplotlib
+
+    with matplotlib.rc_context(scheme_style(scheme())):
+        return _plot(history, metrics, best_epoch, layout)
+
+
+def scheme_style(drawn_in: Scheme) -> dict:
+    """matplotlib's colours for what is not data (paper, text, axes) in a scheme; the curves keep theirs."""
+    paper, ink, grid = (_hex(value) for value in (drawn_in.paper, drawn_in.ink, drawn_in.grey(176)))
+    return {"figure.facecolor": paper, "axes.facecolor": paper, "savefig.facecolor": paper, "text.color": ink,
+            "axes.labelcolor": ink, "axes.edgecolor": ink, "xtick.color": ink, "ytick.color": ink, "grid.color": grid}
+
+
+def _hex(grey: int) -> str:
+    return "#" + f"{grey:02x}" * 3
+
+
+def _plot(history: dict, metrics: list[str], best_epoch: int | None, layout) -> np.ndarray:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -61,7 +79,8 @@ def plot_curves(history: dict, metrics: list[str], best_epoch: int | None, layou
                 axes.plot(np.arange(1, len(history[name]) + 1), history[name], marker=marker, markersize=3.5,
                           label=label, color=colour)
         if best_epoch:
-            axes.axvline(best_epoch, color="#555555", linestyle="--", linewidth=1, label=f"best epoch ({best_epoch})")
+            axes.axvline(best_epoch, color=_hex(scheme().grey(85)), linestyle="--", linewidth=1,
+                         label=f"best epoch ({best_epoch})")
         axes.set_xlabel("epoch", fontsize=FONT_PT)
         axes.set_title(metric, fontsize=FONT_PT)
         axes.tick_params(labelsize=FONT_PT)

@@ -9,7 +9,7 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import class_names_of, display_image, layer_info, probe_images, short_name
-from generator.figures.layout import SMALL
+from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
@@ -77,11 +77,11 @@ def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) 
     for name, p in ((class_names[i], probabilities[i]) for i in shown):
         label = text_lines([name], layout, SMALL, width=name_width, align="right")
         line_height = label.shape[0]
-        bar = np.full((line_height, bar_room, 3), 255, dtype=np.uint8)
+        bar = np.full((line_height, bar_room, 3), scheme().paper, dtype=np.uint8)
         length = int(round(float(p) * bar_room))
         inset = line_height // 5
         bar[inset:line_height - inset, :length] = BAR_COLOUR
-        bar[inset:line_height - inset, :1] = 0
+        bar[inset:line_height - inset, :1] = scheme().ink
         rows.append(stack_horizontally([label, bar, text_lines([f"{p:.1%}"], layout, SMALL)], gap=layout.px(4)))
     title = "class probabilities" if len(class_names) <= MAX_BARS else \
         f"the {MAX_BARS} most probable of {len(class_names)} classes"

@@ -16,7 +16,7 @@ from generator.figures import options as opt
 from generator.figures.common import layer_info, require_feature_maps
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
-from generator.figures.layout import SMALL, TEXT
+from generator.figures.layout import SMALL, TEXT, scheme
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.tiling import enlarge, fit_scale, label_above, stack_vertically, text_lines, tile_grid, \
     pad_to
@@ -155,8 +155,8 @@ def _grid(patterns: np.ndarray, channels: list[int], gains: np.ndarray, ends: np
 def _framed(picture: np.ndarray) -> np.ndarray:
     """A one-pixel grey frame, so that a pattern that is white at its edges still shows where it ends."""
     framed = picture.copy()
-    framed[[0, -1], :] = FRAME
-    framed[:, [0, -1]] = FRAME
+    framed[[0, -1], :] = scheme().grey(FRAME)
+    framed[:, [0, -1]] = scheme().grey(FRAME)
     return framed
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import colormap, layer_info
-from generator.figures.layout import SMALL
+from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
@@ -43,9 +43,9 @@ def kernel_images(kernel: np.ndarray, input_channel: int | None, palette: np.nda
         filters = filters[..., input_channel:input_channel + 1]
     limit = float(np.abs(filters).max())
     levels = symmetric_levels(filters, limit)
-    # channels side by side, one pixel of white between them
+    # channels side by side, one pixel of paper between them
     count, height, width, channels = levels.shape
-    rgb = np.full((count, height, channels * (width + 1) - 1, 3), 255, dtype=np.uint8)
+    rgb = np.full((count, height, channels * (width + 1) - 1, 3), scheme().paper, dtype=np.uint8)
     for c in range(channels):
         rgb[:, :, c * (width + 1):c * (width + 1) + width] = palette[levels[..., c]]
     return rgb, limit

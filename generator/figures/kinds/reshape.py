@@ -57,7 +57,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         for title, array in panels:
             code, _, verdict = title.rpartition(": ")
             mark = text_lines([VERDICTS[verdict][0]] if verdict in VERDICTS else [""], layout, SMALL,
-                              colour=VERDICTS.get(verdict, ("", (0, 0, 0)))[1])
+                              colour=VERDICTS.get(verdict, ("", None))[1])
             drawn.append(label_above(stack_vertically([enlarge(array, scale), mark], gap=layout.px(2)),
                                      code if verdict in VERDICTS else title, layout, SMALL))
         width = max(part.shape[1] for part in drawn)
