@@ -85,6 +85,9 @@ def _images(request, ctx, model, class_names):
         return [short_name(n) for n in names], images, truth
     dataset = dataset_of(request, model)
     indices = _test_indices(model, dataset, options["select"])[:options["count"]]
+    if not len(indices):
+        raise request.error(f"model '{model.ref}' misclassifies none of its {len(dataset.x_test)} test images: "
+                            "there is no mistake to show", "select: first shows the first test images")
     return ([f"test #{i}" for i in indices], dataset.x_test[indices].astype(np.float32),
             [int(dataset.y_test[i]) for i in indices])
 
