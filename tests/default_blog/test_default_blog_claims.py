@@ -170,7 +170,7 @@ def test_the_shapes_post_shows_the_mistakes_and_the_kept_epoch_of_its_record(bui
     assert f"The most frequent is calling a {worst[1]} a {worst[2]} ({worst[0]} times)" in text
     shown = min(12, sum(n for n, _, _ in mistakes))
     assert f"{shown} of {shown} labelled images misclassified." in text   # the mistakes figure's note
-    assert f"{percent(shapes['dataset']['occlusion'], 0)} of the images" in text
+    assert f"with a chance of {percent(shapes['dataset']['occlusion'], 0)}" in text
 
 
 def learn_nothing_after_the_last_epoch(data):
