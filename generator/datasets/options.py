@@ -45,7 +45,7 @@ def resolve(spec: dict, options: dict[str, framework.Option],
     return {key: value for key, value in resolved.items() if not (key in added and value == options[key].default)}
 
 
-def value(options: dict, key: str, declared: dict[str, framework.Option]):
+def option_value(options: dict, key: str, declared: dict[str, framework.Option]):
     """A resolved option, or its default when `resolve` left an added key out."""
     return options.get(key, declared[key].default)
 

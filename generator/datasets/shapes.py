@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from generator.datasets.images import convert
-from generator.datasets.options import COMMON, Option, count, share, span, value
 from generator import options as framework
+from generator.datasets.images import convert
+from generator.datasets.options import COMMON, Option, count, option_value, share, span
 from generator.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ OPTIONS = {
     "contrast": framework.Option(span(0, 1), [1.0, 1.0],
                                  "[lowest, highest] contrast: the foreground colour mixed with the background, "
                                  "1 is the colour itself, 0.5 halfway to the background."),
-    "clutter": framework.Option(count, 0, "The most distractors (stray strokes and blobs) around each shape; "
+    "clutter": framework.Option(count, 0, "The most distractors (stray strokes and blobs) in an image; "
                                           "each image has from 0 to this many."),
     "occlusion": framework.Option(share, 0.0, "The share of images where a background-coloured patch hides part "
                                               "of the shape."),
@@ -116,7 +116,7 @@ def _draw(rng, hardening, shape: str, options: dict, palettes) -> np.ndarray:
 
 
 def _option(options: dict, key: str):
-    return value(options, key, OPTIONS)
+    return option_value(options, key, OPTIONS)
 
 
 def _faded(rng, fore: tuple, back: tuple, contrast: list) -> tuple:
