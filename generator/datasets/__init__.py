@@ -29,6 +29,8 @@ class DatasetSource(Protocol):
     """The contract of a data-set source (a module)."""
 
     OPTIONS: dict[str, Any]   # its options besides the common ones (generator.datasets.options)
+    ADDED_KEYS: tuple[str, ...]   # options added since its first version: left out of the resolved options at
+    # their defaults, so that specs without them keep their cache keys (generator.datasets.options.resolve)
 
     def load(self, options: dict, base_dir: Path) -> Arrays:
         """The training and test images and labels for resolved `options`; files relative to `base_dir`
@@ -73,7 +75,7 @@ def resolve_options(spec: dict, line_of: Callable[[str], int | None] = lambda ke
     if name not in KINDS:
         raise DataError(f"dataset: unknown data set '{name}'", file=file, line=line_of("name"),
                         hint=did_you_mean(name, KINDS) or f"data sets are {', '.join(KINDS)}")
-    return dataset_options.resolve(spec, KINDS[name].OPTIONS, line_of, file)
+    return dataset_options.resolve(spec, KINDS[name].OPTIONS, line_of, file, KINDS[name].ADDED_KEYS)
 
 
 def load_dataset(spec: dict, *, base_dir: Path, cache_dir: Path | None = None) -> Dataset:

@@ -48,6 +48,7 @@ OPTIONS = {
     "train_examples": Option((int,), help="The first N training images; default: all."),
     "test_examples": Option((int,), help="The first N test images; default: all."),
 }
+ADDED_KEYS: tuple[str, ...] = ()
 
 
 def candidates(options: dict, base_dir: Path) -> list[Path]:

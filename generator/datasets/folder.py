@@ -35,6 +35,7 @@ OPTIONS = {
     "on_error": Option((str,), "skip", choices=("skip", "fail"),
                        help="What an unreadable image does: skip it (with a warning) or fail the build."),
 }
+ADDED_KEYS: tuple[str, ...] = ()
 
 
 def identity(options: dict, base_dir: Path) -> list:

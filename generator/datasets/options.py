@@ -34,12 +34,49 @@ COMMON = framework.named({
 
 
 def resolve(spec: dict, options: dict[str, framework.Option],
-            line_of: Callable[[str], int | None] = lambda key: None, file=None) -> dict:
-    """`spec` with defaults filled in; an unknown key, wrong type or bad choice raises DataError."""
+            line_of: Callable[[str], int | None] = lambda key: None, file=None, added: tuple[str, ...] = ()) -> dict:
+    """`spec` with defaults filled in; an unknown key, wrong type or bad choice raises DataError.
+
+    The `added` keys (options a source gained later) are left out while at their defaults, so
+    that a spec that does not use them keeps its model's cache key and its data fingerprint."""
     where = framework.Where(file, line_of, DataError, LABEL)
     resolved = framework.validate(spec, framework.named(options), where)
     _check_ranges(resolved, where)
-    return resolved
+    return {key: value for key, value in resolved.items() if not (key in added and value == options[key].default)}
+
+
+def option_value(options: dict, key: str, declared: dict[str, framework.Option]):
+    """A resolved option, or its default when `resolve` left an added key out."""
+    return options.get(key, declared[key].default)
+
+
+@framework.expects("a number from 0 to 1")
+def share(number):
+    """A share or a probability: a number from 0 to 1."""
+    if not framework.is_of_type(number, (float,)) or not 0 <= number <= 1:
+        raise framework.Invalid()
+    return number
+
+
+@framework.expects("a non-negative integer")
+def count(number):
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise framework.Invalid()
+    return number
+
+
+def span(low: float, high: float | None = None) -> Callable:
+    """[smallest, largest]: two numbers, the first not above the second, both at least `low` (and at most `high`)."""
+    bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+
+    @framework.expects(f"[smallest, largest], two numbers {bounds}")
+    def check(pair):
+        numbers = isinstance(pair, list) and len(pair) == 2 and all(framework.is_of_type(n, (float,)) for n in pair)
+        if not numbers or not low <= pair[0] <= pair[1] or (high is not None and pair[1] > high):
+            raise framework.Invalid()
+        return pair
+
+    return check
 
 
 def _check_ranges(resolved: dict, where: framework.Where) -> None:

@@ -4,6 +4,11 @@ Each image is drawn at 4x its size with Pillow and downsampled (anti-aliasing). 
 random choice comes from one `np.random.default_rng` per split, so the same options give
 byte-identical arrays. Bump VERSION whenever the drawing changes: it is part of the
 data set's memoised fingerprint.
+
+The options that make the set harder (`contrast`, `clutter`, `occlusion`, `noise`) came
+later. They draw from a stream of their own, so the shapes under them are the ones the
+same seed draws without them; a spec without them gets the same images (and, left out of
+the resolved options, the same fingerprint) as before.
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
+from generator import options as framework
 from generator.datasets.images import convert
-from generator.datasets.options import COMMON, Option
+from generator.datasets.options import COMMON, Option, count, option_value, share, span
 from generator.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
     from generator.datasets.arrays import Arrays
 
-VERSION = 1
+VERSION = 2
 SUPERSAMPLE = 4
 SIDES = {"circle": 0, "square": 4, "triangle": 3}
 
@@ -33,12 +39,23 @@ OPTIONS = {
     "test_per_class": Option((int,), None, help="Test images per class; default: a quarter of per_class."),
     "foreground": Option((list,), ["white"], help="Colours the shapes are drawn in, picked at random."),
     "background": Option((list,), ["black"], help="Background colours, picked at random."),
-    "stroke_width": Option((list,), [1.0, 3.0], help="[smallest, largest] line width, in pixels."),
-    "size": Option((list,), [0.4, 0.9], help="[smallest, largest] shape size, as a share of the image."),
+    "stroke_width": framework.Option(span(0), [1.0, 3.0], "[smallest, largest] line width, in pixels."),
+    "size": framework.Option(span(0, 1), [0.4, 0.9], "[smallest, largest] shape size, as a share of the image."),
     "wobble": Option((float,), 0.06, help="How far the hand-drawn outline strays, as a share of the size."),
     "filled": Option((float,), 0.3, help="The share of shapes drawn filled."),
     "rotate": Option((bool,), True, help="Turn each shape by a random angle."),
+    # harder data (ADDED_KEYS): the defaults draw the images of the first version
+    "contrast": framework.Option(span(0, 1), [1.0, 1.0],
+                                 "[lowest, highest] contrast: the foreground colour mixed with the background, "
+                                 "1 is the colour itself, 0.5 halfway to the background."),
+    "clutter": framework.Option(count, 0, "The most distractors (stray strokes and blobs) in an image; "
+                                          "each image has from 0 to this many."),
+    "occlusion": framework.Option(share, 0.0, "The share of images where a background-coloured patch hides part "
+                                              "of the shape."),
+    "noise": framework.Option(share, 0.0, "Pixel noise: the standard deviation of Gaussian noise added to every "
+                                          "pixel, as a share of the full range (0 to 255)."),
 }
+ADDED_KEYS: tuple[str, ...] = ("contrast", "clutter", "occlusion", "noise")
 
 
 def generate(options: dict):
@@ -67,12 +84,14 @@ def _palette(colours: list, key: str) -> list[tuple]:
 
 def _draw_split(options, classes, palettes, per_class: int, stream: int):
     rng = np.random.default_rng([options["seed"], stream])
+    hardening = np.random.default_rng([options["seed"], stream, 1])   # the added keys' own stream
     labels = rng.permutation(np.repeat(np.arange(len(classes)), per_class))
-    images = np.stack([_draw(rng, classes[label], options, palettes) for label in labels])
+    images = np.stack([_draw(rng, hardening, classes[label], options, palettes) for label in labels])
     return images, labels.astype(np.int64)
 
 
-def _draw(rng, shape: str, options: dict, palettes) -> np.ndarray:
+def _draw(rng, hardening, shape: str, options: dict, palettes) -> np.ndarray:
+    """One image; `hardening` draws what the added keys add, so the shapes under them stay the same."""
     height, width = options["image_size"]
     big = (width * SUPERSAMPLE, height * SUPERSAMPLE)
     foreground, background = palettes
@@ -86,10 +105,57 @@ def _draw(rng, shape: str, options: dict, palettes) -> np.ndarray:
     stroke = max(1, int(round(rng.uniform(*options["stroke_width"]) * SUPERSAMPLE)))
     points = _outline(rng, SIDES[shape], radius, centre, angle, options["wobble"])
     draw = ImageDraw.Draw(image)
+    fore = _faded(hardening, fore, back, _option(options, "contrast"))
+    _clutter(hardening, draw, big, fore, _option(options, "clutter"), options["stroke_width"])
     if rng.random() < options["filled"]:
         draw.polygon(points, fill=fore)
     draw.line(points + points[:1], fill=fore, width=stroke, joint="curve")
-    return convert(image, options["image_size"], options["color_mode"])
+    if _option(options, "occlusion") and hardening.random() < _option(options, "occlusion"):
+        _occlude(hardening, draw, centre, radius, back)
+    return _noisy(hardening, convert(image, options["image_size"], options["color_mode"]), _option(options, "noise"))
+
+
+def _option(options: dict, key: str):
+    return option_value(options, key, OPTIONS)
+
+
+def _faded(rng, fore: tuple, back: tuple, contrast: list) -> tuple:
+    """`fore` mixed with `back` by a contrast drawn from [lowest, highest]; no draw at full contrast."""
+    if contrast == [1.0, 1.0]:
+        return fore
+    mix = rng.uniform(*contrast)
+    return tuple(int(round(b + mix * (f - b))) for f, b in zip(fore, back))
+
+
+def _clutter(rng, draw: ImageDraw.ImageDraw, big: tuple, colour: tuple, most: int, stroke_width: list) -> None:
+    """From 0 to `most` distractors anywhere in the image: short bent strokes, or small blobs."""
+    if not most:
+        return
+    for _ in range(rng.integers(0, most + 1)):
+        start = np.array([rng.uniform(0, side) for side in big])
+        if rng.random() < 0.5:
+            reach = min(big) * rng.uniform(0.1, 0.3)
+            bends = start + np.cumsum(rng.normal(0, reach / 2, (2, 2)), axis=0)
+            width = max(1, int(round(rng.uniform(*stroke_width) * SUPERSAMPLE)))
+            draw.line([tuple(start), *map(tuple, bends)], fill=colour, width=width, joint="curve")
+        else:
+            half = min(big) * rng.uniform(0.03, 0.08, 2)
+            draw.ellipse([tuple(start - half), tuple(start + half)], fill=colour)
+
+
+def _occlude(rng, draw: ImageDraw.ImageDraw, centre, radius: float, back: tuple) -> None:
+    """A background-coloured rectangle over part of the shape, near its outline."""
+    direction = rng.uniform(0, 2 * np.pi)
+    middle = np.array(centre) + radius * rng.uniform(0.4, 1.0) * np.array([np.cos(direction), np.sin(direction)])
+    half = radius * rng.uniform(0.25, 0.5, 2)
+    draw.rectangle([tuple(middle - half), tuple(middle + half)], fill=back)
+
+
+def _noisy(rng, image: np.ndarray, noise: float) -> np.ndarray:
+    if not noise:
+        return image
+    noisy = image + rng.normal(0, noise * 255, image.shape)
+    return np.clip(np.round(noisy), 0, 255).astype(np.uint8)
 
 
 def _outline(rng, sides: int, radius: float, centre, angle: float, wobble: float) -> list[tuple]:

@@ -152,6 +152,48 @@ def test_the_cnn_posts_quote_their_models_records(built_site, record):
     assert f"The training set holds {shapes['train_examples']:,} images" in text
 
 
+def epoch_sentence(shapes: dict) -> str:
+    """What post 4 says about the epoch its checkpoint kept, from the record's history."""
+    best, val = shapes["best_epoch"], shapes["history"]["val_accuracy"]
+    if best < shapes["epochs"] and val[-1] < val[best - 1]:
+        return (f"On this run that is epoch {best} ({percent(val[best - 1])} on the validation images), "
+                f"not the last one ({percent(val[-1])}): the weights at the end of training are not the best ones")
+    if best < shapes["epochs"]:
+        return f"On this run that is epoch {best} ({percent(val[best - 1])} on the validation images), the first"
+    return f"On this run the best epoch was the last one, epoch {best} ({percent(val[best - 1])} on the validation"
+
+
+def test_the_shapes_post_shows_the_mistakes_and_the_kept_epoch_of_its_record(built_site, record):
+    shapes = record("shapes_cnn")
+    text = page_text(built_site, SHAPES)
+    assert epoch_sentence(shapes) in text
+    names, matrix = shapes["class_names"], shapes["confusion_matrix"]
+    mistakes = [(n, names[t], names[p]) for t, row in enumerate(matrix) for p, n in enumerate(row) if t != p]
+    worst = max(mistakes, key=lambda mistake: mistake[0])   # the first of the most frequent, as the post's loop
+    assert f"The most frequent is calling a {worst[1]} a {worst[2]} ({worst[0]} times)" in text
+    shown = min(12, sum(n for n, _, _ in mistakes))
+    assert f"{shown} of {shown} labelled images misclassified." in text   # the mistakes figure's note
+    assert f"with a chance of {percent(shapes['dataset']['occlusion'], 0)}" in text
+
+
+def learn_nothing_after_the_last_epoch(data):
+    """A run whose validation accuracy only rises: the checkpoint keeps the last epoch."""
+    data["history"]["val_accuracy"] = sorted(data["history"]["val_accuracy"])
+    data["best_epoch"] = data["epochs"]
+
+
+def test_the_shapes_post_says_what_its_checkpoint_kept_for_another_run(blog_copy, tmp_path, record):
+    change_record(blog_copy, "shapes_cnn", learn_nothing_after_the_last_epoch)
+    changed = record("shapes_cnn") | {"best_epoch": record("shapes_cnn")["epochs"]}
+    changed["history"] = {**changed["history"], "val_accuracy": sorted(changed["history"]["val_accuracy"])}
+
+    build(BuildOptions(source=blog_copy, dest=tmp_path / "site", frozen_only=True))
+
+    text = page_text(tmp_path / "site", SHAPES)
+    assert epoch_sentence(changed) in text and "the checkpoint made no difference this time" in text
+    assert "not the last one" not in text
+
+
 def test_the_vgg_post_counts_the_confusions_of_its_record(built_site, record):
     vgg = record("fashion_vgg")
     text = page_text(built_site, VGG)

@@ -23,8 +23,11 @@ def predicted(store, ref: str, probes: list[str]) -> list[str]:
     return [model.record["class_names"][i] for i in np.argmax(model.predict(images), axis=1)]
 
 
-def test_shapes_cnn_reaches_99_percent_and_names_the_grayscale_sketches(store):
-    assert store.record("shapes_cnn")["metrics"]["test_accuracy"] >= 0.99
+def test_shapes_cnn_makes_mistakes_to_show_keeps_an_earlier_epoch_and_names_the_grayscale_sketches(store):
+    """Post 4 shows the test images shapes_cnn gets wrong and why its checkpoint kept an earlier epoch."""
+    record = store.record("shapes_cnn")
+    assert 0.90 <= record["metrics"]["test_accuracy"] <= 0.97
+    assert record["best_epoch"] < record["epochs"]
     assert predicted(store, "shapes_cnn", ["triangle.png", "square.png", "circle.png"]) == \
         ["triangle", "square", "circle"]
 

@@ -466,6 +466,25 @@ def test_predictions_can_show_only_the_mistakes(site_source):
     assert (data["probabilities"].argmax(-1) != data["labels"]).all()
 
 
+# Filled, upright circles and triangles at one size: a dense layer tells them apart without a mistake.
+EASY_SPEC = """\
+dataset: {name: shapes, classes: [circle, triangle], image_size: [8, 8], size: [0.9, 0.9], wobble: 0.0,
+          filled: 1.0, rotate: false, per_class: 16, test_per_class: 3, seed: 1}
+layers: [Rescaling: {scale: 0.00392156862745098}, Flatten, Dense: {units: 2, activation: softmax}]
+compile: {optimizer: {class_name: Adam, config: {learning_rate: 0.05}}}
+fit: {epochs: 10, batch_size: 8}
+seed: 1
+"""
+
+
+def test_predictions_of_mistakes_when_there_are_none_is_a_clear_error(site_source):
+    source, cache = site_source
+    (source / "_models" / "easy.yml").write_text(EASY_SPEC)
+    error = error_of(source, cache, "```figure\nkind: predictions\nid: wrong\nmodel: easy\nselect: mistakes\n```\n")
+    assert error.endswith("2026-01-01-post.md:4: model 'easy' misclassifies none of its 6 test images: there is no "
+                          "mistake to show (select: first shows the first test images)"), error
+
+
 def test_figures_are_laid_out_for_the_configured_width(site_source):
     source, cache = site_source
     body = ("```figure\nkind: activations\nid: maps\nmodel: tiny\nprobe: probes/triangle.png\n"

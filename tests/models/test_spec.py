@@ -32,8 +32,10 @@ CHEAP = [
                                          "(check the indentation and quote values that contain ': ')"),
     ("dataset:\n  name: shapes\n  per_clas: 3\n" + LAYERS,
      ("m.yml:3: dataset: unknown key 'per_clas' (did you mean 'per_class'? "
-      "keys: background, classes, color_mode, filled, foreground, image_size, name, per_class, rotate, seed, size, "
-      "stroke_width, test_per_class, validation_split, wobble)")),
+      "keys: background, classes, clutter, color_mode, contrast, filled, foreground, image_size, name, noise, "
+      "occlusion, per_class, rotate, seed, size, stroke_width, test_per_class, validation_split, wobble)")),
+    ("dataset:\n  name: shapes\n  clutter: 3\n  noise: 2\n" + LAYERS,
+     "m.yml:4: dataset: 'noise' must be a number from 0 to 1, not 2"),
     ("dataset: {name: fashion_mnist}\n" + LAYERS,
      "m.yml:1: dataset: unknown data set 'fashion_mnist' (did you mean 'fashion-mnist'?)"),
     (LAYERS, "m.yml:1: a model with 'layers' needs a 'dataset' to train on"),

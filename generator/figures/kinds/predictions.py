@@ -25,7 +25,8 @@ KEYS = opt.named({
     "probes": opt.Key(opt.text_list, None, "Several images to classify."),
     "labels": opt.Key(opt.text_list, None, "The true class of each probe, to mark mistakes."),
     "count": opt.Key(opt.positive_int, 12, "Test images shown when no probe is given."),
-    "select": opt.Key(opt.choice("first", "mistakes"), "first", "Which test images: the first, or mistakes."),
+    "select": opt.Key(opt.choice("first", "mistakes"), "first",
+                      "Which test images: the first, or mistakes (none to show is an error)."),
     "per_row": opt.Key(opt.positive_int, 6, "Images per row."),
     "top": opt.Key(opt.positive_int, 3, "Classes listed per image, most probable first."),
     "scale": opt.Key(opt.positive_int, None, "Ignored: images are sized for the page (kept for old posts)."),
@@ -85,6 +86,9 @@ def _images(request, ctx, model, class_names):
         return [short_name(n) for n in names], images, truth
     dataset = dataset_of(request, model)
     indices = _test_indices(model, dataset, options["select"])[:options["count"]]
+    if not len(indices):
+        raise request.error(f"model '{model.ref}' misclassifies none of its {len(dataset.x_test)} test images: "
+                            "there is no mistake to show", "select: first shows the first test images")
     return ([f"test #{i}" for i in indices], dataset.x_test[indices].astype(np.float32),
             [int(dataset.y_test[i]) for i in indices])
 
