@@ -117,7 +117,7 @@ def test_predictions_are_percentages_and_their_alt_text_states_each_result(site_
     data = np.load(dict(result.outputs)["figures/post/p.npz"])
     names = stage.store.record("tiny")["class_names"]
     alt = alt_of(figure_html(result, document, "p"))
-    for name, probabilities, truth in zip(["triangle", "circle"], data["probabilities"], ["triangle", "circle"]):
+    for name, probabilities, truth in zip(["triangle.png", "circle.png"], data["probabilities"], ["triangle", "circle"]):
         best = int(probabilities.argmax())
         assert f"{name}: predicted {names[best]}, {probabilities[best]:.0%}; true class: {truth}" in alt
     assert "in percent (no bars)" in note_of(figure_html(result, document, "p"))
@@ -137,10 +137,10 @@ def test_attribution_and_dense_alt_texts_state_the_class_and_its_score(site_sour
     probabilities = np.load(outputs["figures/post/cam.npz"])["probabilities"][0]
     best = int(probabilities.argmax())
     alt = alt_of(figure_html(result, document, "cam"))
-    assert f"circle: predicted {names[best]}, {probabilities[best]:.0%}; maps for {names[best]} " in alt
+    assert f"circle.png: predicted {names[best]}, {probabilities[best]:.0%}; maps for {names[best]} (" in alt
     assert f"triangle ({probabilities[names.index('triangle')]:.0%})" in alt
     dense = np.load(outputs["figures/post/dense.npz"])["probabilities_0"][0]
-    assert f"trained, triangle: predicted {names[int(dense.argmax())]}, {dense.max():.1%}" in alt_of(
+    assert f"trained, triangle.png: predicted {names[int(dense.argmax())]}, {dense.max():.1%}" in alt_of(
         figure_html(result, document, "dense"))
     with pytest.raises(FigureError, match=r"the caption says \"predicted class \(right\)\""):
         run_stage(source, cache, body.replace("(middle)", "(right)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import numpy as np
@@ -11,8 +12,9 @@ from generator.figures.common import test_metrics_of
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
+from generator.figures.words import FACTS
 
-VERSION = 1
+VERSION = 2
 BASE = "base"
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model whose variants are compared."),
@@ -45,4 +47,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     arrays = {"test_accuracy": np.array([r["metrics"]["test_accuracy"] for r in records]),
               "test_loss": np.array([r["metrics"]["test_loss"] for r in records]),
               "variants": np.array(request.options["variants"])}
-    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records))
+    optimizers = {json.dumps(((r.get("key_inputs") or {}).get("spec") or {}).get("compile", {}).get("optimizer"),
+                             sort_keys=True) for r in records}
+    facts = {"counts": {"variants": len(records), "rows": len(records), "models": len(records),
+                        "optimizers": len(optimizers)}}
+    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records),
+                       record={FACTS: facts})

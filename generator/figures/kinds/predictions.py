@@ -66,6 +66,8 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     arrays = {"images": images, "probabilities": probabilities,
               "labels": np.array([-1 if label is None else label for label in truth])}
     facts = layout_facts(options, len(names), min(options["top"], len(class_names)))
+    if known:
+        facts["positions"] = {"true class": "below"}  # a wrong answer's verdict, "is CLASS", under the image
     note = sentence(facts, known) + (f" {mistakes} of {known} labelled images misclassified." if known else "")
     return page_figure(request, ctx, compose, arrays, alt=alt_text(options["model"], names, probabilities, truth,
                                                                    class_names),
