@@ -267,7 +267,8 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         gap = layout.px(16)
         for room, arrange in (((width - gap) // 2, stack_horizontally), (width, stack_vertically)):
             seen.clear()
-            parts = [titled(blocks(per_row, room), _form_title(per_row), layout) for per_row in forms]
+            parts = [titled(blocks(per_row, room), _form_title(per_row and max(seen["grid"])), layout)
+                     for per_row in forms]  # the grid's title: the maps per row it drew, on this column
             if arrange is stack_vertically or all(part.shape[1] <= room for part in parts):
                 seen["side by side"] = arrange is stack_horizontally
                 return Indexed(arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24)), palette)
