@@ -14,6 +14,8 @@ The facts a caption is checked against (each optional):
     probabilities: "bars" | "percentages"   how class probabilities are drawn
     best_epoch_mark: str | None     how the kept epoch is marked ("a dashed vertical line"), None: not marked
     columns: [str]                  the panels of one image, left to right: ["input", "predicted", "label"]
+    channel: int                    the one channel shown ("channel 0 of the first convolution")
+    sizes: {noun: [rows, columns]}  "a 2x2 RGB image", "the sixteen 3x3 kernels" (either order)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 NUMBER = (r"(?<![\w×.,/'-])(\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")(?![\w×.,/'-])")
 # A word between a number and its noun ("three hand-drawn probes"): no number, no possessive, no "of".
 BETWEEN = r"(?:(?!" + NUMBER + r"|(?:of|per|for|in|with|from)\b)[\w×&;-]+\s+)"
+CHANNEL = re.compile(r"\bchannel (\d+)\b")
 PER_ROW = re.compile(NUMBER + r"\s+(?:\w+\s+)?maps?\s+(?:per|a|in each|on each|to a)\s+row|grid of\s+" + NUMBER)
 ROW = re.compile(r"\s+(?:per|a|in each|on each|to a)\s+row\b")
 FORMS = {"grid": re.compile(r"\bgrids?\b"), "strip": re.compile(r"\bstrips?\b")}
@@ -78,6 +81,7 @@ def problems(caption: str, facts: dict) -> list[tuple[str, str]]:
     found += _per_row(text, facts)
     found += _forms(text, facts)
     found += _counts(text, facts)
+    found += _channel(text, facts) + _sizes(text, facts)
     for clause in clauses(text):
         found += _bars(clause, facts) + _best_epoch(clause, facts) + _positions(clause, facts) + _columns(clause, facts)
     return found
@@ -131,6 +135,23 @@ def _counts(text: str, facts: dict) -> list[tuple[str, str]]:
         if reached and not any(number(match[1]) == counts[noun] for noun, match in reached.items()):
             noun, match = min(reached.items(), key=lambda item: len(item[1][0]))
             found.append((match[0], f"the figure has {counts[noun]} {noun}"))
+    return found
+
+
+def _channel(text: str, facts: dict) -> list[tuple[str, str]]:
+    if facts.get("channel") is None:
+        return []
+    return [(match[0], f"the figure shows channel {facts['channel']}")
+            for match in CHANNEL.finditer(text) if int(match[1]) != facts["channel"]]
+
+
+def _sizes(text: str, facts: dict) -> list[tuple[str, str]]:
+    found = []
+    for noun, (rows, columns) in (facts.get("sizes") or {}).items():
+        pattern = re.compile(r"(?<![\w.])(\d+)\s*[×x]\s*(\d+)\s+" + BETWEEN + r"{0,2}?" + re.escape(noun) + r"\b")
+        for match in pattern.finditer(text):
+            if {(int(match[1]), int(match[2])), (int(match[2]), int(match[1]))} != {(rows, columns), (columns, rows)}:
+                found.append((match[0], f"the {noun} {'are' if noun.endswith('s') else 'is'} {rows}\u00d7{columns}"))
     return found
 
 

@@ -157,7 +157,9 @@ def test_attribution_and_dense_alt_texts_state_the_class_and_its_score(site_sour
      {"counts": {"images": 12, "most likely classes": 3}, "probabilities": "percentages"}),
     ("Accuracy per epoch; the dashed line shows the epoch whose weights were kept.",
      {"best_epoch_mark": "dashed vertical line"}),
-    ("Channel 0, with each one's difference.", {"positions": {"errors": "below"}, "counts": {"difference maps": 2}}),
+    ("Channel 0, with each one's difference.", {"positions": {"errors": "below"}, "counts": {"difference maps": 2},
+                                                "channel": 0}),
+    ("A 2&times;3 RGB image and its twelve numbers.", {"sizes": {"image": [3, 2]}, "counts": {"numbers": 12}}),
 ])
 def test_true_words_pass(caption, facts):
     assert problems(caption, facts) == []
@@ -173,6 +175,11 @@ def test_true_words_pass(caption, facts):
     ("The errors printed above the difference maps.", {"positions": {"errors": "below"}},
      "the errors printed above the difference maps"),
     ("The bars are the softmax outputs.", {"probabilities": "percentages"}, "the bars are the softmax outputs"),
+    ("Channel 2 of the first convolution.", {"channel": 0}, "channel 2"),
+    ("The sixteen 5x5 kernels.", {"sizes": {"kernels": [3, 3]}, "counts": {"kernels": 16}}, "5x5 kernels"),
+    ("The three convolution and two pooling layers.", {"counts": {"convolution": 2, "pooling layers": 2}},
+     "three convolution"),
+    ("Grad-CAM for the true class (middle).", {"columns": ["input", "predicted", "label"]}, "true class (middle)"),
 ])
 def test_contradicting_words_are_found(caption, facts, words):
     assert problems(caption, facts)[0][0] == words

@@ -287,7 +287,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     drawn.note = " ".join(filter(None, [layout_sentence(facts), drawn.note]))
     drawn.alt = _alt(options["model"], facts, [title(p, name) for p in range(len(probe_names)) for name in layer_names],
                      [short_name(p) for p in probe_names], channel)
-    drawn.record = {FACTS: facts}
+    drawn.record = {FACTS: {**facts, "channel": channel}}
     return drawn
 
 
@@ -300,7 +300,8 @@ def layout_facts(form: str, per_variant: list[dict], shown: dict[str, int], tota
     phone = per_variant[1] if len(per_variant) > 1 else desktop
     convolutions, poolings = sum("Conv" in name for name in classes), sum("Pooling" in name for name in classes)
     counts = {"layers": len(shown), "probes": probes, "images": probes, "convolutions": convolutions,
-              "convolution layers": convolutions, "pooling layers": poolings}
+              "convolution": convolutions, "convolution layers": convolutions, "pooling": poolings,
+              "pooling layers": poolings}
     if len(set(totals.values())) == 1:
         counts["channels"] = next(iter(totals.values()))
     if len(set(shown.values())) == 1 and form != "channel":

@@ -92,7 +92,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     arrays = {"input": inputs, "kernel": kernel[..., channel], "bias": np.array(bias[channel]),
               "keras": keras_output, **references}
     note = "Max absolute differences: " + ", ".join(f"{k.replace('_', ' ')} {v:.2g}" for k, v in diffs.items()) + "."
-    facts = {"positions": {"errors": ERRORS_ARE},
+    facts = {"positions": {"errors": ERRORS_ARE}, "channel": channel,
              "counts": {"difference maps": 2, "differences": 2, "outputs": 3}}
     note = (f"Top: the input's channel 0 and the kernel; middle: the three outputs on one grey scale; bottom: the "
             f"two difference maps from Keras, the largest error printed {ERRORS_ARE} each. {note}")

@@ -87,7 +87,8 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     alt = (f"Filters of model {options['model']}: the {kernel.shape[3]} kernels of layer {info['name']} "
            f"({kernel.shape[0]}x{kernel.shape[1]}, {seen}), weights from {float(kernel.min()):.3g} to "
            f"{float(kernel.max()):.3g}, coloured blue for negative, red for positive.")
-    facts = {"counts": {"kernels": kernel.shape[3], "filters": kernel.shape[3], "input channels": kernel.shape[2]}}
+    facts = {"counts": {"kernels": kernel.shape[3], "filters": kernel.shape[3], "input channels": kernel.shape[2]},
+             "sizes": {noun: list(kernel.shape[:2]) for noun in ("kernel", "kernels", "filters")}}
     return page_figure(request, ctx, compose, {"kernel": kernel}, alt=alt, record={FACTS: facts},
                        note=f"Colour scale: \u00b1{float(np.abs(kernel).max()):.3g}, shared by every kernel.")
 

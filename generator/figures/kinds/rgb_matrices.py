@@ -93,5 +93,6 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     height, width = image.shape[:2]
     alt = (f"A {width}x{height} RGB image, its red, green and blue matrices with each value written in its cell, "
            f"and the {image.size} numbers in the order reshape(-1) reads them.")
-    facts = {"counts": {"numbers": int(image.size), "values": int(image.size), "matrices": 3}}
+    facts = {"counts": {"numbers": int(image.size), "values": int(image.size), "matrices": 3},
+             "sizes": {"image": [height, width], "rgb image": [height, width]}}
     return page_figure(request, ctx, compose, arrays, alt=alt, record={FACTS: facts})
