@@ -12,7 +12,7 @@ The facts a caption is checked against (each optional):
     positions: {noun: "above" | "below"}   "the errors printed below the difference maps" (a clause naming the
                                     noun, singular or plural, may use no other position word)
     probabilities: "bars" | "percentages"   how class probabilities are drawn
-    best_epoch_mark: str | None     how the kept epoch is marked ("a dashed vertical line"), None: not marked
+    best_epoch_mark: str | None     how the kept epoch is marked ("dashed vertical line"), None: not marked
     columns: [str]                  the panels of one image, left to right: ["input", "predicted", "label"]
     channel: int                    the one channel shown ("channel 0 of the first convolution")
     sizes: {noun: [rows, columns]}  "a 2x2 RGB image", "the sixteen 3x3 kernels" (either order)
