@@ -19,6 +19,7 @@ from generator.figures.common import colormap, dataset_of, display_image, probe_
 from generator.figures.directive import FigureRequest
 from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, label_above, \
     stack_vertically, text_lines, wrap_text
 from generator.options import expects
@@ -183,12 +184,15 @@ def draw_maps(request: FigureRequest, ctx, method: str, compute: Callable, *, cm
     record = {"method": method, "score": scorer.score_kind,
               **_images_record(images, classes, class_names, probabilities), **columns[0].maps.record,
               **(extra_record or {}), **_sanity_record(options, columns, rank)}
+    record[FACTS] = _layout_facts(options, images, columns)
+    ctx.note(_layout_sentence(record[FACTS]))
 
     def compose(layout):
         return _compose(layout, images, classes, class_names, probabilities, columns, cmap, options["opacity"])
 
     return page_figure(request, ctx, compose, _arrays(images, classes, probabilities, columns, rank),
-                       note=_note(options, columns, rank), alt=_alt(method, options, images, columns), record=record)
+                       note=_note(options, columns, rank),
+                       alt=_alt(method, options, images, columns, classes, class_names, probabilities), record=record)
 
 
 def _columns(ctx, options: dict, model, scorer, compute: Callable, pixels: np.ndarray, pairs: np.ndarray) -> list:
@@ -259,10 +263,35 @@ def _note(options: dict, columns: list[Column], rank: list[float]) -> str:
     return f"Colours: each map scaled to its own largest {scaled}.{cascade_note}{sanity}"
 
 
-def _alt(method: str, options: dict, images: Images, columns: list[Column]) -> str:
-    return (f"{method} of model {options['model']} for {', '.join(images.names)}: each image in grey with "
-            f"a heat map over it for {', '.join(options['classes'])}"
-            + (f", for {', '.join(column.label for column in columns)}" if len(columns) > 1 else "") + ".")
+def _layout_facts(options: dict, images: Images, columns: list[Column]) -> dict:
+    """What the figure's words may say of it: the panels of each image, left to right, and how many images."""
+    panels = ["input"] + [name if len(columns) == 1 else f"{column.label}: {name}"
+                          for name in options["classes"] for column in columns]
+    return {"columns": panels if len(columns) == 1 else None, "panels": panels,
+            "counts": {"images": len(images.names), "test images": len(images.names), "probes": len(images.names),
+                       "maps": len(panels) - 1}}
+
+
+def _layout_sentence(facts: dict) -> str:
+    panels = facts["panels"]
+    if len(panels) == 2:
+        return "Each image: the input, then its map."
+    return f"Each image, left to right: the input, then {len(panels) - 1} maps ({', '.join(panels[1:])})."
+
+
+def _alt(method: str, options: dict, images: Images, columns: list[Column], classes: np.ndarray,
+         class_names: list[str], probabilities) -> str:
+    """The result, image by image: what the model predicts, the true class, each class explained and its score."""
+    def one(index: int) -> str:
+        top = int(probabilities[index].argmax())
+        said = f"{images.names[index]}: predicted {class_names[top]}, {probabilities[index, top]:.0%}"
+        truth = images.truth[index]
+        explained = ", ".join(f"{class_names[c]} ({probabilities[index, c]:.0%})" for c in classes[index])
+        return said + ("" if truth is None else f"; true class: {class_names[truth]}") + f"; maps for {explained}"
+
+    versions = f" Maps of {', '.join(column.label for column in columns)}." if len(columns) > 1 else ""
+    return f"{method} of model {options['model']}. " + ". ".join(one(i) for i in range(len(images.names))) + "." \
+        + versions
 
 
 def _model_label(ref: str, base: str) -> str:

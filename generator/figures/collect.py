@@ -81,10 +81,10 @@ class ParsedBlocks:
         parsed = self.known.get(key)
         if parsed is None:
             request = parse_block_text(text, source_path, line)
-            parsed = (request.kind, request.options, request.figure_id, request.model_refs)
+            parsed = (request.kind, request.options, request.figure_id, request.model_refs, request.key_offsets)
         self.used[key] = parsed
-        kind, options, figure_id, model_refs = copy.deepcopy(parsed)   # each request its own options
-        return FigureRequest(source_path, line, kind, options, figure_id, model_refs)
+        kind, options, figure_id, model_refs, offsets = copy.deepcopy(parsed)   # each request its own options
+        return FigureRequest(source_path, line, kind, options, figure_id, model_refs, offsets)
 
     def save(self) -> None:
         """Keep the blocks this build used, when they are not what the file holds."""

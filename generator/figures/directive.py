@@ -88,4 +88,5 @@ def parse_block_text(text: str, source_path: Path, line: int) -> FigureRequest:
     if not FIGURE_ID.fullmatch(figure_id):  # also a path segment and an HTML id: no markup, no '/'
         shown = str(figure_id).encode("unicode_escape").decode()
         raise fail(f"figure id '{shown}' may only hold letters, digits, '-' and '_'")
-    return FigureRequest(source_path, line, kind, options, figure_id, registry.model_refs(kind, options))
+    offsets = {key: (data.line(key, line) or line) - line for key in data}
+    return FigureRequest(source_path, line, kind, options, figure_id, registry.model_refs(kind, options), offsets)

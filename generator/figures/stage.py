@@ -29,6 +29,7 @@ from generator.figures.keys import FigureKeys, find_entry, library_versions
 from generator.figures.layout import DEFAULT_FIGURE_WIDTH, warn_illegible
 from generator.figures.manifest import manifest_entry, site_files, sorted_entries, write_manifest
 from generator.figures.result import ComputeResult
+from generator.figures.words import FACTS, check_caption
 from generator.frozen import FrozenResults
 from generator.models.store import ModelStore
 
@@ -144,6 +145,12 @@ class FigureStage:
                 figure.entry = self.cache.put(figure.key, partial(write_entry, drawn=drawn,
                                                                   versions=library_versions()))
         self.warn_illegible()
+        self.check_words()
+
+    def check_words(self) -> None:
+        """Every caption's words about the layout (maps per row, positions, markers, counts) against the drawing."""
+        for figure in self.figures:
+            check_caption(figure.request, (self.meta(figure).get("record") or {}).get(FACTS))
 
     def warn_illegible(self) -> None:
         """A warning per figure whose maps or text fall below the legibility thresholds."""

@@ -26,6 +26,11 @@ class FigureRequest:
     options: dict  # validated, defaults filled in
     figure_id: str
     model_refs: list[str]
+    key_offsets: dict[str, int] = field(default_factory=dict)  # each key's line, counted from the fence's
+
+    def line_of(self, key: str) -> int:
+        """The line of one of the block's keys in the source file (the fence's when not known)."""
+        return self.line + self.key_offsets.get(key, 0)
 
     @property
     def placeholder(self) -> str:

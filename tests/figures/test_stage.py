@@ -205,8 +205,8 @@ def test_caption_markdown_and_alt_text(every_kind):
     html = result.replacements[document.source_path]["<!--layerpress-figure:grid-->"]
     assert "<figcaption>Every <em>channel</em>. " in html
     # the alt text says what the image shows, in plain text, not the caption again
-    assert ('alt="Activations of model tiny: every channel, in a grid, of layers conv2d, max_pooling2d, conv2d_1 '
-            'for probes triangle.png, circle.png."') in html
+    assert 'alt="Activations of model tiny for probes triangle.png, circle.png: triangle.png: conv2d, output ' in html
+    assert "A grid of 3 maps per row, the input heading the first row." in html
     for figure in stage.figures:
         if figure.request.kind in ("summary", "compare"):
             continue  # HTML tables, not images
@@ -520,8 +520,8 @@ def test_activations_both_layouts_and_one_enlarged_channel(site_source):
     _, result, document = run_stage(source, cache, body)
     outputs = dict(result.outputs)
     html = document_html(result, document)
-    assert "every channel, as strips and as a grid, of layers conv2d" in html
-    assert "channel 2 of layers conv2d_1" in html
+    assert "Strips (as many maps per row as fit) " in html and "a grid of 2 maps per row" in html
+    assert "channel 2 of each layer; conv2d_1, output " in html
     both = np.asarray(Image.open(outputs["figures/post/both.png"]).convert("RGB"))
     maps = np.load(outputs["figures/post/both.npz"])["activations_conv2d"][0]
     levels = colormap_levels("viridis", MAP_LEVELS)

@@ -20,11 +20,12 @@ from generator.figures.layout import SMALL, TEXT
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, Indexed, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
     format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
     text_width, tile_grid, wrap_text
 
-VERSION = 2
+VERSION = 3
 # The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
 MAP_LEVELS, PROBE_COLOURS, GREYS = 224, 16, 16
 PROBE_BASE, GREY_BASE = MAP_LEVELS, MAP_LEVELS + PROBE_COLOURS
@@ -107,12 +108,14 @@ def titled(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarr
 
 
 def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_row: int | None, width: int,
-                labels: bool = True, numbers: list[int] | None = None) -> np.ndarray:
+                labels: bool = True, numbers: list[int] | None = None, seen: dict | None = None) -> np.ndarray:
     """One layer for one probe, in figure-palette indices: a title, then the probe and every channel, numbered,
     in rows that fit `width` px.
 
-    `per_row` channels per row at the largest size that fits (grid), or None for as many as fit at the
-    smallest legible size (strip). The probe takes the first place; one vectorised tiling lays out all.
+    `per_row` channels per row at the largest size that fits (grid: the probe heads the first row, and the
+    place under it stays empty, so that every row holds the same number of maps), or None for as many as fit
+    at the smallest legible size (strip: the probe takes the first place). One vectorised tiling lays out all.
+    `seen` gets the maps per row drawn: `seen["grid"]` (a set) or `seen["strip"]`.
     """
     side = max(maps.shape[:2])
     gap = layout.px(GAP)
@@ -127,14 +130,33 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
     tiles = np.concatenate([_probe_tile(probe, tiles.shape[1:])[None], tiles])
     fit = max(1, (width + gap) // (tiles.shape[2] + gap))
     columns = min(fit, per_row + 1) if per_row else fit
+    names = ["input" if text_width("input", layout, SMALL) <= tiles.shape[2] else "in"] + \
+        [str(index) for index in (numbers or range(len(tiles) - 1))]
+    if per_row and columns > 1:
+        tiles, names = _under_the_probe(tiles, names, columns)
+    if seen is not None:
+        seen.setdefault("grid" if per_row else "strip", set()).add(columns - 1 if per_row and columns > 1 else columns)
     if labels:
-        probe_label = "input" if text_width("input", layout, SMALL) <= tiles.shape[2] else "in"
-        names = [probe_label] + [str(index) for index in (numbers or range(len(tiles) - 1))]
         bands = np.stack([text_indices([name], layout, SMALL, tiles.shape[2], "center")[:, :tiles.shape[2]]
                           for name in names])
         tiles = np.concatenate([bands, tiles], axis=1)
     body = tile_grid(tiles, columns, gap=gap)
     return titled(body, title, layout) if labels else body
+
+
+def _under_the_probe(tiles: np.ndarray, names: list[str], columns: int) -> tuple[np.ndarray, list[str]]:
+    """The grid's tiles with an empty place at the start of every row after the first: the probe's column."""
+    maps, rows = len(tiles) - 1, -(-(len(tiles) - 1) // (columns - 1))
+    order, labels = [0], [names[0]]
+    for row in range(rows):
+        if row:
+            order.append(-1)
+            labels.append("")
+        chosen = range(1 + row * (columns - 1), 1 + min(maps, (row + 1) * (columns - 1)))
+        order.extend(chosen)
+        labels.extend(names[i] for i in chosen)
+    empty = np.full((1, *tiles.shape[1:]), BACKGROUND, dtype=tiles.dtype)
+    return np.concatenate([tiles, empty])[order], labels
 
 
 def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
@@ -226,9 +248,12 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
                 f"{format_value(float(maps.max()))}{constant}")
 
     palette, probes_indexed = figure_palette(options["cmap"], probes_rgb)
+    per_variant: list[dict] = []  # maps per row, as each variant (desktop, then phone) drew them
 
     def compose(layout):
         width = layout.width_px
+        seen: dict = {}
+        per_variant.append(seen)
         if channel is not None:
             return stack_vertically([
                 channel_detail(probes_rgb[p], activations[name][p][..., channel], f"{title(p, name)}  channel {channel}",
@@ -239,7 +264,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         def blocks(per_row, room):
             return stack_vertically([layer_block(probes_indexed[p], activations[name][p], title(p, name), layout,
                                                  per_row=per_row, width=room, labels=options["labels"],
-                                                 numbers=numbers.get(name))
+                                                 numbers=numbers.get(name), seen=seen)
                                      for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
 
         if len(forms) == 1:
@@ -247,8 +272,11 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         # both: side by side when each half still holds legible maps, else one under the other
         gap = layout.px(16)
         for room, arrange in (((width - gap) // 2, stack_horizontally), (width, stack_vertically)):
-            parts = [titled(blocks(per_row, room), _form_title(per_row), layout) for per_row in forms]
+            seen.clear()
+            parts = [titled(blocks(per_row, room), _form_title(per_row and max(seen["grid"])), layout)
+                     for per_row in forms]  # the grid's title: the maps per row it drew, on this column
             if arrange is stack_vertically or all(part.shape[1] <= room for part in parts):
+                seen["side by side"] = arrange is stack_horizontally
                 arranged = arrange(parts, gap=gap if arrange is stack_horizontally else layout.px(24))
                 return Indexed(arranged, palette, GREY_BASE)
 
@@ -259,12 +287,64 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     if left_out:
         note += " Shown: " + "; ".join(left_out) + "."
         arrays.update({f"channels_{name}": np.asarray(numbers[name]) for name in numbers})
-    what = f"channel {channel} of" if channel is not None else {
-        "grid": "every channel, in a grid, of", "strip": "every channel, in strips, of",
-        "both": "every channel, as strips and as a grid, of"}[options["layout"]]
-    alt = (f"Activations of model {options['model']}: {what} layers {', '.join(layer_names)} for "
-           f"{'probe' if len(probe_names) == 1 else 'probes'} {', '.join(short_name(p) for p in probe_names)}.")
-    return page_figure(request, ctx, compose, arrays, note=note, alt=alt)
+    drawn = page_figure(request, ctx, compose, arrays, note=note, alt="")
+    form = "channel" if channel is not None else options["layout"]
+    facts = layout_facts(form, per_variant, {name: activations[name].shape[-1] for name in layer_names}, totals,
+                         len(probe_names), [info["class"] for info in infos])
+    drawn.note = " ".join(filter(None, [layout_sentence(facts), drawn.note]))
+    drawn.alt = _alt(options["model"], facts, [title(p, name) for p in range(len(probe_names)) for name in layer_names],
+                     [short_name(p) for p in probe_names], channel)
+    drawn.record = {FACTS: {**facts, "channel": channel}}
+    return drawn
+
+
+def layout_facts(form: str, per_variant: list[dict], shown: dict[str, int], totals: dict[str, int],
+                 probes: int, classes: list[str]) -> dict:
+    """What the figure's words may say of its layout: the grid's maps per row on the desktop column (and on a
+    phone when they differ), how the two forms of `both` are arranged, and the counts of what it shows
+    (`shown`: the maps drawn of each layer, `totals`: its channels)."""
+    desktop = per_variant[0] if per_variant else {}
+    phone = per_variant[1] if len(per_variant) > 1 else desktop
+    convolutions, poolings = sum("Conv" in name for name in classes), sum("Pooling" in name for name in classes)
+    counts = {"layers": len(shown), "probes": probes, "images": probes, "convolutions": convolutions,
+              "convolution": convolutions, "convolution layers": convolutions, "pooling": poolings,
+              "pooling layers": poolings}
+    if len(set(totals.values())) == 1:
+        counts["channels"] = next(iter(totals.values()))
+    if len(set(shown.values())) == 1 and form != "channel":
+        counts["maps"] = next(iter(shown.values()))
+    return {"form": form, "maps_per_row": _one(desktop.get("grid")), "phone_maps_per_row": _one(phone.get("grid")),
+            "strip_maps_per_row": max(desktop["strip"]) if desktop.get("strip") else None,
+            "side_by_side": desktop.get("side by side"), "counts": counts}
+
+
+def _one(values: set | None) -> int | None:
+    """The maps per row of a grid whose every row holds as many (its largest row otherwise)."""
+    return max(values) if values else None
+
+
+def layout_sentence(facts: dict) -> str:
+    """The layout in words, from what was drawn."""
+    per_row, phone = facts["maps_per_row"], facts["phone_maps_per_row"]
+    on_phone = f" ({phone} on a phone)" if phone and phone != per_row else ""
+    grid = f"a grid of {per_row} maps per row{on_phone}, the input heading the first row"
+    if facts["form"] == "grid":
+        return f"Layout: {grid}."
+    if facts["form"] == "strip":
+        return f"Layout: strips, as many maps per row as fit ({facts['strip_maps_per_row']} on the desktop column)."
+    if facts["form"] == "both":
+        first, second = ("on the left", "on the right") if facts["side_by_side"] else ("above", "below")
+        return f"Layout: strips (as many maps per row as fit) {first}; {second}, {grid}."
+    return ""
+
+
+def _alt(model: str, facts: dict, titles: list[str], probes: list[str], channel: int | None) -> str:
+    """What the figure shows, in words: each layer's shape and value range for each probe, and the layout."""
+    shown = f"channel {channel} of each layer; " if channel is not None else ""
+    layout = layout_sentence(facts).removeprefix("Layout: ")
+    return (f"Activations of model {model} for {'probe' if len(probes) == 1 else 'probes'} {', '.join(probes)}: "
+            f"{shown}" + "; ".join(t.replace("  ", ", ") for t in titles) + "."
+            + (f" {layout[:1].upper()}{layout[1:]}" if layout else ""))
 
 
 def _chosen_channels(request: FigureRequest, activations: dict) -> tuple[dict[str, list[int]], list[str]]:

@@ -4,6 +4,7 @@ one), from its spec (`models.recipe.optimizer_settings`), for the variants the b
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import numpy as np
@@ -13,9 +14,10 @@ from generator.figures.common import test_metrics_of
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
+from generator.figures.words import FACTS
 from generator.models.recipe import optimizer_settings
 
-VERSION = 2   # 2: the record
+VERSION = 3   # 2: the record of settings; 3: the layout facts
 BASE = "base"
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model whose variants are compared."),
@@ -51,4 +53,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     specs = {variant: ctx.store.spec(ref) for variant, ref in zip(request.options["variants"], request.model_refs)}
     settings = {variant: optimizer_settings(spec) for variant, spec in specs.items()   # how the build trained them
                 if spec.trained_by_build and not spec.untrained}
-    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records), record=settings)
+    optimizers = {json.dumps(((r.get("key_inputs") or {}).get("spec") or {}).get("compile", {}).get("optimizer"),
+                             sort_keys=True) for r in records}
+    facts = {"counts": {"variants": len(records), "rows": len(records), "models": len(records),
+                        "optimizers": len(optimizers)}}
+    return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records),
+                       record={**settings, FACTS: facts})

@@ -10,12 +10,14 @@ from generator.figures.layout import SMALL
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import LEVELS, colour_bar, colormap_palette, enlarge, label_above, \
     pad_to, stack_horizontally, stack_vertically, text_lines, wrap_text
 
-VERSION = 3
+VERSION = 4
 TOLERANCE = 1e-4
 PANEL = 96
+ERRORS_ARE = "below"  # each difference map's largest error is printed under it (_panels)
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model with the Conv2D layer."),
     "layer": opt.Key(opt.layer_name, help="The Conv2D layer checked, by name or index."),
@@ -90,11 +92,17 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     arrays = {"input": inputs, "kernel": kernel[..., channel], "bias": np.array(bias[channel]),
               "keras": keras_output, **references}
     note = "Max absolute differences: " + ", ".join(f"{k.replace('_', ' ')} {v:.2g}" for k, v in diffs.items()) + "."
+    facts = {"positions": {"errors": ERRORS_ARE}, "channel": channel,
+             "counts": {"difference maps": 2, "differences": 2, "outputs": 3}}
+    note = (f"Top: the input's channel 0 and the kernel; middle: the three outputs on one grey scale; bottom: the "
+            f"two difference maps from Keras, the largest error printed {ERRORS_ARE} each. {note}")
     alt = (f"Convolution check on layer {info['name']} of model {options['model']}, channel {channel}, probe "
-           f"{short_name(options['probe'])}: the Keras output next to convolve2d with the kernel flipped (equal) and "
-           f"without the flip (different), with their difference maps.")
+           f"{short_name(options['probe'])}: convolve2d with the kernel flipped matches the Keras output to "
+           f"{diffs['keras_vs_convolve2d_flipped']:.2g}; without the flip it differs by up to "
+           f"{diffs['keras_vs_convolve2d_unflipped']:.2g}.")
     return page_figure(request, ctx, lambda layout: _panels(inputs, kernel[..., channel], keras_output, references,
-                                                             diffs, layout), arrays, note=note, alt=alt)
+                                                             diffs, layout), arrays, note=note, alt=alt,
+                       record={FACTS: facts})
 
 
 def _layer_input_output(request, ctx, model, name):
@@ -143,10 +151,12 @@ def _panels(inputs, kernel, keras_output, references, diffs, layout) -> np.ndarr
     width = second[0].shape[1]
     legend = text_lines(wrap_text("Differences from Keras on one scale: red above, blue below.", layout, SMALL,
                                   width), layout, SMALL)
-    third = [legend] + [stack_vertically([panel(shown(e, diverging, -limit, limit), f"{name} \u2212 Keras"),
-                                          text_lines(wrap_text(f"max error {np.abs(e).max():.2g}", layout, SMALL, width),
-                                                     layout, SMALL)], gap=0)
-                        for e, name in zip(errors, ("flipped", "not flipped"))]
+    def with_error(error, name):
+        parts = [panel(shown(error, diverging, -limit, limit), f"{name} \u2212 Keras"),
+                 text_lines(wrap_text(f"max error {np.abs(error).max():.2g}", layout, SMALL, width), layout, SMALL)]
+        return stack_vertically(parts if ERRORS_ARE == "below" else parts[::-1], gap=0)
+
+    third = [legend] + [with_error(e, name) for e, name in zip(errors, ("flipped", "not flipped"))]
     output_bar = colour_bar(greys, low, high, layout, min(layout.width_px, 3 * width + 2 * gap), "output value")
     error_bar = colour_bar(diverging, -limit, limit, layout, min(layout.width_px, 3 * width + 2 * gap), "difference")
     column = max(part.shape[1] for part in second + third)  # the two rows' columns line up

@@ -13,10 +13,11 @@ from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import enlarge, fit_scale, label_above, minmax_to_uint8, stack_horizontally, \
     stack_vertically, table_of_panels, text_lines, text_width
 
-VERSION = 3
+VERSION = 4
 TRAINED = "trained"
 PANEL = 72  # CSS px: the input and each folded layer
 BAR = 110  # CSS px: the longest probability bar
@@ -141,11 +142,24 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         fits = table_of_panels([panels + [bars] for _, panels, bars in rows], gap).shape[1] <= layout.width_px
         return _titled_rows(rows, layout, gap, together=fits)
 
-    refs = ", ".join(_model_label(ref, options["model"]) for ref in request.model_refs)
-    alt = (f"Dense layers {', '.join(options['layer'])} of model {options['model']} ({refs}) folded into RGB "
-           f"images, for {'probe' if len(probe_names) == 1 else 'probes'} "
-           f"{', '.join(short_name(p) for p in probe_names)}, each row with its input and class probabilities.")
-    return page_figure(request, ctx, compose, arrays, note="; ".join(notes.values()) + ".", alt=alt)
+    facts = {"probabilities": "bars", "counts": {"probes": len(probe_names), "layers": len(options["layer"]),
+                                                 "hidden layers": len(options["layer"]),
+                                                 "networks": len(request.model_refs), "rows": len(results)}}
+    note = "; ".join(notes.values()) + ". Class probabilities as bars, with their percentages."
+    return page_figure(request, ctx, compose, arrays, note=note, record={FACTS: facts},
+                       alt=_alt(options, results, probe_names, class_names))
+
+
+def _alt(options: dict, results: list, probe_names: list[str], class_names: list[str]) -> str:
+    """The result, row by row: which network, which probe, what it predicts and how sure it is."""
+    def one(ref, p, probabilities) -> str:
+        top = int(np.argmax(probabilities))
+        return (f"{_model_label(ref, options['model'])}, {short_name(probe_names[p])}: predicted {class_names[top]}, "
+                f"{probabilities[top]:.1%}")
+
+    return (f"Dense layers {', '.join(options['layer'])} of model {options['model']} folded into RGB images beside "
+            f"each input, with class probabilities as bars. " + ". ".join(one(ref, p, probabilities)
+                                                                          for ref, p, _, probabilities in results) + ".")
 
 
 def _titled_rows(rows, layout, gap, *, together: bool) -> np.ndarray:

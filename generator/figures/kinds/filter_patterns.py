@@ -18,11 +18,12 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL, TEXT, scheme
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import enlarge, fit_scale, label_above, stack_vertically, text_lines, tile_grid, \
     pad_to
 from generator.options import expects
 
-VERSION = 1
+VERSION = 2
 TILE = 56   # CSS px: each pattern at least this wide
 GAP = 6
 FRAME = 160  # grey of the frame round each pattern
@@ -122,8 +123,11 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     note = (f"Each pattern stretched to its own range. \u00d7N: its channel's mean activation over that for the "
             f"starting noise; from 0: the channel did not fire for the noise; silent: not even for its pattern "
             f"({record['silent']} of {len(channels)} channels).")
+    strongest = int(np.argmax(results[0].end))
     alt = (f"Filter patterns of layer {info['name']} of model {options['model']}: for {len(channels)} channels, "
-           f"the input image that makes each respond most, found by gradient ascent.")
+           f"the input image that makes each respond most, found by gradient ascent; {record['silent']} of them "
+           f"silent, the strongest channel {channels[strongest]} (mean activation {float(results[0].end[strongest]):.3g}).")
+    record[FACTS] = {"counts": {"channels": len(channels), "patterns": len(channels)}}
     return page_figure(request, ctx, compose, arrays, note=note, alt=alt, record=record)
 
 

@@ -10,10 +10,11 @@ from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import LEVELS, colour_bar, enlarge, fit_scale, flow, label_above, \
     stack_vertically, text_lines
 
-VERSION = 2
+VERSION = 3
 MIN_CELL = 12  # CSS px per kernel weight
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model whose kernels are drawn."),
@@ -84,8 +85,11 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         return label_above(stack_vertically([grid, bar], gap=layout.px(10)), title, layout)
 
     alt = (f"Filters of model {options['model']}: the {kernel.shape[3]} kernels of layer {info['name']} "
-           f"({kernel.shape[0]}x{kernel.shape[1]}, {seen}), weights coloured blue for negative, red for positive.")
-    return page_figure(request, ctx, compose, {"kernel": kernel}, alt=alt,
+           f"({kernel.shape[0]}x{kernel.shape[1]}, {seen}), weights from {float(kernel.min()):.3g} to "
+           f"{float(kernel.max()):.3g}, coloured blue for negative, red for positive.")
+    facts = {"counts": {"kernels": kernel.shape[3], "filters": kernel.shape[3], "input channels": kernel.shape[2]},
+             "sizes": {noun: list(kernel.shape[:2]) for noun in ("kernel", "kernels", "filters")}}
+    return page_figure(request, ctx, compose, {"kernel": kernel}, alt=alt, record={FACTS: facts},
                        note=f"Colour scale: \u00b1{float(np.abs(kernel).max()):.3g}, shared by every kernel.")
 
 

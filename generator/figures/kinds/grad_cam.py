@@ -15,7 +15,7 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 
-VERSION = 1
+VERSION = 2
 KEYS = opt.named({
     **shared.KEYS,
     "layer": opt.Key(opt.layer_name, None, "The convolution layer, by name or index; default: the last Conv2D."),

@@ -12,7 +12,7 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 
-VERSION = 1
+VERSION = 2
 KEYS = opt.named({
     **shared.KEYS,
     "patch": opt.Key(opt.positive_int, 4, "The hiding square's side, in the model's input pixels."),

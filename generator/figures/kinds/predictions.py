@@ -11,9 +11,10 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS, in_words
 from generator.figures.tiling import enlarge, fit_scale, pad_to, stack_vertically, text_lines, tile_grid
 
-VERSION = 3
+VERSION = 4
 BORDER = 3  # CSS px
 # Okabe-Ito colours (safe for colour-blind readers); right and wrong are also written out (check / cross).
 COLOURS = {True: (0, 114, 178), False: (213, 94, 0), None: (150, 150, 150)}
@@ -65,12 +66,41 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     known = sum(1 for label in truth if label is not None)
     arrays = {"images": images, "probabilities": probabilities,
               "labels": np.array([-1 if label is None else label for label in truth])}
-    source = "probes " + ", ".join(names) if options["probe"] or options["probes"] else (
-        f"{len(names)} {'misclassified ' if options['select'] == 'mistakes' else ''}test images")
-    alt = (f"Predictions of model {options['model']} for {source}: each image with its "
-           f"{options['top']} most likely classes" + (", marked right or wrong." if known else "."))
-    return page_figure(request, ctx, compose, arrays, alt=alt,
-                       note=f"{mistakes} of {known} labelled images misclassified." if known else "")
+    facts = layout_facts(options, len(names), min(options["top"], len(class_names)))
+    if known:
+        facts["positions"] = {"true class": "below"}  # a wrong answer's verdict, "is CLASS", under the image
+    note = sentence(facts, known) + (f" {mistakes} of {known} labelled images misclassified." if known else "")
+    return page_figure(request, ctx, compose, arrays, alt=alt_text(options["model"], names, probabilities, truth,
+                                                                   class_names),
+                       note=note, record={FACTS: facts})
+
+
+def layout_facts(options: dict, count: int, top: int) -> dict:
+    """What the figure's words may say of it: how many images, how many classes each, drawn as percentages."""
+    probes = bool(options["probe"] or options["probes"])
+    counts = {"images": count, "most likely classes": top, "most probable classes": top}
+    if probes:
+        counts.update({"probes": count, "sketches": count})
+    return {"counts": counts, "probabilities": "percentages"}
+
+
+def sentence(facts: dict, known: int) -> str:
+    top = facts["counts"]["most likely classes"]
+    marks = (f" A blue frame and \u201c{MARKS[True]}\u201d mark a right answer, an orange frame and "
+             f"\u201c{MARKS[False]}\u201d a wrong one."
+             if known else "")
+    return (f"Under each image: its {in_words(top)} most likely {'class' if top == 1 else 'classes'}, each with its "
+            f"probability in percent (no bars).{marks}")
+
+
+def alt_text(model: str, names: list[str], probabilities: np.ndarray, truth: list, class_names: list[str]) -> str:
+    """The result, image by image: 'test #3: predicted T-shirt, 97%; true class: shirt'."""
+    def one(name, probs, label):
+        best = int(np.argmax(probs))
+        said = f"{name}: predicted {class_names[best]}, {probs[best]:.0%}"
+        return said + ("" if label is None else f"; true class: {class_names[label]}")
+
+    return f"Predictions of model {model}. " + ". ".join(one(*row) for row in zip(names, probabilities, truth)) + "."
 
 
 def _images(request, ctx, model, class_names):

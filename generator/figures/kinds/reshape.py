@@ -10,9 +10,10 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import enlarge, flow, label_above, pad_to, stack_vertically, text_lines
 
-VERSION = 2
+VERSION = 3
 PANEL = 96  # CSS px per panel at least
 # Okabe-Ito blue and vermillion, and a mark that does not need colour
 VERDICTS = {"right": ("\u2713 right", (0, 114, 178)), "wrong": ("\u2717 wrong", (213, 94, 0))}
@@ -66,6 +67,10 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 
     arrays = {f"panel_{index}": array for index, (_, array) in enumerate(panels)}
     note = "Panels: " + "; ".join(title for title, _ in panels) + "."
-    alt = (f"Reshape figure: probe {options['probe'].rsplit('/', 1)[-1]} flattened and put back in "
-           f"{len(panels) - 1} ways, right and wrong axis orders side by side, including height and width swapped.")
-    return page_figure(request, ctx, compose, arrays, note=note, alt=alt)
+    right = [title.rpartition(": ")[0] for title, _ in panels[1:] if title.endswith(": right")]
+    wrong = [title.rpartition(": ")[0] for title, _ in panels[1:] if not title.endswith(": right")]
+    alt = (f"Probe {options['probe'].rsplit('/', 1)[-1]} flattened and put back in {len(panels) - 1} ways: "
+           f"{len(right)} give the image back ({', '.join(right) or 'none'}), {len(wrong)} scramble it "
+           f"({', '.join(wrong) or 'none'}).")
+    facts = {"counts": {"ways": len(panels) - 1, "attempts": len(panels) - 1, "panels": len(panels)}}
+    return page_figure(request, ctx, compose, arrays, note=note, alt=alt, record={FACTS: facts})

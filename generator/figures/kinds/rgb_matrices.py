@@ -10,9 +10,10 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import enlarge, flow, label_above, stack_vertically
 
-VERSION = 2
+VERSION = 3
 MAX_SIDE = 8
 CELL = 48  # CSS px per value
 CHANNELS = ("R", "G", "B")
@@ -92,4 +93,6 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     height, width = image.shape[:2]
     alt = (f"A {width}x{height} RGB image, its red, green and blue matrices with each value written in its cell, "
            f"and the {image.size} numbers in the order reshape(-1) reads them.")
-    return page_figure(request, ctx, compose, arrays, alt=alt)
+    facts = {"counts": {"numbers": int(image.size), "values": int(image.size), "matrices": 3},
+             "sizes": {"image": [height, width], "rgb image": [height, width]}}
+    return page_figure(request, ctx, compose, arrays, alt=alt, record={FACTS: facts})

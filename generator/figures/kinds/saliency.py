@@ -18,7 +18,7 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
 
-VERSION = 1
+VERSION = 2
 KEYS = opt.named({
     **shared.KEYS,
     "method": opt.Key(opt.choice("vanilla", "smoothgrad", "integrated-gradients"), "vanilla",

@@ -10,9 +10,10 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
 from generator.figures.registry import DrawnFigure, page_figure
+from generator.figures.words import FACTS
 from generator.figures.tiling import enlarge, fit_scale, flow, label_above, stack_vertically
 
-VERSION = 2
+VERSION = 3
 MIN_IMAGE, PHONE_IMAGE, MAX_IMAGE = 48, 30, 96  # CSS px per image: desktop minimum, phone minimum, largest
 KEYS = opt.named({
     "model": opt.Key(opt.text, help="The model whose data set is shown."),
@@ -47,6 +48,11 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
 
     arrays = {"images": np.concatenate([picked for _, _, picked in chosen]),
               "labels": np.concatenate([np.full(len(picked), label) for label, _, picked in chosen])}
-    alt = (f"Sample {options['split']} images of model {options['model']}'s data set: up to {options['per_class']} "
-           f"per class, one row each for {', '.join(name for _, name, _ in chosen)}.")
-    return page_figure(request, ctx, compose, arrays, alt=alt)
+    shown = sorted({len(picked) for _, _, picked in chosen})
+    each = str(shown[0]) if len(shown) == 1 else f"{shown[0]} to {shown[-1]}"
+    facts = {"counts": {"images of each": shown[-1], "images per class": shown[-1], "classes": len(chosen),
+                        "rows": len(chosen), "images": sum(len(picked) for _, _, picked in chosen)}}
+    alt = (f"{len(arrays['images'])} {options['split']} images of model {options['model']}'s data set, {each} of "
+           f"each of its {len(chosen)} classes, one row each: {', '.join(name for _, name, _ in chosen)}.")
+    return page_figure(request, ctx, compose, arrays, alt=alt, record={FACTS: facts},
+                       note=f"One row per class, its name and image count above it: {each} images of each.")
