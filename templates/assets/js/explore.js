@@ -81,7 +81,7 @@ async function addReaderImage(file) {
     for (const variant of index.variants) {
       const modelUrl = new URL(index.reader.files[variant], indexUrl).href;
       layers[variant] = await runNetwork(new URL(box.dataset.runtime, document.baseURI).href, modelUrl,
-                                         index.reader, pixels);
+                                         index.reader, pixels, index.levels);
     }
     reader = { name: `${file.name} (your image)`, image: thumbnail(pixels, shape), layers };
   } catch (error) {
@@ -440,7 +440,7 @@ async function showGradCam(ticket) {
     const context = canvas.getContext("2d");
     const image = context.createImageData(width, height);
     for (let position = 0; position < size; position++) {
-      const colour = palette[levelOf(codes[at + position] / 255, palette.length)];
+      const colour = palette[levelOf(codes[at + position] / index.levels, palette.length)];
       const value = grey[position];
       image.data.set([0, 1, 2].map((c) => Math.round((1 - OPACITY) * value + OPACITY * colour[c])).concat(255),
                      position * 4);
