@@ -55,10 +55,10 @@ class ExplorerModel:
     name: str
     probes: list[str]                   # source-relative probe paths
     cmap: str
-    colour_scale: str                   # the colour rule's scale (figures/colour_rule.py) the page starts with
     variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
     spec_file: Path
     published: bool = True              # its .keras file is in the site (models/NAME.keras)
+    colour_scale: str = colour_rule.DEFAULT_SCALE  # the colour rule's scale (figures/colour_rule.py) the page starts with
     megabytes: float | None = None      # the spec's explorer_budget; None: budget.DEFAULT_MEGABYTES
     kept: budget.Plan | None = None     # the layers and channels within the budget (compute() decides)
     key: str = ""                       # the local cache's key (with library versions)
@@ -101,9 +101,9 @@ class ExplorerStage:
             spec = self.store.spec(name)
             variants = data.VARIANTS if spec.trained_by_build else ("trained",)
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
-                                             self._colour_scale(name, manifest),
                                              variants, Path(spec.file), published=name in published,
-                                             megabytes=spec.explorer_budget))
+                                             megabytes=spec.explorer_budget,
+                                             colour_scale=self._colour_scale(name, manifest)))
 
     def _probes(self, name: str, manifest: list[dict]) -> list[str]:
         """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
@@ -124,7 +124,7 @@ class ExplorerStage:
 
     @staticmethod
     def _colour_scale(name: str, manifest: list[dict]) -> str:
-        """The scale of the model's activations figures (the first that names one), else the rule's default."""
+        """The colour scale of the model's first activations figure, else the rule's default."""
         return next((e["spec"]["colour_scale"] for e in manifest if e["kind"] == "activations"
                      and e["spec"].get("model") == name and e["spec"].get("colour_scale")), colour_rule.DEFAULT_SCALE)
 
