@@ -86,9 +86,11 @@ def describe(scale: str, cmap: str, *, constant: bool = False) -> str:
     return text[:-1] + "; a constant map takes the lowest colour." if constant else text
 
 
-# The ends of a colour bar under `map` scaling, where no one pair of values holds for every map.
-MAP_ENDS = ("lowest of each map", "highest of each map")
-FOLD_ENDS = ("lowest of each image", "highest of each image")
+# The ends of a colour bar under `map` scaling, where no one pair of values holds for every map: the words at
+# its ends and under it (tiling.colour_bar's `ends`), in full, or short where the full ones do not fit.
+MAP_ENDS = (("lowest of each map", "highest of each map", ""), ("lowest", "highest", "of each map"))
+FOLD_ENDS = (("lowest of each image", "highest of each image", ""),
+             ("lowest", "highest", "of each image, in each of R, G and B"))
 
 
 def describe_fold() -> str:

@@ -211,12 +211,13 @@ def fit_scale(side: int, target: int, room: int | None = None) -> int:
 
 
 def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int, label: str = "", *,
-               ends: tuple[str, str] | None = None, text=None) -> np.ndarray:
+               ends: tuple[tuple[str, str, str], ...] | None = None, text=None) -> np.ndarray:
     """A horizontal colour bar `length` image pixels long for values low..high, with tick labels.
 
     `colours` is a ramp from the low end to the high end: (N, 3) uint8 colours (an RGB bar), or (N,) palette
     indices, then `text(lines, layout, size, width=, align=)` draws the labels in indices. `ends` labels the
-    two ends with words instead of values (a bar for maps each on its own scale).
+    two ends with words instead of values (a bar for maps each on its own scale): choices of (low end, high end,
+    label under them, or "" for `label`), the first whose two ends fit side by side (else the last).
     """
     text = text or text_lines
     height = layout.px(10)
@@ -225,7 +226,12 @@ def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int
     font_size = SMALL
     band = np.full((layout.px(font_size * LINE_SPACING), length, *colours.shape[1:]), BACKGROUND, dtype=np.uint8)
     if ends is not None:
-        marks = [(0.0, ends[0]), (1.0, ends[1])]
+        gap = layout.px(8)
+        fitting = [choice for choice in ends
+                   if sum(text([words], layout, font_size).shape[1] for words in choice[:2]) + gap <= length]
+        low_words, high_words, words_label = (fitting or ends[-1:])[0]
+        marks = [(0.0, low_words), (1.0, high_words)]
+        label = words_label or label
     else:
         ticks = [low, high] if not (low < 0 < high) else [low, 0.0, high]
         marks = [((value - low) / (high - low) if high > low else 0.0, format_value(value)) for value in ticks]

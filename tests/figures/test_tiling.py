@@ -194,3 +194,16 @@ def test_table_of_panels_aligns_columns_whatever_the_widths():
     assert table.shape == (4 + 1 + 4, 7 + 1 + 2, 3)
     assert (table[0, 8:10] == 30).all() and (table[5, 8:10] == 30).all()  # same column, same x
     assert (table[0, 3:7] == 255).all()  # the narrow panel is padded to its column's width
+
+
+def test_a_colour_bar_for_maps_on_their_own_scales_has_words_that_fit():
+    layout = Layout(632)
+    ramp = colormap_palette("viridis")[:254]
+    wide = colour_bar(ramp, 0.0, 1.0, layout, 600, ends=colour_rule.MAP_ENDS)
+    narrow = colour_bar(ramp, 0.0, 1.0, layout, 220, ends=colour_rule.MAP_ENDS)
+    line = layout.px(12 * 1.4)
+    assert narrow.shape[0] == wide.shape[0] + line + layout.px(1)   # "of each map" moves under the bar
+    ends = narrow[layout.px(10) + layout.px(1):][:line]
+    inked = np.flatnonzero((ends < 128).any(axis=(0, 2)))
+    gaps = np.diff(inked)
+    assert gaps.max() > 40   # "lowest" and "highest" apart, not overlapping

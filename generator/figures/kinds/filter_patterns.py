@@ -26,7 +26,7 @@ VERSION = 2  # 2: a colour bar, the colour rule's rounding
 TILE = 56   # CSS px: each pattern at least this wide
 GAP = 6
 FRAME = 160  # grey of the frame round each pattern
-PATTERN_ENDS = ("darkest of each pattern", "brightest of each pattern")
+PATTERN_ENDS = (("darkest of each pattern", "brightest of each pattern", ""), ("darkest", "brightest", "of each pattern"))
 
 
 @expects("a list of channel numbers (integers >= 0)")
