@@ -211,18 +211,21 @@ def fit_scale(side: int, target: int, room: int | None = None) -> int:
 
 
 def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int, label: str = "", *,
-               ends: tuple[tuple[str, str, str], ...] | None = None, text=None) -> np.ndarray:
+               ends: tuple[tuple[str, str, str], ...] | None = None, text=None, framed: bool = False) -> np.ndarray:
     """A horizontal colour bar `length` image pixels long for values low..high, with tick labels.
 
     `colours` is a ramp from the low end to the high end: (N, 3) uint8 colours (an RGB bar), or (N,) palette
     indices, then `text(lines, layout, size, width=, align=)` draws the labels in indices. `ends` labels the
     two ends with words instead of values (a bar for maps each on its own scale): choices of (low end, high end,
-    label under them, or "" for `label`), the first whose two ends fit side by side (else the last).
+    label under them, or "" for `label`), the first whose two ends fit side by side (else the last). `framed`
+    draws a grey line round an RGB bar (one whose end is the paper's white).
     """
     text = text or text_lines
     height = layout.px(10)
     index = np.minimum((np.arange(length) * len(colours)) // max(length, 1), len(colours) - 1)
     bar = np.repeat(colours[index][None], height, axis=0)
+    if framed:
+        bar[[0, -1]] = bar[:, [0, -1]] = 160
     font_size = SMALL
     band = np.full((layout.px(font_size * LINE_SPACING), length, *colours.shape[1:]), BACKGROUND, dtype=np.uint8)
     if ends is not None:

@@ -149,7 +149,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         fits = table_of_panels([panels + [bars] for _, panels, bars in rows], gap).shape[1] <= layout.width_px
         ramp = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
         bar = colour_bar(ramp, 0.0, 1.0, layout, min(layout.width_px, layout.px(300)), "each of R, G and B",
-                         ends=colour_rule.FOLD_ENDS)
+                         ends=colour_rule.FOLD_ENDS, framed=True)
         return stack_vertically([_titled_rows(rows, layout, gap, together=fits), bar], gap=layout.px(14))
 
     refs = ", ".join(_model_label(ref, options["model"]) for ref in request.model_refs)

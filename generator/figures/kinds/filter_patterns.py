@@ -110,7 +110,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
                  for label, result, gain in zip(labels, results, gains)]
         ramp = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
         bar = colour_bar(ramp, 0.0, 1.0, layout, min(layout.width_px, layout.px(300)),
-                         "each of R, G and B" if colour else "pixel value", ends=PATTERN_ENDS)
+                         "each of R, G and B" if colour else "pixel value", ends=PATTERN_ENDS, framed=True)
         return stack_vertically(grids + [bar], gap=layout.px(16))
 
     arrays: dict[str, np.ndarray] = {"channels": np.array(channels)}

@@ -402,8 +402,9 @@ async function show() {
   }
   if (ticket !== shown) return;
   const [channels, height, width] = layer.maps;
-  statusLine.textContent = `${layer.name} (${layer.class}) of the ${weights} network: ${channels} ` +
-    `map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`;
+  statusLine.textContent = `${layer.name} (${layer.class}) of the ${weights} network: ` + (layer.fold
+    ? `${width} values folded into ${layer.fold}×${layer.fold}×3 RGB pixels.`
+    : `${channels} map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`);
   panelsBox.replaceChildren(...probes.map((probe) => panel(layer, codes, probe)));
   panelsBox.classList.toggle("explorer-side-by-side", probes.length > 1);
   document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
