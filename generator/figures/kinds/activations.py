@@ -147,12 +147,8 @@ def block_bar(maps: np.ndarray, colour_scale: str, layout, width: int) -> np.nda
     length = min(width, layout.px(BAR))
     if colour_scale == "layer":
         return colour_bar(ramp, float(np.min(maps)), float(np.max(maps)), layout, length, "activation value",
-                          text=_index_text)
-    return colour_bar(ramp, 0.0, 1.0, layout, length, ends=colour_rule.MAP_ENDS, text=_index_text)
-
-
-def _index_text(lines: list[str], layout, size: float, width: int = 0, align: str = "left") -> np.ndarray:
-    return text_indices(lines, layout, size, width, align)
+                          text=text_indices)
+    return colour_bar(ramp, 0.0, 1.0, layout, length, ends=colour_rule.MAP_ENDS, text=text_indices)
 
 
 def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
