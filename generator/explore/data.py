@@ -2,8 +2,10 @@
 
 A layer's outputs for P probes become maps (P, C, H, W): the channels of a convolution or
 pooling layer, or one map holding a vector (1 x N) or a matrix. Each map (probe, channel) is
-stored as uint8 codes; its value is `offset + step * code`, with `offset` the map's minimum
-and `step` its range / 255, so a shown value is within step / 2 of the computed one.
+stored as uint8 codes 0..LEVELS; its value is `offset + step * code`, with `offset` the map's minimum
+and `step` its range / LEVELS, so a shown value is within step / 2 of the computed one. LEVELS + 1 is
+the colour rule's number of colours (figures/colour_rule.py): a map on its own scale is drawn in the
+colour of its code, the colour the figures give that value.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from generator.cache import canonical_json
+from generator.figures import colour_rule
 
-LEVELS = 255  # codes 0..255: range / LEVELS is the quantisation step
+LEVELS = colour_rule.RAMP_LEVELS - 1  # codes 0..LEVELS: range / LEVELS is the quantisation step
 VARIANTS = ("trained", "untrained")
 INDEX = "index.json"
 
@@ -51,7 +54,8 @@ def quantise(maps: np.ndarray) -> Quantised:
     offsets, highs = maps.min(axis=(2, 3)), maps.max(axis=(2, 3))
     offsets, steps = _rounded(offsets), _rounded((highs - offsets) / LEVELS)
     safe = np.where(steps > 0, steps, 1.0)[..., None, None]
-    codes = np.rint((maps - offsets[..., None, None]) / safe).clip(0, LEVELS).astype(np.uint8)
+    # rounding half up, as colour_rule.levels rounds a place
+    codes = np.floor((maps - offsets[..., None, None]) / safe + 0.5).clip(0, LEVELS).astype(np.uint8)
     return Quantised(codes, offsets, steps)
 
 

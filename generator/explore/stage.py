@@ -32,7 +32,9 @@ from generator import console
 from generator.explore import budget, data, gradcam, reader
 from generator.content.links import LinkAfter
 from generator.explore.pages import LAYOUT, download_link
+from generator.figures import colour_rule
 from generator.figures.common import display_image
+from generator.figures.kinds.dense_as_image import fold_side
 from generator.figures.keys import library_versions
 from generator.figures.tiling import png_bytes
 from generator.frozen import RECORD_FILE, FrozenResults
@@ -42,7 +44,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from generator.models.store import ModelStore
 
-VERSION = 3  # bumped when the files an explorer entry holds change (3: Grad-CAM maps)
+VERSION = 4  # bumped when the files an explorer entry holds change (3: Grad-CAM maps; 4: the colour rule, folds)
 DEFAULT_CMAP = "viridis"
 MAX_PROBES = 6          # the default blog stays far under 2 MB per model with this many
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp")
@@ -56,6 +58,7 @@ class ExplorerModel:
     variants: tuple[str, ...]           # ("trained", "untrained") or ("trained",) for a loaded model
     spec_file: Path
     published: bool = True              # its .keras file is in the site (models/NAME.keras)
+    colour_scale: str = colour_rule.DEFAULT_SCALE  # the colour rule's scale (figures/colour_rule.py) the page starts with
     megabytes: float | None = None      # the spec's explorer_budget; None: budget.DEFAULT_MEGABYTES
     kept: budget.Plan | None = None     # the layers and channels within the budget (compute() decides)
     key: str = ""                       # the local cache's key (with library versions)
@@ -99,7 +102,8 @@ class ExplorerStage:
             variants = data.VARIANTS if spec.trained_by_build else ("trained",)
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
                                              variants, Path(spec.file), published=name in published,
-                                             megabytes=spec.explorer_budget))
+                                             megabytes=spec.explorer_budget,
+                                             colour_scale=self._colour_scale(name, manifest)))
 
     def _probes(self, name: str, manifest: list[dict]) -> list[str]:
         """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
@@ -118,6 +122,12 @@ class ExplorerStage:
         return next((e["spec"]["cmap"] for e in manifest if e["kind"] == "activations"
                      and e["spec"].get("model") == name and e["spec"].get("cmap")), DEFAULT_CMAP)
 
+    @staticmethod
+    def _colour_scale(name: str, manifest: list[dict]) -> str:
+        """The colour scale of the model's first activations figure, else the rule's default."""
+        return next((e["spec"]["colour_scale"] for e in manifest if e["kind"] == "activations"
+                     and e["spec"].get("model") == name and e["spec"].get("colour_scale")), colour_rule.DEFAULT_SCALE)
+
     def refs(self, model: ExplorerModel) -> dict[str, str]:
         """variant -> model reference."""
         return {variant: model.name if variant == "trained" else f"{model.name}:{variant}" for variant in model.variants}
@@ -135,9 +145,10 @@ class ExplorerStage:
                                      gradcam_classes=gradcam.classes_to_draw(record))
             # what the budget changes is keyed only when it leaves something out: explorers that fit keep their keys
             limits = [model.megabytes, model.kept.channels] if model.kept.left_out else []
-            model.key = digest("explore", VERSION, model.name, model.cmap, {ref: self.store.cache_key(ref) for ref in refs},
+            model.key = digest("explore", VERSION, model.name, model.cmap, model.colour_scale,
+                               {ref: self.store.cache_key(ref) for ref in refs},
                                probes, library_versions(), *([conversion] if conversion else []), *limits)
-            model.input_key = digest("explore", VERSION, model.name, model.cmap,
+            model.input_key = digest("explore", VERSION, model.name, model.cmap, model.colour_scale,
                                      {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images,
                                      *limits)
             model.entry = None if self.force else (self._frozen_entry(model) or self.cache.get(model.key))
@@ -187,11 +198,13 @@ class ExplorerStage:
                                trained.record, images) if kept.gradcam else {}
         index = {
             "model": model.name, "version": VERSION, "levels": data.LEVELS, "cmap": model.cmap,
-            "colors": _colors(model.cmap), "variants": list(model.variants), "input_shape": shape,
+            "colors": _colors(model.cmap), "colour_scale": model.colour_scale, "variants": list(model.variants),
+            "input_shape": shape,
             "probes": [{"name": probe.rsplit("/", 1)[-1], "path": probe, "image": f"probes/{number}.png"}
                        for number, probe in enumerate(model.probes)],
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
-            "layers": [_layer_entry(info, quantised) for info in trained.record["layers"]],
+            "layers": [_layer_entry(info, quantised, is_last=number == len(trained.record["layers"]) - 1)
+                       for number, info in enumerate(trained.record["layers"])],
             "gradcam": gradcam.index_entry(trained.record, cams),
             **({"left_out": f"{kept.left_out} (its budget: {self.megabytes(model):g} MB)"} if kept.left_out else {}),
             "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
@@ -332,8 +345,10 @@ def compute_explorers(config, options, store: ModelStore, outputs: list[tuple[st
                      stage.download_links())
 
 
-def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:
-    """A layer of index.json: its record entry, map shape, file, and per variant each map's offset and step."""
+def _layer_entry(info: dict, quantised: dict[str, dict], *, is_last: bool = False) -> dict:
+    """A layer of index.json: its record entry, map shape, file, per variant each map's offset and step, and for a
+    Dense layer inside the network the side of the RGB square its values fold into (as the dense_as_image figures
+    fold them; the output layer's few values stay a row)."""
     stored = {variant: layers[info["name"]] for variant, layers in quantised.items() if info["name"] in layers}
     first = next(iter(stored.values()), None)
     return {
@@ -342,6 +357,8 @@ def _layer_entry(info: dict, quantised: dict[str, dict]) -> dict:
         "file": data.file_name(info["name"]) if first is not None else None,
         "offsets": {variant: maps.offsets.tolist() for variant, maps in stored.items()} if first is not None else None,
         "steps": {variant: maps.steps.tolist() for variant, maps in stored.items()} if first is not None else None,
+        **({"fold": fold_side(first.codes.shape[-1])} if first is not None and info["class"] == "Dense"
+           and first.codes.shape[2:] == (1, first.codes.shape[-1]) and not is_last else {}),
     }
 
 
@@ -357,12 +374,8 @@ def _readable(path: Path) -> bool:
 
 
 def _colors(cmap: str) -> list[str]:
-    """The colour map as 256 CSS colours, one per code."""
-    import matplotlib
-    import numpy as np
-
-    rgb = np.round(matplotlib.colormaps[cmap](np.linspace(0, 1, data.LEVELS + 1))[:, :3] * 255).astype(int)
-    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+    """The colour rule's levels of the colour map, as CSS colours (the figures' colours exactly)."""
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in colour_rule.ramp(cmap).tolist()]
 
 
 def _relative(path: Path, root: Path) -> str:

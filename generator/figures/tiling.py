@@ -11,7 +11,6 @@ import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,36 +23,6 @@ LEVELS = 254
 INK = 254
 # A fixed date for every .npz member: zip entries otherwise carry the time of writing.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-@dataclass(frozen=True)
-class Standardised:
-    """Feature maps mapped to 0..255 and the number of constant ("dead") channels."""
-
-    maps: np.ndarray  # uint8 (C, H, W)
-    dead_channels: int
-
-
-def standardise_channels(maps: np.ndarray) -> Standardised:
-    """Per channel (x - mean) / std * 64 + 128, clipped to 0..255; `maps` is (H, W, C).
-
-    A constant channel has no spread to divide by: it is drawn mid-grey and counted.
-    """
-    values = np.moveaxis(np.asarray(maps, dtype=np.float32), -1, 0)
-    mean = values.mean(axis=(1, 2), keepdims=True)
-    std = values.std(axis=(1, 2), keepdims=True)
-    dead = std[:, 0, 0] == 0
-    scaled = (values - mean) / np.where(std == 0, 1.0, std) * 64 + 128
-    return Standardised(np.clip(scaled, 0, 255).astype(np.uint8), int(dead.sum()))
-
-
-def minmax_to_uint8(values: np.ndarray) -> np.ndarray:
-    """Linearly map an array's range to 0..255 (a constant array becomes mid-grey)."""
-    values = np.asarray(values, dtype=np.float64)
-    low, high = values.min(), values.max()
-    if high == low:
-        return np.full(values.shape, 128, dtype=np.uint8)
-    return np.round((values - low) / (high - low) * 255).astype(np.uint8)
 
 
 @functools.cache
@@ -255,25 +224,43 @@ def fit_scale(side: int, target: int, room: int | None = None) -> int:
     return scale
 
 
-def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int, label: str = "") -> np.ndarray:
+def colour_bar(colours: np.ndarray, low: float, high: float, layout, length: int, label: str = "", *,
+               ends: tuple[tuple[str, str, str], ...] | None = None, text=None, framed: bool = False) -> np.ndarray:
     """A horizontal colour bar `length` image pixels long for values low..high, with tick labels.
 
-    `colours` is an (N, 3) uint8 ramp from the low end to the high end.
+    `colours` is a ramp from the low end to the high end: (N, 3) uint8 colours (an RGB bar), or (N,) palette
+    indices, then `text(lines, layout, size, width=, align=)` draws the labels in indices. `ends` labels the
+    two ends with words instead of values (a bar for maps each on its own scale): choices of (low end, high end,
+    label under them, or "" for `label`), the first whose two ends fit side by side (else the last). `framed`
+    draws a grey line round an RGB bar (one whose end is the paper's white).
     """
+    text = text or text_lines
     height = layout.px(10)
     index = np.minimum((np.arange(length) * len(colours)) // max(length, 1), len(colours) - 1)
     bar = np.repeat(colours[index][None], height, axis=0)
-    ticks = [low, high] if not (low < 0 < high) else [low, 0.0, high]
+    if framed:
+        bar[[0, -1]] = bar[:, [0, -1]] = 160
     font_size = SMALL
-    band = np.full((layout.px(font_size * LINE_SPACING), length, 3), paper(), dtype=np.uint8)
-    for value in ticks:
-        text = text_lines([format_value(value)], layout, font_size)
-        position = int(round((value - low) / (high - low) * (length - 1))) if high > low else 0
-        left = min(max(position - text.shape[1] // 2, 0), length - text.shape[1])
-        band[:, max(left, 0):max(left, 0) + text.shape[1]] = text[:, :length - max(left, 0)]
+    fill = paper() if colours.ndim == 2 else BACKGROUND  # palette figures are drawn in the light scheme
+    band = np.full((layout.px(font_size * LINE_SPACING), length, *colours.shape[1:]), fill, dtype=np.uint8)
+    if ends is not None:
+        gap = layout.px(8)
+        fitting = [choice for choice in ends
+                   if sum(text([words], layout, font_size).shape[1] for words in choice[:2]) + gap <= length]
+        low_words, high_words, words_label = (fitting or ends[-1:])[0]
+        marks = [(0.0, low_words), (1.0, high_words)]
+        label = words_label or label
+    else:
+        ticks = [low, high] if not (low < 0 < high) else [low, 0.0, high]
+        marks = [((value - low) / (high - low) if high > low else 0.0, format_value(value)) for value in ticks]
+    for place, words in marks:
+        drawn = text([words], layout, font_size)[:band.shape[0]]
+        position = int(round(place * (length - 1)))
+        left = max(min(position - drawn.shape[1] // 2, length - drawn.shape[1]), 0)
+        band[:drawn.shape[0], left:left + drawn.shape[1]] = drawn[:, :length - left]
     parts = [bar, band]
     if label:
-        parts.append(text_lines([label], layout, font_size, width=length, align="center"))
+        parts.append(text([label], layout, font_size, width=length, align="center"))
     return stack_vertically(parts, gap=layout.px(1))
 
 

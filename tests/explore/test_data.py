@@ -15,9 +15,21 @@ def test_values_come_back_within_half_a_step():
     assert stored.codes.dtype == np.uint8 and stored.codes.shape == maps.shape
     error = np.abs(stored.values() - maps)
     assert (error <= stored.steps[..., None, None] / 2 * (1 + 1e-6)).all()
-    # each map uses its whole range: its minimum is code 0 and its maximum code 255
+    # each map uses its whole range: its minimum is code 0 and its maximum code LEVELS
     assert (stored.codes.reshape(2, 5, -1).min(axis=2) == 0).all()
     assert (stored.codes.reshape(2, 5, -1).max(axis=2) == LEVELS).all()
+
+
+def test_a_map_s_codes_are_the_colour_rule_s_levels():
+    """On its own scale a map is drawn in the colour of its code: the code is the figures' colour level."""
+    from generator.figures import colour_rule
+
+    rng = np.random.default_rng(5)
+    maps = rng.normal(0.0, 1.0, size=(3, 4, 12, 12))
+    codes = quantise(maps).codes
+    levels = np.stack([colour_rule.map_levels(probe, "map") for probe in maps])
+    assert LEVELS + 1 == colour_rule.RAMP_LEVELS
+    assert (codes == levels).mean() > 0.999 and np.abs(codes.astype(int) - levels).max() <= 1
 
 
 def test_a_constant_map_is_exact_with_step_zero():

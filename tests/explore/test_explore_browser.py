@@ -155,3 +155,91 @@ def test_grad_cam_of_the_probe_for_every_class(explorer):
                            ".endsWith('circle.png')")
     page.locator("input[name=variant][value=untrained]").check()
     page.wait_for_selector(".explorer-gradcam canvas")
+
+
+def test_the_header_is_as_wide_as_the_panels(browser, served_blog):
+    base, _, _ = served_blog
+    for width in (1280, 1600):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(base + "explore/tiny/#layer=conv2d&compare=1")
+        page.wait_for_selector(".explorer-panels.explorer-side-by-side .explorer-detail-map")
+        header = page.locator(".site-header .wrap").bounding_box()
+        panels = page.locator(".explorer-panels").bounding_box()
+        main = page.locator("main.wrap").bounding_box()
+        page.close()
+        assert abs(header["x"] - main["x"]) <= 1 and abs(header["width"] - main["width"]) <= 1, (width, header, main)
+        assert panels["width"] > 1000, (width, panels)  # the panels use the wide column the header now spans
+
+
+def bar_labels(page) -> list[float]:
+    text = page.locator(".explorer-colourbar-labels").first.inner_text().split()
+    return [float(label.replace("\u2212", "-")) for label in text]
+
+
+def test_the_colour_bar_is_labelled_with_the_values_of_the_scale(explorer):
+    page, site = explorer
+    index = json.loads((site / "explore/tiny/data/index.json").read_text())
+    layer = next(layer for layer in index["layers"] if layer["name"] == "conv2d")
+    offsets, steps = np.array(layer["offsets"]["trained"][0]), np.array(layer["steps"]["trained"][0])
+    highs = offsets + steps * index["levels"]
+    page.goto(page.url.split("#")[0] + "#layer=conv2d&channel=1&probe=0&scale=map")
+    page.wait_for_function("document.querySelector('.explorer-detail-title').textContent.startsWith('channel 1 ')")
+    low, middle, high = bar_labels(page)
+    assert (low, middle, high) == pytest.approx((offsets[1], (offsets[1] + highs[1]) / 2, highs[1]), rel=1e-4, abs=1e-6)
+    assert "this map's own scale" in page.locator(".explorer-colourbar").first.inner_text()
+    page.select_option("select[name=scale]", "layer")
+    page.wait_for_function("document.querySelector('.explorer-colourbar').textContent.includes('for the layer')")
+    assert bar_labels(page) == pytest.approx((offsets.min(), (offsets.min() + highs.max()) / 2, highs.max()),
+                                             rel=1e-4, abs=1e-6)
+    assert "scale=layer" in page.url
+
+
+def canvas_pixels(page, selector: str) -> np.ndarray:
+    """A canvas's own pixels (its intrinsic size), as RGB."""
+    rgba = page.evaluate(f"""(() => {{ const c = document.querySelector({json.dumps(selector)});
+        return {{ w: c.width, h: c.height, data: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data) }};
+    }})()""")
+    return np.array(rgba["data"], dtype=np.uint8).reshape(rgba["h"], rgba["w"], 4)[..., :3]
+
+
+def test_a_channel_has_the_figures_colours(explorer):
+    """The enlarged channel in the explorer is coloured as the figures colour it (colour_rule), from the same maps."""
+    from generator.figures import colour_rule
+
+    page, site = explorer
+    with np.load(site / "figures/tiny-maps/maps.npz") as figure:
+        maps = figure["activations_conv2d"][1]        # the circle, (H, W, C)
+    for scale in ("map", "layer"):
+        page.goto(page.url.split("#")[0] + f"#layer=conv2d&channel=2&probe=1&scale={scale}")
+        page.wait_for_function("document.querySelector('.explorer-detail-title').textContent.startsWith('channel 2 ')"
+                               f" && location.hash.includes('scale={scale}')")
+        shown = canvas_pixels(page, ".explorer-detail-map")
+        expected = colour_rule.map_levels(np.moveaxis(maps, -1, 0), scale)[2].astype(int)
+        # on its own scale a map's codes are its colour levels; on the layer's scale a value stored within half a
+        # step of the map may round to the next of the 224 levels
+        ramp = colour_rule.ramp("viridis").astype(int)
+        shown_levels = np.abs(shown.astype(int)[:, :, None, :] - ramp[None, None]).sum(axis=-1).argmin(axis=-1)
+        assert (ramp[shown_levels] == shown).all()          # every pixel one of the figures' colours
+        apart = np.abs(shown_levels - expected)
+        assert apart.max() <= 1 and (apart == 0).mean() >= (0.99 if scale == "map" else 0.6), (scale, apart)
+
+
+def test_a_dense_layer_is_folded_into_rgb_pixels(explorer):
+    from generator.figures import colour_rule
+
+    page, site = explorer
+    index = json.loads((site / "explore/tiny/data/index.json").read_text())
+    dense = next(layer for layer in index["layers"] if layer["name"] == "dense")
+    assert dense["maps"] == [1, 1, 8] and dense["fold"] == 2             # 8 values: 2x2 pixels of 3, 4 zeros padding
+    assert "fold" not in next(layer for layer in index["layers"] if layer["name"] == "dense_1")   # the output: a row
+    page.goto(page.url.split("#")[0] + "#layer=dense&probe=0")
+    page.wait_for_function("document.querySelector('.explorer-detail-title').textContent.includes('folded')")
+    assert page.locator(".explorer-detail-title").inner_text() == "8 values folded into 2×2×3 RGB pixels"
+    pixels = canvas_pixels(page, ".explorer-detail-map")
+    codes = np.frombuffer((site / "explore/tiny/data/trained" / dense["file"]).read_bytes(), np.uint8)[:8]
+    # each value a colour channel's brightness, dark (lowest) to full (highest), as dense_as_image draws it
+    expected = colour_rule.levels(codes / index["levels"], 256)
+    np.testing.assert_array_equal(pixels.reshape(-1)[:8], expected)
+    assert expected.min() == 0 and expected.max() == 255
+    assert (pixels.reshape(-1)[8:] == 0).all()                           # the padding is dark
+    assert point_at_cell(page, 0, 1, 0, 2, 2).startswith("pixel row 0, column 1 (values 3 to 5): R ")

@@ -26,6 +26,12 @@ def test_activations_probes_come_first_then_other_figures_without_repeats(tmp_pa
     assert stage(tmp_path)._cmap("other", manifest) == "viridis"
 
 
+def test_the_colour_scale_is_the_model_s_activations_figures_else_each_map(tmp_path):
+    manifest = [entry("activations", "m", [], colour_scale="layer"), entry("activations", "other", [])]
+    assert stage(tmp_path)._colour_scale("m", manifest) == "layer"
+    assert stage(tmp_path)._colour_scale("other", manifest) == "map"
+
+
 def test_a_model_without_probe_figures_gets_the_readable_images_of_probes(tmp_path):
     folder = tmp_path / "probes"
     folder.mkdir()

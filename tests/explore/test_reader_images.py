@@ -229,7 +229,7 @@ def test_an_image_dropped_on_the_zone_replaces_the_readers_image(reader_page):
 @needs_runtime
 def test_the_file_button_is_reached_from_the_keyboard(reader_page):
     page, _, _, _ = reader_page
-    page.focus("input[name=channel]")
+    page.focus("select[name=scale]")          # the last control
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "reader-image"
     assert page.evaluate("getComputedStyle(document.querySelector('.explorer-drop')).outlineStyle") == "solid"

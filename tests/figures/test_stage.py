@@ -525,8 +525,8 @@ def test_activations_both_layouts_and_one_enlarged_channel(site_source):
     both = np.asarray(Image.open(outputs["figures/post/both.png"]).convert("RGB"))
     maps = np.load(outputs["figures/post/both.npz"])["activations_conv2d"][0]
     levels = colormap_levels("viridis", MAP_LEVELS)
-    assert find_patch(both, levels[channel_tiles(maps, 6)[0][3]])  # strips: 16 px maps at 96 px, 48 CSS px
-    assert any(find_patch(both, levels[channel_tiles(maps, s)[0][3]]) for s in range(7, 40))  # grid: larger
+    assert find_patch(both, levels[channel_tiles(maps, 6)[3]])  # strips: 16 px maps at 96 px, 48 CSS px
+    assert any(find_patch(both, levels[channel_tiles(maps, s)[3]]) for s in range(7, 40))  # grid: larger
     one = np.asarray(Image.open(outputs["figures/post/one.png"]).convert("RGB"))
     assert one.shape[1] > 600  # one channel, enlarged
     with pytest.raises(FigureError, match=r"layer 'conv2d_1' has 3 channels, no channel 7"):

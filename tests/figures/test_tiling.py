@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from generator.figures import colour_rule
 from generator.figures.kinds.activations import channel_tiles
 from generator.figures.layout import Layout, below_thresholds, legibility
 from generator.figures.tiling import (colour_bar, colormap_palette, flow, gif_bytes, label_above, npz_bytes,
-                                      png_bytes, stack_horizontally, standardise_channels, table_of_panels, text_lines,
+                                      png_bytes, stack_horizontally, table_of_panels, text_lines,
                                       text_width, tile_grid, wrap_text)
 
 
@@ -45,18 +46,20 @@ def test_remainder_channels_get_a_padded_last_row():
     assert (grid[4:, 2:] == 255).all() and (grid[4:, :2] == 0).all()
 
 
-def test_standardisation_formula_and_dead_channels():
-    maps = np.zeros((4, 4, 3))
-    maps[..., 0] = np.arange(16).reshape(4, 4)
-    maps[..., 1] = 7  # constant: dead
-    maps[3, 3, 2] = 100  # one outlier, sqrt(15) standard deviations above the mean
-    result = standardise_channels(maps)
-    assert result.dead_channels == 1
-    x = np.arange(16).reshape(4, 4)
-    expected0 = np.clip((x - x.mean()) / x.std() * 64 + 128, 0, 255).astype(np.uint8)
-    np.testing.assert_array_equal(result.maps[0], expected0)
-    assert (result.maps[1] == 128).all()
-    assert result.maps[2][3, 3] == 255 and result.maps[2][0, 0] == int(128 - 64 / np.sqrt(15))
+def test_colour_rule_min_max_per_map_and_per_layer_and_constant_maps():
+    maps = np.zeros((3, 4, 4))
+    maps[0] = np.arange(16).reshape(4, 4)
+    maps[1] = 7  # constant
+    maps[2, 3, 3] = 100  # one outlier: the rest sits at the bottom, it at the top
+    per_map = colour_rule.places(maps, "map")
+    np.testing.assert_allclose(per_map[0], np.arange(16).reshape(4, 4) / 15)
+    assert (per_map[1] == 0).all() and colour_rule.constant_maps(maps) == 1
+    assert per_map[2, 3, 3] == 1 and (per_map[2].ravel()[:-1] == 0).all()
+    per_layer = colour_rule.places(maps, "layer")  # one range, 0..100, for the three maps
+    np.testing.assert_allclose(per_layer[0], np.arange(16).reshape(4, 4) / 100)
+    assert (per_layer[1] == 0.07).all() and per_layer[2, 3, 3] == 1
+    assert (colour_rule.places(np.full((2, 3, 3), 5.0), "layer") == 0).all()  # a layer with no spread
+    np.testing.assert_array_equal(colour_rule.levels(np.array([0.0, 0.5, 1.0]), 224), [0, 112, 223])
 
 
 def test_palette_holds_the_colormap_then_ink_and_background():
@@ -70,21 +73,17 @@ def test_palette_holds_the_colormap_then_ink_and_background():
     assert tuple(palette[254]) == (0, 0, 0) and tuple(palette[255]) == (255, 255, 255)
 
 
-def test_channel_tiles_are_standardised_levels_enlarged_without_blur():
+def test_channel_tiles_are_min_max_levels_enlarged_without_blur():
     rng = np.random.default_rng(0)
-    # Integer values over 4x8 pixels keep every mean and variance exact, so the reference below
-    # may compute channel by channel and still agree to the last bit.
     maps = rng.integers(0, 50, size=(4, 8, 11)).astype(np.float32)
     maps[..., 4] = 3
-    tiles, dead = channel_tiles(maps, scale=3, levels=224)
+    tiles = channel_tiles(maps, scale=3)
     levels = []
     for channel in range(11):
-        x = maps[..., channel]
-        std = x.std()
-        scaled = np.full(x.shape, 128.0) if std == 0 else (x - x.mean()) / std * 64 + 128
-        value = np.clip(scaled, 0, 255).astype(np.uint8).astype(int)
-        levels.append(((value * 223 + 127) // 255).astype(np.uint8))
-    assert dead == 1 and tiles.shape == (11, 12, 24)
+        x = maps[..., channel].astype(np.float64)
+        place = np.zeros(x.shape) if x.max() == x.min() else (x - x.min()) / (x.max() - x.min())
+        levels.append(np.floor(place * 223 + 0.5).astype(np.uint8))
+    assert tiles.shape == (11, 12, 24) and (levels[4] == 0).all()
     np.testing.assert_array_equal(tiles[:, ::3, ::3], np.stack(levels))  # every pixel a 3x3 square
     np.testing.assert_array_equal(tiles[:, 2::3, 2::3], np.stack(levels))
     grid = tile_grid(tiles, 4, gap=1)
@@ -195,3 +194,16 @@ def test_table_of_panels_aligns_columns_whatever_the_widths():
     assert table.shape == (4 + 1 + 4, 7 + 1 + 2, 3)
     assert (table[0, 8:10] == 30).all() and (table[5, 8:10] == 30).all()  # same column, same x
     assert (table[0, 3:7] == 255).all()  # the narrow panel is padded to its column's width
+
+
+def test_a_colour_bar_for_maps_on_their_own_scales_has_words_that_fit():
+    layout = Layout(632)
+    ramp = colormap_palette("viridis")[:254]
+    wide = colour_bar(ramp, 0.0, 1.0, layout, 600, ends=colour_rule.MAP_ENDS)
+    narrow = colour_bar(ramp, 0.0, 1.0, layout, 220, ends=colour_rule.MAP_ENDS)
+    line = layout.px(12 * 1.4)
+    assert narrow.shape[0] == wide.shape[0] + line + layout.px(1)   # "of each map" moves under the bar
+    ends = narrow[layout.px(10) + layout.px(1):][:line]
+    inked = np.flatnonzero((ends < 128).any(axis=(0, 2)))
+    gaps = np.diff(inked)
+    assert gaps.max() > 40   # "lowest" and "highest" apart, not overlapping

@@ -4,7 +4,8 @@ Each layer block starts with the probe, carries the layer's name, output shape a
 and numbers its channels. `layout: grid` gives rows of `per_row` large maps, `strip` fills each
 row of the column with maps at the smallest legible size, `both` draws the two side by side
 (or one under the other when they do not fit), and `channel: N` enlarges one channel with a
-colour bar and its values on a coarse grid.
+colour bar and its values on a coarse grid. Colours follow the one rule of generator/figures/colour_rule.py
+(`colour_scale: map` or `layer`); each layer block has its colour bar, and the caption's note says the rule.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from generator.figures import options as opt
+from generator.figures import colour_rule, options as opt
 from generator.figures.common import colormap, display_image, expand_layers, probe_images, require_feature_maps, \
     short_name
 from generator.figures.layout import SMALL, TEXT
@@ -21,13 +22,13 @@ from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, Indexed, page_figure
 from generator.figures.words import FACTS
-from generator.figures.tiling import BACKGROUND, LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, \
-    format_value, label_above, pad_to, stack_horizontally, stack_vertically, standardise_channels, text_lines, \
-    text_width, tile_grid, wrap_text
+from generator.figures.tiling import BACKGROUND, colour_bar, enlarge, fit_scale, flow, format_value, label_above, \
+    pad_to, stack_horizontally, stack_vertically, text_lines, text_width, tile_grid, wrap_text
 
-VERSION = 3
+VERSION = 4  # 3: one colour rule (colour_scale), a colour bar per layer block; 4: and per_row maps on every grid row
 # The figure's palette: MAP_LEVELS colormap levels, then the probes' colours, then greys ending in white.
-MAP_LEVELS, PROBE_COLOURS, GREYS = 224, 16, 16
+MAP_LEVELS, PROBE_COLOURS, GREYS = colour_rule.RAMP_LEVELS, 16, 16
+BAR = 300  # CSS px: a layer block's colour bar at most
 PROBE_BASE, GREY_BASE = MAP_LEVELS, MAP_LEVELS + PROBE_COLOURS
 MIN_MAP = 48  # CSS px: no feature map is drawn smaller at the column's width
 PHONE_MAP = 28  # CSS px on a phone: fewer maps per row, still well above 24
@@ -49,6 +50,7 @@ KEYS = opt.named({
     "per_row": opt.Key(opt.positive_int, 8, "Maps per row in the grid layout."),
     "channel": opt.Key(opt.non_negative_int, None, "Enlarge this one channel, with a colour bar and its values."),
     "cmap": opt.Key(opt.text, "viridis", "The matplotlib colormap of the maps."),
+    "colour_scale": opt.Key(opt.choice(*colour_rule.SCALES), colour_rule.DEFAULT_SCALE, colour_rule.SCALE_HELP),
     "scale": opt.Key(opt.positive_int, None, "Ignored: maps are sized for the page (kept for old posts)."),
     "labels": opt.Key(opt.boolean, True, "Number each channel."),
 })
@@ -58,12 +60,11 @@ def check(options: dict) -> str | None:
     return None if options["probe"] or options["probes"] else "an activations figure needs 'probe' or 'probes'"
 
 
-def channel_tiles(maps: np.ndarray, scale: int, levels: int = MAP_LEVELS) -> tuple[np.ndarray, int]:
-    """(C, H*scale, W*scale) colour levels 0..levels-1 of the standardised channels, and the constant-channel
-    count."""
-    standardised = standardise_channels(maps)
-    tiles = ((standardised.maps.astype(np.uint16) * (levels - 1) + 127) // 255).astype(np.uint8)
-    return np.repeat(np.repeat(tiles, scale, axis=1), scale, axis=2), standardised.dead_channels
+def channel_tiles(maps: np.ndarray, scale: int, colour_scale: str = colour_rule.DEFAULT_SCALE) -> np.ndarray:
+    """(C, H*scale, W*scale) colour levels 0..MAP_LEVELS-1 of the channels of `maps` (H, W, C), by the colour
+    rule."""
+    tiles = colour_rule.map_levels(np.moveaxis(np.asarray(maps), -1, 0), colour_scale)
+    return np.repeat(np.repeat(tiles, scale, axis=1), scale, axis=2)
 
 
 def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -83,7 +84,7 @@ def figure_palette(cmap: str, probes_rgb: list[np.ndarray]) -> tuple[np.ndarray,
         probes.append(indices[:probe.shape[0], left:left + probe.shape[1]])
         left += probe.shape[1]
     greys = np.repeat(np.round(np.linspace(0, 255, GREYS)).astype(np.uint8)[:, None], 3, axis=1)
-    return np.concatenate([colormap_levels(cmap, MAP_LEVELS), probe_colours, greys]), probes
+    return np.concatenate([colour_rule.ramp(cmap), probe_colours, greys]), probes
 
 
 @cache
@@ -108,9 +109,10 @@ def titled(image: np.ndarray, text: str, layout, size: float = TEXT) -> np.ndarr
 
 
 def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_row: int | None, width: int,
-                labels: bool = True, numbers: list[int] | None = None, seen: dict | None = None) -> np.ndarray:
+                labels: bool = True, numbers: list[int] | None = None, seen: dict | None = None,
+                colour_scale: str = colour_rule.DEFAULT_SCALE) -> np.ndarray:
     """One layer for one probe, in figure-palette indices: a title, then the probe and every channel, numbered,
-    in rows that fit `width` px.
+    in rows that fit `width` px, then the colour bar.
 
     `per_row` channels per row at the largest size that fits (grid: the probe heads the first row, and the
     place under it stays empty, so that every row holds the same number of maps), or None for as many as fit
@@ -125,7 +127,7 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
         columns = max(1, min(per_row, maps.shape[-1])) + 1
         room = (width - (columns - 1) * gap) // columns
         scale = max(scale, room // side)
-    tiles, _ = channel_tiles(maps, scale)
+    tiles = channel_tiles(maps, scale, colour_scale)
     layout.saw_map(tiles.shape[2])
     tiles = np.concatenate([_probe_tile(probe, tiles.shape[1:])[None], tiles])
     fit = max(1, (width + gap) // (tiles.shape[2] + gap))
@@ -141,6 +143,7 @@ def layer_block(probe: np.ndarray, maps: np.ndarray, title: str, layout, *, per_
                           for name in names])
         tiles = np.concatenate([bands, tiles], axis=1)
     body = tile_grid(tiles, columns, gap=gap)
+    body = stack_vertically([body, block_bar(maps, colour_scale, layout, body.shape[1])], gap=layout.px(6))
     return titled(body, title, layout) if labels else body
 
 
@@ -157,6 +160,17 @@ def _under_the_probe(tiles: np.ndarray, names: list[str], columns: int) -> tuple
         labels.extend(names[i] for i in chosen)
     empty = np.full((1, *tiles.shape[1:]), BACKGROUND, dtype=tiles.dtype)
     return np.concatenate([tiles, empty])[order], labels
+
+
+def block_bar(maps: np.ndarray, colour_scale: str, layout, width: int) -> np.ndarray:
+    """A layer block's colour bar in palette indices: the layer's values under `layer` scaling, the words
+    "lowest/highest of each map" under `map` scaling (each map has its own values)."""
+    ramp = np.arange(MAP_LEVELS, dtype=np.uint8)
+    length = min(width, layout.px(BAR))
+    if colour_scale == "layer":
+        return colour_bar(ramp, float(np.min(maps)), float(np.max(maps)), layout, length, "activation value",
+                          text=text_indices)
+    return colour_bar(ramp, 0.0, 1.0, layout, length, ends=colour_rule.MAP_ENDS, text=text_indices)
 
 
 def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
@@ -178,17 +192,18 @@ def _probe_tile(probe: np.ndarray, shape) -> np.ndarray:
 
 
 def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, cmap: np.ndarray, layout,
-                   width: int) -> np.ndarray:
+                   width: int, scale_range: tuple[float, float] | None = None) -> np.ndarray:
     """One channel enlarged on one colour scale (raw values, with its bar), beside a coarse grid of the mean
-    value of each block, printed on the block's colour."""
+    value of each block, printed on the block's colour. The scale is the channel's own range, or
+    `scale_range` (the layer's, under `colour_scale: layer`); `cmap` is the colour rule's ramp."""
     from PIL import Image, ImageDraw
 
     height, wide = channel_map.shape
-    low, high = float(channel_map.min()), float(channel_map.max())
+    low, high = scale_range or (float(channel_map.min()), float(channel_map.max()))
 
     def levels_of(values):
-        scaled = np.zeros(np.shape(values)) if high == low else (np.asarray(values) - low) / (high - low)
-        return np.round(scaled * (LEVELS - 1)).astype(np.uint8)
+        place = np.zeros(np.shape(values)) if high == low else (np.asarray(values, dtype=np.float64) - low) / (high - low)
+        return colour_rule.levels(place, len(cmap))
 
     gap = layout.px(12)
     side = min((width - gap) // 2, layout.px(300))
@@ -205,11 +220,11 @@ def channel_detail(probe_rgb: np.ndarray, channel_map: np.ndarray, title: str, c
     for (row, column), value in np.ndenumerate(means):
         box = (column * cell, row * cell, (column + 1) * cell - 1, (row + 1) * cell - 1)
         draw.rectangle(box, outline=(255, 255, 255))
-        ink = (0, 0, 0) if levels_of(value) > 0.55 * (LEVELS - 1) else (255, 255, 255)
+        ink = (0, 0, 0) if levels_of(value) > 0.55 * (len(cmap) - 1) else (255, 255, 255)
         draw.text(((column + 0.5) * cell, (row + 0.5) * cell), f"{value:.2g}", fill=ink, font=font, anchor="mm")
     grid = label_above(np.asarray(picture).copy(), f"mean of each {block}\u00d7{block} block", layout, SMALL)
     pictures = flow([label_above(enlarged, "the channel", layout, SMALL), grid], width, gap)
-    bar = colour_bar(cmap[:LEVELS], low, high, layout, min(width, pictures.shape[1]), "activation value")
+    bar = colour_bar(cmap, low, high, layout, min(width, pictures.shape[1]), "activation value")
     probe = label_above(enlarge(probe_rgb, max(1, layout.px(64) // max(probe_rgb.shape[:2]))), "input", layout, SMALL)
     return label_above(stack_vertically([probe, pictures, bar], gap=layout.px(8)), title, layout)
 
@@ -220,7 +235,9 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     infos = expand_layers(request, model, options["layers"], feature_maps=True)
     for info in infos:
         require_feature_maps(request, model, info)
-    cmap = colormap(request, options["cmap"])
+    colormap(request, options["cmap"])  # an unknown colormap is the block's error, before anything runs
+    cmap = colour_rule.ramp(options["cmap"])
+    colour_scale = options["colour_scale"]
     probe_names, images = probe_images(request, ctx, model)
     layer_names = [info["name"] for info in infos]
     activations = model.activations(layer_names, images)
@@ -231,11 +248,22 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
                 raise request.error(f"layer '{name}' has {activations[name].shape[-1]} channels, no channel {channel}",
                                     f"channels are numbered 0 to {activations[name].shape[-1] - 1}")
     totals = {name: activations[name].shape[-1] for name in layer_names}
-    numbers, left_out = ({}, []) if channel is not None else _chosen_channels(request, activations)
-    activations = {name: activations[name][..., numbers[name]] if name in numbers else activations[name]
-                   for name in layer_names}
-    dead = np.array([[standardise_channels(activations[name][index]).dead_channels for name in layer_names]
+    numbers, left_out = _chosen_channels(request, activations)
+    if channel is None:
+        activations = {name: activations[name][..., numbers[name]] if name in numbers else activations[name]
+                       for name in layer_names}
+        numbers_drawn, left_out_drawn = numbers, left_out
+    else:
+        numbers_drawn, left_out_drawn = {}, []
+    dead = np.array([[colour_rule.constant_maps(np.moveaxis(activations[name][index], -1, 0)) for name in layer_names]
                      for index in range(len(probe_names))], dtype=np.int64)
+
+    def layer_range(p: int, name: str) -> tuple[float, float] | None:
+        """The scale of the enlarged channel under `colour_scale: layer`: the layer's shown channels' range."""
+        if colour_scale != "layer":
+            return None
+        shown = activations[name][p][..., numbers[name]] if name in numbers else activations[name][p]
+        return float(shown.min()), float(shown.max())
     probes_rgb = [display_image(image) for image in images]
 
     def title(probe_index: int, name: str) -> str:
@@ -257,14 +285,15 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
         if channel is not None:
             return stack_vertically([
                 channel_detail(probes_rgb[p], activations[name][p][..., channel], f"{title(p, name)}  channel {channel}",
-                               cmap, layout, width)
+                               cmap, layout, width, layer_range(p, name))
                 for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
         forms = {"grid": [options["per_row"]], "strip": [None], "both": [None, options["per_row"]]}[options["layout"]]
 
         def blocks(per_row, room):
             return stack_vertically([layer_block(probes_indexed[p], activations[name][p], title(p, name), layout,
                                                  per_row=per_row, width=room, labels=options["labels"],
-                                                 numbers=numbers.get(name), seen=seen)
+                                                 numbers=numbers_drawn.get(name), seen=seen,
+                                                 colour_scale=colour_scale)
                                      for p in range(len(probe_names)) for name in layer_names], gap=layout.px(16))
 
         if len(forms) == 1:
@@ -284,9 +313,14 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
               "dead_channels": dead}
     note = "Constant channels: " + ", ".join(
         f"{name} {'/'.join(str(count) for count in dead[:, column])}" for column, name in enumerate(layer_names)) + "."
-    if left_out:
-        note += " Shown: " + "; ".join(left_out) + "."
-        arrays.update({f"channels_{name}": np.asarray(numbers[name]) for name in numbers})
+    if left_out_drawn:
+        note += " Shown: " + "; ".join(left_out_drawn) + "."
+        arrays.update({f"channels_{name}": np.asarray(numbers_drawn[name]) for name in numbers_drawn})
+    shown_maps = [activations[name][p][..., [channel]] if channel is not None else activations[name][p]
+                  for p in range(len(probe_names)) for name in layer_names]
+    flat = any(bool(colour_rule.constant_maps(np.moveaxis(maps, -1, 0)))
+               if colour_scale == "map" else maps.min() == maps.max() for maps in shown_maps)
+    note += " " + colour_rule.describe(colour_scale, options["cmap"], constant=flat)
     drawn = page_figure(request, ctx, compose, arrays, note=note, alt="")
     form = "channel" if channel is not None else options["layout"]
     facts = layout_facts(form, per_variant, {name: activations[name].shape[-1] for name in layer_names}, totals,

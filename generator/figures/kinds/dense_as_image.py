@@ -1,5 +1,7 @@
 """Dense layers' outputs folded into RGB images: one row per probe and model (e.g. trained and untrained),
-input | layer 1 | layer 2 ... | class probabilities."""
+input | layer 1 | layer 2 ... | class probabilities. Each image's values are coloured by the one colour rule
+(generator/figures/colour_rule.py, per map): from its own lowest value (R, G or B off) to its own highest (full),
+shown by a colour bar under the figure; the explorer folds Dense layers the same way (`fold_side`)."""
 
 from __future__ import annotations
 
@@ -7,17 +9,17 @@ import math
 
 import numpy as np
 
-from generator.figures import options as opt
+from generator.figures import colour_rule, options as opt
 from generator.figures.common import class_names_of, display_image, layer_info, probe_images, short_name
 from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.words import FACTS
-from generator.figures.tiling import enlarge, fit_scale, label_above, minmax_to_uint8, stack_horizontally, \
+from generator.figures.tiling import colour_bar, enlarge, fit_scale, label_above, stack_horizontally, \
     stack_vertically, table_of_panels, text_lines, text_width
 
-VERSION = 4
+VERSION = 5  # 4: the colour rule's rounding, a colour bar; 5: layout facts, the alt text states the result
 TRAINED = "trained"
 PANEL = 72  # CSS px: the input and each folded layer
 BAR = 110  # CSS px: the longest probability bar
@@ -43,17 +45,23 @@ def models(options: dict) -> list[str]:
     return [options["model"] if name == TRAINED else f"{options['model']}:{name}" for name in names]
 
 
+def fold_side(count: int, fit: str = "pad") -> int:
+    """The side of the RGB square `count` values fold into: padded up, or truncated down."""
+    return math.ceil(math.sqrt(count / 3)) if fit == "pad" else math.isqrt(count // 3)
+
+
 def dense_image(values: np.ndarray, fit: str) -> tuple[np.ndarray, str]:
-    """Values (N,) min-max scaled to 0..255 and laid out as a square (s, s, 3) image.
+    """Values (N,) scaled to 0..255 by the colour rule (one map: its own lowest to its own highest) and laid out
+    as a square (s, s, 3) image.
 
     `pad` fills the last pixels with zeros, `truncate` drops the values that do not fit.
     """
     count = values.size
-    side = math.ceil(math.sqrt(count / 3)) if fit == "pad" else math.isqrt(count // 3)
+    side = fold_side(count, fit)
     if side == 0:
         raise ValueError(f"{count} values cannot fill one RGB pixel")
     needed = side * side * 3
-    scaled = minmax_to_uint8(values)
+    scaled = colour_rule.levels(colour_rule.places(np.reshape(values, (1, 1, -1)), "map"), 256).reshape(-1)
     if needed >= count:
         pixels = np.concatenate([scaled, np.zeros(needed - count, np.uint8)])
         how = f"padded with {needed - count} zeros" if needed > count else "exactly"
@@ -140,12 +148,16 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
             rows.append((title, panels, probability_bars(probabilities, class_names, layout)))
         gap = layout.px(10)
         fits = table_of_panels([panels + [bars] for _, panels, bars in rows], gap).shape[1] <= layout.width_px
-        return _titled_rows(rows, layout, gap, together=fits)
+        ramp = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+        bar = colour_bar(ramp, 0.0, 1.0, layout, min(layout.width_px, layout.px(300)), "each of R, G and B",
+                         ends=colour_rule.FOLD_ENDS, framed=True)
+        return stack_vertically([_titled_rows(rows, layout, gap, together=fits), bar], gap=layout.px(14))
 
     facts = {"probabilities": "bars", "counts": {"probes": len(probe_names), "layers": len(options["layer"]),
                                                  "hidden layers": len(options["layer"]),
                                                  "networks": len(request.model_refs), "rows": len(results)}}
-    note = "; ".join(notes.values()) + ". Class probabilities as bars, with their percentages."
+    note = "; ".join(notes.values()) + ". Class probabilities as bars, with their percentages. " \
+        + colour_rule.describe_fold()
     return page_figure(request, ctx, compose, arrays, note=note, record={FACTS: facts},
                        alt=_alt(options, results, probe_names, class_names))
 

@@ -12,21 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 from generator.figures import attribution_figure as shared
-from generator.figures import options as opt
+from generator.figures import colour_rule, options as opt
 from generator.figures.common import layer_info, require_feature_maps
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL, TEXT, scheme
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.words import FACTS
-from generator.figures.tiling import enlarge, fit_scale, label_above, stack_vertically, text_lines, tile_grid, \
-    pad_to
+from generator.figures.tiling import colour_bar, enlarge, fit_scale, label_above, stack_vertically, text_lines, \
+    tile_grid, pad_to
 from generator.options import expects
 
-VERSION = 2
+VERSION = 3  # 2: a colour bar, the colour rule's rounding; 3: layout facts and the alt text
 TILE = 56   # CSS px: each pattern at least this wide
 GAP = 6
 FRAME = 160  # grey of the frame round each pattern
+PATTERN_ENDS = (("darkest of each pattern", "brightest of each pattern", ""), ("darkest", "brightest", "of each pattern"))
 
 
 @expects("a list of channel numbers (integers >= 0)")
@@ -102,12 +103,16 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     gains = [_gains(result.start, result.end) for result in results]
     labels = [shared.TRAINED if ref == options["model"] else ref.split(":", 1)[1] for ref in refs]
 
+    colour = results[0].images.shape[-1] > 1
+
     def compose(layout):
-        return stack_vertically([label_above(_grid(result.images, channels, gain, result.end, layout,
-                                                   options["per_row"]),
-                                             f"{label}: {info['name']}" if len(refs) > 1 else info["name"],
-                                             layout, TEXT)
-                                 for label, result, gain in zip(labels, results, gains)], gap=layout.px(16))
+        grids = [label_above(_grid(result.images, channels, gain, result.end, layout, options["per_row"]),
+                             f"{label}: {info['name']}" if len(refs) > 1 else info["name"], layout, TEXT)
+                 for label, result, gain in zip(labels, results, gains)]
+        ramp = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+        bar = colour_bar(ramp, 0.0, 1.0, layout, min(layout.width_px, layout.px(300)),
+                         "each of R, G and B" if colour else "pixel value", ends=PATTERN_ENDS, framed=True)
+        return stack_vertically(grids + [bar], gap=layout.px(16))
 
     arrays: dict[str, np.ndarray] = {"channels": np.array(channels)}
     record = {"layer": info["name"], "channels": channels, "steps": options["steps"]}
@@ -168,5 +173,5 @@ def _stretched(pattern: np.ndarray) -> np.ndarray:
     """A pattern (H, W, C) as RGB uint8, stretched to its own darkest and brightest value."""
     low, high = float(pattern.min()), float(pattern.max())
     scaled = np.zeros(pattern.shape) if high == low else (pattern - low) / (high - low)
-    image = np.round(scaled * 255).astype(np.uint8)
+    image = colour_rule.levels(scaled, 256)
     return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image[..., :3]

@@ -4,7 +4,6 @@
 // the ONNX copy of the network with ONNX Runtime Web, and every layer's outputs are
 // quantised like generator/explore/data.py does, so the page draws them with the same code.
 
-const LEVELS = 255;
 const PRECISION_BITS = 32 - 8 - 2;   // Pillow's fixed-point coefficients for 8-bit images
 
 // -- the probe rule: colour mode, then Pillow's bilinear resize --
@@ -118,7 +117,7 @@ function loadRuntime(runtimeUrl) {
 }
 
 // { layer name: { maps: [C, H, W], codes, offsets, steps } } for one image through one network.
-export async function runNetwork(runtimeUrl, modelUrl, reader, pixels) {
+export async function runNetwork(runtimeUrl, modelUrl, reader, pixels, levels) {
   const ort = await loadRuntime(runtimeUrl);
   if (!sessions.has(modelUrl)) {
     sessions.set(modelUrl, ort.InferenceSession.create(modelUrl, { executionProviders: ["wasm"] })
@@ -130,7 +129,7 @@ export async function runNetwork(runtimeUrl, modelUrl, reader, pixels) {
   const layers = {};
   for (const [output, layer] of reader.outputs) {
     const maps = asMaps(results[output]);
-    if (maps) layers[layer] = quantise(maps);
+    if (maps) layers[layer] = quantise(maps, levels);
   }
   return layers;
 }
@@ -152,8 +151,8 @@ function asMaps(tensor) {
   return null;
 }
 
-// 8-bit codes with each map's offset (minimum) and step (range / 255), as data.quantise stores them.
-function quantise({ shape, values }) {
+// 8-bit codes with each map's offset (minimum) and step (range / levels), as data.quantise stores them.
+function quantise({ shape, values }, levels) {
   const [channels, height, width] = shape;
   const size = height * width;
   const codes = new Uint8Array(values.length);
@@ -163,10 +162,10 @@ function quantise({ shape, values }) {
     if (!map.every(Number.isFinite)) throw new Error("the network gives values that are not finite for this image");
     let low = Infinity, high = -Infinity;
     for (const value of map) { low = Math.min(low, value); high = Math.max(high, value); }
-    const offset = rounded(low), step = rounded((high - low) / LEVELS);
+    const offset = rounded(low), step = rounded((high - low) / levels);
     const safe = step > 0 ? step : 1;
     for (let i = 0; i < size; i++) {
-      codes[c * size + i] = Math.min(LEVELS, Math.max(0, Math.round((map[i] - offset) / safe)));
+      codes[c * size + i] = Math.min(levels, Math.max(0, Math.round((map[i] - offset) / safe)));
     }
     offsets.push(offset);
     steps.push(step);

@@ -3,6 +3,9 @@
 // (uint8, probe x channel x row x column) are fetched from <variant>/<layer>.bin when first shown.
 // A value is offset + step * code, exactly as generator/explore/data.py stored it.
 // A reader's own image (explore-reader.js) becomes one more probe, numbered after the site's.
+// Colours follow the figures' one rule (generator/figures/colour_rule.py): a value's place between the
+// scale's lowest and highest value (a map's own, or the layer's) picks one of index.colors, rounding half up.
+// A Dense layer inside the network is folded into an RGB square (its "fold" side), as the posts fold it.
 
 import { preparePixels, runNetwork, thumbnail } from "./explore-reader.js";
 
@@ -17,7 +20,7 @@ const panelsBox = article.querySelector(".explorer-panels");
 const indexUrl = new URL(article.dataset.index, document.baseURI);
 const layerFiles = new Map();   // data file ("variant/layer.bin", "gradcam/variant.bin") -> Promise<Uint8Array>
 
-const state = { variant: "trained", layer: "", probe: 0, compare: "", channel: 0, cursor: null };
+const state = { variant: "trained", layer: "", probe: 0, compare: "", channel: 0, scale: "map", cursor: null };
 let index = null;
 let palette = null;              // 256 [r, g, b]
 let reader = null;               // the reader's image: { name, image, layers: { variant: { layer: maps } } }
@@ -36,6 +39,7 @@ async function main() {
     statusLine.textContent = "This model has no probe images (or no layer with a picture) to show.";
     return;
   }
+  state.scale = index.colour_scale || "map";
   readHash();
   writeControls();
   form.hidden = false;
@@ -77,7 +81,7 @@ async function addReaderImage(file) {
     for (const variant of index.variants) {
       const modelUrl = new URL(index.reader.files[variant], indexUrl).href;
       layers[variant] = await runNetwork(new URL(box.dataset.runtime, document.baseURI).href, modelUrl,
-                                         index.reader, pixels);
+                                         index.reader, pixels, index.levels);
     }
     reader = { name: `${file.name} (your image)`, image: thumbnail(pixels, shape), layers };
   } catch (error) {
@@ -125,6 +129,7 @@ function readControls() {
   state.probe = Number(data.get("probe"));
   state.compare = data.get("compare");
   state.channel = Number(data.get("channel")) || 0;
+  state.scale = data.get("scale") === "layer" ? "layer" : "map";
 }
 
 function writeControls() {
@@ -138,6 +143,7 @@ function writeControls() {
   form.compare.value = state.compare;
   form.channel.max = String(layer.maps[0] - 1);
   form.channel.value = String(state.channel);
+  form.scale.value = state.scale;
 }
 
 function readHash() {
@@ -145,6 +151,7 @@ function readHash() {
   if (params.has("layer")) state.layer = params.get("layer");
   if (params.has("variant")) state.variant = params.get("variant");
   if (params.has("channel")) state.channel = Number(params.get("channel"));
+  if (params.has("scale")) state.scale = params.get("scale") === "layer" ? "layer" : "map";
   const probe = Number(params.get("probe"));
   if (Number.isInteger(probe) && probe >= 0 && probe < index.probes.length) state.probe = probe;
   const compare = params.get("compare");
@@ -153,7 +160,7 @@ function readHash() {
 
 function writeHash() {
   const params = new URLSearchParams({ layer: state.layer, variant: state.variant, probe: state.probe,
-                                       channel: state.channel });
+                                       channel: state.channel, scale: state.scale });
   if (state.compare !== "") params.set("compare", state.compare);
   history.replaceState(null, "", `#${params}`);
 }
@@ -174,32 +181,62 @@ function fetchCodes(key) {
   return layerFiles.get(key);
 }
 
-// One map of a layer: where its codes are, how to turn them into values, how it is laid out.
+// The lowest and highest value of the scale a probe's channel is coloured on: the map's own range, or one
+// range over the layer's channels (colour_rule.ranges).
+function scaleOf(maps, channel) {
+  const high = (c) => maps.offsets[c] + maps.steps[c] * index.levels;
+  if (state.scale !== "layer") return { low: maps.offsets[channel], high: high(channel) };
+  return { low: Math.min(...maps.offsets), high: Math.max(...maps.offsets.map((_, c) => high(c))) };
+}
+
+// One map of a layer: where its codes are, how to turn them into values and colours, how it is laid out.
 function mapView(layer, codes, variant, probe, channel) {
   const [channels, height, width] = layer.maps;
   const size = height * width;
-  const wrapped = height === 1 && width > WRAP;
+  const folded = Boolean(layer.fold);
+  const wrapped = !folded && height === 1 && width > WRAP;
   const maps = probeMaps(layer, codes, variant, probe);
+  const { low, high } = scaleOf(maps, channel);
   return {
     codes: maps.codes.subarray(channel * size, (channel + 1) * size),
     offset: maps.offsets[channel],
     step: maps.steps[channel],
-    rows: wrapped ? Math.ceil(width / WRAP) : height,
-    columns: wrapped ? WRAP : width,
+    low,
+    high,
+    rows: folded ? layer.fold : wrapped ? Math.ceil(width / WRAP) : height,
+    columns: folded ? layer.fold : wrapped ? WRAP : width,
     wrapped,
-    // The position (index into codes) drawn at cell (x, y), or -1 for the padding of a wrapped vector.
+    folded,
+    // The position (index into codes) drawn at cell (x, y) (a folded pixel's red value), or -1 for padding.
     at(x, y) {
-      const position = wrapped ? y * WRAP + x : y * width + x;
+      const position = folded ? (y * layer.fold + x) * 3 : wrapped ? y * WRAP + x : y * width + x;
       return x >= 0 && y >= 0 && x < this.columns && y < this.rows && position < size ? position : -1;
     },
     value(position) { return this.offset + this.step * this.codes[position]; },
+    // A value's place on the scale, 0 (lowest) to 1 (highest); 0 on a scale with no spread.
+    place(position) { return this.high > this.low ? (this.value(position) - this.low) / (this.high - this.low) : 0; },
+    colour(position) {
+      if (folded) {                          // R, G and B each from dark (lowest) to full (highest); padding dark
+        return [0, 1, 2].map((c) => position + c < size ? levelOf(this.place(position + c), 256) : 0);
+      }
+      return palette[levelOf(this.place(position), palette.length)];
+    },
     describe(x, y) {
       const position = this.at(x, y);
       if (position < 0) return null;
+      if (folded) return `pixel row ${y}, column ${x} (values ${position} to ${Math.min(position + 2, size - 1)})`;
       return wrapped ? `value ${position}` : height === 1 ? `column ${x}` : `row ${y}, column ${x}`;
+    },
+    read(position) {
+      if (!folded) return format(this.value(position));
+      return ["R", "G", "B"].filter((_, c) => position + c < size)
+        .map((name, c) => `${name} ${format(this.value(position + c))}`).join(", ");
     },
   };
 }
+
+// A place 0..1 as one of `count` levels, as colour_rule.levels rounds it.
+function levelOf(place, count) { return Math.floor(Math.min(Math.max(place, 0), 1) * (count - 1) + 0.5); }
 
 // -- drawing --
 
@@ -213,7 +250,7 @@ function drawMap(view, side, fit) {
     for (let x = 0; x < view.columns; x++) {
       const position = view.at(x, y);
       if (position < 0) continue;
-      const [r, g, b] = palette[view.codes[position]];
+      const [r, g, b] = view.colour(position);
       image.data.set([r, g, b, 255], (y * view.columns + x) * 4);
     }
   }
@@ -225,20 +262,23 @@ function drawMap(view, side, fit) {
   return canvas;
 }
 
+// The colour bar under the enlarged map: the values at its two ends and in its middle, and what the scale is.
 function colourBar(view) {
   const figure = element("div", "explorer-colourbar");
   const canvas = document.createElement("canvas");
-  canvas.width = palette.length;
+  const ramp = view.folded ? Array.from({ length: 256 }, (_, level) => [level, level, level]) : palette;
+  canvas.width = ramp.length;
   canvas.height = 1;
   const context = canvas.getContext("2d");
-  palette.forEach(([r, g, b], code) => { context.fillStyle = `rgb(${r},${g},${b})`; context.fillRect(code, 0, 1, 1); });
+  ramp.forEach(([r, g, b], level) => { context.fillStyle = `rgb(${r},${g},${b})`; context.fillRect(level, 0, 1, 1); });
   canvas.setAttribute("aria-hidden", "true");
-  const high = view.offset + view.step * index.levels;
   const labels = element("div", "explorer-colourbar-labels");
-  labels.append(element("span", "", format(view.offset)),
-                element("span", "", view.step > 0 ? `step ${format(view.step)}` : "constant"),
-                element("span", "", format(high)));
-  figure.append(canvas, labels);
+  const values = view.high > view.low ? [view.low, (view.low + view.high) / 2, view.high] : [view.low];
+  labels.append(...values.map((value) => element("span", "", format(value))));
+  const scale = view.folded ? "each of R, G and B, from the lowest value of the layer to its highest"
+    : state.scale === "layer" ? "one scale for the layer's channels" : "this map's own scale";
+  const words = view.high > view.low ? scale : "a constant map: the lowest colour";
+  figure.append(canvas, labels, element("p", "explorer-colourbar-scale", words));
   return figure;
 }
 
@@ -281,6 +321,7 @@ function panel(layer, codes, probe) {
   frame.append(canvas, cursor);
   const readout = element("output", "explorer-value");
   const title = channels > 1 ? `channel ${state.channel} of ${channels}`
+    : view.folded ? `${width} values folded into ${layer.fold}×${layer.fold}×3 RGB pixels`
     : view.wrapped ? `${width} values, in rows of ${WRAP}` : `one map of ${height}×${width}`;
   const bar = colourBar(view);
   bar.style.width = canvas.style.width;
@@ -337,7 +378,7 @@ function pointAt(cell) {
     cursor.style.top = `${(cell.y / view.rows) * 100}%`;
     cursor.style.width = `${100 / view.columns}%`;
     cursor.style.height = `${100 / view.rows}%`;
-    readout.textContent = `${view.describe(cell.x, cell.y)}: ${format(view.value(position))}`;
+    readout.textContent = `${view.describe(cell.x, cell.y)}: ${view.read(position)}`;
   }
 }
 
@@ -361,8 +402,9 @@ async function show() {
   }
   if (ticket !== shown) return;
   const [channels, height, width] = layer.maps;
-  statusLine.textContent = `${layer.name} (${layer.class}) of the ${weights} network: ${channels} ` +
-    `map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`;
+  statusLine.textContent = `${layer.name} (${layer.class}) of the ${weights} network: ` + (layer.fold
+    ? `${width} values folded into ${layer.fold}×${layer.fold}×3 RGB pixels.`
+    : `${channels} map${channels === 1 ? "" : "s"} of ${height}×${width}, channel ${state.channel} enlarged.`);
   panelsBox.replaceChildren(...probes.map((probe) => panel(layer, codes, probe)));
   panelsBox.classList.toggle("explorer-side-by-side", probes.length > 1);
   document.title = `Explore ${index.model} (${weights}) · ${article.dataset.siteTitle}`;
@@ -399,7 +441,7 @@ async function showGradCam(ticket) {
     const context = canvas.getContext("2d");
     const image = context.createImageData(width, height);
     for (let position = 0; position < size; position++) {
-      const colour = palette[codes[at + position]];
+      const colour = palette[levelOf(codes[at + position] / index.levels, palette.length)];
       const value = grey[position];
       image.data.set([0, 1, 2].map((c) => Math.round((1 - OPACITY) * value + OPACITY * colour[c])).concat(255),
                      position * 4);
