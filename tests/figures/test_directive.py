@@ -77,7 +77,8 @@ def test_unknown_key_suggests_the_closest_and_points_at_its_line():
     body = fence("kind: activations\nmodel: m\nprobe: p.png\nlayers: [c]\nper_rows: 8")
     assert error_text(body, body_line=10) == \
         ("post.md:15: activations figure: unknown key 'per_rows' (did you mean 'per_row'? "
-         "keys: alt, caption, channel, channels, cmap, id, kind, labels, layers, layout, max_channels, model, "
+         "keys: alt, caption, channel, channels, cmap, colour_scale, id, kind, labels, layers, layout, max_channels, "
+         "model, "
          "per_row, probe, probes, scale, width)")
 
 
@@ -85,7 +86,8 @@ def test_errors_name_the_figure_by_its_id():
     body = fence("kind: activations\nid: acts\nmodel: m\nprobe: p.png\nlayer: c")
     assert error_text(body, body_line=12) == \
         ("post.md:17: figure 'acts': unknown key 'layer' (did you mean 'layers'? "
-         "keys: alt, caption, channel, channels, cmap, id, kind, labels, layers, layout, max_channels, model, "
+         "keys: alt, caption, channel, channels, cmap, colour_scale, id, kind, labels, layers, layout, max_channels, "
+         "model, "
          "per_row, probe, probes, scale, width)")
 
 

@@ -45,7 +45,9 @@ def rows_of_maps(png: Path, maps: np.ndarray) -> list[int]:
     drawn = np.asarray(Image.open(png).convert("RGB"))
     levels = colormap_levels("viridis", MAP_LEVELS)
     for scale in range(40, 2, -1):
-        tiles = channel_tiles(maps, scale)[0]
+        tiles = channel_tiles(maps, scale)
+        if len(find_patch(drawn, levels[tiles[0]])) != 1:  # not this scale: the other tiles need no search
+            continue
         found = [find_patch(drawn, levels[tile]) for tile in tiles]
         if all(len(places) == 1 for places in found):
             tops = [places[0][0] for places in found]
