@@ -24,9 +24,10 @@ from types import ModuleType
 # figures cached never opens an image.
 # Babel's numbers and units: python-liquid's extra filters (never registered here) import them at their top
 # (its dates it imports through babel.messages too). zoneinfo: only a `timezone:` other than UTC needs it.
-# uuid (and the platform module it imports): click's UUID parameter type, which no command has.
+# uuid (and the platform module it imports): click's UUID parameter type, which no command has. Jinja: the
+# built-in theme's engine, for a blog that uses one of its layouts (generator/site.py's Theme).
 DEFERRED = ("numpy", "asyncio", "dateutil.parser", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageColor",
-            "babel.numbers", "babel.units", "zoneinfo", "urllib.request", "uuid")
+            "babel.numbers", "babel.units", "zoneinfo", "urllib.request", "uuid", "jinja2")
 # Functions a library binds with `from MODULE import NAME` at its top and calls only later: the stand-in
 # holds a function of that name that imports the module when first called. pymdownx.util (which every
 # Markdown converter here imports, through arithmatex) binds two of urllib.request's, whose import
