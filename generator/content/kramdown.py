@@ -58,12 +58,10 @@ NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\
 TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}(?=[^\n]*-)(?=[^\n]*[|:])[-:|+ \t]+$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
 # With parse_block_html, kramdown reads the content of these (at a line's start, nested ones too) as
-# markdown: blocks for containers, spans for p, headings, captions and list items. A table's rows and
-# cells too (Python-Markdown then reaches a `markdown="1"` box in a cell; a cell's text is read as spans,
-# which keeps it out of paragraphs as kramdown does for a cell of one paragraph).
+# markdown: blocks for containers, spans for p, headings, captions and list items.
 BLOCK_HTML_OPEN = re.compile(
     r"^(?P<open>[ \t]*<(?:div|section|aside|article|details|figure|figcaption|blockquote|header|footer|main|nav|"
-    r"center|p|h[1-6]|li|dd|dt|table|thead|tbody|tfoot|tr|td|th)\b)(?![^>]*\bmarkdown=)", re.MULTILINE)
+    r"center|p|h[1-6]|li|dd|dt)\b)(?![^>]*\bmarkdown=)", re.MULTILINE)
 # kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
 DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
