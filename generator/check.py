@@ -3,7 +3,8 @@
 The fresh build goes to a temporary folder with an empty cache and ignores `_freeze/`
 (`force=True`), so nothing is reused. It is compared with the published results: the
 build in `dest` (its figures.json and files) and the models' records (frozen first, then
-the local cache, as the build took them). Per model: the change in test accuracy and
+the local cache, as the build took them; a model that is neither, such as the untrained variant only an
+explorer shows, by the metrics that explorer's page published). Per model: the change in test accuracy and
 test loss; per figure: the largest absolute difference of its `.npz` arrays (also as a
 share of the array's range) and the share of changed pixels. Each passes within the
 tolerances of `layerpress: check:` in _config.yml (DEFAULT_TOLERANCES otherwise).
@@ -17,7 +18,7 @@ import json
 import math
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ import click
 from generator.config import DEFAULT_TOLERANCES as DEFAULT_TOLERANCES  # declared with `layerpress: check:`
 
 from generator.errors import PublishError, display_path
+from generator.explore.data import INDEX as EXPLORER_INDEX, variant_ref
 from generator.safe import is_safe
 
 MANIFEST_NAME = "figures.json"
@@ -185,9 +187,28 @@ def compare_model(ref: str, where: str, published: dict, fresh: dict, limits: di
     return Comparison(ref, where, "model", measured, tuple(failures))
 
 
+def explorer_metrics(site: Path, manifest: dict) -> dict[str, tuple[dict, str]]:
+    """{model reference: (the test metrics an explorer page of the site shows for it, the explorer's id)}.
+    A build that takes its explorers from the frozen results loads none of their models: an untrained variant
+    that only an explorer shows has no record there nor in the cache, and these numbers are what the site
+    published of it."""
+    shown: dict[str, tuple[dict, str]] = {}
+    for entry in manifest.values():
+        index = next((path for path in entry["outputs"] if entry["kind"] == "explorer"
+                      and Path(path).name == EXPLORER_INDEX), None)
+        text = _read(Path(site) / index) if index else None
+        if text is None:
+            continue
+        page = json.loads(text)
+        for variant, metrics in page.get("metrics", {}).items():
+            shown[variant_ref(page["model"], variant)] = (metrics, entry["id"])
+    return shown
+
+
 def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: dict, *,
-                      safe: bool = False) -> list[Comparison]:
-    """Metrics the build published (frozen, else the local cache) against the fresh ones."""
+                      shown: dict[str, tuple[dict, str]] | None = None, safe: bool = False) -> list[Comparison]:
+    """Metrics the build published (frozen, else the local cache, else as an explorer page of the site
+    `shown` them: `explorer_metrics`) against the fresh ones."""
     from generator.config import Paths
     from generator.frozen import FrozenResults
     from generator.models.store import ModelStore
@@ -195,15 +216,20 @@ def model_comparisons(source: Path, refs: list[str], fresh_cache: Path, limits: 
     published_store = ModelStore(Path(source), Paths.of(source).cache_dir,
                                  frozen=FrozenResults(Path(source)), safe=safe)
     fresh_store = ModelStore(Path(source), fresh_cache, safe=safe)
+    shown = shown or {}
     comparisons = []
     for ref in refs:
         where = display_path(fresh_store.spec(ref).file)
         fresh = fresh_store.record(ref)["metrics"]
-        if not published_store.is_cached(ref):
-            comparisons.append(Comparison(ref, where, "model", "not frozen nor in the build cache",
+        if published_store.is_cached(ref):
+            comparisons.append(compare_model(ref, where, published_store.record(ref)["metrics"], fresh, limits))
+        elif ref in shown:
+            metrics, explorer = shown[ref]
+            compared = compare_model(ref, where, metrics, fresh, limits)
+            comparisons.append(replace(compared, measured=f"{compared.measured}, as {explorer} shows them"))
+        else:
+            comparisons.append(Comparison(ref, where, "model", "not frozen, in the build cache nor on an explorer page",
                                           ("run `layerpress build`",)))
-            continue
-        comparisons.append(compare_model(ref, where, published_store.record(ref)["metrics"], fresh, limits))
     return comparisons
 
 
@@ -221,7 +247,8 @@ def check(source: Path, dest: Path, *, safe: bool = False) -> CheckReport:
                                     safe=safe))
         fresh = read_manifest(fresh_site)
         refs = model_refs(result.models, current, fresh)
-        comparisons = (model_comparisons(source, refs, fresh_cache, limits, safe=safe)
+        comparisons = (model_comparisons(source, refs, fresh_cache, limits, shown=explorer_metrics(dest, current),
+                                         safe=safe)
                        + figure_comparisons(source, current, fresh, Path(dest), fresh_site, limits))
     return CheckReport(figures=len(fresh), models=len(refs), comparisons=comparisons, tolerances=limits)
 

@@ -22,7 +22,17 @@ from types import ModuleType
 # strings) at its top: a third of its import time, for what a Jekyll blog's templates never call.
 # Pillow's image modules: the data-set modules import them at their top, a build with its probes and
 # figures cached never opens an image.
-DEFERRED = ("numpy", "asyncio", "dateutil.parser", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageColor")
+# Babel's numbers and units: python-liquid's extra filters (never registered here) import them at their top
+# (its dates it imports through babel.messages too). zoneinfo: only a `timezone:` other than UTC needs it.
+# uuid (and the platform module it imports): click's UUID parameter type, which no command has. Jinja: the
+# built-in theme's engine, for a blog that uses one of its layouts (generator/site.py's Theme).
+DEFERRED = ("numpy", "asyncio", "dateutil.parser", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageColor",
+            "babel.numbers", "babel.units", "zoneinfo", "urllib.request", "uuid", "jinja2")
+# Functions a library binds with `from MODULE import NAME` at its top and calls only later: the stand-in
+# holds a function of that name that imports the module when first called. pymdownx.util (which every
+# Markdown converter here imports, through arithmatex) binds two of urllib.request's, whose import
+# (http.client, email, ssl) costs more than building the converter's extensions.
+FORWARDED = {"urllib.request": ("pathname2url", "url2pathname")}
 
 
 class DeferredModule(ModuleType):
@@ -32,6 +42,9 @@ class DeferredModule(ModuleType):
     def __getattr__(self, attribute: str):
         real = self.__dict__.get("_real_module")
         if real is None:
+            spec = self.__dict__.get("__spec__")
+            if attribute == "__path__" and spec is not None and spec.submodule_search_locations is None:
+                raise AttributeError(attribute)   # not a package: `from module import name` asks, and needs no load
             real = _import_real(self)
         return getattr(real, attribute)
 
@@ -60,10 +73,21 @@ def defer(name: str) -> ModuleType:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
     stand_in = DeferredModule(name)
     stand_in.__spec__ = spec  # what `import name` checks; __path__ etc. stay missing, so they load it
+    for function in FORWARDED.get(name, ()):
+        setattr(stand_in, function, _forwarding(stand_in, function))
     sys.modules[name] = stand_in
     if parent is not None:  # `from parent import child` finds the stand-in without loading either
         setattr(parent, child, stand_in)
     return stand_in
+
+
+def _forwarding(stand_in: DeferredModule, function: str):
+    """A function that calls the real module's `function`, importing the module on the first call."""
+    def forward(*args, **kwargs):
+        real = stand_in.__dict__.get("_real_module") or _import_real(stand_in)
+        return getattr(real, function)(*args, **kwargs)
+    forward.__name__ = forward.__qualname__ = function
+    return forward
 
 
 def _find_spec(name: str, parent: ModuleType | None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from generator import syndication
 from generator.builtin_theme import THEME_DIR
 from generator.budgets import check_size
 from generator.config import CONFIG_KEYS, Config
@@ -38,26 +40,35 @@ RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 
 
 class Theme:
-    """The built-in theme's Jinja templates (layouts `post`, `page`, `index`, ... and the feed)."""
+    """The built-in theme's Jinja templates (layouts `post`, `page`, `index`, ...). Jinja is imported
+    (generator.lazy defers it) and its environment made on the first page the theme renders: a blog whose
+    layouts are all its own never needs it."""
 
-    def __init__(self, liquid_filters: dict, bytecode_cache: jinja2.BytecodeCache | None = None,
-                 site_defaults: dict | None = None) -> None:
+    def __init__(self, liquid_filters: dict, cache_dir: Path | None = None, site_defaults: dict | None = None) -> None:
         self.site_defaults = site_defaults or {}   # what the theme shows for keys that are nil in `site`
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(THEME_DIR)), undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True, bytecode_cache=bytecode_cache,
-            autoescape=jinja2.select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(jinja_filters(liquid_filters))
+        self.liquid_filters, self.cache_dir = liquid_filters, cache_dir
 
-    def layouts(self) -> list[str]:
-        return sorted(name.removesuffix(".html") for name in self.env.list_templates(extensions=["html"])
-                      if "/" not in name and not name.startswith("_"))
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(THEME_DIR)), undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True, bytecode_cache=template_cache(self.cache_dir),
+            autoescape=jinja2.select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(jinja_filters(self.liquid_filters))
+        return env
+
+    @staticmethod
+    def layouts() -> list[str]:
+        return sorted(path.stem for path in THEME_DIR.glob("*.html") if not path.name.startswith("_"))
+
+    def site(self, site: dict) -> dict:
+        """`site` as the theme shows it: its defaults for the keys that are nil."""
+        return site | {key: value for key, value in self.site_defaults.items() if site.get(key) is None}
 
     def render(self, template_name: str, context: dict) -> str:
         site = context.get("site")
         if isinstance(site, dict):
-            context = context | {"site": site | {key: value for key, value in self.site_defaults.items()
-                                                 if site.get(key) is None}}
+            context = context | {"site": self.site(site)}
         try:
             return self.env.get_template(template_name).render(context)
         except jinja2.TemplateError as problem:
@@ -109,7 +120,7 @@ class SiteRenderer:
         self.jekyll = {"environment": os.environ.get("JEKYLL_ENV", "development"), "version": JEKYLL_VERSION}
         self.liquid = JekyllEnvironment(config.source, folders or template_folders(config),
                                         LiquidOptions.from_config(config), values=self.tag_values())
-        self.theme = Theme(self.liquid.filters, template_cache(cache_dir),
+        self.theme = Theme(self.liquid.filters, cache_dir,
                            {key: config.values[key] for key in NIL_UNLESS_SET if key in config.values})
         self.context: dict = {}
         self.replacements: dict = {}
@@ -321,16 +332,20 @@ class SiteRenderer:
         return RenderedPage(path, text, f"{layout}.html (theme)")
 
     def feed(self) -> str:
-        return self.theme.render("feed.xml", {"site": self.site, "posts": self.site["posts"][:FEED_POSTS]})
+        return syndication.atom_feed(self.theme.site(self.site), self.site["posts"][:FEED_POSTS], self.liquid.filters)
 
-    def sitemap(self, rendered: list[RenderedPage]) -> str:
+    def sitemap_entries(self, rendered: list[RenderedPage]) -> list[dict]:
+        """The sitemap's {loc, lastmod}: every HTML page but 404.html and those whose front matter says `sitemap: false`."""
         by_path = {page["output_path"]: page for page in self.pages.values()}
         entries = [{"loc": path_to_url(page.output_path), "lastmod": dated((by_path.get(page.output_path) or {}).get("date"))}
                    for page in rendered
                    if page.output_path.endswith(".html") and page.output_path != "404.html"
                    and (by_path.get(page.output_path) or {}).get("sitemap", True) is not False]
         entries.sort(key=lambda entry: str(entry["loc"]))
-        return self.theme.render("sitemap.xml", {"site": self.site, "entries": entries})
+        return entries
+
+    def sitemap(self, rendered: list[RenderedPage]) -> str:
+        return syndication.sitemap(self.sitemap_entries(rendered), self.liquid.filters)
 
 
 # -- fenced code printed as written (with `liquid_in_code: false`) --

@@ -31,3 +31,26 @@ def test_deferred_submodules_load_on_first_use_whatever_the_way_in():
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["ok"]
+
+
+FORWARDED = """
+from generator.lazy import is_loaded
+assert not is_loaded("urllib.request") and not is_loaded("uuid")
+from urllib.request import pathname2url, url2pathname   # what pymdownx.util does at its top: nothing loads
+import pymdownx.util
+assert not is_loaded("urllib.request") and not is_loaded("http.client")
+assert pymdownx.util.url2path("/a%20b") == "/a b"       # its first call loads the module, then answers
+assert is_loaded("urllib.request") and pathname2url("/a b") == "/a%20b"
+import urllib.request
+assert urllib.request.url2pathname("/c%20d") == "/c d" and urllib.request.Request("http://x/").host == "x"
+import uuid
+assert not is_loaded("uuid") and len(str(uuid.uuid4())) == 36 and is_loaded("uuid")
+print("ok")
+"""
+
+
+def test_forwarded_functions_load_their_module_on_the_first_call():
+    result = subprocess.run([sys.executable, "-c", "import generator\n" + FORWARDED], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ok"]

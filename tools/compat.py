@@ -20,7 +20,10 @@ is set, each if its Debian package is installed) and by layerpress, twice more t
 (one post edited, the cache of the first build kept). Every HTML page Jekyll renders (not copied
 as a static file) is compared by its visible text: the text of <body> without scripts and styles,
 normalised as above. Reported: pages, pages with the same visible text, layerpress's warnings,
-Jekyll's build time and layerpress's warm build time.
+Jekyll's build time and layerpress's warm build time. With `--repeat N` the two are timed N times
+more, back to back (Jekyll's build, then layerpress's after another edit), and the medians are
+reported, of the wall time and of the CPU time (user + system, which other jobs on the machine
+change less), with the ratio of the medians.
 
 A `_config.yml` that only Ruby's YAML reads (tabs) is read through Ruby. `kramdown: math_engine: katex`
 (fastpages) needs a gem Debian lacks: Jekyll is then given `mathjax`, and the TeX is compared.
@@ -36,14 +39,17 @@ import html
 import json
 import os
 import re
+import resource
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -429,7 +435,7 @@ def compare(blog: Path, work: Path) -> BlogReport:
     return report
 
 
-TIMES: dict[str, float] = {}   # seconds of the last whole-site builds: jekyll, layerpress_warm
+TIMES: dict[str, list] = {}   # (wall, CPU) seconds of each timed whole-site build: jekyll, layerpress_warm
 
 SKIPPED_IN_COPY = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
                                          "node_modules", "vendor")
@@ -451,17 +457,38 @@ class SiteReport:
     error: str = ""
     layerpress_warnings: list = field(default_factory=list)
     pages: list = field(default_factory=list)
-    jekyll_seconds: float = 0.0
-    layerpress_warm_seconds: float = 0.0
+    jekyll_times: list = field(default_factory=list)            # (wall, CPU) seconds per timed build
+    layerpress_warm_times: list = field(default_factory=list)
 
     def summary(self) -> dict:
         same = sum(page.text_matched for page in self.pages)
+        jekyll, ours = _medians(self.jekyll_times), _medians(self.layerpress_warm_times)
         return {"blog": self.blog, "builds": self.jekyll_ok and self.layerpress_ok, "pages": len(self.pages),
                 "pages_found": sum(page.found for page in self.pages), "same_visible_text": same,
                 "share": round(same / len(self.pages), 4) if self.pages else 0.0,
-                "warnings": len(self.layerpress_warnings),
-                "jekyll_seconds": round(self.jekyll_seconds, 2),
-                "layerpress_warm_seconds": round(self.layerpress_warm_seconds, 2)}
+                "warnings": len(self.layerpress_warnings), "timed_builds": len(self.layerpress_warm_times),
+                "jekyll_seconds": round(jekyll[0], 2), "layerpress_warm_seconds": round(ours[0], 2),
+                "jekyll_cpu_seconds": round(jekyll[1], 2), "layerpress_warm_cpu_seconds": round(ours[1], 2),
+                "warm_share": round(ours[0] / jekyll[0], 2) if jekyll[0] else 0.0,
+                "warm_cpu_share": round(ours[1] / jekyll[1], 2) if jekyll[1] else 0.0}
+
+
+def _medians(times: list) -> tuple[float, float]:
+    """The median wall and the median CPU seconds of (wall, CPU) pairs; zeros for none."""
+    if not times:
+        return 0.0, 0.0
+    return statistics.median(wall for wall, _ in times), statistics.median(cpu for _, cpu in times)
+
+
+def timed(command: list[str], **options) -> subprocess.CompletedProcess:
+    """`run`, noting the command's wall and CPU seconds (user + system of the child) under TIMES[label]."""
+    label = options.pop("label")
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = run(command, **options)
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    TIMES.setdefault(label, []).append((wall, cpu))
+    return done
 
 
 def has_own_design(blog: Path) -> bool:
@@ -469,7 +496,8 @@ def has_own_design(blog: Path) -> bool:
     return (blog / "_layouts").is_dir() or bool(_read_yaml(blog / "_config.yml").get("theme"))
 
 
-def build_as_is_with_jekyll(blog: Path, work: Path) -> Path:
+def build_as_is_with_jekyll(blog: Path, work: Path) -> tuple[Path, Callable[[], object]]:
+    """Jekyll's site of the blog, and the timed build that made it (to run again, as `--repeat` does)."""
     source, dest = work / "jekyll-site-src", work / "jekyll-whole-site"
     shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
     config = _read_yaml(blog / "_config.yml")
@@ -478,33 +506,39 @@ def build_as_is_with_jekyll(blog: Path, work: Path) -> Path:
     overrides = {"plugins": plugins, "gems": [], "whitelist": plugins, "destination": str(dest)} \
         | offline_overrides(config)
     (work / "_config.site.yml").write_text(json.dumps(overrides))
-    started = time.perf_counter()
-    run(["jekyll", "build", "--safe", "--quiet", "--source", str(source), "--destination", str(dest),
-         "--config", f"{source / '_config.yml'},{work / '_config.site.yml'}"],
-        check=True, capture_output=True, text=True, cwd=work,
-        env=os.environ | {"JEKYLL_NO_BUNDLER_REQUIRE": "true", "JEKYLL_ENV": "production"})
-    TIMES["jekyll"] = time.perf_counter() - started
-    return dest
+
+    def build() -> subprocess.CompletedProcess:
+        return timed(["jekyll", "build", "--safe", "--quiet", "--source", str(source), "--destination", str(dest),
+                      "--config", f"{source / '_config.yml'},{work / '_config.site.yml'}"],
+                     check=True, capture_output=True, text=True, cwd=work, label="jekyll",
+                     env=os.environ | {"JEKYLL_NO_BUNDLER_REQUIRE": "true", "JEKYLL_ENV": "production"})
+    build()
+    return dest, build
 
 
-def build_as_is_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
+def build_as_is_with_layerpress(blog: Path, work: Path, jekyll_build: Callable[[], object] | None = None,
+                                repeat: int = 0) -> tuple[Path, subprocess.CompletedProcess]:
+    """layerpress's site of the blog as it is, after a timed warm build (one post edited, the cache of the
+    first build kept) and `repeat` more, each after Jekyll's build again (`jekyll_build`)."""
     source, dest = work / "layerpress-site-src", work / "layerpress-whole-site"
     shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
     command = [sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)]
     # As a user's install runs it: Python's bytecode cache on (a session may turn it off; the timed
     # warm build would then compile every module again).
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
+    environment |= {"JEKYLL_ENV": "production"}
+    done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
     if done.returncode == 0:    # a warm build: the cache of the first one, one post's text changed
         touched = next(iter(sorted((source / "_posts").glob("*.md"))), None) if (source / "_posts").is_dir() else None
-        if touched is not None:
-            touched.write_text(touched.read_text(encoding="utf-8") + "\n\nEdited.\n", encoding="utf-8")
-        started = time.perf_counter()
-        run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
-        TIMES["layerpress_warm"] = time.perf_counter() - started
+        for round_ in range(repeat + 1):
+            if round_ and jekyll_build is not None:
+                jekyll_build()
+            if touched is not None:
+                touched.write_text(touched.read_text(encoding="utf-8") + f"\n\nEdited {round_}.\n", encoding="utf-8")
+            timed(command, capture_output=True, text=True, cwd=ROOT, env=environment, label="layerpress_warm")
         if touched is not None:   # the edit undone, the compared site built from the blog as it is
             shutil.copy2(blog / touched.relative_to(source), touched)
-            done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment | {"JEKYLL_ENV": "production"})
+            done = run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
     return dest, done
 
 
@@ -547,17 +581,17 @@ def rendered_pages(site: Path, blog: Path) -> list[str]:
     return pages
 
 
-def compare_pages(blog: Path, work: Path) -> SiteReport:
+def compare_pages(blog: Path, work: Path, repeat: int = 0) -> SiteReport:
     report = SiteReport(blog=str(blog))
     TIMES.clear()
     try:
-        jekyll_site = build_as_is_with_jekyll(blog, work)
+        jekyll_site, jekyll_build = build_as_is_with_jekyll(blog, work)
         report.jekyll_ok = True
     except subprocess.CalledProcessError as failure:
         report.error = jekyll_failure(failure)
         return report
-    layerpress_site, done = build_as_is_with_layerpress(blog, work)
-    report.jekyll_seconds, report.layerpress_warm_seconds = TIMES.get("jekyll", 0.0), TIMES.get("layerpress_warm", 0.0)
+    layerpress_site, done = build_as_is_with_layerpress(blog, work, jekyll_build, repeat)
+    report.jekyll_times, report.layerpress_warm_times = TIMES.get("jekyll", []), TIMES.get("layerpress_warm", [])
     report.layerpress_ok = done.returncode == 0
     report.error = done.stderr.strip() if done.returncode else ""
     report.layerpress_warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
@@ -598,8 +632,11 @@ def print_site_report(report: SiteReport, verbose: bool) -> None:
     print(f"   whole pages: "
           f"{s['same_visible_text']}/{s['pages']} same visible text ({100 * s['same_visible_text'] / n:.1f}%), "
           f"{s['pages_found']}/{s['pages']} found, {s['warnings']} layerpress warnings")
-    print(f"   build time: jekyll {s['jekyll_seconds']:.2f} s, layerpress warm (one post edited) "
-          f"{s['layerpress_warm_seconds']:.2f} s")
+    medians = "medians of " + str(s["timed_builds"]) + " each, " if s["timed_builds"] > 1 else ""
+    print(f"   build time ({medians}wall / CPU): jekyll {s['jekyll_seconds']:.2f} s / {s['jekyll_cpu_seconds']:.2f} s, "
+          f"layerpress warm (one post edited) {s['layerpress_warm_seconds']:.2f} s / "
+          f"{s['layerpress_warm_cpu_seconds']:.2f} s: {100 * s['warm_share']:.0f}% / {100 * s['warm_cpu_share']:.0f}% "
+          "of Jekyll's")
     if not s["builds"]:
         print(f"   whole-site build failed: {report.error}")
     if verbose:
@@ -643,6 +680,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print the summaries as JSON")
     parser.add_argument("--verbose", "-v", action="store_true", help="list the posts that differ")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--repeat", type=int, default=0, metavar="N",
+                        help="time Jekyll's build and layerpress's warm build N more times, back to back (medians)")
     args = parser.parse_args(argv)
     if args.json:
         COMMANDS["stream"] = sys.stderr
@@ -664,7 +703,7 @@ def main(argv=None) -> int:
             if not args.json:
                 print_report(report, args.verbose)
             if has_own_design(source):
-                site_report = compare_pages(source, work)
+                site_report = compare_pages(source, work, args.repeat)
                 summary["whole_pages"] = site_report.summary()
                 if not args.json:
                     print_site_report(site_report, args.verbose)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import zoneinfo
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser   # deferred (generator.lazy): loaded for the rare wordy date
 
@@ -27,9 +27,11 @@ class JekyllDate(datetime):
 
 
 def site_timezone(name: str, config_file=None) -> tzinfo:
+    if name == "UTC":   # the default: the same offset and name as zoneinfo's, without reading its database
+        return timezone.utc
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown timezone '{name}'", file=config_file,
                           hint="use an IANA name such as 'Europe/Paris' or 'UTC'") from None
 

@@ -24,6 +24,11 @@ VARIANTS = ("trained", "untrained")
 INDEX = "index.json"
 
 
+def variant_ref(model: str, variant: str) -> str:
+    """The model reference an explorer's variant shows: NAME for "trained", else NAME:VARIANT."""
+    return model if variant == "trained" else f"{model}:{variant}"
+
+
 @dataclass
 class Quantised:
     codes: np.ndarray    # uint8 (P, C, H, W)

@@ -130,7 +130,7 @@ class ExplorerStage:
 
     def refs(self, model: ExplorerModel) -> dict[str, str]:
         """variant -> model reference."""
-        return {variant: model.name if variant == "trained" else f"{model.name}:{variant}" for variant in model.variants}
+        return {variant: data.variant_ref(model.name, variant) for variant in model.variants}
 
     # -- computing --
 

@@ -16,7 +16,7 @@ from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
 from generator.cache import digest, write_atomically
 from generator.figures.directive import FigureRequest, extract_figures, parse_block_text, prose_lines
-from generator.models.spec import UNTRAINED
+from generator.models import UNTRAINED
 
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 STRING_LITERAL = re.compile(r"""'[^']*'|"[^"]*\"""")

@@ -20,12 +20,11 @@ from generator.datasets import resolve_options
 from generator import confine
 from generator.confine import confined
 from generator.errors import ModelSpecError, did_you_mean, display_path
+from generator.models import UNTRAINED
 from generator.models.backend import import_keras
 from generator.options import (TYPE_PHRASES, Invalid, Option, Where, any_value, check_keys, check_value, choice,
                                expects, named, of_type, positive_int, shown, string, validate)
 from generator.yaml_lines import LineDict, deep_merge, load_with_lines
-
-UNTRAINED = "untrained"
 
 
 @expects("a non-empty list such as '- Dense: {units: 10}'")
