@@ -104,6 +104,8 @@ def record_results(frozen: FrozenResults, uses: Uses, *, write: bool, prune: boo
         first, with_model = models[0], any(model.ref in published for model in models)
         files = [RECORD_FILE] + ([MODEL_FILE] if with_model else [])
         if _is_frozen(frozen, first, with_model=with_model):
+            if write and frozen.keep_only(key, files):   # no longer published: its .keras file goes
+                report.written.append(("model", first.ref))
             continue
         if not write:
             report.computed.append(("model", first.ref))

@@ -93,6 +93,15 @@ class FrozenResults:
         self.models.put(key, lambda folder: [shutil.copyfile(entry / name, folder / name) for name in files])
         return True
 
+    def keep_only(self, key: str, files: list[str]) -> bool:
+        """Rewrite a frozen model entry to hold only `files`, from its own copies (a model no longer published
+        drops its .keras file); False when it holds exactly those already."""
+        entry = self.models.get(key)
+        if entry is None or sorted(self.models.manifest(key) or {}) == sorted(files):
+            return False
+        self.models.put(key, lambda folder: [shutil.copyfile(entry / name, folder / name) for name in files])
+        return True
+
     def put_figure(self, key: str, entry: Path, post: str, figure_id: str, *, versions: dict,
                    replace: bool = False) -> bool:
         """Copy a figure's cache entry under `key`. `versions` (the libraries that drew it: the cache key

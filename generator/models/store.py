@@ -232,13 +232,13 @@ class ModelStore:
         return self.file_bytes(name) <= PUBLISH_BUDGET
 
     def note_unpublished(self, name: str) -> None:
-        """One line (once per store) saying a model's .keras file stays out of the site, and how to publish it."""
-        if (name, "unpublished") in self._told:
+        """One line (once per store) saying a model's .keras file stays out of the site for its size, and how to
+        publish it; nothing when its spec says `publish: false` (the author's own choice needs no telling)."""
+        if (name, "unpublished") in self._told or self.spec(name).publish is False:
             return
         self._told.add((name, "unpublished"))
-        why = "its spec says `publish: false`" if self.spec(name).publish is False else (
-            f"{self.file_bytes(name) / 2**20:.1f} MB, over the {PUBLISH_BUDGET / 2**20:g} MB budget; "
-            f"`publish: true` in _models/{self.spec(name).file.name} publishes it")
+        why = (f"{self.file_bytes(name) / 2**20:.1f} MB, over the {PUBLISH_BUDGET / 2**20:g} MB budget; "
+               f"`publish: true` in _models/{self.spec(name).file.name} publishes it")
         log.log(NOTE, "model %s is not published as models/%s.keras (%s)", name, name, why)
 
     def file_bytes(self, ref: str) -> int:

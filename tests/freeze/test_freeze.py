@@ -249,3 +249,13 @@ def test_figures_cached_by_an_older_layerpress_are_frozen_with_their_versions(bl
     layerpress("build", "--frozen", "--source", "blog", "--dest", "site", "--quiet", cwd=fresh.parent,
                env=without_tensorflow(tmp_path))
     assert tree_hash(fresh.parent / "site") == tree_hash(blog.parent / "site")
+
+
+def test_a_model_no_longer_published_leaves_its_keras_file_out_of_the_freeze(blog):
+    """Its record stays frozen (the site quotes it); the .keras file nothing publishes any more goes."""
+    spec = blog / "_models" / "tiny.yml"
+    spec.write_text(spec.read_text() + "publish: false\n")
+    froze = layerpress("freeze", "--source", "blog", cwd=blog.parent)
+    assert "froze 1 result into blog/_freeze: model tiny" in froze.stderr + froze.stdout
+    tiny = ModelStore(blog, blog / ".layerpress-cache", frozen=FrozenResults(blog)).frozen_entry("tiny")
+    assert tiny is not None and {p.name for p in tiny.iterdir()} == {RECORD_FILE, "MANIFEST.json"}
