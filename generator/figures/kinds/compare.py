@@ -53,8 +53,7 @@ def draw(request: FigureRequest, ctx: DrawContext) -> DrawnFigure:
     specs = {variant: ctx.store.spec(ref) for variant, ref in zip(request.options["variants"], request.model_refs)}
     settings = {variant: optimizer_settings(spec) for variant, spec in specs.items()   # how the build trained them
                 if spec.trained_by_build and not spec.untrained}
-    optimizers = {json.dumps(((r.get("key_inputs") or {}).get("spec") or {}).get("compile", {}).get("optimizer"),
-                             sort_keys=True) for r in records}
+    optimizers = {json.dumps(spec.compile.get("optimizer"), sort_keys=True) for spec in specs.values()}
     facts = {"counts": {"variants": len(records), "rows": len(records), "models": len(records),
                         "optimizers": len(optimizers)}}
     return DrawnFigure(arrays=arrays, table_html=compare_table(request.options["variants"], records),
