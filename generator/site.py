@@ -146,28 +146,39 @@ class SiteRenderer:
     # -- layouts --
 
     def check_layouts(self, strict: bool = False) -> list[ContentError]:
-        """Unknown layouts: errors when `strict`, else warnings, and the document falls back to the
-        theme's layout for its kind (`post` or `page`; Jekyll would write the bare content). A layout
-        named by a path out of the layout folders is an error."""
+        """Unknown layouts: errors when `strict`, else one warning per unknown name (at its first document, with
+        how many name it), and each document falls back to the theme's layout for its kind (`post` or `page`;
+        Jekyll would write the bare content). A layout named by a path out of the layout folders is an error."""
         from generator.liquid.environment import check_layout_name  # loaded with the renderer's environment
 
-        warnings = []
         known = sorted(set(self.liquid.layout_names()) | set(self.theme.layouts()))
+        unknown: dict[str, list] = {}
         for doc in self.documents:
             if doc.layout is not None:
                 check_layout_name(doc.layout, doc.source_path, doc.line_of("layout") or 1)
             if doc.layout is None or doc.layout in known:
                 continue
-            problem = ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path,
-                                   line=doc.line_of("layout") or 1,
-                                   hint=did_you_mean(doc.layout, known) or f"put {doc.layout}.html in _layouts/")
             if strict:
-                raise problem
-            fallback = "post" if doc.kind == "post" else "page"
-            problem.message += f", using the theme's '{fallback}' layout"
+                raise self._unknown_layout(doc, known)
+            unknown.setdefault(doc.layout, []).append(doc)
+        warnings = []
+        for docs in unknown.values():
+            problem = self._unknown_layout(docs[0], known)
+            fallbacks = []
+            for doc in docs:
+                fallback = "post" if doc.kind == "post" else "page"
+                fallbacks += [] if fallback in fallbacks else [fallback]
+                doc.layout = self.pages[doc.source_path]["layout"] = fallback
+            others = f" (and {len(docs) - 1} more documents)" if len(docs) > 1 else ""
+            problem.message += f"{others}, using the theme's " + " or ".join(f"'{name}'" for name in fallbacks) + \
+                (" layout" if len(fallbacks) == 1 else " layouts")
             warnings.append(problem)
-            doc.layout = self.pages[doc.source_path]["layout"] = fallback
         return warnings
+
+    @staticmethod
+    def _unknown_layout(doc, known: list[str]) -> ContentError:
+        return ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path, line=doc.line_of("layout") or 1,
+                            hint=did_you_mean(doc.layout, known) or f"put {doc.layout}.html in _layouts/")
 
     def render_layout(self, name: str | None, context: dict, content: str) -> str:
         """`content` wrapped in the layout `name` and the layouts its front matter names, in turn.

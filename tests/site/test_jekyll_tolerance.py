@@ -39,6 +39,25 @@ def test_missing_layout_warns_and_falls_back_to_the_theme(blog, capsys):
             "layout (put mathjax_post.html in _layouts/)") in capsys.readouterr().err
 
 
+def test_an_unknown_layout_many_documents_name_is_one_warning(blog, capsys):
+    """A theme that is not there (a remote_theme's `single`, set for every post by `defaults:`): one line, not
+    one per document, and each document falls back to the theme's layout for its kind."""
+    blog.config("title: T\ndefaults:\n  - scope: {path: ''}\n    values: {layout: single}\n")
+    for day in (1, 2, 3):
+        blog.write(f"_posts/2020-01-0{day}-p{day}.md", f"---\ntitle: P{day}\n---\nPost {day}.\n")
+    blog.write("about.md", "---\ntitle: About\n---\nA page.\n")
+    from generator.cli import main
+    try:
+        main(["build", "--source", str(blog.source), "--dest", str(blog.dest)])
+    except SystemExit as stop:
+        assert stop.code in (0, None)
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "unknown layout" in line]
+    assert len(warnings) == 1, warnings
+    assert "unknown layout 'single' (and 3 more documents), using the theme's " in warnings[0]
+    assert "'post' or 'page' layouts" in warnings[0] or "'page' or 'post' layouts" in warnings[0]
+    assert '<article class="post">' in blog.read("2020/01/03/p3.html") and "A page." in blog.read("about.html")
+
+
 def test_strict_in_config_makes_warnings_errors(blog, capsys):
     blog.config("title: T\nstrict: true\n")
     blog.write("_posts/2020-01-01-a.md", "---\nlayout: psot\n---\nx\n")
