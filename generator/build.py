@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator import confine, render, safe, uptodate
 from generator.build_options import BuildOptions
-from generator.jekyll.site_keys import known_to_the_blog
+from generator.jekyll.site_keys import unknown_to_the_blog
 from generator.buildlock import build_lock
 from generator.builtin_theme import THEME_DIR
 from generator.config import Config, load_config
@@ -103,7 +103,8 @@ def configured(options: BuildOptions) -> tuple[BuildOptions, Config]:
     confine.check_writable(options.paths)   # no symlink leads the cache or a state file out, before any write
     if safe.is_safe(options.safe, config):
         safe.check_config(config)
-    config.warnings[:] = known_to_the_blog(config.warnings, config) + unsupported_warnings(config)
+    config.unknown_keys = unknown_to_the_blog(config)
+    config.warnings.extend(unsupported_warnings(config))
     return replace(options, strict=options.strict or config.strict, safe=safe.is_safe(options.safe, config)), config
 
 

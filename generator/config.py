@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
 from generator import budgets
-from generator.errors import ConfigError
+from generator.errors import ConfigError, LayerpressError
 from generator.names import name_problem, shown
 from generator.readable import decode_utf8, read_bytes
 from generator.options import (Invalid, Option, Where, choice, declared, expects, named, of_type, positive_int,
@@ -292,14 +293,23 @@ class Config:
                       "kramdown's options; layerpress reads input, toc_levels and parse_block_html (others are accepted "
                       "and ignored).")
 
-    def __init__(self, source: Path, data: dict | None = None, warnings: list | None = None,
+    def __init__(self, source: Path, data: dict | None = None, unknown_keys: list | None = None,
                  lines: dict | None = None, values: dict | None = None):
         self.source = source
         self.data = data if data is not None else {name: option.default for name, option in CONFIG_KEYS.items()}
         self.values = values if values is not None else self.data   # the checked options (the typed attributes)
-        self.warnings = warnings if warnings is not None else []
+        self.unknown_keys = unknown_keys if unknown_keys is not None else []   # keys neither layerpress nor Jekyll read
         self.lines = lines if lines is not None else {}        # line of each top-level key in _config.yml
         self.shared_folders: list[Path] = []                   # layerpress.shared_folders, resolved and checked
+
+    @cached_property
+    def warnings(self) -> list[LayerpressError]:
+        """A warning for each of `unknown_keys`, made when asked for (its hint compares the key with every known
+        one); a build adds its own warnings to the list."""
+        where = Where(self.file, self.lines.get, ConfigError)
+        return [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
+                              note=f" (available to templates as site.{key})", list_keys=False)
+                for key in self.unknown_keys]
 
     @property
     def file(self) -> Path:
@@ -352,13 +362,11 @@ def load_config(source: Path) -> Config:
     values = check_config(data, text, where)
     shared = shared_folders(source, values["layerpress"].get("shared_folders", []),
                             where.section("layerpress", nested_line_of(text, where, ("layerpress",))))
-    warnings = [where.unknown(key, list(CONFIG_KEYS) + sorted(KNOWN_JEKYLL_KEYS),
-                              note=f" (available to templates as site.{key})", list_keys=False)
-                for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
+    unknown_keys = [key for key in data if key not in CONFIG_KEYS and key not in KNOWN_JEKYLL_KEYS]
     site = {key: value for key, value in values.items() if key not in RAW_IN_SITE or key == "layerpress"}
     site["layerpress"] = data.get("layerpress") or {}
     others = {key: value for key, value in data.items() if key not in site}
-    config = Config(source=source, data=site | others, warnings=warnings, lines=lines, values=values)
+    config = Config(source=source, data=site | others, unknown_keys=unknown_keys, lines=lines, values=values)
     config.shared_folders = shared
     budgets.use(config.limits)
     return config

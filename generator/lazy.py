@@ -22,17 +22,20 @@ from types import ModuleType
 # strings) at its top: a third of its import time, for what a Jekyll blog's templates never call.
 # Pillow's image modules: the data-set modules import them at their top, a build with its probes and
 # figures cached never opens an image.
-# Babel's numbers and units: python-liquid's extra filters (never registered here) import them at their top
-# (its dates it imports through babel.messages too). zoneinfo: only a `timezone:` other than UTC needs it.
+# python-liquid's extra tags and filters (never registered here; its environment binds their registering
+# function) and Babel's message catalogs (python-liquid binds `Catalog`, for extracting translatable text): Babel
+# finds the machine's time zone as it loads, by comparing zone files. zoneinfo: only a `timezone:` other than
+# UTC needs it.
 # uuid (and the platform module it imports): click's UUID parameter type, which no command has. Jinja: the
 # built-in theme's engine, for a blog that uses one of its layouts (generator/site.py's Theme).
 DEFERRED = ("numpy", "asyncio", "dateutil.parser", "PIL.Image", "PIL.ImageOps", "PIL.ImageDraw", "PIL.ImageColor",
-            "babel.numbers", "babel.units", "zoneinfo", "urllib.request", "uuid", "jinja2")
+            "liquid.extra", "babel.messages", "zoneinfo", "urllib.request", "uuid", "jinja2")
 # Functions a library binds with `from MODULE import NAME` at its top and calls only later: the stand-in
 # holds a function of that name that imports the module when first called. pymdownx.util (which every
 # Markdown converter here imports, through arithmatex) binds two of urllib.request's, whose import
 # (http.client, email, ssl) costs more than building the converter's extensions.
-FORWARDED = {"urllib.request": ("pathname2url", "url2pathname")}
+FORWARDED = {"urllib.request": ("pathname2url", "url2pathname"), "liquid.extra": ("add_tags_and_filters",),
+             "babel.messages": ("Catalog",)}
 
 
 class DeferredModule(ModuleType):
@@ -45,6 +48,8 @@ class DeferredModule(ModuleType):
             spec = self.__dict__.get("__spec__")
             if attribute == "__path__" and spec is not None and spec.submodule_search_locations is None:
                 raise AttributeError(attribute)   # not a package: `from module import name` asks, and needs no load
+            if attribute == "__path__" and spec is not None and self.__name__ in FORWARDED:   # `from package import name`
+                return list(spec.submodule_search_locations)
             real = _import_real(self)
         return getattr(real, attribute)
 

@@ -65,6 +65,11 @@ class Theme:
         """`site` as the theme shows it: its defaults for the keys that are nil."""
         return site | {key: value for key, value in self.site_defaults.items() if site.get(key) is None}
 
+    @property
+    def in_use(self) -> bool:
+        """Whether a page of this build was rendered with the built-in theme."""
+        return "env" in self.__dict__
+
     def render(self, template_name: str, context: dict) -> str:
         site = context.get("site")
         if isinstance(site, dict):
@@ -217,9 +222,11 @@ class SiteRenderer:
         for doc in self.documents:
             rendered += self.render_document(doc)
         taken = {page.output_path for page in rendered} | {static.output_path for static in self.content.static_files}
-        rendered += self.index_pages(taken) + self.category_pages()
-        if "404.html" not in taken:
-            rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
+        rendered += self.index_pages(taken)
+        if self.theme.in_use:   # a blog in its own design gets no pages in the built-in theme's (as in Jekyll)
+            rendered += self.category_pages()
+            if "404.html" not in taken:
+                rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
         return rendered
 
     def variables(self, page: dict, paginator: dict | None = None) -> dict:

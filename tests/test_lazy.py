@@ -56,3 +56,25 @@ print("ok")
 
 def test_forwarded_functions_load_their_module_on_the_first_call():
     runs_ok(FORWARDED)
+
+
+FORWARDED_FROM_PACKAGES = """
+from generator.lazy import is_loaded
+import liquid
+env = liquid.Environment()
+assert env.from_string("{{ 'a' | upcase }}").render() == "A"
+# python-liquid binds names of these packages at its top; a build never calls them, so neither loads
+assert not is_loaded("liquid.extra") and not is_loaded("babel.messages") and not is_loaded("babel.dates")
+assert liquid.Environment(extra=True).from_string("{{ 1 | json }}").render() == "1"   # the first call loads it
+assert is_loaded("liquid.extra")
+from liquid.messages import extract_from_templates
+catalog = extract_from_templates(liquid.Environment(extra=True).from_string("{{ 'Hello' | t }}"))
+assert [message.id for message in catalog if message.id] == ["Hello"] and is_loaded("babel.messages")
+from babel.messages.catalog import Catalog
+assert isinstance(catalog, Catalog)
+print("ok")
+"""
+
+
+def test_forwarded_names_of_a_package_load_it_on_the_first_call_only():
+    runs_ok(FORWARDED_FROM_PACKAGES)

@@ -30,7 +30,6 @@ JEKYLL_SETTINGS = {
     "optional_front_matter", "readme_index", "relative_links", "jekyll_compose", "sitemap", "paginate",
     "pagination", "autopages",       # jekyll-paginate-v2
 }
-UNKNOWN_KEY = re.compile(r"^unknown key '([^'.]+)'")
 SITE_KEY = re.compile(r"\bsite\.([A-Za-z_][\w-]*)|\bsite\[\s*['\"]([^'\"]+)['\"]\s*\]")
 TEXT_SUFFIXES = {".html", ".htm", ".md", ".markdown", ".xml", ".json", ".liquid", ".scss", ".sass", ".css",
                  ".js", ".txt", ".yml", ".yaml"}
@@ -65,11 +64,10 @@ def theme_settings(theme_root: Path | None) -> set[str]:
     return {str(key) for key in data} if isinstance(data, dict) else set()
 
 
-def known_to_the_blog(warnings: list[LayerpressError], config) -> list[LayerpressError]:
-    """`warnings` without "unknown key" ones for keys Jekyll, its plugins, the theme or the templates know."""
-    unknown = [UNKNOWN_KEY.match(warning.message) for warning in warnings]
-    if not any(unknown):
-        return warnings
+def unknown_to_the_blog(config) -> list[str]:
+    """`config.unknown_keys` without those Jekyll, its plugins, the theme or the templates know."""
+    if not config.unknown_keys:
+        return []
     try:
         theme = theme_of(config)
     except LayerpressError:         # an unknown theme: the build stops on it a moment later
@@ -80,4 +78,4 @@ def known_to_the_blog(warnings: list[LayerpressError], config) -> list[Layerpres
     known = JEKYLL_SETTINGS | plugin_names | theme_settings(theme_root) | keys_read_in(config.source)
     if theme_root is not None:
         known |= keys_read_in(theme_root)
-    return [warning for warning, match in zip(warnings, unknown) if match is None or match[1] not in known]
+    return [key for key in config.unknown_keys if str(key) not in known]

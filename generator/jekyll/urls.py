@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 ESCAPE_ONCE = re.compile(r"[\"><']|&(?!([a-zA-Z]+|(#\d+));)")
+HTML_BLOCK = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", re.DOTALL)
+HTML_TAG = re.compile(r"<.*?>", re.DOTALL)
 ESCAPES = {"&": "&amp;", ">": "&gt;", "<": "&lt;", '"': "&quot;", "'": "&#39;"}
 # Addressable's normalize_component keeps these as they are.
 URI_SAFE = "!#$&'()*+,/:;=?@[]~%"
@@ -71,8 +73,8 @@ def escape_once(text: str) -> str:
 
 
 def strip_html(text: str) -> str:
-    text = re.sub(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", "", text, flags=re.DOTALL | re.IGNORECASE)
-    return re.sub(r"<.*?>", "", text, flags=re.DOTALL)
+    """Liquid's strip_html (Ruby's regular expressions: case-sensitive blocks, any `<...>` a tag, entities kept)."""
+    return HTML_TAG.sub("", HTML_BLOCK.sub("", text))
 
 
 def xmlschema(value, zone: dt.tzinfo = dt.timezone.utc) -> str | None:

@@ -76,6 +76,7 @@ def register(env) -> None:
         "array_to_sentence_string": array_to_sentence_string, "to_integer": to_integer,
         "push": push, "pop": pop, "shift": shift, "unshift": unshift,
         "percent": percent, "thousands": thousands,
+        "strip_html": lambda value: urls.strip_html(as_text(value)),
     }
     if liquid_date is not None:
         filters["date"] = functools.wraps(liquid_date)(date_filter)

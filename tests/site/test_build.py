@@ -239,3 +239,16 @@ def test_own_index_page_replaces_the_generated_one_and_nav_lists_pages(blog):
     index = blog.read("index.html")
     assert "<p>Welcome 1</p>" in index
     assert '<a href="/about.html">About me</a>' in index
+
+
+def test_a_blog_in_its_own_design_gets_no_pages_of_the_built_in_theme(blog):
+    """Jekyll writes no 404 or category pages of its own; pages in the built-in theme's look (its CSS absent)
+    would be broken pages of a blog with its own layouts."""
+    blog.write("_layouts/default.html", "<main>{{ content }}</main>\n")
+    blog.write("index.html", "---\nlayout: default\n---\n{% for post in site.posts %}{{ post.title }}{% endfor %}\n")
+    blog.write("_posts/2020-01-01-a.md", "---\nlayout: default\ntitle: A\ncategory: Cat One\n---\nBody\n")
+    assert blog.build() == 0
+    files = blog.files()
+    assert "2020/01/01/a.html" in files or "cat one/2020/01/01/a.html" in files
+    assert "404.html" not in files and not any(path.startswith("categories/") for path in files)
+    assert blog.read("index.html") == "<main>A\n</main>\n"
