@@ -34,11 +34,11 @@ def test_cite_and_bibliography_in_apa(tmp_path):
     done = build(blog, tmp_path / "site")
     assert done.returncode == 0 and done.stderr == "", done.stderr
     html = (tmp_path / "site" / "refs.html").read_text()
-    assert '<a href="#he2016deep">(He et al., 2016)</a>' in html
-    assert '<a href="#lecun1998gradient">(Goodfellow et al., 2016; LeCun et al., 1998)</a>' in html
-    assert (f'<ol class="bibliography"><li><span id="lecun1998gradient">{LECUN}</span></li><li><span id="he2016deep">'
+    assert '<a class="citation" href="#he2016deep">(He et al., 2016)</a>' in html
+    assert '<a class="citation" href="#lecun1998gradient">(Goodfellow et al., 2016; LeCun et al., 1998)</a>' in html
+    assert (f'<ol class="bibliography"><li><span id="lecun1998gradient">{LECUN}</span></li>\n<li><span id="he2016deep">'
             "He, K., Zhang, X., Ren, S., &amp; Sun, J. (2016). Deep Residual Learning for Image Recognition. "
-            "<i>Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition</i>, 770–778.</span></li>"
+            "<i>Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition</i>, 770–778.</span></li>\n"
             f'<li><span id="goodfellow2016deep">{GOODFELLOW}</span></li></ol>') in html
     assert f'<ol class="bibliography"><li><span id="goodfellow2016deep">{GOODFELLOW}</span></li></ol>' in html
     assert f'<ol class="bibliography"><li><span id="lecun1998gradient">{LECUN}</span></li></ol>' in html
