@@ -201,6 +201,11 @@ class Bibliographies:
             return None
         if text not in self.templates:
             layout = env.layout_file(text) if "{" not in text and "<" not in text else None
+            if layout is None and re.fullmatch(r"[\w.-]+", text) and hasattr(env, "warn"):
+                env.warn(ContentError(f"bibliography_template '{text}' is no layout: each entry is written as "
+                                      "that text, as jekyll-scholar does",
+                                      file=self.blog / "_config.yml",
+                                      hint=did_you_mean(text, env.layout_names()) or f"put {text}.html in _layouts/"))
             self.templates[text] = (env.parse_file(layout) if layout is not None
                                     else env.parse_text(text, self.blog / "_config.yml"))
         return self.templates[text]
