@@ -145,7 +145,13 @@ def lenient_bibtex() -> type:
                                             "mbox": Macro(1, "{0}"), "cite": Macro(1, "CITE({0})")})
             for key, entry in database.items():
                 ended = {name: bibentry.names_ended(value) for name, value in entry.items()}
-                self.add(self.create_reference(key.lower(), BibTeXEntry(entry.document_type, ended)))
+                kind = entry.document_type if entry.document_type in self.types else "misc"   # @software, @online
+                try:
+                    reference = self.create_reference(key.lower(), BibTeXEntry(kind, ended))
+                except ValueError:   # a year citeproc-py cannot read (`2024 (to appear)`): formatted undated
+                    undated = {name: value for name, value in ended.items() if name not in ("year", "month")}
+                    reference = self.create_reference(key.lower(), BibTeXEntry(kind, undated))
+                self.add(reference)
 
     return LenientBibTeX
 
