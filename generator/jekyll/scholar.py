@@ -224,7 +224,7 @@ class Bibliographies:
             if folder_name:
                 folder = confined(self.blog, Path(folder_name), ContentError, what="scholar repository")
                 delimiter = str(options["repository_file_delimiter"])
-                for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
                     name, _, extension = path.relative_to(folder).as_posix().partition(delimiter)
                     if extension:
                         self.repository.setdefault(name, {})[extension] = path.relative_to(self.blog).as_posix()
