@@ -20,7 +20,8 @@ BUILT_IN = {
     "jekyll-sass-converter": "Sass with libsass",
     "jemoji": ":emoji: names in markdown",
     "jekyll-gist": "{% gist %} (the script tag)",
-    "jekyll-scholar": "{% cite %} and {% bibliography %} (--file, --query, --cited) from _bibliography/",
+    "jekyll-scholar": "{% cite %} and {% bibliography %} (bibliography_template, group_by, --file, --query, --cited ...) "
+                      "from _bibliography/",
 }
 
 
