@@ -139,7 +139,8 @@ class SiteRenderer:
             "site": self.site, "markdownify": self.markdown.convert,
             "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
                       for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
-            "documents": {doc.relative_path: doc.url for doc in self.documents},
+            "documents": {static.source_path.relative_to(self.config.source).as_posix(): "/" + static.output_path
+                          for static in self.content.static_files} | {doc.relative_path: doc.url for doc in self.documents},
             "site_defaults": frozenset(key for key in CONFIG_KEYS if key not in self.config.lines),
         }
 

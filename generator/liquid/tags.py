@@ -189,7 +189,7 @@ def post_url(node, context) -> str:
 
 
 def link(node, context) -> str:
-    """`{% link _posts/2016-07-26-name.md %}`: the URL of the document at that path, with the baseurl."""
+    """`{% link _posts/2016-07-26-name.md %}`: the URL of the document or static file at that path, with the baseurl."""
     path = rendered_argument(node.argument.value, context, node.argument).strip().lstrip("/")
     documents = context.env.values.get("documents", {})
     if path not in documents:

@@ -232,6 +232,15 @@ def test_highlight_with_line_numbers_raw_and_link(blog):
     assert '<a href="/about.html">about</a> {% if %}{{ y }}' in html
 
 
+def test_link_names_a_static_file_too(blog):
+    """Jekyll 4's `{% link %}` finds pages, documents and static files."""
+    blog.write("assets/pdfs/notes 1.pdf", "%PDF-1.4\n")
+    blog.config("baseurl: /blog\n")
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n[notes]({% link assets/pdfs/notes 1.pdf %})\n")
+    assert blog.build() == 0
+    assert '<a href="/blog/assets/pdfs/notes%201.pdf">notes</a>' in post_html(blog)
+
+
 def test_fenced_code_kept_from_liquid_drops_raw_inside_it_as_jekyll_does(blog):
     blog.write("_posts/2020-01-01-a.md", "---\nliquid_in_code: false\n---\n```liquid\n"
                                          "{% raw %}{{ page.title }}{% endraw %} {% if x %}\n```\n")
