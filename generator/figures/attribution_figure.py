@@ -16,6 +16,7 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import colormap, dataset_of, display_image, probe_images, short_name
+from generator.figures.context import percent
 from generator.figures.directive import FigureRequest
 from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import DrawnFigure, page_figure
@@ -284,9 +285,9 @@ def _alt(method: str, options: dict, images: Images, columns: list[Column], clas
     """The result, image by image: what the model predicts, the true class, each class explained and its score."""
     def one(index: int) -> str:
         top = int(probabilities[index].argmax())
-        said = f"{images.names[index]}: predicted {class_names[top]}, {probabilities[index, top]:.0%}"
+        said = f"{images.names[index]}: predicted {class_names[top]}, {percent(probabilities[index, top], 0)}"
         truth = images.truth[index]
-        explained = ", ".join(f"{class_names[c]} ({probabilities[index, c]:.0%})" for c in classes[index])
+        explained = ", ".join(f"{class_names[c]} ({percent(probabilities[index, c], 0)})" for c in classes[index])
         return said + ("" if truth is None else f"; true class: {class_names[truth]}") + f"; maps for {explained}"
 
     versions = f" Maps of {', '.join(column.label for column in columns)}." if len(columns) > 1 else ""
@@ -327,7 +328,7 @@ def _compose(layout, images: Images, classes, class_names, probabilities, column
     blocks = []
     for index, name in enumerate(images.names):
         top = int(probabilities[index].argmax())
-        says = f"says {class_names[top]} {probabilities[index, top]:.0%}"
+        says = f"says {class_names[top]} {percent(probabilities[index, top], 0)}"
         truth = images.truth[index]
         title = f"{name}: {says}" + ("" if truth is None else f", is {class_names[truth]}")
         pictures, labels = [enlarge(display_image(images.pixels[index]), scale)], ["input"]
