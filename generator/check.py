@@ -27,6 +27,7 @@ from generator.config import DEFAULT_TOLERANCES as DEFAULT_TOLERANCES  # declare
 
 from generator.errors import PublishError, display_path
 from generator.explore.data import INDEX as EXPLORER_INDEX, variant_ref
+from generator.figures.context import percent
 from generator.safe import is_safe
 
 MANIFEST_NAME = "figures.json"
@@ -297,7 +298,7 @@ def _change(old, new) -> float:
 def _percent(value) -> str:
     if value is None:
         return "-"
-    return "inf" if math.isinf(value) else f"{value * 100:.2f}%"
+    return "inf" if math.isinf(value) else percent(value, 2)
 
 
 def _points(change: float) -> str:

@@ -24,6 +24,7 @@ from generator import syndication
 from generator.builtin_theme import THEME_DIR
 from generator.budgets import check_size
 from generator.config import CONFIG_KEYS, Config
+from generator.content.defaults import line_in_config
 from generator.content.documents import Document, SiteContent
 from generator.content.permalinks import slugify
 from generator.content.sitedata import HTML, NIL_UNLESS_SET, link_neighbours, page_data, paginator_data, site_data
@@ -161,7 +162,7 @@ class SiteRenderer:
         unknown: dict[str, list] = {}
         for doc in self.documents:
             if doc.layout is not None:
-                check_layout_name(doc.layout, doc.source_path, doc.line_of("layout") or 1)
+                check_layout_name(doc.layout, *self._layout_named_at(doc))
             if doc.layout is None or doc.layout in known:
                 continue
             if strict:
@@ -181,10 +182,18 @@ class SiteRenderer:
             warnings.append(problem)
         return warnings
 
-    @staticmethod
-    def _unknown_layout(doc, known: list[str]) -> ContentError:
-        return ContentError(f"unknown layout '{doc.layout}'", file=doc.source_path, line=doc.line_of("layout") or 1,
+    def _unknown_layout(self, doc, known: list[str]) -> ContentError:
+        file, line = self._layout_named_at(doc)
+        return ContentError(f"unknown layout '{doc.layout}'", file=file, line=line,
                             hint=did_you_mean(doc.layout, known) or f"put {doc.layout}.html in _layouts/")
+
+    def _layout_named_at(self, doc) -> tuple[Path, int]:
+        """Where the document's layout is named: its front matter's `layout:` line, else the `layout:` of the
+        `defaults:` set of _config.yml that gave it, else (the layout of its kind) the document's first line."""
+        if doc.line_of("layout") is None and "layout" in doc.default_sets:
+            line = line_in_config(self.config, doc.default_sets["layout"], "layout")
+            return self.config.file, line or self.config.lines.get("defaults") or 1
+        return doc.source_path, doc.line_of("layout") or 1
 
     def render_layout(self, name: str | None, context: dict, content: str) -> str:
         """`content` wrapped in the layout `name` and the layouts its front matter names, in turn.

@@ -8,7 +8,13 @@ values, `trim_blocks` and `lstrip_blocks` whitespace), which tests/site/test_syn
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
+
+# figure.html's second link around a figure, to its dark rendering: `hidden` until the theme's CSS shows it under a
+# dark colour scheme. A feed reader has no such CSS and may drop the attribute: a feed entry leaves the copy out.
+DARK_COPY = re.compile(r'<a\b[^>]*\bclass="[^"]*\bfigure-full-size-dark\b[^"]*"[^>]*>.*?</a>', re.DOTALL)
 
 
 def _text(value) -> str:
@@ -48,9 +54,14 @@ def atom_feed(site: dict, posts: list, filters: dict) -> str:
                 f"    <published>{date}</published>\n",
                 f"    <updated>{date}</updated>\n",
                 f'{categories}    <summary type="html">{_escaped_xml(xml_escape, post.get("excerpt") or "")}</summary>\n',
-                f'    <content type="html" xml:base="{link}">{_escaped_xml(xml_escape, post["content"])}</content>\n',
+                f'    <content type="html" xml:base="{link}">{_escaped_xml(xml_escape, _feed_html(post["content"]))}</content>\n',
                 "  </entry>\n"]
     return "".join(out) + "</feed>\n"
+
+
+def _feed_html(html):
+    """A post's HTML for its feed entry: figures without their dark copies (see DARK_COPY)."""
+    return DARK_COPY.sub("", html) if isinstance(html, str) and "figure-full-size-dark" in html else html
 
 
 def sitemap(entries: list[dict], filters: dict) -> str:

@@ -49,6 +49,7 @@ class Document:
     kind: str                       # "post" or "page"
     front_matter: dict
     key_lines: dict
+    default_sets: dict              # {key: index of the `defaults:` set of _config.yml that gave its value}
     body: str
     body_line: int
     url: str
@@ -156,7 +157,7 @@ def read_document(path: Path, folder: Path, config: Config, label: str, settings
                   time: SiteTime) -> Document:
     relative = path.relative_to(config.source).as_posix()
     parsed = split_front_matter(read_text(path, config), path)
-    fm = with_defaults(config, relative, label, parsed.front_matter)
+    fm, from_defaults = with_defaults(config, relative, label, parsed.front_matter)
     date = front_matter_date(fm, parsed, path, zone, time)
     slug = str(fm.get("slug") or path.stem)
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
@@ -171,7 +172,7 @@ def read_document(path: Path, folder: Path, config: Config, label: str, settings
     url = build_url(template, values, *origin)
     return Document(
         source_path=path, relative_path=relative, kind="document", front_matter=fm,
-        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        key_lines=parsed.key_lines, default_sets=from_defaults, body=parsed.body, body_line=parsed.body_line, url=url,
         output_path=permalinks.output_path(url, output_ext), slug=slug, date=date,
         title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
         categories=categories, tags=merged_tags(fm), layout=layout_name(fm, None),
@@ -271,7 +272,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     notebook = path.suffix == NOTEBOOK_SUFFIX
     text = read_text(path, config)
     parsed = read_notebook(text, path) if notebook else split_front_matter(text, path)
-    fm = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
+    fm, from_defaults = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
     if draft or not match:   # read_site passes only dated names from _posts/
         stem, name_date = re.sub(r"\.[^.]+$", "", path.name), None
@@ -291,7 +292,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     url = build_url(template, values, *permalink_origin(fm, parsed, path, config))
     return Document(
         source_path=path, relative_path=relative, kind="post", front_matter=fm,
-        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        key_lines=parsed.key_lines, default_sets=from_defaults, body=parsed.body, body_line=parsed.body_line, url=url,
         output_path=checked_output_path(url, output_ext, fm, parsed.key_lines, path), slug=slug, date=date,
         title=display_text(fm.get("title", permalinks.titleize_slug(slug))),
         categories=categories, tags=merged_tags(fm),
@@ -302,7 +303,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
 def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
     parsed = split_front_matter(read_text(path, config), path)
-    fm = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
+    fm, from_defaults = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
     if "date" in fm:
         fm["date"] = page_date(fm["date"], site_timezone(config.timezone, config.file))
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
@@ -315,7 +316,7 @@ def read_page(path: Path, config: Config) -> Document:
     url = build_url(template, values, *permalink_origin(fm, parsed, path, config))
     return Document(
         source_path=path, relative_path=relative.as_posix(), kind="page", front_matter=fm,
-        key_lines=parsed.key_lines, body=parsed.body, body_line=parsed.body_line, url=url,
+        key_lines=parsed.key_lines, default_sets=from_defaults, body=parsed.body, body_line=parsed.body_line, url=url,
         output_path=checked_output_path(url, output_ext, fm, parsed.key_lines, path), slug=path.stem, date=None,
         title=display_text(fm.get("title", "")), categories=merged_categories(fm),
         tags=merged_tags(fm), layout=layout_name(fm, "page" if is_html else None),

@@ -64,6 +64,18 @@ def quantise(maps: np.ndarray) -> Quantised:
     return Quantised(codes, offsets, steps)
 
 
+def quantise_shares(maps: np.ndarray) -> Quantised:
+    """8-bit codes of (P, C, H, W) attribution maps on the figures' attribution scale (colour_rule.share_places,
+    from zero to the map's largest value, negatives at zero): offset 0, step largest / LEVELS, and each code the
+    colour level the grad-cam figures give that value."""
+    maps = np.asarray(maps, dtype=np.float64)
+    if not np.isfinite(maps).all():
+        raise ValueError("attribution maps are not finite")
+    codes = colour_rule.levels(colour_rule.share_places(maps))
+    highs = np.abs(maps).max(axis=(2, 3))
+    return Quantised(codes, np.zeros_like(highs), _rounded(highs / LEVELS))
+
+
 def _rounded(values: np.ndarray) -> np.ndarray:
     """Values as the JSON index stores them (9 significant digits), so codes match what the page decodes."""
     return np.vectorize(lambda v: float(f"{v:.9g}"), otypes=[np.float64])(values)

@@ -1,7 +1,10 @@
 """Grad-CAM in the explorer: for each probe and each class, where the last convolution's features weigh
 for that class (generator.figures.attribution.grad_cam, the grad-cam figures' computation), resized to the
 probe and stored like a layer's maps: 8-bit codes with an offset and a step per map, in
-`gradcam/<variant>.bin` (probe x class x row x column), described by index.json's `gradcam`.
+`gradcam/<variant>.bin` (probe x class x row x column), described by index.json's `gradcam`. The codes are on
+the grad-cam figures' colour scale (`data.quantise_shares`: zero to each map's largest value), so the page
+colours a code as the figures colour that value, with the colour map of the model's grad-cam figure (`cmap`),
+whose colours index.json's `gradcam` holds.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import numpy as np
 
 from generator.explore import data
 from generator.figures import attribution_figure
+from generator.figures.kinds import grad_cam
 
 FOLDER = "gradcam"
+SCALE = "share of each map's largest value"   # the codes' scale (data.quantise_shares), in the explorer's keys
 
 
 def last_convolution(record: dict) -> str | None:
@@ -45,17 +50,23 @@ def compute(networks: dict, record: dict, images: np.ndarray) -> dict[str, data.
         except NotAChain:
             return {}
         resized = upsample(cams, images.shape[1:3]).reshape(len(images), classes, *images.shape[1:3])
-        maps[variant] = data.quantise(np.maximum(resized, 0))
+        maps[variant] = data.quantise_shares(resized)
     return maps
 
 
-def index_entry(record: dict, maps: dict[str, data.Quantised]) -> dict | None:
-    """index.json's `gradcam`: the layer, the classes, the map shape, and per variant the file and each map's
-    offset and step."""
+def cmap(name: str, manifest: list[dict]) -> str:
+    """The colour map of the model's first grad-cam figure, else the grad-cam figures' default."""
+    return next((e["spec"]["cmap"] for e in manifest if e["kind"] == "grad-cam"
+                 and e["spec"].get("model") == name and e["spec"].get("cmap")), grad_cam.KEYS["cmap"].default)
+
+
+def index_entry(record: dict, maps: dict[str, data.Quantised], cmap: str, colors: list[str]) -> dict | None:
+    """index.json's `gradcam`: the layer, the classes, the map shape, the colour map and its colours (the colour
+    rule's ramp, as the figures draw it), and per variant the file and each map's offset and step."""
     if not maps:
         return None
     first = next(iter(maps.values()))
-    return {"layer": last_convolution(record), "classes": list(record["class_names"]),
+    return {"layer": last_convolution(record), "classes": list(record["class_names"]), "cmap": cmap, "colors": colors,
             "maps": list(first.codes.shape[1:]),
             "files": {variant: f"{FOLDER}/{variant}.bin" for variant in maps},
             "offsets": {variant: quantised.offsets.tolist() for variant, quantised in maps.items()},

@@ -59,6 +59,7 @@ class ExplorerModel:
     spec_file: Path
     published: bool = True              # its .keras file is in the site (models/NAME.keras)
     colour_scale: str = colour_rule.DEFAULT_SCALE  # the colour rule's scale (figures/colour_rule.py) the page starts with
+    gradcam_cmap: str = ""              # the Grad-CAM maps' colour map: that of the model's grad-cam figure
     megabytes: float | None = None      # the spec's explorer_budget; None: budget.DEFAULT_MEGABYTES
     kept: budget.Plan | None = None     # the layers and channels within the budget (compute() decides)
     key: str = ""                       # the local cache's key (with library versions)
@@ -103,7 +104,8 @@ class ExplorerStage:
             self.models.append(ExplorerModel(name, self._probes(name, manifest), self._cmap(name, manifest),
                                              variants, Path(spec.file), published=name in published,
                                              megabytes=spec.explorer_budget,
-                                             colour_scale=self._colour_scale(name, manifest)))
+                                             colour_scale=self._colour_scale(name, manifest),
+                                             gradcam_cmap=gradcam.cmap(name, manifest)))
 
     def _probes(self, name: str, manifest: list[dict]) -> list[str]:
         """The probes of the model's activations figures, then of its other figures; else the blog's probes/."""
@@ -145,12 +147,14 @@ class ExplorerStage:
                                      gradcam_classes=gradcam.classes_to_draw(record))
             # what the budget changes is keyed only when it leaves something out: explorers that fit keep their keys
             limits = [model.megabytes, model.kept.channels] if model.kept.left_out else []
+            # and the Grad-CAM maps' scale and colours only for a model that has them
+            cams = [gradcam.SCALE, model.gradcam_cmap] if model.kept.gradcam and gradcam.classes_to_draw(record) else []
             model.key = digest("explore", VERSION, model.name, model.cmap, model.colour_scale,
                                {ref: self.store.cache_key(ref) for ref in refs},
-                               probes, library_versions(), *([conversion] if conversion else []), *limits)
+                               probes, library_versions(), *([conversion] if conversion else []), *limits, *cams)
             model.input_key = digest("explore", VERSION, model.name, model.cmap, model.colour_scale,
                                      {ref: self.store.input_key(ref) for ref in refs}, probes, self.reader_images,
-                                     *limits)
+                                     *limits, *cams)
             model.entry = None if self.force else (self._frozen_entry(model) or self.cache.get(model.key))
         misses = [model for model in self.models if model.entry is None]
         if misses:
@@ -205,7 +209,7 @@ class ExplorerStage:
             "metrics": {variant: self.store.record(ref).get("metrics", {}) for variant, ref in self.refs(model).items()},
             "layers": [_layer_entry(info, quantised, is_last=number == len(trained.record["layers"]) - 1)
                        for number, info in enumerate(trained.record["layers"])],
-            "gradcam": gradcam.index_entry(trained.record, cams),
+            "gradcam": gradcam.index_entry(trained.record, cams, model.gradcam_cmap, _colors(model.gradcam_cmap)),
             **({"left_out": f"{kept.left_out} (its budget: {self.megabytes(model):g} MB)"} if kept.left_out else {}),
             "versions": library_versions(),   # what computed it: figures.json quotes it, on any machine
         }

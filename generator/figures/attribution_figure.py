@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from generator.errors import did_you_mean
-from generator.figures import options as opt
+from generator.figures import colour_rule, options as opt
 from generator.figures.common import colormap, dataset_of, display_image, probe_images, short_name
+from generator.figures.context import percent
 from generator.figures.directive import FigureRequest
 from generator.figures.layout import SMALL, TEXT
 from generator.figures.registry import DrawnFigure, page_figure
 from generator.figures.words import FACTS
-from generator.figures.tiling import LEVELS, colour_bar, colormap_levels, enlarge, fit_scale, flow, label_above, \
+from generator.figures.tiling import colour_bar, enlarge, fit_scale, flow, label_above, \
     stack_vertically, text_lines, wrap_text
 from generator.options import expects
 
@@ -284,9 +285,9 @@ def _alt(method: str, options: dict, images: Images, columns: list[Column], clas
     """The result, image by image: what the model predicts, the true class, each class explained and its score."""
     def one(index: int) -> str:
         top = int(probabilities[index].argmax())
-        said = f"{images.names[index]}: predicted {class_names[top]}, {probabilities[index, top]:.0%}"
+        said = f"{images.names[index]}: predicted {class_names[top]}, {percent(probabilities[index, top], 0)}"
         truth = images.truth[index]
-        explained = ", ".join(f"{class_names[c]} ({probabilities[index, c]:.0%})" for c in classes[index])
+        explained = ", ".join(f"{class_names[c]} ({percent(probabilities[index, c], 0)})" for c in classes[index])
         return said + ("" if truth is None else f"; true class: {class_names[truth]}") + f"; maps for {explained}"
 
     versions = f" Maps of {', '.join(column.label for column in columns)}." if len(columns) > 1 else ""
@@ -302,20 +303,17 @@ def _array_name(label: str) -> str:
     return label.replace("-", "_")
 
 
-def overlay(image: np.ndarray, heat: np.ndarray, colours: np.ndarray, opacity: float, signed: bool) -> np.ndarray:
-    """The image in grey with the map's colours over it: `heat` scaled to its largest magnitude, 0..1
-    (or -1..1 around the middle of a diverging scale when `signed`)."""
+def overlay(image: np.ndarray, heat: np.ndarray, cmap: str, opacity: float, signed: bool) -> np.ndarray:
+    """The image in grey with the map's colours over it, by the colour rule's attribution scale
+    (`colour_rule.share_places`: 0..1 of its largest magnitude, or -1..1 around the middle when `signed`)."""
     grey = display_image(image).mean(axis=-1, keepdims=True)
-    limit = float(np.abs(heat).max())
-    scaled = heat / limit if limit > 0 else np.zeros_like(heat)
-    levels = (scaled + 1) / 2 if signed else np.clip(scaled, 0, 1)
-    colour = colours[np.round(levels * (len(colours) - 1)).astype(int)].astype(np.float32)
+    colour = colour_rule.ramp(cmap)[colour_rule.levels(colour_rule.share_places(heat, signed))].astype(np.float32)
     return np.round((1 - opacity) * grey + opacity * colour).astype(np.uint8)
 
 
 def _compose(layout, images: Images, classes, class_names, probabilities, columns: list[Column], cmap: str,
              opacity: float) -> np.ndarray:
-    colours = colormap_levels(cmap, LEVELS)
+    colours = colour_rule.ramp(cmap)
     signed = columns[0].maps.signed
     side = max(images.pixels.shape[1:3])
     gap = layout.px(6)
@@ -327,7 +325,7 @@ def _compose(layout, images: Images, classes, class_names, probabilities, column
     blocks = []
     for index, name in enumerate(images.names):
         top = int(probabilities[index].argmax())
-        says = f"says {class_names[top]} {probabilities[index, top]:.0%}"
+        says = f"says {class_names[top]} {percent(probabilities[index, top], 0)}"
         truth = images.truth[index]
         title = f"{name}: {says}" + ("" if truth is None else f", is {class_names[truth]}")
         pictures, labels = [enlarge(display_image(images.pixels[index]), scale)], ["input"]
@@ -336,7 +334,7 @@ def _compose(layout, images: Images, classes, class_names, probabilities, column
             for column in columns:
                 labels.append(class_names[classes[index, k]] if len(columns) == 1 else (
                     f"{column.label}: {class_names[classes[index, k]]}" if per_image > 1 else column.label))
-                pictures.append(enlarge(overlay(images.pixels[index], column.maps.shown[pair], colours, opacity,
+                pictures.append(enlarge(overlay(images.pixels[index], column.maps.shown[pair], cmap, opacity,
                                                 signed), scale))
         blocks.append(label_above(flow(_labelled(pictures, labels, layout), layout.width_px, gap), title, layout,
                                   TEXT))

@@ -1,5 +1,7 @@
 """The one colour rule of value maps: the activations figure's grid, strip and enlarged channel, the
 dense-as-image fold and the explorer (generator/explore/, assets/js/explore.js) all colour a value by it.
+Attribution maps (grad-cam, saliency, occlusion, integrated gradients, and the explorer's Grad-CAM) are placed
+on another scale, `share_places`: from zero to the map's largest magnitude; then the same levels and ramp.
 
 A value's place on the scale is linear from the scale's lowest value (the colormap's bottom) to its highest
 (its top). The scale is a map's own range (`map`, the default) or one range over the shown maps of a
@@ -43,6 +45,16 @@ def places(maps: np.ndarray, scale: str) -> np.ndarray:
 def levels(place: np.ndarray, count: int = RAMP_LEVELS) -> np.ndarray:
     """Places 0..1 as colour levels 0..count-1 (uint8), rounding half up as explore.js does."""
     return np.floor(np.clip(place, 0.0, 1.0) * (count - 1) + 0.5).astype(np.uint8)
+
+
+def share_places(maps: np.ndarray, signed: bool = False) -> np.ndarray:
+    """The attribution scale: each value of maps (..., H, W) as a share of its map's largest magnitude, 0 (zero)
+    to 1 (the largest), clipped at 0; a `signed` map's -1..1 laid on 0..1 around the middle of a diverging
+    colormap. A map of zeros is all 0 (the middle when signed)."""
+    values = np.asarray(maps, dtype=np.float64)
+    limit = np.abs(values).max(axis=(-2, -1), keepdims=True)
+    shares = values / np.where(limit > 0, limit, 1.0)
+    return (shares + 1) / 2 if signed else np.clip(shares, 0.0, 1.0)
 
 
 def map_levels(maps: np.ndarray, scale: str) -> np.ndarray:

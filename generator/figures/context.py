@@ -1,16 +1,26 @@
 """What post bodies see of the figures stage: `models` (the records of the models the text quotes)
-and the `percent` filter."""
+and `percent`, the one way a share is written for readers (the Liquid filter, alt texts, notes, figures'
+labels, `layerpress check`'s report)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from generator.errors import FigureError, did_you_mean
 
 
 def percent(value, digits: int = 1) -> str:
-    """0.9123 -> '91.2%'."""
-    return f"{value * 100:.{digits}f}%"
+    """0.9123 -> '91.2%', with more decimals where `digits` would print an untruth: a share under 1% shows
+    two significant digits (0.0012 -> '0.12%', never '0%' for one that is not 0), and one short of 100% as
+    many as it takes not to read '100%' (0.9997 -> '99.97%'). `digits=0` -> '91%'."""
+    points = value * 100
+    decimals = digits
+    if 0 < abs(points) < 1:
+        decimals = max(digits, 1 - math.floor(math.log10(abs(points))))
+    while decimals < 12 and points != 100 and float(f"{points:.{decimals}f}") in (100, -100):
+        decimals += 1
+    return f"{points:.{decimals}f}%"
 
 
 # Why a record holds null for a key, and how to give the model what it lacks (quoting a null is an error:

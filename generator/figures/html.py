@@ -41,9 +41,11 @@ class FigureHtml:
     def _image(self, figure: Figure, meta: dict) -> dict:
         # Drawn at 2x for the text column (and for phones); the link opens the image at its full size.
         request, wide = figure.request, meta["variants"]["wide"]
-        image = {"src": self._url(figure, wide["extension"]), "density": DENSITY, "narrow": None,
+        image = {"src": self._url(figure, wide["extension"]), "density": DENSITY, "narrow": None, "dark_src": None,
                  "alt": request.options["alt"] or meta["alt"] or f"{request.kind} figure",
                  **_css_size(wide)}
+        if "dark" in meta["variants"]:   # what the full-size link opens under a dark colour scheme
+            image["dark_src"] = self._url(figure, meta["variants"]["dark"]["extension"], suffix("dark"))
         if "narrow" in meta["variants"]:
             narrow = meta["variants"]["narrow"]
             image["narrow"] = {"media": NARROW_MEDIA, "src": self._url(figure, narrow["extension"], suffix("narrow")),

@@ -177,3 +177,35 @@ def test_the_phone_activations_grid_shows_each_probe_whole(served_site, browser)
         page.close()
     context.close()
     assert checked >= 4
+
+
+# Per figure with an image: the hrefs of its full-size links a reader can see (and so click or reach by Tab).
+SHOWN_FULL_SIZE_LINKS = """Array.from(document.querySelectorAll('figure.layerpress-figure'))
+  .filter(figure => figure.querySelector('img'))
+  .map(figure => Array.from(figure.querySelectorAll('a.figure-full-size'))
+    .filter(link => link.checkVisibility()).map(link => link.href))"""
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_full_size_link_opens_the_rendering_of_the_colour_scheme(served_site, browser, scheme):
+    """A figure's link to its full-size image opens the dark drawing under a dark colour scheme and the light one
+    otherwise: one link a figure is shown, without any script."""
+    base, dest = served_site
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    checked = 0
+    for path in post_pages(dest):
+        page.goto(urljoin(base, path), wait_until="load")
+        for links in page.evaluate(SHOWN_FULL_SIZE_LINKS):
+            checked += 1
+            assert len(links) == 1, (path, links)
+            assert links[0].endswith((".png", ".gif")) and ("-dark." in links[0]) == (scheme == "dark"), (path, links)
+    assert checked >= 30
+    page.goto(urljoin(base, post_pages(dest)[0]), wait_until="load")
+    first = page.locator("a.figure-full-size:visible").first
+    expected = first.get_attribute("href")
+    first.click()
+    page.wait_for_load_state()
+    assert page.url == urljoin(base, expected) and ("-dark." in page.url) == (scheme == "dark")
+    context.close()

@@ -16,6 +16,7 @@ import pytest
 from default_blog.blog_paths import CONTENT
 from generator.build import BuildOptions, build
 from generator.cli import main
+from generator.figures.context import percent
 from generator.figures.directive import prose_lines
 from generator.freeze import FrozenResults
 from generator.models.recipe import optimizer_settings
@@ -57,10 +58,6 @@ def page_text(site, post) -> str:
     page = next(site.glob(f"*/2026/*/*/{post.stem[len('2026-11-02-'):]}/index.html"))
     text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page.read_text(encoding="utf-8"), flags=re.S)
     return " ".join(html.unescape(text).translate(STRAIGHT_QUOTES).split())
-
-
-def percent(value, digits=1) -> str:
-    return f"{value * 100:.{digits}f}%"
 
 
 def prose(path) -> str:

@@ -29,6 +29,16 @@ probes: [probes/triangle.png, probes/circle.png]
 layers: [conv2d, max_pooling2d]
 caption: Every channel of the first two layers.
 ```
+
+```figure
+kind: grad-cam
+id: where
+model: tiny
+probes: [probes/triangle.png, probes/circle.png]
+classes: [circle, square, triangle]
+cmap: magma
+caption: Where the last convolution looks, for each class.
+```
 """
 
 

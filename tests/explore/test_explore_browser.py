@@ -157,6 +157,32 @@ def test_grad_cam_of_the_probe_for_every_class(explorer):
     page.wait_for_selector(".explorer-gradcam canvas")
 
 
+GRAD_CAM_PIXELS = """() => Array.from(document.querySelectorAll('.explorer-gradcam canvas')).map(canvas => ({
+  label: canvas.getAttribute('aria-label'),
+  pixels: Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data)}))"""
+
+
+def test_grad_cam_pixels_are_the_grad_cam_figure_s_colours(explorer):
+    """Each Grad-CAM map the page draws over a probe has, pixel for pixel, the colours the post's grad-cam figure
+    draws for that probe and class (its `overlay`: its colour map, magma, its scale and levels, its opacity)."""
+    from generator.figures.attribution_figure import overlay
+
+    page, site = explorer
+    index = json.loads((site / "explore/tiny/data/index.json").read_text())
+    with np.load(site / "figures/tiny-maps/where.npz") as figure:
+        images, maps = figure["images"], figure["maps"]
+    for probe, entry in enumerate(index["probes"]):
+        page.select_option("select[name=probe]", str(probe))
+        page.wait_for_function("document.querySelector('.explorer-gradcam canvas').getAttribute('aria-label')"
+                               f".endsWith({json.dumps(entry['name'])})")
+        drawn = page.evaluate(GRAD_CAM_PIXELS)
+        assert [d["label"].split(" for class ")[1].split(",")[0] for d in drawn] == index["gradcam"]["classes"]
+        for k, canvas in enumerate(drawn):
+            pixels = np.array(canvas["pixels"], np.uint8).reshape(*maps.shape[2:], 4)[..., :3]
+            expected = overlay(images[probe], maps[probe, k], "magma", 0.6, False)
+            assert (pixels == expected).all(), (entry["name"], k, int((pixels != expected).any(-1).sum()))
+
+
 def test_the_header_is_as_wide_as_the_panels(browser, served_blog):
     base, _, _ = served_blog
     for width in (1280, 1600):

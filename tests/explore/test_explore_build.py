@@ -142,3 +142,25 @@ def test_grad_cam_of_every_probe_and_class_is_the_grad_cam_figures_computation(b
     values = offsets[..., None, None] + steps[..., None, None] * codes.reshape(probes, classes, height, width)
     assert (np.abs(values - np.maximum(expected, 0)) <= steps[..., None, None] / 2 + 1e-6).all()
     assert f"<code>{cams['layer']}</code>, the last convolution" in (site / "explore/tiny/index.html").read_text()
+
+
+def test_grad_cam_codes_are_the_grad_cam_figure_s_colour_levels_in_its_colours(built_blog):
+    """The explorer colours its Grad-CAM maps as the post's grad-cam figure colours the same maps: the same scale
+    (zero to each map's largest value), the same levels and the figure's colour map (magma here, where the
+    activations figure's is viridis), pixel for pixel."""
+    from generator.figures import colour_rule
+
+    _, site = built_blog
+    index = index_of(site)
+    cams = index["gradcam"]
+    with np.load(site / "figures/tiny-maps/where.npz") as figure:
+        maps, classes = figure["maps"], figure["classes"]      # (probe, class, H, W), the classes drawn
+    assert classes.tolist() == [[0, 1, 2]] * 2 and cams["classes"] == ["circle", "square", "triangle"]
+    figure_colours = colour_rule.ramp("magma")[colour_rule.levels(colour_rule.share_places(maps))]
+    codes = np.frombuffer((site / DATA / cams["files"]["trained"]).read_bytes(), np.uint8).reshape(maps.shape)
+    palette = np.array([[int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] for hex_colour in cams["colors"]])
+    assert len(palette) == colour_rule.RAMP_LEVELS and (cams["cmap"], index["cmap"]) == ("magma", "viridis")
+    assert "(magma, as the grad-cam figures colour them)" in " ".join((site / "explore/tiny/index.html").read_text().split())
+    explorer_colours = palette[codes]
+    assert explorer_colours.shape == figure_colours.shape and len(np.unique(codes)) > 20
+    assert (explorer_colours == figure_colours).all()

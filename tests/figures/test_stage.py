@@ -196,6 +196,8 @@ def test_every_kind_draws_files_and_html(every_kind):
         dark = Image.open(outputs[f"figures/post/{figure.request.figure_id}-dark.{extension}"])
         assert dark.size == image.size  # the same drawing in the dark scheme
         assert f'<source media="(prefers-color-scheme: dark)" srcset="{url}-dark.{extension} 2x" ' in html
+        assert f'<a class="figure-full-size figure-full-size-dark" href="{url}-dark.{extension}" hidden><picture>' \
+            in html   # the full-size link under a dark colour scheme (tests/browser: the theme shows it)
     assert {"models/tiny.keras", "figures.json"} <= set(outputs)
     assert not [path for path in outputs if path.startswith("models/tiny-")]  # variants are not published
 

@@ -10,6 +10,7 @@ from PIL import Image
 from test_stage import find_patch, run_stage
 
 from generator.errors import FigureError
+from generator.figures.context import percent
 from generator.figures.kinds.activations import MAP_LEVELS, channel_tiles
 from generator.figures.tiling import colormap_levels
 from generator.figures.words import CaptionMismatch, problems
@@ -121,7 +122,7 @@ def test_predictions_are_percentages_and_their_alt_text_states_each_result(site_
     alt = alt_of(figure_html(result, document, "p"))
     for name, probabilities, truth in zip(["triangle.png", "circle.png"], data["probabilities"], ["triangle", "circle"]):
         best = int(probabilities.argmax())
-        assert f"{name}: predicted {names[best]}, {probabilities[best]:.0%}; true class: {truth}" in alt
+        assert f"{name}: predicted {names[best]}, {percent(probabilities[best], 0)}; true class: {truth}" in alt
     assert "in percent (no bars)" in note_of(figure_html(result, document, "p"))
     with pytest.raises(FigureError, match=r"the caption says \"three probes\", but the figure has 2 probes"):
         run_stage(source, cache, body.replace("Two probes; the bars are the probabilities", "Three probes"))
@@ -139,10 +140,10 @@ def test_attribution_and_dense_alt_texts_state_the_class_and_its_score(site_sour
     probabilities = np.load(outputs["figures/post/cam.npz"])["probabilities"][0]
     best = int(probabilities.argmax())
     alt = alt_of(figure_html(result, document, "cam"))
-    assert f"circle.png: predicted {names[best]}, {probabilities[best]:.0%}; maps for {names[best]} (" in alt
-    assert f"triangle ({probabilities[names.index('triangle')]:.0%})" in alt
+    assert f"circle.png: predicted {names[best]}, {percent(probabilities[best], 0)}; maps for {names[best]} (" in alt
+    assert f"triangle ({percent(probabilities[names.index('triangle')], 0)})" in alt
     dense = np.load(outputs["figures/post/dense.npz"])["probabilities_0"][0]
-    assert f"trained, triangle.png: predicted {names[int(dense.argmax())]}, {dense.max():.1%}" in alt_of(
+    assert f"trained, triangle.png: predicted {names[int(dense.argmax())]}, {percent(float(dense.max()))}" in alt_of(
         figure_html(result, document, "dense"))
     with pytest.raises(FigureError, match=r"the caption says \"predicted class \(right\)\""):
         run_stage(source, cache, body.replace("(middle)", "(right)"))

@@ -58,6 +58,28 @@ def test_an_unknown_layout_many_documents_name_is_one_warning(blog, capsys):
     assert '<article class="post">' in blog.read("2020/01/03/p3.html") and "A page." in blog.read("about.html")
 
 
+def test_an_unknown_layout_from_front_matter_defaults_is_reported_at_its_config_line(blog, capsys):
+    """`defaults:` gives the layout: the warning names _config.yml's `layout:` line of that default set (the
+    most specific one that applies), not line 1 of a post; a post's own `layout:` is named at its own line."""
+    blog.config("title: T\n"
+                "defaults:\n"
+                "  - scope: {path: ''}\n"
+                "    values: {layout: page}\n"
+                "  - scope:\n"
+                "      type: posts\n"
+                "    values:\n"
+                "      comments: true\n"
+                "      layout: single\n")
+    blog.write("_posts/2020-01-01-a.md", "---\ntitle: A\n---\nPost.\n")
+    blog.write("_posts/2020-01-02-b.md", "---\ntitle: B\n---\nPost.\n")
+    assert blog.build("--strict") == 1
+    assert capsys.readouterr().err == (
+        "error: blog/_config.yml:9: unknown layout 'single' (put single.html in _layouts/)\n")
+    blog.write("_posts/2020-01-02-b.md", "---\ntitle: B\ncomments: false\nlayout: wide\n---\nPost.\n")
+    assert blog.build("--strict") == 1
+    assert capsys.readouterr().err.startswith("error: blog/_posts/2020-01-02-b.md:4: unknown layout 'wide'")
+
+
 def test_strict_in_config_makes_warnings_errors(blog, capsys):
     blog.config("title: T\nstrict: true\n")
     blog.write("_posts/2020-01-01-a.md", "---\nlayout: psot\n---\nx\n")

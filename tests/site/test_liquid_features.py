@@ -258,9 +258,10 @@ def test_percent_thousands_and_liquid_math(blog):
         {{ 0.91234 | percent }} {{ 0.91234 | percent: 2 }} {{ 60000 | thousands }} {{ 1234567 | thousands: "\\," }}
         {{ 0.91234 | times: 100 | round: 1 }} {{ 60000 | divided_by: 1000 }} {{ 7 | modulo: 4 }}
         {{ 2.5 | ceil }} {{ -3 | abs }}
+        {{ 0.0012 | percent: 0 }} {{ 0.9997 | percent }} {{ 0 | percent }} {{ 1 | percent: 0 }}
         """)
     assert blog.build() == 0
-    assert post_html(blog) == "<p>91.2% 91.23% 60,000 1\\,234\\,567\n91.2 60 3\n3 3</p>"
+    assert post_html(blog) == "<p>91.2% 91.23% 60,000 1\\,234\\,567\n91.2 60 3\n3 3\n0.12% 99.97% 0.0% 100%</p>"
 
 
 def test_number_of_words_counts_each_cjk_character_as_jekyll_does(blog):

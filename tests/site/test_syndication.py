@@ -92,3 +92,22 @@ def test_feed_and_sitemap_are_the_bytes_the_jinja_templates_wrote(tmp_path, conf
     entries = renderer.sitemap_entries(pages)
     assert any(entry["lastmod"] for entry in entries) and not all(entry["lastmod"] for entry in entries)
     assert renderer.sitemap(pages) == jinja(SITEMAP_TEMPLATE, renderer, entries=entries)
+
+
+def test_a_feed_entry_leaves_out_the_hidden_dark_copy_of_a_figure(tmp_path):
+    """figure.html's second link (to the dark rendering, shown by the theme's CSS under a dark colour scheme) is
+    `hidden`; a feed reader has no such CSS and may drop the attribute, so the entry has the light link only."""
+    renderer_for(tmp_path, "title: T\n")   # the blog, whose third post becomes one with a figure
+    figure = ('<figure class="layerpress-figure" id="figure-f"><a class="figure-full-size figure-full-size-light" '
+              'href="/f.png"><picture><img src="/f.png" alt="A map"></picture></a><a class="figure-full-size '
+              'figure-full-size-dark" href="/f-dark.png" hidden><picture><img src="/f.png" alt="A map"></picture>'
+              '</a><figcaption>A <a href="/x">link</a>.</figcaption></figure>')
+    post = tmp_path / "blog" / "_posts" / "2020-01-03-post-3.md"
+    post.write_text("---\ntitle: Figure\n---\nBefore.\n\n" + figure + "\n\nAfter.\n")
+    renderer = SiteRenderer(load_config(tmp_path / "blog"), read_site(load_config(tmp_path / "blog"), ReadOptions()))
+    renderer.check_layouts()
+    pages = renderer.render_all()
+    assert any("f-dark.png" in page.text for page in pages)
+    feed = renderer.feed()
+    assert "f-dark.png" not in feed and feed.count("A map") == 1
+    assert "figure-full-size-light&quot; href=&quot;/f.png&quot;" in feed and "&lt;figcaption&gt;A &lt;a" in feed

@@ -11,6 +11,7 @@ import numpy as np
 
 from generator.figures import options as opt
 from generator.figures.common import test_metrics_of
+from generator.figures.context import percent
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.registry import DrawnFigure
@@ -34,7 +35,7 @@ def compare_table(names: list[str], records: list[dict]) -> str:
     best = max(range(len(records)), key=lambda i: records[i]["metrics"]["test_accuracy"])
     rows = []
     for index, (name, record) in enumerate(zip(names, records)):
-        accuracy = f"{record['metrics']['test_accuracy']:.1%}"
+        accuracy = percent(record['metrics']['test_accuracy'])
         if index == best:
             accuracy = f"<strong>{accuracy}</strong>"
         rows.append(f"<tr><td>{escape(name)}</td><td>{record['epochs']}</td><td>{record.get('best_epoch', '')}</td>"

@@ -7,6 +7,7 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import history_of
+from generator.figures.context import percent
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import MARGIN, Scheme, scheme
@@ -76,7 +77,7 @@ def alt_text(model: str, history: dict, metrics: list[str], best_epoch: int | No
 
 
 def _value(metric: str, value: float) -> str:
-    return f"{value:.1%}" if "acc" in metric else f"{value:.3g}"
+    return percent(value) if "acc" in metric else f"{value:.3g}"
 
 
 def plot_curves(history: dict, metrics: list[str], best_epoch: int | None, layout) -> np.ndarray:

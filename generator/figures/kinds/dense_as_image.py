@@ -11,6 +11,7 @@ import numpy as np
 
 from generator.figures import colour_rule, options as opt
 from generator.figures.common import class_names_of, display_image, layer_info, probe_images, short_name
+from generator.figures.context import percent
 from generator.figures.layout import SMALL, scheme
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
@@ -91,7 +92,7 @@ def probability_bars(probabilities: np.ndarray, class_names: list[str], layout) 
         inset = line_height // 5
         bar[inset:line_height - inset, :length] = BAR_COLOUR
         bar[inset:line_height - inset, :1] = scheme().ink
-        rows.append(stack_horizontally([label, bar, text_lines([f"{p:.1%}"], layout, SMALL)], gap=layout.px(4)))
+        rows.append(stack_horizontally([label, bar, text_lines([percent(float(p))], layout, SMALL)], gap=layout.px(4)))
     title = "class probabilities" if len(class_names) <= MAX_BARS else \
         f"the {MAX_BARS} most probable of {len(class_names)} classes"
     return label_above(stack_vertically(rows, gap=0), title, layout, SMALL)
@@ -167,7 +168,7 @@ def _alt(options: dict, results: list, probe_names: list[str], class_names: list
     def one(ref, p, probabilities) -> str:
         top = int(np.argmax(probabilities))
         return (f"{_model_label(ref, options['model'])}, {short_name(probe_names[p])}: predicted {class_names[top]}, "
-                f"{probabilities[top]:.1%}")
+                + percent(float(probabilities[top])))
 
     return (f"Dense layers {', '.join(options['layer'])} of model {options['model']} folded into RGB images beside "
             f"each input, with class probabilities as bars. " + ". ".join(one(ref, p, probabilities)

@@ -7,6 +7,7 @@ import numpy as np
 from generator.errors import did_you_mean
 from generator.figures import options as opt
 from generator.figures.common import class_names_of, dataset_of, display_image, probe_images, short_name
+from generator.figures.context import percent
 from generator.figures.directive import FigureRequest
 from generator.figures.draw import DrawContext
 from generator.figures.layout import SMALL
@@ -97,7 +98,7 @@ def alt_text(model: str, names: list[str], probabilities: np.ndarray, truth: lis
     """The result, image by image: 'test #3: predicted T-shirt, 97%; true class: shirt'."""
     def one(name, probs, label):
         best = int(np.argmax(probs))
-        said = f"{name}: predicted {class_names[best]}, {probs[best]:.0%}"
+        said = f"{name}: predicted {class_names[best]}, {percent(probs[best], 0)}"
         return said + ("" if label is None else f"; true class: {class_names[label]}")
 
     return f"Predictions of model {model}. " + ". ".join(one(*row) for row in zip(names, probabilities, truth)) + "."
@@ -136,7 +137,7 @@ def _tile(image, probs, class_names, label, name, scale, top, layout) -> np.ndar
     border = layout.px(BORDER)
     framed = np.pad(enlarge(image, scale), ((border, border), (border, border), (0, 0)), constant_values=0)
     framed[:border, :], framed[-border:, :], framed[:, :border], framed[:, -border:] = (COLOURS[correct],) * 4
-    lines = [f"{class_names[i]} {probs[i]:.0%}" for i in np.argsort(-probs, kind="stable")[:top]]
+    lines = [f"{class_names[i]} {percent(probs[i], 0)}" for i in np.argsort(-probs, kind="stable")[:top]]
     parts = [text_lines([name], layout, SMALL, width=framed.shape[1]), framed]
     if correct is not None:
         verdict = MARKS[correct] + ("" if correct else f": is {class_names[label]}")

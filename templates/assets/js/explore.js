@@ -34,7 +34,7 @@ async function main() {
     statusLine.textContent = `The explorer's data could not be loaded (${error.message}).`;
     return;
   }
-  palette = index.colors.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)));
+  palette = index.colors.map(hexColour);
   if (!index.probes.length || !mapLayers().length) {
     statusLine.textContent = "This model has no probe images (or no layer with a picture) to show.";
     return;
@@ -235,6 +235,9 @@ function mapView(layer, codes, variant, probe, channel) {
   };
 }
 
+// "#rrggbb" as [r, g, b].
+function hexColour(hex) { return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)); }
+
 // A place 0..1 as one of `count` levels, as colour_rule.levels rounds it.
 function levelOf(place, count) { return Math.floor(Math.min(Math.max(place, 0), 1) * (count - 1) + 0.5); }
 
@@ -433,15 +436,22 @@ async function showGradCam(ticket) {
   if (ticket !== shown) return;
   const [classes, height, width] = cams.maps;
   const size = height * width;
+  // The grad-cam figures' colours on their scale: a value's share of its map's largest value
+  // (colour_rule.share_places); with offset 0 (data.quantise_shares) a code is its colour level.
+  const colours = cams.colors ? cams.colors.map(hexColour) : palette;
   const figures = cams.classes.map((name, k) => {
     const at = (state.probe * classes + k) * size;
+    const offset = cams.offsets[state.variant][state.probe][k];
+    const step = cams.steps[state.variant][state.probe][k];
+    const high = offset + step * index.levels;
     const canvas = document.createElement("canvas");
     canvas.width = width;
     canvas.height = height;
     const context = canvas.getContext("2d");
     const image = context.createImageData(width, height);
     for (let position = 0; position < size; position++) {
-      const colour = palette[levelOf(codes[at + position] / index.levels, palette.length)];
+      const place = high > 0 ? (offset + step * codes[at + position]) / high : 0;
+      const colour = colours[levelOf(place, colours.length)];
       const value = grey[position];
       image.data.set([0, 1, 2].map((c) => Math.round((1 - OPACITY) * value + OPACITY * colour[c])).concat(255),
                      position * 4);
