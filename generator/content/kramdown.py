@@ -32,12 +32,14 @@ from markdown import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
 from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
+from generator.content.html_tags import escape_non_tags
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
 from generator.content.footnotes import KramdownFootnotes
 
@@ -435,6 +437,17 @@ class KramdownMathInline(InlineArithmatexPattern):
         return element, m.start(0), m.end(0)
 
 
+class KramdownRawHtml(Postprocessor):
+    """Raw HTML as kramdown writes it: a `<` in it that starts no tag kramdown reads is text."""
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, raw in enumerate(stash):
+            if isinstance(raw, str):
+                stash[index] = escape_non_tags(raw)
+        return text
+
+
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
         self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"],
@@ -454,6 +467,7 @@ class KramdownExtension(Extension):
             smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
             # kramdown: a quote between digits closes (5'10" is 5’10”), smarty would open it.
             smarty.register(SubstituteTextPattern(r"(?<=\d)'(?=\d)", ("&rsquo;",), md), "kramdown-digit-quote", 56)
+        md.postprocessors.register(KramdownRawHtml(md), "kramdown-raw-html", 31)   # before raw_html (30)
         if any(isinstance(ext, FootnoteExtension) for ext in md.registeredExtensions):
             md.treeprocessors.register(KramdownFootnotes(md), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).

@@ -12,6 +12,8 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.inlinepatterns import BacktickInlineProcessor, HtmlInlineProcessor
 from markdown.util import AtomicString, code_escape
 
+from generator.content.html_tags import is_start_tag
+
 # kramdown's HTML_BLOCK_ELEMENTS: in a paragraph, their tags are text.
 KRAMDOWN_BLOCK_ELEMENTS = frozenset({
     "address", "article", "aside", "applet", "body", "blockquote", "colgroup", "dd", "details", "dl", "div",
@@ -53,10 +55,13 @@ class KramdownCodeSpan(BacktickInlineProcessor):
 class KramdownSpanHtml(HtmlInlineProcessor):
     """Raw HTML inside a paragraph (or a table cell), as kramdown reads it: a block-level element's tag
     (`<div>`, `<ul>`, `<p>`, `<table>` ...) within a line is text, shown as written; other tags, and
-    one that starts a line or a list item (kramdown's HTML block), are HTML."""
+    one that starts a line or a list item (kramdown's HTML block), are HTML; what kramdown does not
+    read as a tag (generator/content/html_tags.py) is text."""
 
     def handleMatch(self, m, data):  # type: ignore[override]
         tag = SPAN_TAG_NAME.match(m.group(1))
+        if tag and not tag[0].startswith("</") and not is_start_tag(m.group(1)):
+            return None, None, None     # not a tag to kramdown (`<img src=x.png>`): text
         ancestors = getattr(self.md.treeprocessors["inline"], "ancestors", [])
         in_cell = bool({"td", "th"} & set(ancestors))      # a table cell is span-level throughout
         starts_a_line = not in_cell and (m.start(0) == 0 or data[m.start(0) - 1] == "\n")   # kramdown: HTML block
