@@ -11,6 +11,8 @@ adds the glue those extensions do not have:
 - `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
 - an HTML comment that starts a block is kept whole, with any fence or formula inside it;
+- an HTML block's content models (generator/content/html_blocks.py): a `markdown="1"` element inside
+  raw HTML (a box in a table's cell) is markdown, the HTML around it raw;
 - attribute lists start with `{:` (a bare `{i=1}` after `_..._` is text), headings take `{#id}` too;
 - `\\` at the end of a line is a line break (raw LaTeX environments' rows);
 - footnotes as kramdown writes them (generator/content/footnotes.py), emphasis as kramdown reads it
@@ -39,6 +41,7 @@ from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPatter
 
 from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
+from generator.content.html_blocks import split_raw_blocks
 from generator.content.html_tags import escape_non_tags
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
 from generator.content.footnotes import KramdownFootnotes
@@ -75,9 +78,6 @@ CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
-OUTER_BLOCK = re.compile(
-    r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
-    r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
 # kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
 BLOCK_COMMENT = re.compile(r"^[ ]{0,3}<!--")
 COMMENT_END = re.compile(r"-->[ \t]*")
@@ -180,13 +180,14 @@ class KramdownSource(Preprocessor):
         parts = []
         pieces = OPTIONS.split(text)     # text, options, text, options, ..., text
         for part, options in zip(pieces[0::2], pieces[1::2] + [""]):
+            part = split_raw_blocks(part, parse_block_html, self.md.htmlStash.store)
             if parse_block_html:
                 part = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', part)
             parts.append(part)
             setting = PARSE_BLOCK_HTML.search(options)
             if setting:
                 parse_block_html = setting["value"] == "true"
-        text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
+        text = COMMENT.sub("", "".join(parts))
         text = TOC_LIST.sub("\n[TOC]\n", text)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
             text = escaped_hash_lines(text)
@@ -259,33 +260,6 @@ def escaped_hash_lines(text: str) -> str:
             lines[row] = "\\" + line
         raw = max(0, raw + len(RAW_OPEN.findall(line)) - len(RAW_CLOSE.findall(line)))
     return "\n".join(lines)
-
-
-def mark_outer_blocks(text: str) -> str:
-    """kramdown honours a `markdown="..."` attribute on an element nested in raw HTML (a figure's caption
-    `<div markdown="span">` inside `<div class="figure">`); Python-Markdown only inside an element that
-    has one: the outermost HTML block around such an element gets `markdown="1"`."""
-    if "markdown=" not in text:
-        return text
-    out, position = [], 0
-    for opening in OUTER_BLOCK.finditer(text):
-        if opening.start() < position:
-            continue
-        end = matching_close(text, opening["tag"], opening.end())
-        if end is not None and "markdown=" in text[opening.end():end]:
-            out += [text[position:opening.end() - 1], ' markdown="1">']
-            position = opening.end()
-    return "".join(out) + text[position:]
-
-
-def matching_close(text: str, tag: str, start: int) -> int | None:
-    """Where the element opened just before `start` closes (nested ones of its name counted)."""
-    depth = 1
-    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", text[start:], re.IGNORECASE):
-        depth += -1 if found[1] else 1
-        if depth == 0:
-            return start + found.start()
-    return None
 
 
 def dedented_fence(fence: str, prose_before: str) -> str:
