@@ -197,6 +197,7 @@ class KramdownSource(Preprocessor):
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
         math_rows: set[int] = set()
+        interruptions: set[int] = set()     # blank lines put before a list that interrupts a paragraph
         display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
@@ -226,6 +227,7 @@ class KramdownSource(Preprocessor):
             elif BLOCK_IAL.match(previous) and line.strip():
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
+                interruptions.add(len(out))
                 out.append(">" if line.startswith(">") else "")
             quoted_html = QUOTED_HTML_LINE.match(line)
             if quoted_html and not self.parse_block_html:
@@ -235,7 +237,7 @@ class KramdownSource(Preprocessor):
                     out.append(quoted_html["quote"].rstrip())
                 line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
-        return kramdown_tables(nest_lists(out, math_rows))
+        return kramdown_tables(nest_lists(out, math_rows), interruptions)
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -323,10 +325,13 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
     return out
 
 
-def kramdown_tables(lines: list[str]) -> list[str]:
+def kramdown_tables(lines: list[str], interruptions: set[int] | None = None) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
-    header row and its separator."""
+    header row and its separator. A table ends where a block ends (a blank line, an attribute list,
+    the end), not at a list that interrupts a paragraph (`interruptions`: the blank lines put there),
+    else its lines are a paragraph."""
+    interruptions = interruptions or set()
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -342,6 +347,9 @@ def kramdown_tables(lines: list[str]) -> list[str]:
                 end += 1
             if not all(pipe_row(line) or TABLE_SEPARATOR.match(line) for line in lines[index:end]):
                 end = index
+        if end > index and not (end == len(lines) or BLOCK_IAL.match(lines[end])
+                                or (not lines[end].strip() and end not in interruptions)):
+            end = index
         if end == index:
             out.append(lines[index])
             index += 1
