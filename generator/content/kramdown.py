@@ -56,6 +56,7 @@ COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
+EMPTY_IAL = re.compile(r"^[ ]{0,3}\{:[ \t]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
@@ -198,6 +199,7 @@ class KramdownSource(Preprocessor):
         out: list[str] = []
         math_rows: set[int] = set()
         interruptions: set[int] = set()     # blank lines put before a list that interrupts a paragraph
+        after_attributes: set[int] = set()  # blank lines put after an attribute list that ends a block
         display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
@@ -224,7 +226,12 @@ class KramdownSource(Preprocessor):
                     # An attribute list for the next block, or for a table: Python-Markdown's
                     # attr_list only reads one at the end of a block, and tables take none.
                     continue
+                if EMPTY_IAL.match(line):   # `{: }` adds nothing; the block ends all the same
+                    after_attributes.add(len(out))
+                    out.append("")
+                    continue
             elif BLOCK_IAL.match(previous) and line.strip():
+                after_attributes.add(len(out))
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
                 interruptions.add(len(out))
@@ -237,7 +244,7 @@ class KramdownSource(Preprocessor):
                     out.append(quoted_html["quote"].rstrip())
                 line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
-        return kramdown_tables(nest_lists(out, math_rows), interruptions)
+        return kramdown_tables(nest_lists(out, math_rows), interruptions, after_attributes)
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -325,17 +332,20 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
     return out
 
 
-def kramdown_tables(lines: list[str], interruptions: set[int] | None = None) -> list[str]:
+def kramdown_tables(lines: list[str], interruptions: set[int] | None = None,
+                    after_attributes: set[int] | None = None) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
     header row and its separator. A table ends where a block ends (a blank line, an attribute list,
     the end), not at a list that interrupts a paragraph (`interruptions`: the blank lines put there),
-    else its lines are a paragraph."""
+    else its lines are a paragraph; it starts only after a blank line (not right after the attribute
+    list of the block before it, `after_attributes`)."""
     interruptions = interruptions or set()
+    after_attributes = after_attributes or set()
     out: list[str] = []
     index = 0
     while index < len(lines):
-        block_start = not (out and out[-1].strip())
+        block_start = not (out and out[-1].strip()) and index - 1 not in after_attributes
         end = index
         if block_start and TABLE_ROW.match(lines[index]):
             while end < len(lines) and TABLE_ROW.match(lines[end]):
