@@ -326,7 +326,10 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
         while stack and indent < stack[-1][1]:
             stack.pop()
         if stack:
-            out.append(" " * (stack[-1][2] + indent - stack[-1][1]) + line.lstrip(" "))
+            # kramdown: up to three spaces past the item's content column are not code (an HTML block
+            # or a paragraph indented by them); Python-Markdown would read them as code.
+            beyond = indent - stack[-1][1]
+            out.append(" " * (stack[-1][2] + (beyond if beyond >= 4 else 0)) + line.lstrip(" "))
         else:
             out.append(line)
     return out
