@@ -33,9 +33,11 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html
+from markdown.inlinepatterns import HTML_RE, SubstituteTagInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
@@ -56,6 +58,7 @@ COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
+HEADING_TAG = re.compile("[Hh][1-6]")
 EMPTY_IAL = re.compile(r"^[ ]{0,3}\{:[ \t]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
@@ -443,6 +446,22 @@ class KramdownRawHtml(Postprocessor):
         return text
 
 
+class KramdownHeadingIds(Treeprocessor):
+    """A heading's id from its text as kramdown reads it, spaces inside its HTML elements kept
+    (`### <a href="#x"> Text</a>` is `#-text` with the GFM input), where toc would strip and collapse
+    them. Runs just before toc, which keeps an id a heading has."""
+
+    def run(self, root: etree.Element) -> None:
+        if "toc" not in self.md.treeprocessors:
+            return
+        toc = self.md.treeprocessors["toc"]
+        assert isinstance(toc, TocTreeprocessor)
+        for element in root.iter():
+            if isinstance(element.tag, str) and HEADING_TAG.fullmatch(element.tag) and "id" not in element.attrib:
+                text = re.sub(HTML_RE, "", render_inner_html(remove_fnrefs(element), self.md), flags=re.DOTALL)
+                element.attrib["id"] = toc.slugify(html.unescape(text), toc.sep)
+
+
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
         self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"],
@@ -472,6 +491,8 @@ class KramdownExtension(Extension):
             md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
+        if "toc" in md.treeprocessors:
+            md.treeprocessors.register(KramdownHeadingIds(md), "kramdown-heading-ids", 6)   # toc is 5
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
         block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
