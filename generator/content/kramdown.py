@@ -57,6 +57,13 @@ PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|fa
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
+# kramdown's list item start (LIST_START_UL, LIST_START_OL): a space or a tab after the marker, any
+# text after that (`- \u00a0x` too); its content starts after the spaces.
+KRAMDOWN_ITEM = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+")
+# kramdown: what ends a list item's lazy lines (an attribute list, a block-level HTML tag).
+LAZY_END = re.compile(r"^[ ]{0,3}(?:\{:|</?(?!(?:a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|"
+                      r"kbd|label|mark|option|q|rb|rbc|rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var|"
+                      r"script)\b)[a-zA-Z])")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 HEADING_TAG = re.compile("[Hh][1-6]")
 EMPTY_IAL = re.compile(r"^[ ]{0,3}\{:[ \t]*\}[ \t]*$")
@@ -195,7 +202,10 @@ class KramdownSource(Preprocessor):
         text = TOC_LIST.sub("\n[TOC]\n", text)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
             text = escaped_hash_lines(text)
-        return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
+        lines = text.split("\n")
+        if self.gfm:
+            lines = nest_lazy_lists(lines)
+        return "\n".join(self.separate_blocks(lines)), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
@@ -258,6 +268,34 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def nest_lazy_lists(lines: list[str]) -> list[str]:
+    """kramdown's lazy lines in a top-level list: a line right after an item's text (no blank line
+    between) belongs to the item however little it is indented, so a list of the other kind there
+    (`- b` under `1. a`, or after `<br/>` lines) is a list inside the item. Such lines are indented to
+    the item's text here, where the rest of this module nests them."""
+    out: list[str] = []
+    item: tuple[int, bool] | None = None     # the open top-level item: its content column, ordered?
+    last_blank = True
+    for line in lines:
+        if not line.strip():
+            last_blank = True
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        marker = KRAMDOWN_ITEM.match(line)
+        if marker and (item is None or ordered(marker.group(0)) == item[1] or last_blank):
+            item = (len(marker.group(0)), ordered(marker.group(0)))
+        elif item and indent < item[0] and last_blank or item and LAZY_END.match(line):
+            item = None
+        elif item and indent < item[0]:      # a lazy line: the item's text
+            line = " " * item[0] + line.lstrip(" ")
+            if line.lstrip().startswith((">", "#")):   # GFM: a quote or a heading ends the item's paragraph
+                out.append("")
+        last_blank = False
+        out.append(line)
+    return out
 
 
 def escaped_hash_lines(text: str) -> str:

@@ -218,6 +218,8 @@ def test_has_math():
 
 
 def test_bullets_and_numbers_are_separate_lists(render):
+    """After a blank line; right under an item's text, kramdown reads a list of the other kind as the
+    item's lazy lines: a list inside it."""
     html = render("- a\n- b\n\n1. one\n2. two\n\n3. three\n- c\n")
     assert re.sub(r"\s+|</?p>", "", html) == (
-        "<ul><li>a</li><li>b</li></ul><ol><li>one</li><li>two</li><li>three</li></ol><ul><li>c</li></ul>")
+        "<ul><li>a</li><li>b</li></ul><ol><li>one</li><li>two</li><li>three<ul><li>c</li></ul></li></ol>")
