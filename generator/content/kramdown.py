@@ -87,6 +87,7 @@ QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
+ATX_HEADING = re.compile(r"^[ ]{0,3}#")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 # kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
@@ -205,6 +206,8 @@ class KramdownSource(Preprocessor):
         lines = text.split("\n")
         if self.gfm:
             lines = nest_lazy_lists(lines)
+        else:
+            lines = paragraph_hashes(lines)
         return "\n".join(self.separate_blocks(lines)), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
@@ -213,6 +216,7 @@ class KramdownSource(Preprocessor):
         math_rows: set[int] = set()
         interruptions: set[int] = set()     # blank lines put before a list that interrupts a paragraph
         after_attributes: set[int] = set()  # blank lines put after an attribute list that ends a block
+        attributes_for_next = ""            # an attribute list on a line of its own before its block
         display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
@@ -234,6 +238,9 @@ class KramdownSource(Preprocessor):
             in_math = len(DOLLARS.findall(line)) % 2 == 1
             display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
             previous = out[-1] if out else ""
+            if attributes_for_next and ATX_HEADING.match(line):
+                line = f"{line.rstrip()} {attributes_for_next}"    # where attr_list reads a heading's
+            attributes_for_next = line.strip() if BLOCK_IAL.match(line) and not previous.strip() else ""
             if BLOCK_IAL.match(line):
                 if not previous.strip() or TABLE_ROW.match(previous):
                     # An attribute list for the next block, or for a table: Python-Markdown's
@@ -294,6 +301,18 @@ def nest_lazy_lists(lines: list[str]) -> list[str]:
             if line.lstrip().startswith((">", "#")):   # GFM: a quote or a heading ends the item's paragraph
                 out.append("")
         last_blank = False
+        out.append(line)
+    return out
+
+
+def paragraph_hashes(lines: list[str]) -> list[str]:
+    """kramdown's own input: a `# ...` heading starts only after a blank line (or an attribute list
+    for it after one); right under any other line it is text (escaped here: `\\# ...`)."""
+    out = []
+    for row, line in enumerate(lines):
+        if row and ATX_HEADING.match(line) and lines[row - 1].strip() and not (
+                BLOCK_IAL.match(lines[row - 1]) and (row == 1 or not lines[row - 2].strip())):
+            line = "\\" + line.lstrip(" ")
         out.append(line)
     return out
 
