@@ -68,9 +68,12 @@ def content_model(name: str, attributes: str, parse_block_html: bool, in_raw: bo
 def split_raw_blocks(text: str, parse_block_html: bool, store: Callable[[str], str]) -> str:
     """`text` with each raw HTML block that holds markdown elements cut around them (module docstring);
     other blocks are left as they are written."""
+    last_attribute = text.rfind("markdown")
     out, position = [], 0
     skip_until = 0
     for start in BLOCK_START.finditer(text):
+        if start.start() > last_attribute:     # no markdown element after here
+            break
         if start.start() < skip_until:
             continue
         tag = START_TAG.match(text, start.end())

@@ -19,6 +19,13 @@ END_TAG = re.compile(rf"</({NAME}){SPACE}*>")
 # kramdown's HTML_RAW_START: what may begin a tag, a comment or a processing instruction.
 TAG_LIKE = re.compile(r"<(?=[^\W\d]|/|!--|\?)")
 RAW_TEXT = frozenset({"script", "style"})      # their content is text up to their end tag
+# What kramdown reads at a `<` (a comment, a processing instruction, a script or style with its
+# content, a tag), else a `<` that may begin a tag but does not: text.
+ATTRIBUTES = rf"(?>{SPACE}+{NAME}(?:{SPACE}*={SPACE}*(?:\w+|\"[^\"]*\"|'[^']*'))?)*"
+MARKUP_OR_LT = re.compile(
+    rf"(?P<markup><!--.*?-->|<\?.*?\?>|<(script|style)(?=[\s/>])[^>]*(?<!/)>.*?(?:</\2{SPACE}*>|\Z)"
+    rf"|<(?>{NAME}){SPACE}*{ATTRIBUTES}{SPACE}*/?>|</{NAME}{SPACE}*>)"
+    r"|<(?=[^\W\d]|/|!--|\?)", re.DOTALL | re.IGNORECASE)
 
 
 def is_start_tag(tag: str) -> bool:
@@ -31,16 +38,7 @@ def escape_non_tags(html: str) -> str:
     `&lt;`, as kramdown writes raw HTML (the content of `<script>` and `<style>` kept as it is)."""
     if "<" not in html:
         return html
-    out, position = [], 0
-    found = TAG_LIKE.search(html)
-    while found:
-        start = found.start()
-        end = skipped_markup(html, start)
-        if end is None:
-            out.append(html[position:start] + "&lt;")
-            position = end = start + 1
-        found = TAG_LIKE.search(html, end)
-    return "".join(out) + html[position:]
+    return MARKUP_OR_LT.sub(lambda found: found[0] if found.lastgroup == "markup" else "&lt;", html)
 
 
 def skipped_markup(html: str, start: int) -> int | None:

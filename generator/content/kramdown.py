@@ -33,7 +33,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
-from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs, render_inner_html
+from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs
 from markdown.inlinepatterns import HTML_RE, SubstituteTagInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
@@ -66,6 +66,8 @@ LAZY_END = re.compile(r"^[ ]{0,3}(?:\{:|</?(?!(?:a|abbr|acronym|b|big|bdo|br|but
                       r"script)\b)[a-zA-Z])")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
 HEADING_TAG = re.compile("[Hh][1-6]")
+STASHED_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
+ESCAPED_CHAR = re.compile("\x02(\\d+)\x03")
 EMPTY_IAL = re.compile(r"^[ ]{0,3}\{:[ \t]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
@@ -493,13 +495,23 @@ class KramdownMathInline(InlineArithmatexPattern):
 
 
 class KramdownRawHtml(Postprocessor):
-    """Raw HTML as kramdown writes it: a `<` in it that starts no tag kramdown reads is text."""
+    """Raw HTML as kramdown writes it: a `<` in it that starts no tag kramdown reads is text. Each
+    stashed piece is read once (toc runs the postprocessors again for every heading)."""
+
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        self._stash: list = []
+        self._done = 0
 
     def run(self, text: str) -> str:
         stash = self.md.htmlStash.rawHtmlBlocks
-        for index, raw in enumerate(stash):
+        if stash is not self._stash:
+            self._stash, self._done = stash, 0
+        for index in range(self._done, len(stash)):
+            raw = stash[index]
             if isinstance(raw, str):
                 stash[index] = escape_non_tags(raw)
+        self._done = len(stash)
         return text
 
 
@@ -515,8 +527,15 @@ class KramdownHeadingIds(Treeprocessor):
         assert isinstance(toc, TocTreeprocessor)
         for element in root.iter():
             if isinstance(element.tag, str) and HEADING_TAG.fullmatch(element.tag) and "id" not in element.attrib:
-                text = re.sub(HTML_RE, "", render_inner_html(remove_fnrefs(element), self.md), flags=re.DOTALL)
-                element.attrib["id"] = toc.slugify(html.unescape(text), toc.sep)
+                element.attrib["id"] = toc.slugify(self.text(element), toc.sep)
+
+    def text(self, heading: etree.Element) -> str:
+        """The heading's text: stashed HTML put back without its tags, escaped characters as written."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        raw = "".join(remove_fnrefs(heading).itertext())
+        raw = STASHED_HTML.sub(lambda found: str(stash[int(found[1])]) if int(found[1]) < len(stash) else "", raw)
+        raw = ESCAPED_CHAR.sub(lambda found: chr(int(found[1])), raw)
+        return html.unescape(re.sub(HTML_RE, "", raw, flags=re.DOTALL))
 
 
 class KramdownExtension(Extension):
