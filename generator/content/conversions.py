@@ -12,7 +12,8 @@ from pathlib import Path
 from generator.cache import digest, write_atomically
 
 # The modules whose code decides the HTML, besides this one (their digests salt every entry).
-CONVERTERS = ("markdown.py", "kramdown.py", "kramdown_spans.py", "footnotes.py", "emphasis.py", "stray_tags.py",
+CONVERTERS = ("markdown.py", "kramdown.py", "kramdown_spans.py", "html_tags.py", "html_blocks.py", "footnotes.py",
+              "emphasis.py", "stray_tags.py", "fences.py",
               "highlight.py", "strikethrough.py", "links.py", "links_after.py")
 
 

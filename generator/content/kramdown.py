@@ -11,6 +11,8 @@ adds the glue those extensions do not have:
 - `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
 - an HTML comment that starts a block is kept whole, with any fence or formula inside it;
+- an HTML block's content models (generator/content/html_blocks.py): a `markdown="1"` element inside
+  raw HTML (a box in a table's cell) is markdown, the HTML around it raw;
 - attribute lists start with `{:` (a bare `{i=1}` after `_..._` is text), headings take `{#id}` too;
 - `\\` at the end of a line is a line break (raw LaTeX environments' rows);
 - footnotes as kramdown writes them (generator/content/footnotes.py), emphasis as kramdown reads it
@@ -31,13 +33,18 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SubstituteTextPattern
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.extensions.toc import TocTreeprocessor, remove_fnrefs
+from markdown.inlinepatterns import HTML_RE, SubstituteTagInlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPattern
 
 from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
+from generator.content.html_blocks import split_raw_blocks
+from generator.content.html_tags import escape_non_tags
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
 from generator.content.footnotes import KramdownFootnotes
 
@@ -50,7 +57,18 @@ PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|fa
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 LIST_START = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+\S")
 LIST_ITEM = re.compile(r"^[ ]*(?:[*+-]|\d+[.)])[ ]{1,4}(?=\S)")
+# kramdown's list item start (LIST_START_UL, LIST_START_OL): a space or a tab after the marker, any
+# text after that (`- \u00a0x` too); its content starts after the spaces.
+KRAMDOWN_ITEM = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])[ \t]+")
+# kramdown: what ends a list item's lazy lines (an attribute list, a block-level HTML tag).
+LAZY_END = re.compile(r"^[ ]{0,3}(?:\{:|</?(?!(?:a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|"
+                      r"kbd|label|mark|option|q|rb|rbc|rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var|"
+                      r"script)\b)[a-zA-Z])")
 BLOCK_IAL = re.compile(r"^[ ]{0,3}\{:(?!:)[^}\n]*\}[ \t]*$")
+HEADING_TAG = re.compile("[Hh][1-6]")
+STASHED_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
+ESCAPED_CHAR = re.compile("\x02(\\d+)\x03")
+EMPTY_IAL = re.compile(r"^[ ]{0,3}\{:[ \t]*\}[ \t]*$")
 TABLE_ROW = re.compile(r"^[ ]{0,3}\|")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
@@ -71,11 +89,9 @@ QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
+ATX_HEADING = re.compile(r"^[ ]{0,3}#")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
-OUTER_BLOCK = re.compile(
-    r"^[ ]{0,3}<(?P<tag>div|section|aside|article|details|figure|blockquote|header|footer|main|nav|center)\b"
-    r"(?![^>]*\bmarkdown=)[^>]*(?<!/)>", re.MULTILINE | re.IGNORECASE)
 # kramdown: an HTML comment that starts a block is raw HTML up to its first `-->`, fences and all.
 BLOCK_COMMENT = re.compile(r"^[ ]{0,3}<!--")
 COMMENT_END = re.compile(r"-->[ \t]*")
@@ -178,22 +194,31 @@ class KramdownSource(Preprocessor):
         parts = []
         pieces = OPTIONS.split(text)     # text, options, text, options, ..., text
         for part, options in zip(pieces[0::2], pieces[1::2] + [""]):
+            part = split_raw_blocks(part, parse_block_html, self.md.htmlStash.store)
             if parse_block_html:
                 part = BLOCK_HTML_OPEN.sub(lambda m: m["open"] + ' markdown="1"', part)
             parts.append(part)
             setting = PARSE_BLOCK_HTML.search(options)
             if setting:
                 parse_block_html = setting["value"] == "true"
-        text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
+        text = COMMENT.sub("", "".join(parts))
         text = TOC_LIST.sub("\n[TOC]\n", text)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
             text = escaped_hash_lines(text)
-        return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
+        lines = text.split("\n")
+        if self.gfm:
+            lines = nest_lazy_lists(lines)
+        else:
+            lines = paragraph_hashes(lines)
+        return "\n".join(self.separate_blocks(lines)), parse_block_html
 
     def separate_blocks(self, lines: list[str]) -> list[str]:
         """Blank lines where kramdown ends a block that Python-Markdown would continue."""
         out: list[str] = []
         math_rows: set[int] = set()
+        interruptions: set[int] = set()     # blank lines put before a list that interrupts a paragraph
+        after_attributes: set[int] = set()  # blank lines put after an attribute list that ends a block
+        attributes_for_next = ""            # an attribute list on a line of its own before its block
         display_math = in_math = math_closed = False
         for line in lines:
             if in_math and not display_math and not line.strip():
@@ -215,14 +240,23 @@ class KramdownSource(Preprocessor):
             in_math = len(DOLLARS.findall(line)) % 2 == 1
             display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
             previous = out[-1] if out else ""
+            if attributes_for_next and ATX_HEADING.match(line):
+                line = f"{line.rstrip()} {attributes_for_next}"    # where attr_list reads a heading's
+            attributes_for_next = line.strip() if BLOCK_IAL.match(line) and not previous.strip() else ""
             if BLOCK_IAL.match(line):
                 if not previous.strip() or TABLE_ROW.match(previous):
                     # An attribute list for the next block, or for a table: Python-Markdown's
                     # attr_list only reads one at the end of a block, and tables take none.
                     continue
+                if EMPTY_IAL.match(line):   # `{: }` adds nothing; the block ends all the same
+                    after_attributes.add(len(out))
+                    out.append("")
+                    continue
             elif BLOCK_IAL.match(previous) and line.strip():
+                after_attributes.add(len(out))
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
+                interruptions.add(len(out))
                 out.append(">" if line.startswith(">") else "")
             quoted_html = QUOTED_HTML_LINE.match(line)
             if quoted_html and not self.parse_block_html:
@@ -232,7 +266,7 @@ class KramdownSource(Preprocessor):
                     out.append(quoted_html["quote"].rstrip())
                 line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
-        return kramdown_tables(nest_lists(out, math_rows))
+        return kramdown_tables(nest_lists(out, math_rows), interruptions, after_attributes)
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -243,6 +277,46 @@ class KramdownSource(Preprocessor):
             return False
         before = LIST_ITEM.match(previous)
         return before is None or ordered(before.group(0)) != ordered(line)   # `1. a` then `- b`: a new list
+
+
+def nest_lazy_lists(lines: list[str]) -> list[str]:
+    """kramdown's lazy lines in a top-level list: a line right after an item's text (no blank line
+    between) belongs to the item however little it is indented, so a list of the other kind there
+    (`- b` under `1. a`, or after `<br/>` lines) is a list inside the item. Such lines are indented to
+    the item's text here, where the rest of this module nests them."""
+    out: list[str] = []
+    item: tuple[int, bool] | None = None     # the open top-level item: its content column, ordered?
+    last_blank = True
+    for line in lines:
+        if not line.strip():
+            last_blank = True
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        marker = KRAMDOWN_ITEM.match(line)
+        if marker and (item is None or ordered(marker.group(0)) == item[1] or last_blank):
+            item = (len(marker.group(0)), ordered(marker.group(0)))
+        elif item and indent < item[0] and last_blank or item and LAZY_END.match(line):
+            item = None
+        elif item and indent < item[0]:      # a lazy line: the item's text
+            line = " " * item[0] + line.lstrip(" ")
+            if line.lstrip().startswith((">", "#")):   # GFM: a quote or a heading ends the item's paragraph
+                out.append("")
+        last_blank = False
+        out.append(line)
+    return out
+
+
+def paragraph_hashes(lines: list[str]) -> list[str]:
+    """kramdown's own input: a `# ...` heading starts only after a blank line (or an attribute list
+    for it after one); right under any other line it is text (escaped here: `\\# ...`)."""
+    out = []
+    for row, line in enumerate(lines):
+        if row and ATX_HEADING.match(line) and lines[row - 1].strip() and not (
+                BLOCK_IAL.match(lines[row - 1]) and (row == 1 or not lines[row - 2].strip())):
+            line = "\\" + line.lstrip(" ")
+        out.append(line)
+    return out
 
 
 def escaped_hash_lines(text: str) -> str:
@@ -257,33 +331,6 @@ def escaped_hash_lines(text: str) -> str:
             lines[row] = "\\" + line
         raw = max(0, raw + len(RAW_OPEN.findall(line)) - len(RAW_CLOSE.findall(line)))
     return "\n".join(lines)
-
-
-def mark_outer_blocks(text: str) -> str:
-    """kramdown honours a `markdown="..."` attribute on an element nested in raw HTML (a figure's caption
-    `<div markdown="span">` inside `<div class="figure">`); Python-Markdown only inside an element that
-    has one: the outermost HTML block around such an element gets `markdown="1"`."""
-    if "markdown=" not in text:
-        return text
-    out, position = [], 0
-    for opening in OUTER_BLOCK.finditer(text):
-        if opening.start() < position:
-            continue
-        end = matching_close(text, opening["tag"], opening.end())
-        if end is not None and "markdown=" in text[opening.end():end]:
-            out += [text[position:opening.end() - 1], ' markdown="1">']
-            position = opening.end()
-    return "".join(out) + text[position:]
-
-
-def matching_close(text: str, tag: str, start: int) -> int | None:
-    """Where the element opened just before `start` closes (nested ones of its name counted)."""
-    depth = 1
-    for found in re.finditer(rf"<(/?){tag}\b[^>]*>", text[start:], re.IGNORECASE):
-        depth += -1 if found[1] else 1
-        if depth == 0:
-            return start + found.start()
-    return None
 
 
 def dedented_fence(fence: str, prose_before: str) -> str:
@@ -341,20 +388,29 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
         while stack and indent < stack[-1][1]:
             stack.pop()
         if stack:
-            out.append(" " * (stack[-1][2] + indent - stack[-1][1]) + line.lstrip(" "))
+            # kramdown: up to three spaces past the item's content column are not code (an HTML block
+            # or a paragraph indented by them); Python-Markdown would read them as code.
+            beyond = indent - stack[-1][1]
+            out.append(" " * (stack[-1][2] + (beyond if beyond >= 4 else 0)) + line.lstrip(" "))
         else:
             out.append(line)
     return out
 
 
-def kramdown_tables(lines: list[str]) -> list[str]:
+def kramdown_tables(lines: list[str], interruptions: set[int] | None = None,
+                    after_attributes: set[int] | None = None) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
-    header row and its separator."""
+    header row and its separator. A table ends where a block ends (a blank line, an attribute list,
+    the end), not at a list that interrupts a paragraph (`interruptions`: the blank lines put there),
+    else its lines are a paragraph; it starts only after a blank line (not right after the attribute
+    list of the block before it, `after_attributes`)."""
+    interruptions = interruptions or set()
+    after_attributes = after_attributes or set()
     out: list[str] = []
     index = 0
     while index < len(lines):
-        block_start = not (out and out[-1].strip())
+        block_start = not (out and out[-1].strip()) and index - 1 not in after_attributes
         end = index
         if block_start and TABLE_ROW.match(lines[index]):
             while end < len(lines) and TABLE_ROW.match(lines[end]):
@@ -366,6 +422,9 @@ def kramdown_tables(lines: list[str]) -> list[str]:
                 end += 1
             if not all(pipe_row(line) or TABLE_SEPARATOR.match(line) for line in lines[index:end]):
                 end = index
+        if end > index and not (end == len(lines) or BLOCK_IAL.match(lines[end])
+                                or (not lines[end].strip() and end not in interruptions)):
+            end = index
         if end == index:
             out.append(lines[index])
             index += 1
@@ -435,6 +494,50 @@ class KramdownMathInline(InlineArithmatexPattern):
         return element, m.start(0), m.end(0)
 
 
+class KramdownRawHtml(Postprocessor):
+    """Raw HTML as kramdown writes it: a `<` in it that starts no tag kramdown reads is text. Each
+    stashed piece is read once (toc runs the postprocessors again for every heading)."""
+
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        self._stash: list = []
+        self._done = 0
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        if stash is not self._stash:
+            self._stash, self._done = stash, 0
+        for index in range(self._done, len(stash)):
+            raw = stash[index]
+            if isinstance(raw, str):
+                stash[index] = escape_non_tags(raw)
+        self._done = len(stash)
+        return text
+
+
+class KramdownHeadingIds(Treeprocessor):
+    """A heading's id from its text as kramdown reads it, spaces inside its HTML elements kept
+    (`### <a href="#x"> Text</a>` is `#-text` with the GFM input), where toc would strip and collapse
+    them. Runs just before toc, which keeps an id a heading has."""
+
+    def run(self, root: etree.Element) -> None:
+        if "toc" not in self.md.treeprocessors:
+            return
+        toc = self.md.treeprocessors["toc"]
+        assert isinstance(toc, TocTreeprocessor)
+        for element in root.iter():
+            if isinstance(element.tag, str) and HEADING_TAG.fullmatch(element.tag) and "id" not in element.attrib:
+                element.attrib["id"] = toc.slugify(self.text(element), toc.sep)
+
+    def text(self, heading: etree.Element) -> str:
+        """The heading's text: stashed HTML put back without its tags, escaped characters as written."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        raw = "".join(remove_fnrefs(heading).itertext())
+        raw = STASHED_HTML.sub(lambda found: str(stash[int(found[1])]) if int(found[1]) < len(stash) else "", raw)
+        raw = ESCAPED_CHAR.sub(lambda found: chr(int(found[1])), raw)
+        return html.unescape(re.sub(HTML_RE, "", raw, flags=re.DOTALL))
+
+
 class KramdownExtension(Extension):
     def __init__(self, **kwargs) -> None:
         self.config = {"gfm": [True, "the GFM input of kramdown (Jekyll's `kramdown: input: GFM`)"],
@@ -454,6 +557,7 @@ class KramdownExtension(Extension):
             smarty.register(SubstituteTextPattern("--", ("&ndash;",), md), "smarty-en-dashes", 45)
             # kramdown: a quote between digits closes (5'10" is 5’10”), smarty would open it.
             smarty.register(SubstituteTextPattern(r"(?<=\d)'(?=\d)", ("&rsquo;",), md), "kramdown-digit-quote", 56)
+        md.postprocessors.register(KramdownRawHtml(md), "kramdown-raw-html", 31)   # before raw_html (30)
         if any(isinstance(ext, FootnoteExtension) for ext in md.registeredExtensions):
             md.treeprocessors.register(KramdownFootnotes(md), "kramdown-footnotes", 14)
         # kramdown's hard line break: `\\` at the end of a line (as raw LaTeX ends its rows).
@@ -463,6 +567,8 @@ class KramdownExtension(Extension):
             md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
+        if "toc" in md.treeprocessors:
+            md.treeprocessors.register(KramdownHeadingIds(md), "kramdown-heading-ids", 6)   # toc is 5
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
         block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)

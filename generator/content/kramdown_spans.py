@@ -12,6 +12,8 @@ from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.inlinepatterns import BacktickInlineProcessor, HtmlInlineProcessor
 from markdown.util import AtomicString, code_escape
 
+from generator.content.html_tags import is_start_tag
+
 # kramdown's HTML_BLOCK_ELEMENTS: in a paragraph, their tags are text.
 KRAMDOWN_BLOCK_ELEMENTS = frozenset({
     "address", "article", "aside", "applet", "body", "blockquote", "colgroup", "dd", "details", "dl", "div",
@@ -25,9 +27,10 @@ SPAN_TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 
 
 class KramdownCodeSpan(BacktickInlineProcessor):
-    """kramdown's `parse_codespan`: a lone backtick between spaces is text; a run of backticks closes
-    only at a run of the same length (else it is text, and reading goes on after it); a space at both
-    ends is stripped once."""
+    """kramdown's `parse_codespan`: a lone backtick after a space (or at the start) and before one is
+    text; a run of backticks closes at the next occurrence of the same run, even inside a longer run
+    (`"```"` is the code `"` and text), else it is text and reading goes on after it; a span opened by
+    two or more backticks loses one space at each end, one opened by a single backtick none."""
 
     def handleMatch(self, m, data):  # type: ignore[override]
         if m.group(1):
@@ -36,26 +39,29 @@ class KramdownCodeSpan(BacktickInlineProcessor):
         while run_end < len(data) and data[run_end] == "`":
             run_end += 1
         run = data[begin:run_end]
-        lone = (len(run) == 1 and begin > 0 and data[begin - 1] in RUBY_SPACE
+        lone = (len(run) == 1 and (begin == 0 or data[begin - 1] in RUBY_SPACE)
                 and run_end < len(data) and data[run_end] in RUBY_SPACE)
-        close = None if lone else re.compile(f"(?<!`){run}(?!`)").search(data, run_end)
-        if close is None:
+        close = -1 if lone else data.find(run, run_end)
+        if close < 0:
             return AtomicString(run), begin, run_end
-        code = data[run_end:close.start()]
-        if (len(run) > 1 or len(code) > 1) and code.startswith(" ") and code.endswith(" "):
-            code = code[1:-1]
+        code = data[run_end:close]
+        if len(run) > 1:
+            code = code.removeprefix(" ").removesuffix(" ")
         element = etree.Element("code")
         element.text = AtomicString(code_escape(code))
-        return element, begin, close.end()
+        return element, begin, close + len(run)
 
 
 class KramdownSpanHtml(HtmlInlineProcessor):
     """Raw HTML inside a paragraph (or a table cell), as kramdown reads it: a block-level element's tag
     (`<div>`, `<ul>`, `<p>`, `<table>` ...) within a line is text, shown as written; other tags, and
-    one that starts a line or a list item (kramdown's HTML block), are HTML."""
+    one that starts a line or a list item (kramdown's HTML block), are HTML; what kramdown does not
+    read as a tag (generator/content/html_tags.py) is text."""
 
     def handleMatch(self, m, data):  # type: ignore[override]
         tag = SPAN_TAG_NAME.match(m.group(1))
+        if tag and not tag[0].startswith("</") and not is_start_tag(m.group(1)):
+            return None, None, None     # not a tag to kramdown (`<img src=x.png>`): text
         ancestors = getattr(self.md.treeprocessors["inline"], "ancestors", [])
         in_cell = bool({"td", "th"} & set(ancestors))      # a table cell is span-level throughout
         starts_a_line = not in_cell and (m.start(0) == 0 or data[m.start(0) - 1] == "\n")   # kramdown: HTML block

@@ -218,6 +218,39 @@ def test_has_math():
 
 
 def test_bullets_and_numbers_are_separate_lists(render):
+    """After a blank line; right under an item's text, kramdown reads a list of the other kind as the
+    item's lazy lines: a list inside it."""
     html = render("- a\n- b\n\n1. one\n2. two\n\n3. three\n- c\n")
     assert re.sub(r"\s+|</?p>", "", html) == (
-        "<ul><li>a</li><li>b</li></ul><ol><li>one</li><li>two</li><li>three</li></ol><ul><li>c</li></ul>")
+        "<ul><li>a</li><li>b</li></ul><ol><li>one</li><li>two</li><li>three<ul><li>c</li></ul></li></ol>")
+
+
+def test_what_kramdown_reads_as_no_tag_is_text(render):
+    """kramdown's tag: attributes apart by whitespace, unquoted values of word characters only."""
+    html = render('<div>\n<svg height="24px"viewBox="0 0 24 24"><g></g></svg>\n<img src=x.png>\n</div>\n\n'
+                  'A <b class=x>bold</b> and <i a="1"b="2">text</i>.\n')
+    assert '&lt;svg height="24px"viewBox' in html and "&lt;/svg&gt;" in html and "&lt;img src=x.png" in html
+    assert '<b class=x>bold</b>' in html and "&lt;i a=" in html and "&lt;/i&gt;" in html
+
+
+def test_code_spans_close_at_the_next_run_of_as_many_backticks(render):
+    assert '<code>"</code>``&rdquo;' in render('A delimiter like `"```"` here.\n')
+    assert "<code>x</code><code> y</code>`" in render("A ``x ``` y`` span.\n")
+    assert "<code>padded</code> and <code>one</code> and <code>single </code>" in render(
+        "`` padded `` and `` one`` and `single ` here.\n")
+    assert "` lone`" in render("A ` lone` backtick.\n")
+
+
+def test_a_markdown_box_in_a_raw_table_cell():
+    renderer = MarkdownRenderer(MarkdownOptions(parse_block_html=True))
+    html = renderer.convert('<table>\n<tr>\n    <td>*not emphasis*</td>\n<td>\n'
+                            '<div class="box" markdown="1">\nSee <http://example.org/> and *this*.\n</div>\n'
+                            '</td>\n</tr>\n</table>\n')
+    assert "<td>*not emphasis*</td>" in html and "<pre>" not in html
+    assert '<a href="http://example.org/">http://example.org/</a>' in html and "<em>this</em>" in html
+    assert 'markdown=' not in html
+
+
+def test_emphasis_does_not_close_inside_another_element(render):
+    html = render('<a href="a">Ann*</a>, <a href="b">Bo*</a> and <a href="c">*this*</a>.\n')
+    assert "Ann*</a>" in html and "Bo*</a>" in html and "<em>this</em>" in html

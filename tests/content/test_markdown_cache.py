@@ -125,3 +125,24 @@ def test_a_damaged_code_entry_is_highlighted_again(tmp_path):
     entry.write_text(good.replace("doubled", "tripled"))
     assert MarkdownRenderer(cache_dir=tmp_path).convert(text + "\nMore.\n").startswith(expected)
     assert entry.read_text() == good
+
+
+def test_every_module_the_conversion_imports_salts_the_cache():
+    """A module of generator/content that markdown.py imports (directly, through another one, or late
+    inside a function) decides the HTML: its code is part of every entry's digest."""
+    import ast
+    from pathlib import Path
+
+    from generator.content.conversions import CONVERTERS
+
+    folder = Path(__file__).resolve().parents[2] / "generator" / "content"
+    seen, todo = set(), ["markdown.py"]
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        for node in ast.walk(ast.parse((folder / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator.content."):
+                module = node.module.rsplit(".", 1)[1] + ".py"
+                if module not in seen and module != "conversions.py":
+                    todo.append(module)
+    assert seen <= set(CONVERTERS), sorted(seen - set(CONVERTERS))
