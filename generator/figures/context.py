@@ -13,14 +13,22 @@ from generator.errors import FigureError, did_you_mean
 def percent(value, digits: int = 1) -> str:
     """0.9123 -> '91.2%', with more decimals where `digits` would print an untruth: a share under 1% shows
     two significant digits (0.0012 -> '0.12%', never '0%' for one that is not 0), and one short of 100% as
-    many as it takes not to read '100%' (0.9997 -> '99.97%'). `digits=0` -> '91%'."""
+    many as it takes not to read '100%' (0.9997 -> '99.97%'), down to a hundredth of a point: beyond it
+    float32 outputs hold no more truth, and '<0.01%' / '>99.99%' say what is known. `digits=0` -> '91%'."""
     points = value * 100
+    if 0 < points < FINEST_POINTS:
+        return f"<{FINEST_POINTS}%"
+    if 100 - FINEST_POINTS < points < 100:
+        return f">{100 - FINEST_POINTS}%"
     decimals = digits
     if 0 < abs(points) < 1:
         decimals = max(digits, 1 - math.floor(math.log10(abs(points))))
     while decimals < 12 and points != 100 and float(f"{points:.{decimals}f}") in (100, -100):
         decimals += 1
     return f"{points:.{decimals}f}%"
+
+
+FINEST_POINTS = 0.01   # the smallest share `percent` writes in digits, in percentage points
 
 
 # Why a record holds null for a key, and how to give the model what it lacks (quoting a null is an error:
