@@ -6,7 +6,8 @@ adds the glue those extensions do not have:
 
 - math: kramdown's `$$...$$` is display math when it is a block of its own and inline math
   anywhere else; both go through pymdownx.arithmatex (generic output, `\\[...\\]` and
-  `\\(...\\)`), so no backslash, underscore or star inside a formula is touched;
+  `\\(...\\)`), so no backslash, underscore or star inside a formula is touched; `\\(` and `\\[`
+  in the source are escaped brackets, as in kramdown (`\\\\(` is text that MathJax reads as math);
 - `* TOC` followed by `{:toc}` becomes the toc extension's marker;
 - `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
@@ -65,8 +66,6 @@ BLOCK_HTML_OPEN = re.compile(
 # kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
 DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
-BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
-BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
 QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
 CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
@@ -371,10 +370,13 @@ def kramdown_tables(lines: list[str]) -> list[str]:
             index += 1
             continue
         rows = [row for row in lines[index:end]]
+        leading_pipe = bool(TABLE_ROW.match(rows[0]))
         while rows and TABLE_SEPARATOR.match(rows[0]):
             rows.pop(0)
         if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
-            columns = max(1, *(cells(row) for row in rows))
+            columns = max(1, *(cells(row, leading_pipe) for row in rows))
+            if not leading_pipe:   # the header below makes Python-Markdown drop every row's leading pipe
+                rows = ["|" + row.lstrip(" ") if TABLE_ROW.match(row) else row for row in rows]
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
         body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
         out += rows[:2] + body
@@ -390,9 +392,16 @@ def pipe_row(line: str) -> bool:
     return "|" in CODE_SPAN.sub("", line.replace("\\|", ""))
 
 
-def cells(row: str) -> int:
-    """How many cells a table row has (pipes in code spans and escaped ones do not count)."""
-    return len(CODE_SPAN.sub("", row.replace("\\|", "")).strip().strip("|").split("|"))
+def cells(row: str, leading_pipe: bool = True) -> int:
+    """How many cells a table row has (pipes in code spans and escaped ones do not count), by kramdown's
+    rule: the first cell is dropped when empty if the table's first line starts with a pipe, the last
+    when empty (`||a|b` has three cells, `a|b||` too)."""
+    parts = CODE_SPAN.sub("", row.replace("\\|", "")).strip().split("|")
+    if leading_pipe and len(parts) > 1 and not parts[0].strip():
+        parts.pop(0)
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+    return len(parts)
 
 
 def split_fences(text: str) -> list[str]:
@@ -413,7 +422,7 @@ def split_fences(text: str) -> list[str]:
 
 
 class KramdownMathBlock(BlockArithmatexProcessor):
-    """A block that is one `$$...$$` (or `\\[...\\]`) formula: display math, stripped as kramdown does."""
+    """A block that is one `$$...$$` formula: display math, stripped as kramdown does."""
 
     def run(self, parent, blocks):
         blocks.pop(0)
@@ -424,7 +433,7 @@ class KramdownMathBlock(BlockArithmatexProcessor):
 
 
 class KramdownMathInline(InlineArithmatexPattern):
-    """`$$...$$` inside a paragraph (or `\\(...\\)`): inline math, stripped as kramdown does."""
+    """`$$...$$` inside a paragraph: inline math, stripped as kramdown does."""
 
     def handleMatch(self, m, data):
         escapes, math = m.group(1), m.group(3)
@@ -465,9 +474,7 @@ class KramdownExtension(Extension):
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
-        block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
+        block = KramdownMathBlock(f"(?s){DOLLAR_BLOCK}", MATH_CONFIG, md)
         md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
         inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)
         md.inlinePatterns.register(inline, "kramdown-math-inline", 189.9)
-        md.inlinePatterns.register(KramdownMathInline(f"(?s){BRACKET_INLINE}", MATH_CONFIG),
-                                   "kramdown-math-bracket", 189.8)
