@@ -217,7 +217,7 @@ class SiteRenderer:
         for doc in self.documents:
             rendered += self.render_document(doc)
         taken = {page.output_path for page in rendered} | {static.output_path for static in self.content.static_files}
-        rendered += self.index_pages(taken) + self.category_pages()
+        rendered += self.index_pages(taken) + self.category_pages(taken)
         if "404.html" not in taken:
             rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
         return rendered
@@ -329,10 +329,13 @@ class SiteRenderer:
         path = "/" + self.config.paginate_path.replace(":num", str(number)).strip("/")
         return path + "/" if not path.endswith(".html") else path
 
-    def category_pages(self) -> list[RenderedPage]:
+    def category_pages(self, taken: set) -> list[RenderedPage]:
+        """A page per category at `/categories/NAME/`, unless the blog has its own page there."""
         pages = []
         for name, posts in self.site["categories"].items():
             url = f"/categories/{slugify(name)}/"
+            if url_to_path(url) in taken:
+                continue
             page = {"title": name, "url": url, "category": name, "posts": posts}
             text = self.theme.render("category.html", {"site": self.site, "page": page})
             pages.append(RenderedPage(url_to_path(url), text, f"category '{name}'"))

@@ -437,8 +437,17 @@ def compare(blog: Path, work: Path) -> BlogReport:
 
 TIMES: dict[str, list] = {}   # (wall, CPU) seconds of each timed whole-site build: jekyll, layerpress_warm
 
-SKIPPED_IN_COPY = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
-                                         "node_modules", "vendor")
+SKIPPED_NAMES = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
+                                       "node_modules")
+
+
+def skipped_in_copy(blog: Path) -> Callable[[str, list[str]], set[str]]:
+    """What a copy of the blog leaves out: caches, and Bundler's `vendor/` at the top (which Jekyll
+    excludes), not a `vendor/` folder of the blog's own Sass or scripts."""
+    def skipped(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == blog
+        return set(SKIPPED_NAMES(folder, names)) | ({"vendor"} if top and "vendor" in names else set())
+    return skipped
 
 
 @dataclass
@@ -499,7 +508,7 @@ def has_own_design(blog: Path) -> bool:
 def build_as_is_with_jekyll(blog: Path, work: Path) -> tuple[Path, Callable[[], object]]:
     """Jekyll's site of the blog, and the timed build that made it (to run again, as `--repeat` does)."""
     source, dest = work / "jekyll-site-src", work / "jekyll-whole-site"
-    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    shutil.copytree(blog, source, ignore=skipped_in_copy(blog))
     config = _read_yaml(blog / "_config.yml")
     (source / "_config.yml").write_text(json.dumps(config, default=str))
     plugins = whole_site_plugins(config)
@@ -521,7 +530,7 @@ def build_as_is_with_layerpress(blog: Path, work: Path, jekyll_build: Callable[[
     """layerpress's site of the blog as it is, after a timed warm build (one post edited, the cache of the
     first build kept) and `repeat` more, each after Jekyll's build again (`jekyll_build`)."""
     source, dest = work / "layerpress-site-src", work / "layerpress-whole-site"
-    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    shutil.copytree(blog, source, ignore=skipped_in_copy(blog))
     command = [sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)]
     # As a user's install runs it: Python's bytecode cache on (a session may turn it off; the timed
     # warm build would then compile every module again).

@@ -205,6 +205,16 @@ def test_pagination_and_category_pages(blog):
     assert "cat one/2020/01/01/p1/index.html" in blog.files()
 
 
+def test_a_blogs_own_page_at_a_category_url_wins(blog):
+    """A theme's category page (`permalink: /categories/edge-case/`) is the blog's, as in Jekyll (which
+    writes no category pages): no build stop for two writers of one path."""
+    blog.write("_posts/2020-01-01-a.md", "---\ncategories: [Edge Case, Other]\ntitle: A\n---\nx\n")
+    blog.write("edge-case.md", "---\npermalink: /categories/edge-case/\n---\nThe blog's own listing.\n")
+    assert blog.build() == 0
+    assert "own listing." in blog.read("categories/edge-case/index.html")
+    assert "categories/other/index.html" in blog.files()
+
+
 def test_user_layout_overrides_the_theme(blog):
     blog.write("_layouts/post.html", "---\nlayout: shell\n---\n<em>{{ page.title }}</em>{{ content }}")
     blog.write("_layouts/shell.html", "<main>{{ content }}</main>\n")
