@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 
 
+# The `type:` names that cover a kind of document; a collection's documents are of its label's type.
 TYPES = {"post": ("posts",), "draft": ("drafts", "posts"), "page": ("pages",)}
 
 
@@ -19,7 +20,7 @@ def applicable(config, relative_path: str, kind: str) -> list[dict]:
         if path and not (relative_path == path or relative_path.startswith(path + "/")
                          or fnmatch.fnmatch(relative_path, path) or fnmatch.fnmatch(relative_path, path + "/*")):
             continue
-        if kind_name and kind_name not in TYPES.get(kind, ()):
+        if kind_name and kind_name not in TYPES.get(kind, (kind,)):
             continue
         chosen.append(((path.count("/") + 1 if path else 0, bool(kind_name), index), entry["values"]))
     return [values for _, values in sorted(chosen, key=lambda item: item[0])]

@@ -57,6 +57,8 @@ CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
 # A separator line of a table: pipes, colons, dashes (and kramdown's `+`), the leading pipe optional.
 TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}(?=[^\n]*-)(?=[^\n]*[|:])[-:|+ \t]+$")
+# kramdown's footer separator (`|===|`): the rows after it are the table's foot (shown as its body here).
+TABLE_FOOTER = re.compile(r"^[ ]{0,3}[+|: \t]*=[+|: \t=]*$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
 # With parse_block_html, kramdown reads the content of these (at a line's start, nested ones too) as
 # markdown: blocks for containers, spans for p, headings, captions and list items.
@@ -371,17 +373,22 @@ def kramdown_tables(lines: list[str]) -> list[str]:
             continue
         rows = [row for row in lines[index:end]]
         leading_pipe = bool(TABLE_ROW.match(rows[0]))
-        while rows and TABLE_SEPARATOR.match(rows[0]):
+        while rows and (TABLE_SEPARATOR.match(rows[0]) or TABLE_FOOTER.match(rows[0])):
             rows.pop(0)
         if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
-            columns = max(1, *(cells(row, leading_pipe) for row in rows))
+            columns = max(1, *(cells(row, leading_pipe) for row in rows if not separator_line(row)))
             if not leading_pipe:   # the header below makes Python-Markdown drop every row's leading pipe
                 rows = ["|" + row.lstrip(" ") if TABLE_ROW.match(row) else row for row in rows]
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
-        body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
+        body = [row for row in rows[2:] if not separator_line(row)]
         out += rows[:2] + body
         index = end
     return out
+
+
+def separator_line(line: str) -> bool:
+    """A line of a table that is no row: a separator (`|---|`) or the footer's (`|===|`)."""
+    return bool(TABLE_SEPARATOR.match(line) or TABLE_FOOTER.match(line))
 
 
 def pipe_row(line: str) -> bool:
