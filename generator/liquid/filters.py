@@ -29,6 +29,9 @@ from generator.jekyll import urls
 from generator.liquid.buffer import TextBuffer
 
 SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
+# Ruby Liquid's strip_html (standardfilters.rb): script, comment and style blocks, then all from `<` to `>`.
+STRIP_HTML_BLOCKS = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", re.DOTALL)
+STRIP_HTML_TAGS = re.compile(r"<.*?>", re.DOTALL)
 
 
 def register(env) -> None:
@@ -69,7 +72,7 @@ def register(env) -> None:
         "date_to_string": lambda value, kind=None, style=None: date_to_string(value, kind, style, zone),
         "date_to_long_string": lambda value, kind=None, style=None: date_to_long_string(value, kind, style, zone),
         "xml_escape": xml_escape, "cgi_escape": cgi_escape, "uri_escape": uri_escape,
-        "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace,
+        "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace, "strip_html": strip_html,
         "number_of_words": number_of_words, "slugify": slugify, "markdownify": markdownify,
         "smartify": smartify, "where": where, "where_exp": where_exp, "find": find, "find_exp": find_exp,
         "group_by": group_by, "group_by_exp": group_by_exp, "sort": sort, "sample": sample,
@@ -239,6 +242,14 @@ def jsonify(value):
 def inspect(value):
     """Ruby's inspect (JSON is close enough for lists, text and numbers), HTML-escaped as Jekyll does."""
     return xml_escape(json.dumps(plain_data(value), ensure_ascii=False, separators=(", ", "=>")))
+
+
+@string_filter
+def strip_html(value: str) -> str:
+    """Ruby Liquid's `strip_html`, not an HTML parser's: text between a `<` and the next `>` goes
+    (`a < b and c > d` is `a  d`), `<SCRIPT>`'s text stays; and a regular expression is faster (a
+    search index strips every post)."""
+    return STRIP_HTML_TAGS.sub("", STRIP_HTML_BLOCKS.sub("", value))
 
 
 def normalize_whitespace(value):
