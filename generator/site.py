@@ -330,12 +330,18 @@ class SiteRenderer:
         return path + "/" if not path.endswith(".html") else path
 
     def category_pages(self, taken: set) -> list[RenderedPage]:
-        """A page per category at `/categories/NAME/`, unless the blog has its own page there."""
-        pages = []
+        """A page per category at `/categories/NAME/`, unless the blog has its own page there; categories
+        written alike (`ML`, `ml`) share one, named as the first is, with the posts of all."""
+        by_url: dict[str, tuple[str, list]] = {}
         for name, posts in self.site["categories"].items():
             url = f"/categories/{slugify(name)}/"
+            listed = by_url.setdefault(url, (name, []))[1]
+            listed += [post for post in posts if post not in listed]
+        pages = []
+        for url, (name, posts) in by_url.items():
             if url_to_path(url) in taken:
                 continue
+            posts.sort(key=lambda post: (post["date"], post["path"]), reverse=True)
             page = {"title": name, "url": url, "category": name, "posts": posts}
             text = self.theme.render("category.html", {"site": self.site, "page": page})
             pages.append(RenderedPage(url_to_path(url), text, f"category '{name}'"))

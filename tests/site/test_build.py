@@ -215,6 +215,16 @@ def test_a_blogs_own_page_at_a_category_url_wins(blog):
     assert "categories/other/index.html" in blog.files()
 
 
+def test_categories_written_alike_share_one_page(blog):
+    """`ML` and `ml` slug to one path: one page with the posts of both (Jekyll writes no category pages,
+    so none may stop the build)."""
+    blog.write("_posts/2020-01-01-a.md", "---\ncategories: [ML]\ntitle: Older\n---\nx\n")
+    blog.write("_posts/2020-02-01-b.md", "---\ncategories: [ml]\ntitle: Newer\n---\nx\n")
+    assert blog.build() == 0
+    page = blog.read("categories/ml/index.html")
+    assert "Category: ML" in page and page.index("Newer") < page.index("Older")
+
+
 def test_user_layout_overrides_the_theme(blog):
     blog.write("_layouts/post.html", "---\nlayout: shell\n---\n<em>{{ page.title }}</em>{{ content }}")
     blog.write("_layouts/shell.html", "<main>{{ content }}</main>\n")
