@@ -134,6 +134,10 @@ class SiteRenderer:
             "site": self.site, "markdownify": self.markdown.convert,
             "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
                       for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
+            # Jekyll 4's older match for post_url, which it still follows with a deprecation warning:
+            # the date and slug, wherever the post lies in _posts/ (of two, the older: posts are newest first).
+            "posts_by_date_slug": {(post.date.year, post.date.month, post.date.day, post.slug): post.url
+                                   for post in self.content.posts if post.date is not None},
             "documents": {doc.relative_path: doc.url for doc in self.documents},
             "site_defaults": frozenset(key for key in CONFIG_KEYS if key not in self.config.lines),
         }
