@@ -380,10 +380,26 @@ def kramdown_tables(lines: list[str]) -> list[str]:
             if not leading_pipe:   # the header below makes Python-Markdown drop every row's leading pipe
                 rows = ["|" + row.lstrip(" ") if TABLE_ROW.match(row) else row for row in rows]
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
+        elif rows:
+            rows[:2] = header_as_wide_as_the_table(rows, leading_pipe)
         body = [row for row in rows[2:] if not separator_line(row)]
         out += rows[:2] + body
         index = end
     return out
+
+
+def header_as_wide_as_the_table(rows: list[str], leading_pipe: bool) -> list[str]:
+    """The header row and its separator with as many cells as the widest row has: kramdown's table is
+    that wide whatever the two say; Python-Markdown reads no table unless they have as many cells, and
+    cuts longer rows to them."""
+    header, separator = rows[0].rstrip(), rows[1]
+    columns = max(cells(row, leading_pipe) for row in rows if not separator_line(row))
+    missing = columns - cells(header, leading_pipe)
+    if missing > 0:
+        header += ("" if header.endswith("|") and not header.endswith("\\|") else " |") + "  |" * missing
+    alignments = [cell.strip() for cell in re.split(r"[|+]", separator.strip().strip("|+"))]
+    alignments = (alignments + ["---"] * columns)[:columns]
+    return [header, "| " + " | ".join(alignments) + " |"]
 
 
 def separator_line(line: str) -> bool:
