@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import takewhile
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
@@ -139,6 +140,8 @@ class KramdownSource(Preprocessor):
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
             chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
+            chunks[index - 1], chunks[index + 1] = fence_apart(chunks[index], chunks[index - 1], chunks[index + 1],
+                                                               self.gfm)
         parse_block_html = self.parse_block_html
         for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
             chunks[index], parse_block_html = self.prose(chunks[index], parse_block_html)
@@ -305,13 +308,36 @@ def dedented_fence(fence: str, prose_before: str) -> str:
     if item and not before.startswith(" ") and len(item.group(0)) == indent:
         # In a top-level item, at its content column: four spaces, as Python-Markdown nests blocks in items.
         return "\n".join(" " * (4 - indent) + line if line.strip() else line for line in fence.split("\n"))
-    if item or len(before) - len(before.lstrip(" ")) >= indent:
+    if item or (len(before) - len(before.lstrip(" ")) >= indent and in_list_item(prose_before, indent)):
         return fence
     lines = fence.split("\n")
     closing = max(row for row, line in enumerate(lines) if line.strip())
     for row in (0, closing):
         lines[row] = lines[row].lstrip(" ")
     return "\n".join(lines)
+
+
+def in_list_item(prose: str, indent: int) -> bool:
+    """Whether text indented by `indent` at the end of `prose` continues a list item: the nearest line
+    above indented less is an item (else it is a paragraph indented by a space or two)."""
+    outer = next((line for line in reversed(prose.split("\n"))
+                  if line.strip() and len(line) - len(line.lstrip(" ")) < indent), "")
+    return LIST_ITEM.match(outer) is not None
+
+
+def fence_apart(fence: str, before: str, after: str, gfm: bool) -> tuple[str, str]:
+    """The prose around a top-level fence with a blank line between: the fence is a block of its own,
+    after a paragraph line too with the GFM input (kramdown's GFM `paragraph_end`), where Python-Markdown
+    would leave it inside the paragraph. A fence in a list item or a quote is left as it is."""
+    paragraph = list(takewhile(str.strip, reversed(before.rstrip("\n").split("\n"))))
+    if fence.startswith((" ", "\t")) or any(LIST_ITEM.match(line) or line.lstrip().startswith(">")
+                                             or line.startswith(("    ", "\t")) for line in paragraph):
+        return before, after
+    if gfm and paragraph:
+        before += "\n"
+    if after.split("\n", 1)[0].strip() and not after.startswith((" ", "\t", ">")):
+        after = "\n" + after
+    return before, after
 
 
 def ordered(item: str) -> bool:
