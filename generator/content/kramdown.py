@@ -41,12 +41,14 @@ from pymdownx.arithmatex import BlockArithmatexProcessor, InlineArithmatexPatter
 from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
-from generator.content.footnotes import KramdownFootnotes
+from generator.content.footnotes import FOOTNOTES_HERE, KramdownFootnotes
 
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
 TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
                       re.MULTILINE)
+# kramdown: the first list with the attribute list `{:footnotes}` is where the footnotes are written.
+FOOTNOTES_LIST = re.compile(r"^(?:[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n)+\{:\s*footnotes\s*\}[ \t]*$", re.MULTILINE)
 OPTIONS = re.compile(r"^[ \t]*\{::options\b([^}]*)/\}[ \t]*$", re.MULTILINE)
 PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|false)")
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
@@ -190,6 +192,7 @@ class KramdownSource(Preprocessor):
                 parse_block_html = setting["value"] == "true"
         text = COMMENT.sub("", mark_outer_blocks("".join(parts)))
         text = TOC_LIST.sub("\n[TOC]\n", text)
+        text = FOOTNOTES_LIST.sub(f"\n{FOOTNOTES_HERE}\n", text, count=1)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
             text = escaped_hash_lines(text)
         return "\n".join(self.separate_blocks(text.split("\n"))), parse_block_html
