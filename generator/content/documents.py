@@ -157,8 +157,12 @@ def read_document(path: Path, folder: Path, config: Config, label: str, settings
     relative = path.relative_to(config.source).as_posix()
     parsed = front_matter_of(read_text(path, config), path, config)
     fm = with_defaults(config, relative, label, parsed.front_matter)
-    date = front_matter_date(fm, parsed, path, zone, time)
-    slug = str(fm.get("slug") or path.stem)
+    # Jekyll's `populate_title`: a name that starts with a date gives the date (unless the front matter
+    # does), the slug and the title, as a post's does.
+    dated = DATED_NAME.match(path.name)
+    date = front_matter_date(fm, parsed, path, zone, (lambda: parse_date(dated.group(1), zone, file=path, line=1))
+                             if dated else time)
+    slug = str(fm.get("slug") or (re.sub(r"\.+$", "", dated.group(2)) if dated else path.stem))
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix
     categories = merged_categories(fm)

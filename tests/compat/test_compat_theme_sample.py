@@ -24,7 +24,7 @@ def test_theme_sample_pages_have_jekylls_visible_text(tmp_path):
     summary = report.summary()
     differing = [(page.path, page.first_difference) for page in report.pages if not page.text_matched]
     assert summary["builds"], report.error
-    assert summary["pages"] == summary["pages_found"] == 7
+    assert summary["pages"] == summary["pages_found"] == 8
     assert summary["same_visible_text"] == summary["pages"], differing
     assert report.layerpress_warnings == []
     posts = compat.compare(SAMPLE, tmp_path / "posts").summary()
