@@ -227,6 +227,10 @@ class KramdownSource(Preprocessor):
                     # An attribute list for the next block, or for a table: Python-Markdown's
                     # attr_list only reads one at the end of a block, and tables take none.
                     continue
+                heading = heading_line(out)
+                if heading is not None:   # a heading's, on the line under it: attr_list reads it in the heading
+                    out[heading] += " " + line.strip()
+                    continue
             elif BLOCK_IAL.match(previous) and line.strip():
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
@@ -318,6 +322,20 @@ def dedented_fence(fence: str, prose_before: str) -> str:
     for row in (0, closing):
         lines[row] = lines[row].lstrip(" ")
     return "\n".join(lines)
+
+
+ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
+SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$")
+
+
+def heading_line(out: list[str]) -> int | None:
+    """The index of the heading's text line when `out` ends with a heading (`## Title`, or `Title` over
+    `=====`), else None."""
+    if out and ATX_HEADING.match(out[-1]):
+        return len(out) - 1
+    if len(out) > 1 and SETEXT_UNDERLINE.match(out[-1]) and out[-2].strip() and (len(out) < 3 or not out[-3].strip()):
+        return len(out) - 2
+    return None
 
 
 def in_list_item(prose: str, indent: int) -> bool:
