@@ -235,6 +235,11 @@ class KramdownSource(Preprocessor):
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
                 out.append(">" if line.startswith(">") else "")
+            item = LIST_ITEM.match(previous)
+            if item and SETEXT_UNDERLINE.match(line):
+                # kramdown: an item's line over `---` or `===` is a heading inside the item
+                out[-1] = item.group(0) + ("## " if line.strip()[0] == "-" else "# ") + previous[item.end():]
+                continue
             quoted_html = QUOTED_HTML_LINE.match(line)
             if quoted_html and not self.parse_block_html:
                 # kramdown: in a quote, a line that is one HTML element ends the paragraph before it
