@@ -42,6 +42,7 @@ from generator.content.emphasis import KramdownEmphasis
 from generator.content.fences import fences
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
 from generator.content.footnotes import FOOTNOTES_HERE, KramdownFootnotes
+from generator.content.raw_spans import RAW_SPAN, KramdownRawSpan
 
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
@@ -553,3 +554,4 @@ class KramdownExtension(Extension):
         md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
         inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)
         md.inlinePatterns.register(inline, "kramdown-math-inline", 189.9)
+        md.inlinePatterns.register(KramdownRawSpan(RAW_SPAN, md), "kramdown-raw-span", 189.95)
