@@ -13,7 +13,8 @@ from generator.cache import digest, write_atomically
 
 # The modules whose code decides the HTML, besides this one (their digests salt every entry).
 CONVERTERS = ("markdown.py", "kramdown.py", "kramdown_spans.py", "footnotes.py", "emphasis.py", "stray_tags.py",
-              "highlight.py", "strikethrough.py", "links.py", "links_after.py")
+              "highlight.py", "strikethrough.py", "links.py", "links_after.py",
+              "raw_spans.py")
 
 
 class ConversionCache:
