@@ -223,6 +223,10 @@ class KramdownSource(Preprocessor):
             in_math = len(DOLLARS.findall(line)) % 2 == 1
             display_math = in_math and line.lstrip().startswith("$$") and not (out and out[-1].strip())
             previous = out[-1] if out else ""
+            if line.lstrip().startswith("$$") and heading_line(out) is not None:
+                # kramdown: `$$` right under a heading is no block boundary, so no display math but a
+                # paragraph (an empty stashed piece first keeps the block from matching display math).
+                line = self.md.htmlStash.store("") + line
             if BLOCK_IAL.match(line):
                 if not previous.strip() or TABLE_ROW.match(previous):
                     # An attribute list for the next block, or for a table: Python-Markdown's

@@ -71,6 +71,13 @@ def test_an_escaped_bracket_is_a_bracket_and_a_lone_dollar_is_text(render):
     assert has_math(html)
 
 
+def test_dollars_right_under_a_heading_are_inline_math_in_a_paragraph(render):
+    """kramdown (Debian's Jekyll's output): no block boundary after a heading line, so `<p>\\(...\\)</p>`."""
+    html = render("## Planar flow\n$$\n  f(z) = z + b\n$$\n\nSetext\n======\n$$y$$\n")
+    assert formulas(html) == [r"\(f(z) = z + b\)", r"\(y\)"]
+    assert html.count("<p><span") == 2
+
+
 def test_math_inside_code_stays_code(render):
     html = render("`$$x_1$$` and\n\n```\n$$y_2$$\n```\n")
     assert formulas(html) == []
