@@ -236,6 +236,7 @@ class JekyllEnvironment(liquid.Environment):
         self.parsing: Origin | None = None        # the template being parsed (for errors at its end)
         self.page_warnings = PageWarnings(source, self.warnings)   # `.rendering`: the page being rendered
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
+        self.post_url_fallbacks: list[tuple[ContentError, str]] = []   # (the one warning, its words), tags.py
         from generator.liquid import filters, tags
 
         tags.register(self)

@@ -200,11 +200,24 @@ def deprecated_post_url(name: str, node, context) -> str | None:
     year, month, day, slug = parts.groups()
     url = context.env.values.get("posts_by_date_slug", {}).get((int(year), int(month), int(day), slug))
     if url is not None:
-        file, line = context.env.where(node.argument)
-        context.env.warn(ContentError(f"post_url: '{name}' names no post exactly; the post of its date and slug "
-                                      "is linked, as Jekyll 4 does with a deprecation warning", file=file, line=line,
-                                      hint="give the post's path inside _posts/"))
+        fallback_warning(context.env, name, node.argument)
     return url
+
+
+def fallback_warning(env, name: str, token) -> None:
+    """One warning for every post_url found by date and slug: at the first, with the count of the others."""
+    if env.post_url_fallbacks:
+        problem, words = env.post_url_fallbacks[0]
+        env.post_url_fallbacks.append((problem, words))
+        others = len(env.post_url_fallbacks) - 1
+        problem.message = f"{words} (and {others} more post_url tag{'s' if others > 1 else ''} like it)"
+        return
+    file, line = env.where(token)
+    problem = ContentError(f"post_url: '{name}' names no post exactly; the post of its date and slug is linked, "
+                           "as Jekyll 4 does with a deprecation warning", file=file, line=line,
+                           hint="give the post's path inside _posts/")
+    env.warn(problem)
+    env.post_url_fallbacks.append((problem, problem.message))
 
 
 def link(node, context) -> str:
