@@ -552,6 +552,8 @@ class KramdownExtension(Extension):
             md.inlinePatterns.register(KramdownSpanHtml(md.inlinePatterns["html"].pattern, md), "html", 90)
         md.inlinePatterns.register(KramdownEmphasis(r"\*\*?|__?", md), "em_strong", 60)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
+        if self.getConfig("gfm"):   # kramdown-parser-gfm: a backslash that ends a line of text is a line break too
+            md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\(?=\n)", "br"), "gfm-line-break", 184)
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
         block = KramdownMathBlock(f"(?s){DOLLAR_BLOCK}", MATH_CONFIG, md)
