@@ -265,7 +265,9 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
     copy_blog(blog, source)
     # Written back as JSON: Debian's Ruby refuses Ruby symbols (`style: :expanded`) in YAML.
     config = _read_yaml(blog / "_config.yml")
-    (source / "_config.yml").write_text(json.dumps(config, default=str))
+    # No theme (the layouts are flat): left out, as a `theme: null` override does not unset it for Jekyll.
+    (source / "_config.yml").write_text(json.dumps({key: value for key, value in config.items()
+                                                    if key not in ("theme", "remote_theme")}, default=str))
     flat_layouts(blog, source)
     (source / "compat-posts.json").write_text(POST_LIST)
     plugins = [p for p in whole_site_plugins(config) if p != "jekyll-paginate"]
@@ -336,6 +338,9 @@ def theme_layout_names(blog: Path) -> set[str]:
 def build_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
     source, dest = work / "layerpress-src", work / "layerpress-site"
     copy_blog(blog, source)
+    config = source / "_config.yml"   # no theme, as for Jekyll: the layouts are flat (its line kept, commented)
+    config.write_text(re.sub(r"(?m)^((?:remote_)?theme[ \t]*:)", r"# \1", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     flat_layouts(blog, source)
     done = run([sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)],
                capture_output=True, text=True, cwd=ROOT)

@@ -140,6 +140,7 @@ class KramdownSource(Preprocessor):
         for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
             if name.lower() not in self.md.block_level_elements:
                 self.md.block_level_elements.append(name.lower())
+        self.glued: set[str] = set()    # stashed comments the next line follows directly
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
             chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
@@ -173,10 +174,13 @@ class KramdownSource(Preprocessor):
                 continue
             rest = text[close.end():]
             rest_of_line = rest.split("\n", 1)[0]
-            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip() + "\n"), ""]
+            stashed = self.md.htmlStash.store(text[:close.end()].rstrip() + "\n")
+            out += lines[index:comment] + [stashed, ""]
             if rest_of_line.strip():
                 out.append(rest_of_line)
             index = comment + text[:close.end()].count("\n") + 1
+            if index < len(lines) and lines[index].strip():
+                self.glued.add(stashed)   # no blank line after it: no block boundary (kramdown)
         return out
 
     def prose(self, text: str, parse_block_html: bool) -> tuple[str, bool]:
@@ -253,7 +257,7 @@ class KramdownSource(Preprocessor):
                     out.append(quoted_html["quote"].rstrip())
                 line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
-        return kramdown_tables(nest_lists(out, math_rows))
+        return kramdown_tables(nest_lists(out, math_rows), self.glued)
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -366,7 +370,7 @@ def fence_apart(fence: str, before: str, after: str, gfm: bool) -> tuple[str, st
         return before, after
     if gfm and paragraph:
         before += "\n"
-    if after.split("\n", 1)[0].strip() and not after.startswith((" ", "\t", ">")):
+    if after.split("\n", 1)[0].strip():   # whatever follows starts a block: an indented line is code
         after = "\n" + after
     return before, after
 
@@ -405,14 +409,15 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
     return out
 
 
-def kramdown_tables(lines: list[str]) -> list[str]:
+def kramdown_tables(lines: list[str], glued: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
-    header row and its separator."""
+    header row and its separator. A table starts a block: not right after a stashed comment in `glued`
+    (the blank line after it was added for Python-Markdown)."""
     out: list[str] = []
     index = 0
     while index < len(lines):
-        block_start = not (out and out[-1].strip())
+        block_start = not (out and out[-1].strip()) and not (len(out) > 1 and out[-2] in glued)
         end = index
         if block_start and TABLE_ROW.match(lines[index]):
             while end < len(lines) and TABLE_ROW.match(lines[end]):
