@@ -133,6 +133,7 @@ class KramdownSource(Preprocessor):
         super().__init__(md)
         self.gfm = gfm
         self.parse_block_html = parse_block_html
+        self.glued: set[str] = set()    # stashed comments the next line follows directly (this document's)
 
     def run(self, lines: list[str]) -> list[str]:
         # kramdown reads any tag that starts a line and is not a span element as an HTML block: custom
@@ -140,7 +141,7 @@ class KramdownSource(Preprocessor):
         for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
             if name.lower() not in self.md.block_level_elements:
                 self.md.block_level_elements.append(name.lower())
-        self.glued: set[str] = set()    # stashed comments the next line follows directly
+        self.glued = set()
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
             chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
