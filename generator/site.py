@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 FEED_POSTS = 10
 JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
+# Jekyll's MKDWN_LINK_REF_REGEX: a link definition an excerpt takes along.
+LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.MULTILINE)
 RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 
 
@@ -273,7 +275,11 @@ class SiteRenderer:
         return doc.excerpt_separator if doc.excerpt_separator is not None else self.config.excerpt_separator
 
     def excerpt_source(self, doc: Document, text: str) -> str:
-        return text.lstrip("\n").split(self.excerpt_separator(doc), 1)[0]
+        """The text before the separator, with the link definitions after it that it uses (Jekyll's
+        `extract_markdown_link_reference_definitions`: `[label]: url` lines whose `[label]` it holds)."""
+        head, _, tail = text.lstrip("\n").partition(self.excerpt_separator(doc))
+        definitions = [label + rest for label, rest in LINK_DEFINITION.findall(tail) if label in head]
+        return head + "\n\n" + "\n".join(definitions) if definitions else head
 
     def render_document(self, doc: Document) -> list[RenderedPage]:
         if self.paginates(doc):

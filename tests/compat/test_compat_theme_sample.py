@@ -18,7 +18,7 @@ def test_theme_sample_pages_have_jekylls_visible_text(tmp_path):
     """Listings by count keep `site.categories`' order (the oldest post's first), a collection takes the
     `defaults` of its type, a page lists the collection its front matter names, the theme's page at
     `/categories/tools/` is the blog's, a flag assigned in a loop's last turn is nil before (strict mode),
-    and a table's `|===|` foot is no row of text."""
+    a table's `|===|` foot is no row of text, and an excerpt takes the link definitions it uses along."""
     compat = load_compat()
     report = compat.compare_pages(SAMPLE, tmp_path / "pages")
     summary = report.summary()
