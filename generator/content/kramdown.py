@@ -74,7 +74,13 @@ DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
 QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
-CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
+# kramdown: a tag at a line's start (up to three spaces before it) that is not one of its span elements
+# starts an HTML block, and ends the paragraph before it (its LAZY_END_HTML_START).
+LINE_START_TAG = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w-]*)", re.MULTILINE)
+KRAMDOWN_SPAN_ELEMENTS = frozenset({
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em", "i", "img",
+    "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt", "rtc", "ruby", "samp",
+    "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var", "script", "textarea"})
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
@@ -134,13 +140,17 @@ class KramdownSource(Preprocessor):
         self.gfm = gfm
         self.parse_block_html = parse_block_html
         self.glued: set[str] = set()    # stashed comments the next line follows directly (this document's)
+        self.block_level: list[str] | None = None   # Python-Markdown's block-level names, before any document's
 
     def run(self, lines: list[str]) -> list[str]:
         # kramdown reads any tag that starts a line and is not a span element as an HTML block: custom
-        # elements (`<orbit-reviewarea>`) too, which Python-Markdown knows only when told their names.
-        for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
-            if name.lower() not in self.md.block_level_elements:
-                self.md.block_level_elements.append(name.lower())
+        # elements (`<orbit-reviewarea>`), `<font>`, `<video>` too, which Python-Markdown knows only when
+        # told their names.
+        if self.block_level is None:
+            self.block_level = list(self.md.block_level_elements)
+        self.md.block_level_elements[:] = self.block_level + sorted(
+            {name.lower() for name in LINE_START_TAG.findall("\n".join(lines))}
+            - KRAMDOWN_SPAN_ELEMENTS - set(self.block_level))   # this document's, whatever came before
         self.glued = set()
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
