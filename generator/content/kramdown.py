@@ -77,10 +77,13 @@ QUOTED_HTML_LINE = re.compile(
 # kramdown: a tag at a line's start (up to three spaces before it) that is not one of its span elements
 # starts an HTML block, and ends the paragraph before it (its LAZY_END_HTML_START).
 LINE_START_TAG = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w-]*)", re.MULTILINE)
-KRAMDOWN_SPAN_ELEMENTS = frozenset({
+INLINE_AT_LINE_START = frozenset({
     "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em", "i", "img",
     "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt", "rtc", "ruby", "samp",
-    "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var", "script", "textarea"})
+    "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var", "script", "textarea",
+    # and elements without an end tag, which Python-Markdown's raw-HTML reader would wait for (it knows `hr`)
+    "area", "base", "col", "command", "embed", "keygen", "link", "meta", "param", "source",
+    "track", "wbr"})
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
@@ -150,7 +153,7 @@ class KramdownSource(Preprocessor):
             self.block_level = list(self.md.block_level_elements)
         self.md.block_level_elements[:] = self.block_level + sorted(
             {name.lower() for name in LINE_START_TAG.findall("\n".join(lines))}
-            - KRAMDOWN_SPAN_ELEMENTS - set(self.block_level))   # this document's, whatever came before
+            - INLINE_AT_LINE_START - set(self.block_level))   # this document's, whatever came before
         self.glued = set()
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code

@@ -78,6 +78,16 @@ def test_dollars_right_under_a_heading_are_inline_math_in_a_paragraph(render):
     assert html.count("<p><span") == 2
 
 
+def test_a_tag_kramdown_has_no_span_element_for_starts_an_html_block(render):
+    """kramdown (Debian's Jekyll's output): `<font>` at a line's start ends the paragraph and starts raw
+    HTML (the `<ol>` after it is a list, not text); `<meta>`, which has no end tag, leaves the markdown
+    after it markdown."""
+    html = render('<strong>References</strong>\n<font size="-1">\n</font><ol><li>One.</li></ol>\n')
+    assert "&lt;ol&gt;" not in html and html.startswith("<p><strong>References</strong></p>")
+    html = render('<meta name="twitter:card" content="summary">\n\nSome [economists](https://example.org).\n')
+    assert '<a href="https://example.org">economists</a>' in html
+
+
 def test_math_inside_code_stays_code(render):
     html = render("`$$x_1$$` and\n\n```\n$$y_2$$\n```\n")
     assert formulas(html) == []
