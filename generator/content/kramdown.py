@@ -84,6 +84,10 @@ INLINE_AT_LINE_START = frozenset({
     # and elements without an end tag, which Python-Markdown's raw-HTML reader would wait for (it knows `hr`)
     "area", "base", "col", "command", "embed", "keygen", "link", "meta", "param", "source",
     "track", "wbr"})
+# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of their tags is no HTML block (a table may start).
+SPAN_TAG_FIRST = re.compile(
+    r"^[ ]{0,3}</?(?:a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|kbd|label|mark|option|"
+    r"q|rb|rbc|rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var)(?![\w-])")
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
 RAW_CLOSE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
@@ -475,7 +479,9 @@ def header_as_wide_as_the_table(rows: list[str], leading_pipe: bool) -> list[str
         header += ("" if header.endswith("|") and not header.endswith("\\|") else " |") + "  |" * missing
     alignments = [cell.strip() for cell in re.split(r"[|+]", separator.strip().strip("|+"))]
     alignments = (alignments + ["---"] * columns)[:columns]
-    return [header, "| " + " | ".join(alignments) + " |"]
+    # Python-Markdown splits the separator with the header's outer pipes: the same on both
+    left, right = ("| " if header.lstrip().startswith("|") else ""), (" |" if header.endswith("|") else "")
+    return [header, left + " | ".join(alignments) + right]
 
 
 def separator_line(line: str) -> bool:
@@ -486,7 +492,7 @@ def separator_line(line: str) -> bool:
 def pipe_row(line: str) -> bool:
     """A line kramdown reads as a table row at a block's start: an unescaped pipe outside code spans,
     and no other block's marker first (heading, quote, list item, HTML, display math, definition)."""
-    if NOT_A_TABLE.match(line):
+    if NOT_A_TABLE.match(line) and not SPAN_TAG_FIRST.match(line):
         return False
     return "|" in CODE_SPAN.sub("", line.replace("\\|", ""))
 
