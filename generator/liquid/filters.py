@@ -32,6 +32,7 @@ SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every bui
 # Ruby Liquid's strip_html (standardfilters.rb): script, comment and style blocks, then all from `<` to `>`.
 STRIP_HTML_BLOCKS = re.compile(r"<script.*?</script>|<!--.*?-->|<style.*?</style>", re.DOTALL)
 STRIP_HTML_TAGS = re.compile(r"<.*?>", re.DOTALL)
+RUBY_SPACE = " \t\n\v\f\r"   # what Ruby's `split` splits words on: not a no-break space
 
 
 def register(env) -> None:
@@ -73,6 +74,7 @@ def register(env) -> None:
         "date_to_long_string": lambda value, kind=None, style=None: date_to_long_string(value, kind, style, zone),
         "xml_escape": xml_escape, "cgi_escape": cgi_escape, "uri_escape": uri_escape,
         "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace, "strip_html": strip_html,
+        "truncatewords": truncatewords,
         "number_of_words": number_of_words, "slugify": slugify, "markdownify": markdownify,
         "smartify": smartify, "where": where, "where_exp": where_exp, "find": find, "find_exp": find_exp,
         "group_by": group_by, "group_by_exp": group_by_exp, "sort": sort, "sample": sample,
@@ -252,6 +254,21 @@ def strip_html(value: str) -> str:
     return STRIP_HTML_TAGS.sub("", STRIP_HTML_BLOCKS.sub("", value))
 
 
+def ruby_words(text: str) -> list[str]:
+    """Ruby's `text.split`: words apart by ASCII whitespace (`a\u00a0b` is one word)."""
+    text = text.strip(RUBY_SPACE)
+    return re.split(f"[{RUBY_SPACE}]+", text) if text else []
+
+
+@string_filter
+def truncatewords(value: str, count=15, end="...") -> str:
+    """Ruby Liquid's: the first `count` words (at least one) and `end`, or the text as it is if it has no
+    more; words are apart by ASCII whitespace, as Ruby splits them."""
+    count = max(int(count), 1)
+    words = ruby_words(value)
+    return value if len(words) <= count else " ".join(words[:count]) + str(nil(end) or "")
+
+
 def normalize_whitespace(value):
     return re.sub(r"\s+", " ", str(nil(value) or "")).strip()
 
@@ -266,10 +283,10 @@ def number_of_words(value, mode=None):
     text = str(nil(value) or "")
     mode = nil(mode)
     if mode == "cjk":
-        return len(cjk().findall(text)) + len(cjk().sub(" ", text).split())
+        return len(cjk().findall(text)) + len(ruby_words(cjk().sub(" ", text)))
     if mode == "auto" and cjk().search(text):
         return number_of_words(text, "cjk")
-    return len(text.split())
+    return len(ruby_words(text))
 
 
 SLUG_REPLACED = {

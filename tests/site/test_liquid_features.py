@@ -274,6 +274,17 @@ def test_strip_html_is_ruby_liquids(blog):
     assert blog.read("page.html") == "[a  d x &amp;  s ]\n"
 
 
+def test_words_are_apart_by_ascii_whitespace_as_ruby_splits_them(blog):
+    """Debian's Jekyll writes `[a:\u00a0b c\u00a0...] [3] [one two] [one...] [x]`: a no-break space joins
+    words for truncatewords and number_of_words (a listing's excerpt keeps Jekyll's length)."""
+    blog.write("page.html", "---\nlayout: null\n---\n"
+               '[{{ "a:\u00a0b c\u00a0 d e f" | truncatewords: 2 }}] [{{ "a:\u00a0b c d" | number_of_words }}] '
+               '[{{ "one two" | truncatewords: 2 }}] [{{ "one two three" | truncatewords: 0 }}] '
+               '[{{ "x y z" | truncatewords: 1, "" }}]\n')
+    assert blog.build() == 0
+    assert blog.read("page.html") == "[a:\u00a0b c\u00a0...] [3] [one two] [one...] [x]\n"
+
+
 def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
     blog.write("_posts/2020-01-01-a.md",
                "---\n---\n{% assign n = 3 %}{% claim n > 2 and not (n == 5) %}Three.{% endclaim %}\n")
