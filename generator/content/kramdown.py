@@ -356,14 +356,14 @@ def dedented_fence(fence: str, prose_before: str) -> str:
     return "\n".join(lines)
 
 
-ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
+HEADING_LINE_ATX = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
 SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$")
 
 
 def heading_line(out: list[str]) -> int | None:
     """The index of the heading's text line when `out` ends with a heading (`## Title`, or `Title` over
     `=====`), else None."""
-    if out and ATX_HEADING.match(out[-1]):
+    if out and HEADING_LINE_ATX.match(out[-1]):
         return len(out) - 1
     if len(out) > 1 and SETEXT_UNDERLINE.match(out[-1]) and out[-2].strip() and (len(out) < 3 or not out[-3].strip()):
         return len(out) - 2
