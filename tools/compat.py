@@ -5,7 +5,7 @@
 BLOG is a Jekyll source folder, or a bare git repository (its HEAD is exported; files whose
 contents the repository lacks are skipped). Two comparisons:
 
-Posts: only `_posts/`, `_config.yml` and `_includes/` are used. Both tools build them with the
+Posts: only `_posts/`, `_config.yml`, `_includes/` and `_data/` are used. Both tools build them with the
 same flat layouts (`<div class="post-content">{{ content }}</div>` under every layout name the blog
 or its theme has, and `default`, `post`, `page`; a post naming a missing layout is rendered without
 one) and Jekyll with the plugins of the whole-site build below but jekyll-paginate. Reported
@@ -244,7 +244,7 @@ def first_difference(a: str, b: str, width: int = 60) -> str:
 def copy_blog(blog: Path, target: Path) -> None:
     target.mkdir(parents=True)
     shutil.copy2(blog / "_config.yml", target / "_config.yml")
-    for folder in ("_posts", "_includes"):
+    for folder in ("_posts", "_includes", "_data"):   # posts may read site.data
         if (blog / folder).is_dir():
             shutil.copytree(blog / folder, target / folder)
 
