@@ -44,7 +44,7 @@ test: lint $(DEV_STAMP) $(ORT_STAMP)
 
 # Compare with Debian's Jekyll: `make compat BLOGS="path/to/blog other/blog"` (default: the fixtures).
 BLOGS ?= tests/compat/fixture_blog tests/compat/fixture_kramdown tests/compat/fixture_minima tests/compat/fixture_datamodel \
-         tests/compat/fixture_paginate
+         tests/compat/fixture_paginate tests/compat/fixture_theme_sample
 compat: $(STAMP)
 	$(BIN)/python tools/compat.py --verbose $(BLOGS)
 

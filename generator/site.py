@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 FEED_POSTS = 10
 JEKYLL_VERSION = "4.3.3"   # `jekyll.version`: the Jekyll whose behaviour layerpress follows
 FENCE_MARK = "\x02layerpress-code-{}\x03"
+# Jekyll's MKDWN_LINK_REF_REGEX: a link definition an excerpt takes along.
+LINK_DEFINITION = re.compile(r"^ {0,3}(\[[^\]]+\])(:.+)$", re.MULTILINE)
 RAW_TAGS = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 
 
@@ -140,6 +142,10 @@ class SiteRenderer:
             "site": self.site, "markdownify": self.markdown.convert,
             "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
                       for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
+            # Jekyll 4's older match for post_url, which it still follows with a deprecation warning:
+            # the date and slug, wherever the post lies in _posts/ (of two, the older: posts are newest first).
+            "posts_by_date_slug": {(post.date.year, post.date.month, post.date.day, post.slug): post.url
+                                   for post in self.content.posts if post.date is not None},
             "documents": {static.source_path.relative_to(self.config.source).as_posix(): "/" + static.output_path
                           for static in self.content.static_files} | {doc.relative_path: doc.url for doc in self.documents},
             "site_defaults": frozenset(key for key in CONFIG_KEYS if key not in self.config.lines),
@@ -234,7 +240,7 @@ class SiteRenderer:
         taken = {page.output_path for page in rendered} | {static.output_path for static in self.content.static_files}
         rendered += self.index_pages(taken)
         if self.theme.in_use:   # a blog in its own design gets no pages in the built-in theme's (as in Jekyll)
-            rendered += self.category_pages()
+            rendered += self.category_pages(taken)
             if "404.html" not in taken:
                 rendered.append(self.furniture_page("404", "404.html", {"title": "Page not found", "url": "/404.html"}))
         return rendered
@@ -286,7 +292,11 @@ class SiteRenderer:
         return doc.excerpt_separator if doc.excerpt_separator is not None else self.config.excerpt_separator
 
     def excerpt_source(self, doc: Document, text: str) -> str:
-        return text.lstrip("\n").split(self.excerpt_separator(doc), 1)[0]
+        """The text before the separator, with the link definitions after it that it uses (Jekyll's
+        `extract_markdown_link_reference_definitions`: `[label]: url` lines whose `[label]` it holds)."""
+        head, _, tail = text.lstrip("\n").partition(self.excerpt_separator(doc))
+        definitions = [label + rest for label, rest in LINK_DEFINITION.findall(tail) if label in head]
+        return head + "\n\n" + "\n".join(definitions) if definitions else head
 
     def render_document(self, doc: Document) -> list[RenderedPage]:
         if self.paginates(doc):
@@ -346,10 +356,19 @@ class SiteRenderer:
         path = "/" + self.config.paginate_path.replace(":num", str(number)).strip("/")
         return path + "/" if not path.endswith(".html") else path
 
-    def category_pages(self) -> list[RenderedPage]:
-        pages = []
+    def category_pages(self, taken: set) -> list[RenderedPage]:
+        """A page per category at `/categories/NAME/`, unless the blog has its own page there; categories
+        written alike (`ML`, `ml`) share one, named as the first is, with the posts of all."""
+        by_url: dict[str, tuple[str, list]] = {}
         for name, posts in self.site["categories"].items():
             url = f"/categories/{slugify(name)}/"
+            listed = by_url.setdefault(url, (name, []))[1]
+            listed += [post for post in posts if post not in listed]
+        pages = []
+        for url, (name, posts) in by_url.items():
+            if url_to_path(url) in taken:
+                continue
+            posts.sort(key=lambda post: (post["date"], post["path"]), reverse=True)
             page = {"title": name, "url": url, "category": name, "posts": posts}
             text = self.theme.render("category.html", {"site": self.site, "page": page})
             pages.append(RenderedPage(url_to_path(url), text, f"category '{name}'"))

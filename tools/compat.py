@@ -5,7 +5,7 @@
 BLOG is a Jekyll source folder, or a bare git repository (its HEAD is exported; files whose
 contents the repository lacks are skipped). Two comparisons:
 
-Posts: only `_posts/`, `_config.yml` and `_includes/` are used. Both tools build them with the
+Posts: only `_posts/`, `_config.yml`, `_includes/` and `_data/` are used. Both tools build them with the
 same flat layouts (`<div class="post-content">{{ content }}</div>` under every layout name the blog
 or its theme has, and `default`, `post`, `page`; a post naming a missing layout is rendered without
 one) and Jekyll with the plugins of the whole-site build below but jekyll-paginate. Reported
@@ -244,7 +244,7 @@ def first_difference(a: str, b: str, width: int = 60) -> str:
 def copy_blog(blog: Path, target: Path) -> None:
     target.mkdir(parents=True)
     shutil.copy2(blog / "_config.yml", target / "_config.yml")
-    for folder in ("_posts", "_includes"):
+    for folder in ("_posts", "_includes", "_data"):   # posts may read site.data
         if (blog / folder).is_dir():
             shutil.copytree(blog / folder, target / folder)
 
@@ -265,7 +265,9 @@ def build_with_jekyll(blog: Path, work: Path) -> tuple[Path, list[str]]:
     copy_blog(blog, source)
     # Written back as JSON: Debian's Ruby refuses Ruby symbols (`style: :expanded`) in YAML.
     config = _read_yaml(blog / "_config.yml")
-    (source / "_config.yml").write_text(json.dumps(config, default=str))
+    # No theme (the layouts are flat): left out, as a `theme: null` override does not unset it for Jekyll.
+    (source / "_config.yml").write_text(json.dumps({key: value for key, value in config.items()
+                                                    if key not in ("theme", "remote_theme")}, default=str))
     flat_layouts(blog, source)
     (source / "compat-posts.json").write_text(POST_LIST)
     plugins = [p for p in whole_site_plugins(config) if p != "jekyll-paginate"]
@@ -336,6 +338,9 @@ def theme_layout_names(blog: Path) -> set[str]:
 def build_with_layerpress(blog: Path, work: Path) -> tuple[Path, subprocess.CompletedProcess]:
     source, dest = work / "layerpress-src", work / "layerpress-site"
     copy_blog(blog, source)
+    config = source / "_config.yml"   # no theme, as for Jekyll: the layouts are flat (its line kept, commented)
+    config.write_text(re.sub(r"(?m)^((?:remote_)?theme[ \t]*:)", r"# \1", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
     flat_layouts(blog, source)
     done = run([sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)],
                capture_output=True, text=True, cwd=ROOT)
@@ -437,8 +442,17 @@ def compare(blog: Path, work: Path) -> BlogReport:
 
 TIMES: dict[str, list] = {}   # (wall, CPU) seconds of each timed whole-site build: jekyll, layerpress_warm
 
-SKIPPED_IN_COPY = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
-                                         "node_modules", "vendor")
+SKIPPED_NAMES = shutil.ignore_patterns(".git", "_site", ".jekyll-cache", ".sass-cache", ".layerpress-cache",
+                                       "node_modules")
+
+
+def skipped_in_copy(blog: Path) -> Callable[[str, list[str]], set[str]]:
+    """What a copy of the blog leaves out: caches, and Bundler's `vendor/` at the top (which Jekyll
+    excludes), not a `vendor/` folder of the blog's own Sass or scripts."""
+    def skipped(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == blog
+        return set(SKIPPED_NAMES(folder, names)) | ({"vendor"} if top and "vendor" in names else set())
+    return skipped
 
 
 @dataclass
@@ -499,7 +513,7 @@ def has_own_design(blog: Path) -> bool:
 def build_as_is_with_jekyll(blog: Path, work: Path) -> tuple[Path, Callable[[], object]]:
     """Jekyll's site of the blog, and the timed build that made it (to run again, as `--repeat` does)."""
     source, dest = work / "jekyll-site-src", work / "jekyll-whole-site"
-    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    shutil.copytree(blog, source, ignore=skipped_in_copy(blog))
     config = _read_yaml(blog / "_config.yml")
     (source / "_config.yml").write_text(json.dumps(config, default=str))
     plugins = whole_site_plugins(config)
@@ -521,7 +535,7 @@ def build_as_is_with_layerpress(blog: Path, work: Path, jekyll_build: Callable[[
     """layerpress's site of the blog as it is, after a timed warm build (one post edited, the cache of the
     first build kept) and `repeat` more, each after Jekyll's build again (`jekyll_build`)."""
     source, dest = work / "layerpress-site-src", work / "layerpress-whole-site"
-    shutil.copytree(blog, source, ignore=SKIPPED_IN_COPY)
+    shutil.copytree(blog, source, ignore=skipped_in_copy(blog))
     command = [sys.executable, "-m", "generator", "build", "--source", str(source), "--dest", str(dest)]
     # As a user's install runs it: Python's bytecode cache on (a session may turn it off; the timed
     # warm build would then compile every module again).

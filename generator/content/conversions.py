@@ -13,7 +13,7 @@ from generator.cache import digest, write_atomically
 
 # The modules whose code decides the HTML, besides this one (their digests salt every entry).
 CONVERTERS = ("markdown.py", "kramdown.py", "kramdown_spans.py", "html_tags.py", "html_blocks.py", "footnotes.py",
-              "emphasis.py", "stray_tags.py", "fences.py",
+              "emphasis.py", "stray_tags.py", "fences.py", "raw_spans.py",
               "highlight.py", "strikethrough.py", "links.py", "links_after.py")
 
 

@@ -17,6 +17,11 @@ DATE_TEXT = re.compile(
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$")
 DATE_HINT = "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0100"
+# The date and time at the start of a text, and an offset only when written as one (`-0700`, not `- 0700`).
+DATE_PREFIX = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"(?:\s*(Z|[+-]\d{2}:?\d{2})(?!\d))?")
 
 
 class JekyllDate(datetime):
@@ -66,10 +71,19 @@ def parse_date(value, zone: tzinfo, *, file, line) -> JekyllDate:
 def ruby_time_parse(text: str) -> datetime:
     """A date in the other forms Ruby's `Time.parse` reads (Jekyll's reader): `February 21, 2017`,
     `21 Feb 2017 10:00`, `Tue, 21 Feb 2017 10:00:00 +0100`, `03/04/2017` (day first, as Ruby),
-    `2017/02/03` (year first). Text without a whole date (`2017`, `March`) is a ValueError."""
+    `2017/02/03` (year first), `2016-05-31 20:35:00 - 0700` (the words after the time skipped). Text
+    without a whole date (`2017`, `March`) is a ValueError."""
     year_first = re.match(r"\d{4}\D", text) is not None
-    parsed = [dateutil_parser.parse(text, dayfirst=not year_first, default=default)
-              for default in (datetime(2000, 1, 1), datetime(2001, 2, 2))]
+    try:
+        parsed = [dateutil_parser.parse(text, dayfirst=not year_first, default=default)
+                  for default in (datetime(2000, 1, 1), datetime(2001, 2, 2))]
+    except ValueError:
+        # Ruby's parser takes the date and time it finds and skips the words it does not read:
+        # `2016-05-31 20:35:00 - 0700` is 20:35 in the site's zone.
+        prefix = DATE_PREFIX.match(text)
+        if prefix is None:
+            raise
+        return datetime_from_match(prefix)
     if parsed[0].date() != parsed[1].date():
         raise ValueError(f"no whole date in {text!r}")
     return parsed[0]

@@ -9,6 +9,7 @@ from generator.config import read_config_text
 from generator.errors import ConfigError
 from generator.yaml_lines import LineDict, load_with_lines
 
+# The `type:` names that cover a kind of document; a collection's documents are of its label's type.
 TYPES = {"post": ("posts",), "draft": ("drafts", "posts"), "page": ("pages",)}
 
 
@@ -23,7 +24,7 @@ def applicable(config, relative_path: str, kind: str) -> list[tuple[int, dict]]:
         if path and not (relative_path == path or relative_path.startswith(path + "/")
                          or fnmatch.fnmatch(relative_path, path) or fnmatch.fnmatch(relative_path, path + "/*")):
             continue
-        if kind_name and kind_name not in TYPES.get(kind, ()):
+        if kind_name and kind_name not in TYPES.get(kind, (kind,)):
             continue
         chosen.append(((path.count("/") + 1 if path else 0, bool(kind_name), index), entry["values"]))
     return [(order[2], values) for order, values in sorted(chosen, key=lambda item: item[0])]

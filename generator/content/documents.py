@@ -19,7 +19,7 @@ from generator.content.defaults import with_defaults
 from generator.content.collections import (Collection, collection_folder, collection_settings, document_placeholders,
                                            front_matter_date, sorted_docs, url_template)
 from generator.content.dates import JekyllDate, SiteTime, page_date, parse_date, site_timezone
-from generator.content.frontmatter import has_front_matter, split_front_matter
+from generator.content.frontmatter import Parsed, has_front_matter, split_front_matter
 from generator.content.notebooks import SUFFIX as NOTEBOOK_SUFFIX, read_notebook
 from generator.errors import ContentError
 from generator.names import name_problem, shown
@@ -156,10 +156,14 @@ def read_collection(config: Config, label: str, settings: dict, options: ReadOpt
 def read_document(path: Path, folder: Path, config: Config, label: str, settings: dict, zone,
                   time: SiteTime) -> Document:
     relative = path.relative_to(config.source).as_posix()
-    parsed = split_front_matter(read_text(path, config), path)
+    parsed = front_matter_of(read_text(path, config), path, config)
     fm, from_defaults = with_defaults(config, relative, label, parsed.front_matter)
-    date = front_matter_date(fm, parsed, path, zone, time)
-    slug = str(fm.get("slug") or path.stem)
+    # Jekyll's `populate_title`: a name that starts with a date gives the date (unless the front matter
+    # does), the slug and the title, as a post's does.
+    dated = DATED_NAME.match(path.name)
+    date = front_matter_date(fm, parsed, path, zone, (lambda: parse_date(dated.group(1), zone, file=path, line=1))
+                             if dated else time)
+    slug = str(fm.get("slug") or (re.sub(r"\.+$", "", dated.group(2)) if dated else path.stem))
     is_markdown = path.suffix in MARKDOWN_EXTENSIONS
     output_ext = ".html" if is_markdown else path.suffix
     categories = merged_categories(fm)
@@ -267,11 +271,19 @@ def inside_blog(config: Config, paths: list[Path]) -> list[Path]:
     return paths
 
 
+def front_matter_of(text: str, path: Path, config: Config) -> Parsed:
+    """The document's front matter and body; one never closed is a warning of the build."""
+    parsed = split_front_matter(text, path)
+    if parsed.problem is not None:
+        config.warnings.append(parsed.problem)
+    return parsed
+
+
 def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
     relative = path.relative_to(config.source).as_posix()
     notebook = path.suffix == NOTEBOOK_SUFFIX
     text = read_text(path, config)
-    parsed = read_notebook(text, path) if notebook else split_front_matter(text, path)
+    parsed = read_notebook(text, path) if notebook else front_matter_of(text, path, config)
     fm, from_defaults = with_defaults(config, relative, "draft" if draft else "post", parsed.front_matter)
     match = DATED_NAME.match(path.name)
     if draft or not match:   # read_site passes only dated names from _posts/
@@ -302,7 +314,7 @@ def read_post(path: Path, config: Config, zone, *, draft: bool) -> Document:
 
 def read_page(path: Path, config: Config) -> Document:
     relative = path.relative_to(config.source)
-    parsed = split_front_matter(read_text(path, config), path)
+    parsed = front_matter_of(read_text(path, config), path, config)
     fm, from_defaults = with_defaults(config, relative.as_posix(), "page", parsed.front_matter)
     if "date" in fm:
         fm["date"] = page_date(fm["date"], site_timezone(config.timezone, config.file))

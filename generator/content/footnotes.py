@@ -17,11 +17,20 @@ from markdown.treeprocessors import Treeprocessor
 
 # A paragraph that only holds a stashed block (a code block, raw HTML) is not a paragraph.
 STASHED_BLOCK = re.compile("\x02wzxhzdk:\\d+\x03")
+# The paragraph that stands for kramdown's `{:footnotes}` list (generator/content/kramdown.py).
+FOOTNOTES_HERE = "\x02kramdown-footnotes\x03"
 
 
 class KramdownFootnotes(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         division = next((div for div in root.iter("div") if div.get("class") == "footnote"), None)
+        place = next((p for p in root.iter("p") if (p.text or "").strip() == FOOTNOTES_HERE), None)
+        if place is not None:    # the footnotes go where `{:footnotes}` was, or nothing does
+            place_parent = parent_of(root, place)
+            if division is not None:
+                parent_of(root, division).remove(division)
+                place_parent.insert(list(place_parent).index(place), division)
+            place_parent.remove(place)
         if division is None:
             return
         references = self.rename_references(root)
@@ -42,8 +51,7 @@ class KramdownFootnotes(Treeprocessor):
             self.write_backlinks(item, name, references[name])
             listing.append(item)
         if not len(listing):        # no note is referenced: kramdown writes no list
-            parent = next(element for element in root.iter() if division in list(element))
-            parent.remove(division)
+            parent_of(root, division).remove(division)
 
     @staticmethod
     def rename_references(root: etree.Element) -> dict[str, int]:
@@ -85,6 +93,10 @@ class KramdownFootnotes(Treeprocessor):
             if len(last) or (last.text or "").strip():
                 append_text(last, " ")
             last.append(link)
+
+
+def parent_of(root: etree.Element, element: etree.Element) -> etree.Element:
+    return next(candidate for candidate in root.iter() if element in list(candidate))
 
 
 def note_name(item: etree.Element) -> str:

@@ -6,7 +6,8 @@ adds the glue those extensions do not have:
 
 - math: kramdown's `$$...$$` is display math when it is a block of its own and inline math
   anywhere else; both go through pymdownx.arithmatex (generic output, `\\[...\\]` and
-  `\\(...\\)`), so no backslash, underscore or star inside a formula is touched;
+  `\\(...\\)`), so no backslash, underscore or star inside a formula is touched; `\\(` and `\\[`
+  in the source are escaped brackets, as in kramdown (`\\\\(` is text that MathJax reads as math);
 - `* TOC` followed by `{:toc}` becomes the toc extension's marker;
 - `{::options ... /}` and `{::comment}` blocks are dropped (after `parse_block_html="true"`
   the post's HTML blocks are read as markdown, as kramdown does);
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import takewhile
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
@@ -46,12 +48,15 @@ from generator.content.fences import fences
 from generator.content.html_blocks import split_raw_blocks
 from generator.content.html_tags import escape_non_tags
 from generator.content.kramdown_spans import KramdownAttributeLists, KramdownCodeSpan, KramdownSpanHtml
-from generator.content.footnotes import KramdownFootnotes
+from generator.content.footnotes import FOOTNOTES_HERE, KramdownFootnotes
+from generator.content.raw_spans import RAW_SPAN, KramdownRawSpan
 
 # kramdown's ESCAPED_CHARS (and the GFM parser's `~`).
 KRAMDOWN_ESCAPES = list("\\.*_+`<>()[]{}#!:|\"'$=-~")
 TOC_LIST = re.compile(r"^(?:\{:[^}\n]*\}[ \t]*\n)?[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n\{:\s*toc\s*\}[ \t]*$",
                       re.MULTILINE)
+# kramdown: the first list with the attribute list `{:footnotes}` is where the footnotes are written.
+FOOTNOTES_LIST = re.compile(r"^(?:[ ]{0,3}(?:[*+-]|\d+\.)[ \t]+[^\n]*\n)+\{:\s*footnotes\s*\}[ \t]*$", re.MULTILINE)
 OPTIONS = re.compile(r"^[ \t]*\{::options\b([^}]*)/\}[ \t]*$", re.MULTILINE)
 PARSE_BLOCK_HTML = re.compile(r"\bparse_block_html\s*=\s*[\"']?(?P<value>true|false)")
 COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
@@ -74,6 +79,8 @@ CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 NOT_A_TABLE = re.compile(r"^(?:[ ]{4}|[ ]{0,3}(?:#|>|[*+-][ \t]|\d+[.)][ \t]|<|\$\$|\[[^\]]*\]:|\{:|\*\*\*|---|\x02))")
 # A separator line of a table: pipes, colons, dashes (and kramdown's `+`), the leading pipe optional.
 TABLE_SEPARATOR = re.compile(r"^[ ]{0,3}(?=[^\n]*-)(?=[^\n]*[|:])[-:|+ \t]+$")
+# kramdown's footer separator (`|===|`): the rows after it are the table's foot (shown as its body here).
+TABLE_FOOTER = re.compile(r"^[ ]{0,3}[+|: \t]*=[+|: \t=]*$")
 DOLLARS = re.compile(r"(?<!\\)\$\$")
 # With parse_block_html, kramdown reads the content of these (at a line's start, nested ones too) as
 # markdown: blocks for containers, spans for p, headings, captions and list items.
@@ -83,11 +90,22 @@ BLOCK_HTML_OPEN = re.compile(
 # kramdown: `$$` opens display math only at the start of a block and closes it at the block's end.
 DOLLAR_BLOCK = r"^[ ]{0,3}\$\$((?:(?!\$\$).)+?)\$\$[ \t]*$"
 DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$\$)|(?<!\\)(\$\$)((?:(?!\$\$).)+?)(\$\$))"
-BRACKET_BLOCK = r"^[ ]{0,3}\\\[((?:\\[^\]]|[^\\])+?)\\\][ \t]*$"
-BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(\\\)))"
 QUOTED_HTML_LINE = re.compile(
     r"^(?P<quote>(?:>[ ]?)+[ ]{0,3})(?P<html><(?P<tag>div|table|p|figure|center|section)\b[^>]*>.*</(?P=tag)>)[ \t]*$")
-CUSTOM_ELEMENT = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w]*-[\w-]*)", re.MULTILINE)
+# kramdown: a tag at a line's start (up to three spaces before it) that is not one of its span elements
+# starts an HTML block, and ends the paragraph before it (its LAZY_END_HTML_START).
+LINE_START_TAG = re.compile(r"^[ ]{0,3}<([a-zA-Z][\w-]*)", re.MULTILINE)
+INLINE_AT_LINE_START = frozenset({
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em", "i", "img",
+    "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt", "rtc", "ruby", "samp",
+    "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var", "script", "textarea",
+    # and elements without an end tag, which Python-Markdown's raw-HTML reader would wait for (it knows `hr`)
+    "area", "base", "col", "command", "embed", "keygen", "link", "meta", "param", "source",
+    "track", "wbr"})
+# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of their tags is no HTML block (a table may start).
+SPAN_TAG_FIRST = re.compile(
+    r"^[ ]{0,3}</?(?:a|abbr|acronym|b|big|bdo|br|button|cite|code|del|dfn|em|i|img|input|ins|kbd|label|mark|option|"
+    r"q|rb|rbc|rp|rt|rtc|ruby|samp|select|small|span|strong|sub|sup|tt|u|var)(?![\w-])")
 HEADING_WITHOUT_SPACE = re.compile(r"#{1,6}[^#\s]")
 ATX_HEADING = re.compile(r"^[ ]{0,3}#")
 RAW_OPEN = re.compile(r"<(?:pre|script|style|textarea)\b", re.IGNORECASE)
@@ -144,16 +162,24 @@ class KramdownSource(Preprocessor):
         super().__init__(md)
         self.gfm = gfm
         self.parse_block_html = parse_block_html
+        self.glued: set[str] = set()    # stashed comments the next line follows directly (this document's)
+        self.block_level: list[str] | None = None   # Python-Markdown's block-level names, before any document's
 
     def run(self, lines: list[str]) -> list[str]:
         # kramdown reads any tag that starts a line and is not a span element as an HTML block: custom
-        # elements (`<orbit-reviewarea>`) too, which Python-Markdown knows only when told their names.
-        for name in CUSTOM_ELEMENT.findall("\n".join(lines)):
-            if name.lower() not in self.md.block_level_elements:
-                self.md.block_level_elements.append(name.lower())
+        # elements (`<orbit-reviewarea>`), `<font>`, `<video>` too, which Python-Markdown knows only when
+        # told their names.
+        if self.block_level is None:
+            self.block_level = list(self.md.block_level_elements)
+        self.md.block_level_elements[:] = self.block_level + sorted(
+            {name.lower() for name in LINE_START_TAG.findall("\n".join(lines))}
+            - INLINE_AT_LINE_START - set(self.block_level))   # this document's, whatever came before
+        self.glued = set()
         chunks = split_fences("\n".join(self.stash_block_comments(lines)))
         for index in range(1, len(chunks), 2):       # odd chunks are fenced code
             chunks[index] = dedented_fence(chunks[index], chunks[index - 1])
+            chunks[index - 1], chunks[index + 1] = fence_apart(chunks[index], chunks[index - 1], chunks[index + 1],
+                                                               self.gfm)
         parse_block_html = self.parse_block_html
         for index in range(0, len(chunks), 2):       # even chunks are outside fenced code
             chunks[index], parse_block_html = self.prose(chunks[index], parse_block_html)
@@ -182,10 +208,13 @@ class KramdownSource(Preprocessor):
                 continue
             rest = text[close.end():]
             rest_of_line = rest.split("\n", 1)[0]
-            out += lines[index:comment] + [self.md.htmlStash.store(text[:close.end()].rstrip() + "\n"), ""]
+            stashed = self.md.htmlStash.store(text[:close.end()].rstrip() + "\n")
+            out += lines[index:comment] + [stashed, ""]
             if rest_of_line.strip():
                 out.append(rest_of_line)
             index = comment + text[:close.end()].count("\n") + 1
+            if index < len(lines) and lines[index].strip():
+                self.glued.add(stashed)   # no blank line after it: no block boundary (kramdown)
         return out
 
     def prose(self, text: str, parse_block_html: bool) -> tuple[str, bool]:
@@ -203,6 +232,7 @@ class KramdownSource(Preprocessor):
                 parse_block_html = setting["value"] == "true"
         text = COMMENT.sub("", "".join(parts))
         text = TOC_LIST.sub("\n[TOC]\n", text)
+        text = FOOTNOTES_LIST.sub(f"\n{FOOTNOTES_HERE}\n", text, count=1)
         if self.gfm:    # GFM: `###Title` (no space) is a paragraph's text, not a heading
             text = escaped_hash_lines(text)
         lines = text.split("\n")
@@ -243,6 +273,10 @@ class KramdownSource(Preprocessor):
             if attributes_for_next and ATX_HEADING.match(line):
                 line = f"{line.rstrip()} {attributes_for_next}"    # where attr_list reads a heading's
             attributes_for_next = line.strip() if BLOCK_IAL.match(line) and not previous.strip() else ""
+            if line.lstrip().startswith("$$") and heading_line(out) is not None:
+                # kramdown: `$$` right under a heading is no block boundary, so no display math but a
+                # paragraph (an empty stashed piece first keeps the block from matching display math).
+                line = self.md.htmlStash.store("") + line
             if BLOCK_IAL.match(line):
                 if not previous.strip() or TABLE_ROW.match(previous):
                     # An attribute list for the next block, or for a table: Python-Markdown's
@@ -252,12 +286,21 @@ class KramdownSource(Preprocessor):
                     after_attributes.add(len(out))
                     out.append("")
                     continue
+                heading = heading_line(out)
+                if heading is not None:   # a heading's, on the line under it: attr_list reads it in the heading
+                    out[heading] += " " + line.strip()
+                    continue
             elif BLOCK_IAL.match(previous) and line.strip():
                 after_attributes.add(len(out))
                 out.append("")   # kramdown ends a block at its attribute list
             elif self.gfm and self.list_interrupts(previous, line):
                 interruptions.add(len(out))
                 out.append(">" if line.startswith(">") else "")
+            item = LIST_ITEM.match(previous)
+            if item and SETEXT_UNDERLINE.match(line):
+                # kramdown: an item's line over `---` or `===` is a heading inside the item
+                out[-1] = item.group(0) + ("## " if line.strip()[0] == "-" else "# ") + previous[item.end():]
+                continue
             quoted_html = QUOTED_HTML_LINE.match(line)
             if quoted_html and not self.parse_block_html:
                 # kramdown: in a quote, a line that is one HTML element ends the paragraph before it
@@ -266,7 +309,7 @@ class KramdownSource(Preprocessor):
                     out.append(quoted_html["quote"].rstrip())
                 line = quoted_html["quote"] + self.md.htmlStash.store(quoted_html["html"])
             out.append(line)
-        return kramdown_tables(nest_lists(out, math_rows), interruptions, after_attributes)
+        return kramdown_tables(nest_lists(out, math_rows), interruptions, after_attributes, self.glued)
 
     @staticmethod
     def list_interrupts(previous: str, line: str) -> bool:
@@ -351,13 +394,50 @@ def dedented_fence(fence: str, prose_before: str) -> str:
     if item and not before.startswith(" ") and len(item.group(0)) == indent:
         # In a top-level item, at its content column: four spaces, as Python-Markdown nests blocks in items.
         return "\n".join(" " * (4 - indent) + line if line.strip() else line for line in fence.split("\n"))
-    if item or len(before) - len(before.lstrip(" ")) >= indent:
+    if item or (len(before) - len(before.lstrip(" ")) >= indent and in_list_item(prose_before, indent)):
         return fence
     lines = fence.split("\n")
     closing = max(row for row, line in enumerate(lines) if line.strip())
     for row in (0, closing):
         lines[row] = lines[row].lstrip(" ")
     return "\n".join(lines)
+
+
+HEADING_LINE_ATX = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
+SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$")
+
+
+def heading_line(out: list[str]) -> int | None:
+    """The index of the heading's text line when `out` ends with a heading (`## Title`, or `Title` over
+    `=====`), else None."""
+    if out and HEADING_LINE_ATX.match(out[-1]):
+        return len(out) - 1
+    if len(out) > 1 and SETEXT_UNDERLINE.match(out[-1]) and out[-2].strip() and (len(out) < 3 or not out[-3].strip()):
+        return len(out) - 2
+    return None
+
+
+def in_list_item(prose: str, indent: int) -> bool:
+    """Whether text indented by `indent` at the end of `prose` continues a list item: the nearest line
+    above indented less is an item (else it is a paragraph indented by a space or two)."""
+    outer = next((line for line in reversed(prose.split("\n"))
+                  if line.strip() and len(line) - len(line.lstrip(" ")) < indent), "")
+    return LIST_ITEM.match(outer) is not None
+
+
+def fence_apart(fence: str, before: str, after: str, gfm: bool) -> tuple[str, str]:
+    """The prose around a top-level fence with a blank line between: the fence is a block of its own,
+    after a paragraph line too with the GFM input (kramdown's GFM `paragraph_end`), where Python-Markdown
+    would leave it inside the paragraph. A fence in a list item or a quote is left as it is."""
+    paragraph = list(takewhile(str.strip, reversed(before.rstrip("\n").split("\n"))))
+    if fence.startswith((" ", "\t")) or any(LIST_ITEM.match(line) or line.lstrip().startswith(">")
+                                             or line.startswith(("    ", "\t")) for line in paragraph):
+        return before, after
+    if gfm and paragraph:
+        before += "\n"
+    if after.split("\n", 1)[0].strip():   # whatever follows starts a block: an indented line is code
+        after = "\n" + after
+    return before, after
 
 
 def ordered(item: str) -> bool:
@@ -398,19 +478,21 @@ def nest_lists(lines: list[str], skip: set[int]) -> list[str]:
 
 
 def kramdown_tables(lines: list[str], interruptions: set[int] | None = None,
-                    after_attributes: set[int] | None = None) -> list[str]:
+                    after_attributes: set[int] | None = None, glued: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """kramdown tables as Python-Markdown's tables extension reads them: kramdown allows a table with
     no header row, and separator lines anywhere (they split the body); Python-Markdown needs one
     header row and its separator. A table ends where a block ends (a blank line, an attribute list,
     the end), not at a list that interrupts a paragraph (`interruptions`: the blank lines put there),
     else its lines are a paragraph; it starts only after a blank line (not right after the attribute
-    list of the block before it, `after_attributes`)."""
+    list of the block before it, `after_attributes`, nor right after a stashed comment in `glued`: the
+    blank line after it was added for Python-Markdown)."""
     interruptions = interruptions or set()
     after_attributes = after_attributes or set()
     out: list[str] = []
     index = 0
     while index < len(lines):
-        block_start = not (out and out[-1].strip()) and index - 1 not in after_attributes
+        block_start = (not (out and out[-1].strip()) and index - 1 not in after_attributes
+                       and not (len(out) > 1 and out[-2] in glued))
         end = index
         if block_start and TABLE_ROW.match(lines[index]):
             while end < len(lines) and TABLE_ROW.match(lines[end]):
@@ -430,28 +512,61 @@ def kramdown_tables(lines: list[str], interruptions: set[int] | None = None,
             index += 1
             continue
         rows = [row for row in lines[index:end]]
-        while rows and TABLE_SEPARATOR.match(rows[0]):
+        leading_pipe = bool(TABLE_ROW.match(rows[0]))
+        while rows and (TABLE_SEPARATOR.match(rows[0]) or TABLE_FOOTER.match(rows[0])):
             rows.pop(0)
         if rows and not (len(rows) > 1 and TABLE_SEPARATOR.match(rows[1])):
-            columns = max(1, *(cells(row) for row in rows))
+            columns = max(1, *(cells(row, leading_pipe) for row in rows if not separator_line(row)))
+            if not leading_pipe:   # the header below makes Python-Markdown drop every row's leading pipe
+                rows = ["|" + row.lstrip(" ") if TABLE_ROW.match(row) else row for row in rows]
             rows[:0] = ["|" + "  |" * columns, "|" + " --- |" * columns]
-        body = [row for row in rows[2:] if not TABLE_SEPARATOR.match(row)]
+        elif rows:
+            rows[:2] = header_as_wide_as_the_table(rows, leading_pipe)
+        body = [row for row in rows[2:] if not separator_line(row)]
         out += rows[:2] + body
         index = end
     return out
 
 
+def header_as_wide_as_the_table(rows: list[str], leading_pipe: bool) -> list[str]:
+    """The header row and its separator with as many cells as the widest row has: kramdown's table is
+    that wide whatever the two say; Python-Markdown reads no table unless they have as many cells, and
+    cuts longer rows to them."""
+    header, separator = rows[0].rstrip(), rows[1]
+    columns = max(cells(row, leading_pipe) for row in rows if not separator_line(row))
+    missing = columns - cells(header, leading_pipe)
+    if missing > 0:
+        header += ("" if header.endswith("|") and not header.endswith("\\|") else " |") + "  |" * missing
+    alignments = [cell.strip() for cell in re.split(r"[|+]", separator.strip().strip("|+"))]
+    alignments = (alignments + ["---"] * columns)[:columns]
+    # Python-Markdown splits the separator with the header's outer pipes: the same on both
+    left, right = ("| " if header.lstrip().startswith("|") else ""), (" |" if header.endswith("|") else "")
+    return [header, left + " | ".join(alignments) + right]
+
+
+def separator_line(line: str) -> bool:
+    """A line of a table that is no row: a separator (`|---|`) or the footer's (`|===|`)."""
+    return bool(TABLE_SEPARATOR.match(line) or TABLE_FOOTER.match(line))
+
+
 def pipe_row(line: str) -> bool:
     """A line kramdown reads as a table row at a block's start: an unescaped pipe outside code spans,
     and no other block's marker first (heading, quote, list item, HTML, display math, definition)."""
-    if NOT_A_TABLE.match(line):
+    if NOT_A_TABLE.match(line) and not SPAN_TAG_FIRST.match(line):
         return False
     return "|" in CODE_SPAN.sub("", line.replace("\\|", ""))
 
 
-def cells(row: str) -> int:
-    """How many cells a table row has (pipes in code spans and escaped ones do not count)."""
-    return len(CODE_SPAN.sub("", row.replace("\\|", "")).strip().strip("|").split("|"))
+def cells(row: str, leading_pipe: bool = True) -> int:
+    """How many cells a table row has (pipes in code spans and escaped ones do not count), by kramdown's
+    rule: the first cell is dropped when empty if the table's first line starts with a pipe, the last
+    when empty (`||a|b` has three cells, `a|b||` too)."""
+    parts = CODE_SPAN.sub("", row.replace("\\|", "")).strip().split("|")
+    if leading_pipe and len(parts) > 1 and not parts[0].strip():
+        parts.pop(0)
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()
+    return len(parts)
 
 
 def split_fences(text: str) -> list[str]:
@@ -472,7 +587,7 @@ def split_fences(text: str) -> list[str]:
 
 
 class KramdownMathBlock(BlockArithmatexProcessor):
-    """A block that is one `$$...$$` (or `\\[...\\]`) formula: display math, stripped as kramdown does."""
+    """A block that is one `$$...$$` formula: display math, stripped as kramdown does."""
 
     def run(self, parent, blocks):
         blocks.pop(0)
@@ -483,7 +598,7 @@ class KramdownMathBlock(BlockArithmatexProcessor):
 
 
 class KramdownMathInline(InlineArithmatexPattern):
-    """`$$...$$` inside a paragraph (or `\\(...\\)`): inline math, stripped as kramdown does."""
+    """`$$...$$` inside a paragraph: inline math, stripped as kramdown does."""
 
     def handleMatch(self, m, data):
         escapes, math = m.group(1), m.group(3)
@@ -569,11 +684,12 @@ class KramdownExtension(Extension):
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\\(?=\n)", "br"), "kramdown-line-break", 185)
         if "toc" in md.treeprocessors:
             md.treeprocessors.register(KramdownHeadingIds(md), "kramdown-heading-ids", 6)   # toc is 5
+        if self.getConfig("gfm"):   # kramdown-parser-gfm: a backslash that ends a line of text is a line break too
+            md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\(?=\n)", "br"), "gfm-line-break", 184)
         if "attr_list" in md.treeprocessors:
             md.treeprocessors.register(KramdownAttributeLists(md), "attr_list", 8)
-        block = KramdownMathBlock(f"(?s)(?:{DOLLAR_BLOCK})|(?:{BRACKET_BLOCK})", MATH_CONFIG, md)
+        block = KramdownMathBlock(f"(?s){DOLLAR_BLOCK}", MATH_CONFIG, md)
         md.parser.blockprocessors.register(block, "kramdown-math-block", 79.9)
         inline = KramdownMathInline(f"(?s){DOLLAR_INLINE}", MATH_CONFIG)
         md.inlinePatterns.register(inline, "kramdown-math-inline", 189.9)
-        md.inlinePatterns.register(KramdownMathInline(f"(?s){BRACKET_INLINE}", MATH_CONFIG),
-                                   "kramdown-math-bracket", 189.8)
+        md.inlinePatterns.register(KramdownRawSpan(RAW_SPAN, md), "kramdown-raw-span", 189.95)

@@ -64,7 +64,9 @@ class KramdownSpanHtml(HtmlInlineProcessor):
             return None, None, None     # not a tag to kramdown (`<img src=x.png>`): text
         ancestors = getattr(self.md.treeprocessors["inline"], "ancestors", [])
         in_cell = bool({"td", "th"} & set(ancestors))      # a table cell is span-level throughout
-        starts_a_line = not in_cell and (m.start(0) == 0 or data[m.start(0) - 1] == "\n")   # kramdown: HTML block
+        line_start = data.rfind("\n", 0, m.start(0)) + 1
+        starts_a_line = not in_cell and len(data[line_start:m.start(0)].strip(" ")) == 0 \
+            and m.start(0) - line_start <= 3        # kramdown: an HTML block (up to three spaces before it)
         if tag and tag[1].lower() in KRAMDOWN_BLOCK_ELEMENTS and not starts_a_line \
                 and not self.closes_kept_tag(tag[1].lower(), m.group(1), data[:m.start(0)]):
             return self.md.htmlStash.store(html.escape(m.group(1), quote=False)), m.start(0), m.end(0)

@@ -178,6 +178,7 @@ class MarkdownRenderer:
             if not self.options.raw_html:  # raw HTML is shown as text
                 self._md.preprocessors.deregister("html_block")
                 self._md.inlinePatterns.deregister("html")
+                self._md.inlinePatterns.deregister("kramdown-raw-span")
         return self._md
 
     def _without_placeholders(self, html: str) -> str:

@@ -87,7 +87,8 @@ def page_data(doc: Document) -> dict:
         "id": url.removesuffix(".html").rstrip("/") if doc.kind != "page" else url,
         "categories": doc.categories, "tags": doc.tags, "layout": doc.layout,
         "path": doc.relative_path, "name": doc.source_path.name, "dir": url.rsplit("/", 1)[0] + "/",
-        "collection": "posts" if doc.kind == "post" else doc.collection,
+        "collection": "posts" if doc.kind == "post" else doc.collection if doc.kind != "page"
+        else doc.front_matter.get("collection"),   # a page has none of its own: its front matter's, as in Jekyll
         "draft": doc.draft, "output_path": doc.output_path, "content": HTML(""), "excerpt": HTML(""),
         "previous": None, "next": None,
     }
@@ -102,11 +103,17 @@ def link_neighbours(posts: list[Document], pages: dict) -> None:
 
 
 def grouped(posts: list[Document], pages: dict, attribute: str) -> dict:
+    """`site.categories` / `site.tags` as Jekyll's `post_attr_hash` makes them: the names in the order the
+    posts, oldest first, name them (a theme's listing by count keeps that order among equal counts),
+    each with its posts newest first (`posts` is)."""
     groups: dict = {}
-    for post in posts:
+    for post in reversed(posts):
         for name in getattr(post, attribute):
-            groups.setdefault(name, []).append(pages[post.source_path])
-    return dict(sorted(groups.items(), key=lambda item: item[0].lower()))
+            groups.setdefault(name, [])
+    for post in posts:
+        for name in dict.fromkeys(getattr(post, attribute)):
+            groups[name].append(pages[post.source_path])
+    return groups
 
 
 def static_file_data(static) -> dict:

@@ -1,12 +1,15 @@
 """kramdown shows an end tag that closes nothing (`</div>` after a closed div, `</span>` in prose) as
-text; Python-Markdown passes it on and browsers drop it. `escape_stray_end_tags` writes such tags as
+text, and so the end tag of an element that has none (`<source ...></source>`, `<img ...></img>`);
+Python-Markdown passes them on and browsers drop them. `escape_stray_end_tags` writes such tags as
 kramdown does: `&lt;/div&gt;`."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# kramdown's HTML_ELEMENTS_WITHOUT_BODY
+VOID = {"area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+        "source", "track", "wbr"}
 
 
 class StrayEndTags(HTMLParser):
@@ -25,8 +28,6 @@ class StrayEndTags(HTMLParser):
         pass
 
     def handle_endtag(self, tag):
-        if tag in VOID:
-            return
         if tag in self.open:
             while self.open and self.open.pop() != tag:
                 pass

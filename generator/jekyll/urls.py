@@ -73,7 +73,8 @@ def escape_once(text: str) -> str:
 
 
 def strip_html(text: str) -> str:
-    """Liquid's strip_html (Ruby's regular expressions: case-sensitive blocks, any `<...>` a tag, entities kept)."""
+    """Ruby Liquid's strip_html (standardfilters.rb): script, comment and style blocks (case-sensitive), then all
+    from a `<` to the next `>`; entities are kept."""
     return HTML_TAG.sub("", HTML_BLOCK.sub("", text))
 
 

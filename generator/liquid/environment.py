@@ -18,7 +18,7 @@ from __future__ import annotations
 import glob
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -149,7 +149,7 @@ class ModelAwareContext(liquid.RenderContext):
         if isinstance(value, liquid.StrictUndefined):
             raise undefined_error(self, path, token)
         if isinstance(value, liquid.Undefined) and path and isinstance(path[0], str) and path[0] not in self.scope \
-                and path[0] not in OPTIONAL_ROOTS:
+                and path[0] not in OPTIONAL_ROOTS and path[0] not in names_set_in(getattr(token, "source", "")):
             self.vanished(token, ContentError(
                 f"{'.'.join(map(str, path))} is undefined: '{path[0]}' is no variable, so nothing is printed",
                 hint=did_you_mean(path[0], list(self.scope))))
@@ -166,6 +166,17 @@ class ModelAwareContext(liquid.RenderContext):
     def vanished(self, token, problem: ContentError, *, documents_only: bool = True) -> None:
         if isinstance(self.env, JekyllEnvironment):
             self.env.in_document(token, problem, documents_only=documents_only)
+
+
+# `{% assign NAME`, `{% capture NAME`, ... (and their lines in a `{% liquid %}` tag).
+SETS_NAME = re.compile(r"(?:\{%-?|\n)[ \t]*(?:assign|capture|increment|decrement)[ \t]+([\w-]+)")
+
+
+@lru_cache(maxsize=64)
+def names_set_in(template: str) -> frozenset[str]:
+    """The variables a template sets: before it sets one (a flag set in a loop's last turn), the name
+    is nil, as Liquid defines it, not a name that does not exist."""
+    return frozenset(SETS_NAME.findall(template))
 
 
 # Root names a Jekyll document may leave undefined on purpose (`paginator` outside paginated pages).
@@ -225,6 +236,7 @@ class JekyllEnvironment(liquid.Environment):
         self.parsing: Origin | None = None        # the template being parsed (for errors at its end)
         self.page_warnings = PageWarnings(source, self.warnings)   # `.rendering`: the page being rendered
         self.expressions: dict[str, liquid.BoundTemplate] = {}   # where_exp & co, parsed once per text
+        self.post_url_fallbacks: list[tuple[ContentError, str]] = []   # (the one warning, its words), tags.py
         from generator.liquid import filters, tags
 
         tags.register(self)

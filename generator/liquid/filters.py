@@ -29,6 +29,7 @@ from generator.jekyll import urls
 from generator.liquid.buffer import TextBuffer
 
 SAMPLE_SEED = 0   # `sample` is Jekyll's random pick, made the same on every build
+RUBY_SPACE = " \t\n\v\f\r"   # what Ruby's `split` splits words on: not a no-break space
 
 
 def register(env) -> None:
@@ -69,14 +70,14 @@ def register(env) -> None:
         "date_to_string": lambda value, kind=None, style=None: date_to_string(value, kind, style, zone),
         "date_to_long_string": lambda value, kind=None, style=None: date_to_long_string(value, kind, style, zone),
         "xml_escape": xml_escape, "cgi_escape": cgi_escape, "uri_escape": uri_escape,
-        "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace,
+        "jsonify": jsonify, "inspect": inspect, "normalize_whitespace": normalize_whitespace, "strip_html": strip_html,
+        "truncatewords": truncatewords,
         "number_of_words": number_of_words, "slugify": slugify, "markdownify": markdownify,
         "smartify": smartify, "where": where, "where_exp": where_exp, "find": find, "find_exp": find_exp,
         "group_by": group_by, "group_by_exp": group_by_exp, "sort": sort, "sample": sample,
         "array_to_sentence_string": array_to_sentence_string, "to_integer": to_integer,
         "push": push, "pop": pop, "shift": shift, "unshift": unshift,
         "percent": percent, "thousands": thousands,
-        "strip_html": lambda value: urls.strip_html(as_text(value)),
     }
     if liquid_date is not None:
         filters["date"] = functools.wraps(liquid_date)(date_filter)
@@ -242,6 +243,29 @@ def inspect(value):
     return xml_escape(json.dumps(plain_data(value), ensure_ascii=False, separators=(", ", "=>")))
 
 
+@string_filter
+def strip_html(value: str) -> str:
+    """Ruby Liquid's `strip_html`, not an HTML parser's: text between a `<` and the next `>` goes
+    (`a < b and c > d` is `a  d`), `<SCRIPT>`'s text stays; and a regular expression is faster (a
+    search index strips every post)."""
+    return urls.strip_html(value)
+
+
+def ruby_words(text: str) -> list[str]:
+    """Ruby's `text.split`: words apart by ASCII whitespace (`a\u00a0b` is one word)."""
+    text = text.strip(RUBY_SPACE)
+    return re.split(f"[{RUBY_SPACE}]+", text) if text else []
+
+
+@string_filter
+def truncatewords(value: str, count=15, end="...") -> str:
+    """Ruby Liquid's: the first `count` words (at least one) and `end`, or the text as it is if it has no
+    more; words are apart by ASCII whitespace, as Ruby splits them."""
+    count = max(int(count), 1)
+    words = ruby_words(value)
+    return value if len(words) <= count else " ".join(words[:count]) + str(nil(end) or "")
+
+
 def normalize_whitespace(value):
     return re.sub(r"\s+", " ", str(nil(value) or "")).strip()
 
@@ -256,10 +280,10 @@ def number_of_words(value, mode=None):
     text = str(nil(value) or "")
     mode = nil(mode)
     if mode == "cjk":
-        return len(cjk().findall(text)) + len(cjk().sub(" ", text).split())
+        return len(cjk().findall(text)) + len(ruby_words(cjk().sub(" ", text)))
     if mode == "auto" and cjk().search(text):
         return number_of_words(text, "cjk")
-    return len(text.split())
+    return len(ruby_words(text))
 
 
 SLUG_REPLACED = {

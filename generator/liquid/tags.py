@@ -181,11 +181,43 @@ def post_url(node, context) -> str:
     """`{% post_url 2017-01-29-slug %}` (or `dir/2017-01-29-slug`): that post's URL with the baseurl (Jekyll 4)."""
     name = rendered_argument(node.argument.value, context, node.argument).strip("/")
     posts = context.env.values.get("posts", {})
-    url = posts.get(name) or posts.get(name.rsplit("/", 1)[-1])
+    url = posts.get(name) or posts.get(name.rsplit("/", 1)[-1]) or deprecated_post_url(name, node, context)
     if url is None:
         hint = did_you_mean(name, posts)
         raise tag_error(f"post_url: no post '{name}'", hint, node.argument)
     return context.env.filters["relative_url"](url)
+
+
+POST_NAME = re.compile(r"^(?:.+/)*(\d+)-(\d+)-(\d+)-(.*)$")
+
+
+def deprecated_post_url(name: str, node, context) -> str | None:
+    """The post of that date and slug, in whatever folder of _posts/ (Jekyll 4's older match, which it
+    follows with a deprecation warning; so does layerpress)."""
+    parts = POST_NAME.match(name)
+    if parts is None:
+        return None
+    year, month, day, slug = parts.groups()
+    url = context.env.values.get("posts_by_date_slug", {}).get((int(year), int(month), int(day), slug))
+    if url is not None:
+        fallback_warning(context.env, name, node.argument)
+    return url
+
+
+def fallback_warning(env, name: str, token) -> None:
+    """One warning for every post_url found by date and slug: at the first, with the count of the others."""
+    if env.post_url_fallbacks:
+        problem, words = env.post_url_fallbacks[0]
+        env.post_url_fallbacks.append((problem, words))
+        others = len(env.post_url_fallbacks) - 1
+        problem.message = f"{words} (and {others} more post_url tag{'s' if others > 1 else ''} like it)"
+        return
+    file, line = env.where(token)
+    problem = ContentError(f"post_url: '{name}' names no post exactly; the post of its date and slug is linked, "
+                           "as Jekyll 4 does with a deprecation warning", file=file, line=line,
+                           hint="give the post's path inside _posts/")
+    env.warn(problem)
+    env.post_url_fallbacks.append((problem, problem.message))
 
 
 def link(node, context) -> str:

@@ -56,6 +56,8 @@ def test_dates_print_as_ruby_time(text, expected):
     ("03/04/2017", "2017-04-03 00:00:00 +0000"),     # Ruby reads dd/mm/yyyy
     ("2017/02/03", "2017-02-03 00:00:00 +0000"),     # and yyyy/mm/dd
     ("2017.02.21", "2017-02-21 00:00:00 +0000"),
+    ("2016-05-31 20:35:00 - 0700", "2016-05-31 20:35:00 +0000"),   # `- 0700` is no offset to Ruby: skipped
+    ("2016-06-01 10:00:00 junk words", "2016-06-01 10:00:00 +0000"),
 ])
 def test_dates_in_the_forms_ruby_time_parse_reads(text, expected):
     """Checked against Debian's Jekyll 4.3: each of these builds there with this page.date."""

@@ -51,16 +51,41 @@ def test_two_formulas_in_one_paragraph_are_inline_not_one_block(render):
     assert formulas(html) == [r"\(a\)", r"\(b\)"]
 
 
-def test_brackets_and_parentheses_delimit_math_and_a_lone_dollar_does_not(render):
+def test_an_escaped_bracket_is_a_bracket_and_a_lone_dollar_is_text(render):
+    """kramdown (Debian's Jekyll's output): `\\(` is an escaped parenthesis, `\\\\(` a backslash and one,
+    which MathJax (or the theme's KaTeX) reads as a formula's delimiter; neither is markdown math."""
     html = render(r"""
-        Costs $5 and $6, with \(x_1\) inline.
+        Costs $5 and $6, with \(x_1\) inline and \\(x_2\\) too, and \\( \(a, b\) \\).
 
         \[
         y_2 = x_1
         \]
+
+        \\[
+        y_3 = x_1
+        \\]
         """)
-    assert formulas(html) == [r"\(x_1\)", r"\[y_2 = x_1\]"]
-    assert "Costs $5 and $6" in html
+    assert formulas(html) == []
+    assert "<p>Costs $5 and $6, with (x_1) inline and \\(x_2\\) too, and \\( (a, b) \\).</p>" in html
+    assert "<p>[\ny_2 = x_1\n]</p>" in html and "<p>\\[\ny_3 = x_1\n\\]</p>" in html
+    assert has_math(html)
+
+
+def test_dollars_right_under_a_heading_are_inline_math_in_a_paragraph(render):
+    """kramdown (Debian's Jekyll's output): no block boundary after a heading line, so `<p>\\(...\\)</p>`."""
+    html = render("## Planar flow\n$$\n  f(z) = z + b\n$$\n\nSetext\n======\n$$y$$\n")
+    assert formulas(html) == [r"\(f(z) = z + b\)", r"\(y\)"]
+    assert html.count("<p><span") == 2
+
+
+def test_a_tag_kramdown_has_no_span_element_for_starts_an_html_block(render):
+    """kramdown (Debian's Jekyll's output): `<font>` at a line's start ends the paragraph and starts raw
+    HTML (the `<ol>` after it is a list, not text); `<meta>`, which has no end tag, leaves the markdown
+    after it markdown."""
+    html = render('<strong>References</strong>\n<font size="-1">\n</font><ol><li>One.</li></ol>\n')
+    assert "&lt;ol&gt;" not in html and html.startswith("<p><strong>References</strong></p>")
+    html = render('<meta name="twitter:card" content="summary">\n\nSome [economists](https://example.org).\n')
+    assert '<a href="https://example.org">economists</a>' in html
 
 
 def test_math_inside_code_stays_code(render):
@@ -147,6 +172,20 @@ def test_kramdown_tables_without_header_and_with_separator_lines(render):
     assert html.count("<table>") == 2
     assert re.findall(r"<t[hd]>(\w)</t[hd]>", html) == list("abcdefgh")   # a, b: the header, as in kramdown
     assert "{:" not in html and "---" not in html
+
+
+def test_table_cells_are_split_by_kramdowns_rule(render):
+    """kramdown (Debian's Jekyll's output): a leading pipe drops an empty first cell only when the
+    table's first line starts with one, a trailing empty cell is dropped; rows are as wide as the widest."""
+    html = render("""
+        ||A|B
+        one|1|2
+
+        x|y
+        |p|q|
+        """)
+    rows = [re.findall(r"<td>(\w*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)]
+    assert [row for row in rows if any(row)] == [["", "A", "B"], ["one", "1", "2"], ["x", "y", ""], ["", "p", "q"]]
 
 
 def test_typography_escapes_and_footnotes(render):

@@ -10,9 +10,10 @@ CASES = {
         {"_posts/2020-01-01-a.md": "---\ntitle: [unclosed\nfoo: bar\n---\nx\n"},
         "blog/_posts/2020-01-01-a.md:3: malformed YAML: did not find expected ',' or ']' "
         "(check the indentation and quote values that contain ': ')"),
-    "unterminated front matter": (
-        {"_posts/2020-01-01-a.md": "---\ntitle: a\nx\n"},
-        "blog/_posts/2020-01-01-a.md:1: front matter is not terminated (close it with a line holding only '---')"),
+    "unterminated front matter, strict": (
+        {"_config.yml": "strict: true\n", "_posts/2020-01-01-a.md": "---\ntitle: a\nx\n"},
+        "blog/_posts/2020-01-01-a.md:1: front matter is not terminated, so the whole file is read as text, "
+        "as Jekyll reads it (close it with a line holding only '---')"),
     "impossible date": (
         {"_posts/2020-01-01-a.md": "---\ntitle: a\ndate: 2020-02-30\n---\nx\n"},
         f"blog/_posts/2020-01-01-a.md:3: invalid date '2020-02-30' {DATE_HINT}"),
@@ -93,6 +94,18 @@ def test_unknown_config_key_is_a_warning_not_an_error(blog, capsys):
     assert err == ("warning: blog/_config.yml:2: unknown key 'paginatoin' (available to templates as "
                    "site.paginatoin) (did you mean 'paginate'?)\n")
     assert (blog.dest / "index.html").is_file()
+
+
+def test_unterminated_front_matter_is_a_warning_and_the_file_its_text(blog, capsys):
+    """Jekyll goes on: the file has no front matter, its `---` (a rule) and all after it are the body."""
+    blog.write("_posts/2020-01-01-a.md", "---\ntitle: a\n\nWords.\n")
+    from generator.cli import main
+
+    main(["build", "--source", str(blog.source), "--dest", str(blog.dest)])
+    err = capsys.readouterr().err
+    assert err == ("warning: blog/_posts/2020-01-01-a.md:1: front matter is not terminated, so the whole file is "
+                   "read as text, as Jekyll reads it (close it with a line holding only '---')\n")
+    assert "<hr>\n<p>title: a</p>\n<p>Words.</p>" in (blog.dest / "2020/01/01/a.html").read_text()
 
 
 def test_quiet_hides_warnings(blog, capsys):

@@ -205,6 +205,26 @@ def test_pagination_and_category_pages(blog):
     assert "cat one/2020/01/01/p1/index.html" in blog.files()
 
 
+def test_a_blogs_own_page_at_a_category_url_wins(blog):
+    """A theme's category page (`permalink: /categories/edge-case/`) is the blog's, as in Jekyll (which
+    writes no category pages): no build stop for two writers of one path."""
+    blog.write("_posts/2020-01-01-a.md", "---\ncategories: [Edge Case, Other]\ntitle: A\n---\nx\n")
+    blog.write("edge-case.md", "---\npermalink: /categories/edge-case/\n---\nThe blog's own listing.\n")
+    assert blog.build() == 0
+    assert "own listing." in blog.read("categories/edge-case/index.html")
+    assert "categories/other/index.html" in blog.files()
+
+
+def test_categories_written_alike_share_one_page(blog):
+    """`ML` and `ml` slug to one path: one page with the posts of both (Jekyll writes no category pages,
+    so none may stop the build)."""
+    blog.write("_posts/2020-01-01-a.md", "---\ncategories: [ML]\ntitle: Older\n---\nx\n")
+    blog.write("_posts/2020-02-01-b.md", "---\ncategories: [ml]\ntitle: Newer\n---\nx\n")
+    assert blog.build() == 0
+    page = blog.read("categories/ml/index.html")
+    assert "Category: ML" in page and page.index("Newer") < page.index("Older")
+
+
 def test_user_layout_overrides_the_theme(blog):
     blog.write("_layouts/post.html", "---\nlayout: shell\n---\n<em>{{ page.title }}</em>{{ content }}")
     blog.write("_layouts/shell.html", "<main>{{ content }}</main>\n")

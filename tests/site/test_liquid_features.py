@@ -275,6 +275,26 @@ def test_number_of_words_counts_each_cjk_character_as_jekyll_does(blog):
     assert post_html(blog) == "<p>11 4\n3 2</p>"
 
 
+def test_strip_html_is_ruby_liquids(blog):
+    """Debian's Jekyll (Liquid 5.4) writes `[a  d x &amp;  s ]`: from a `<` to the next `>` goes, comments
+    and lower-case script blocks go, an upper-case `<SCRIPT>`'s text stays."""
+    blog.write("page.html", """---\nlayout: null\n---\n"""
+               """[{{ "a < b and c > d <em>x</em> &amp; <!-- c --> <SCRIPT>s</SCRIPT> <script>t</script>" | strip_html }}]\n""")
+    assert blog.build() == 0
+    assert blog.read("page.html") == "[a  d x &amp;  s ]\n"
+
+
+def test_words_are_apart_by_ascii_whitespace_as_ruby_splits_them(blog):
+    """Debian's Jekyll writes `[a:\u00a0b c\u00a0...] [3] [one two] [one...] [x]`: a no-break space joins
+    words for truncatewords and number_of_words (a listing's excerpt keeps Jekyll's length)."""
+    blog.write("page.html", "---\nlayout: null\n---\n"
+               '[{{ "a:\u00a0b c\u00a0 d e f" | truncatewords: 2 }}] [{{ "a:\u00a0b c d" | number_of_words }}] '
+               '[{{ "one two" | truncatewords: 2 }}] [{{ "one two three" | truncatewords: 0 }}] '
+               '[{{ "x y z" | truncatewords: 1, "" }}]\n')
+    assert blog.build() == 0
+    assert blog.read("page.html") == "[a:\u00a0b c\u00a0...] [3] [one two] [one...] [x]\n"
+
+
 def test_a_claim_about_plain_values_and_one_without_a_comparison(blog, capsys):
     blog.write("_posts/2020-01-01-a.md",
                "---\n---\n{% assign n = 3 %}{% claim n > 2 and not (n == 5) %}Three.{% endclaim %}\n")

@@ -57,3 +57,15 @@ def test_layouts_may_test_variables_a_page_leaves_undefined(blog, capsys):
     blog.write(POST, "---\ntitle: A\n---\nWords.\n")
     code, err = build_with_messages(blog, capsys)
     assert code == 0 and "warning" not in err
+
+
+def test_a_name_the_page_sets_later_is_nil_before_not_a_mistake(blog, capsys):
+    """A flag set in a loop's last turn (a theme's search index) is nil in the turns before: Debian's
+    Jekyll, with `error_mode: strict`, writes `[1, 2, 3, ]`; no warning, no stop."""
+    blog.config("liquid: {error_mode: strict}\n")
+    blog.write("list.js", "---\nlayout: null\n---\n[{% for c in (1..3) -%}\n"
+                          "{% if forloop.last %}{% assign l = true %}{% endif -%}\n"
+                          "{{ c }}{% unless forloop.rindex0 == 1 and l %}, {% endunless -%}\n{% endfor %}]\n")
+    code, err = build_with_messages(blog, capsys)
+    assert code == 0 and "warning" not in err, err
+    assert blog.read("list.js") == "[1, 2, 3, ]\n"
