@@ -31,7 +31,7 @@ def write_site(dest: Path, config: Config, cache_dir: Path, renderer: SiteRender
                         spare=uptodate.spare_path(cache_dir))
     for page in pages:
         writer.add_text(page.output_path, page.text, page.source)
-    add_jekyll_assets(writer, renderer, config, theme, sass_pages)   # before the built-in theme's assets
+    add_jekyll_assets(writer, renderer, config, theme, sass_pages, cache_dir)   # before the built-in theme's assets
     add_furniture(writer, renderer, config, pages, renderer.content, cache_dir)
     for path, file in computed.outputs:
         writer.add_file(path, Path(file), Path(file))

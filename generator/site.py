@@ -260,8 +260,10 @@ class SiteRenderer:
         body, first_line = after_front_matter(doc.body, doc.body_line)
         in_code = doc.front_matter.get("liquid_in_code", self.config.option("liquid_in_code"))
         body, code = (body, []) if in_code else protect_code(body)
-        template = self.liquid.parse_text(body, doc.source_path, first_line)
-        text = restore_code(self.liquid.render(template, self.variables(page, paginator)), code)
+        if "{{" in body or "{%" in body:
+            template = self.liquid.parse_text(body, doc.source_path, first_line)
+            body = self.liquid.render(template, self.variables(page, paginator))
+        text = restore_code(body, code)   # a body without a tag is its own rendering: Liquid's lexer costs
         page["content"] = HTML(self.to_html(doc, text))
         # The page converts its text again, with its links, only when the text names a link's target.
         links = tuple(link for link in self.links_after if link.target in text) if doc.is_markdown else ()

@@ -37,6 +37,8 @@ def extract_figures(body: str, source_path: Path, body_line: int = 1,
                     parse_block=None) -> tuple[str, list[FigureRequest]]:
     """The body with each figure block replaced by its placeholder, and the parsed requests
     (`parse_block(text, source_path, line)`: parse_block_text by default, or a memo of it)."""
+    if "figure" not in body:   # most documents of a Jekyll blog: no fence to look for
+        return body, []
     parse_block = parse_block or parse_block_text
     lines = body.split("\n")
     requests: list[FigureRequest] = []

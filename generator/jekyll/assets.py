@@ -62,7 +62,8 @@ def compiled_css(pages: list[SassPage], options: SassOptions,
             for page in pages]
 
 
-def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages: list[SassPage]) -> None:
+def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages: list[SassPage],
+                      cache_dir: Path | None = None) -> None:
     """The theme's static assets and the CSS of every Sass page (the blog's and the theme's)."""
     theme_pages, static = theme_files(config.source, theme)
     for relative, path in static:
@@ -73,6 +74,6 @@ def add_jekyll_assets(writer, renderer, config, theme: Theme | None, sass_pages:
         variables = renderer.variables(dict(page.front_matter) | {"url": "/" + page.output_path})
         return renderer.liquid.render(template, variables)
 
-    options = SassOptions.from_config(config, theme)
+    options = SassOptions.from_config(config, theme, cache_dir)
     for output_path, css, source_path in compiled_css(sass_pages + theme_pages, options, render_liquid):
         writer.add_text(output_path, css, source_path)

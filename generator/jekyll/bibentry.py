@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cmp_to_key
+from functools import cache, cmp_to_key
 from pathlib import Path
 
-from citeproc.source.bibtex.bibparse import BibTeXParser
 
 NAME_FIELDS = ("author", "editor", "translator", "director", "producer", "composer")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -33,47 +32,59 @@ LETTER_ARGUMENT = re.compile(r"\\([^A-Za-z\s{}\\]|[A-Za-z]+)\{(\\[A-Za-z]+|[^{}\
 COMMAND_BEFORE_BRACE = re.compile(r"(\\([A-Za-z]+))\s*(?=([{}]|\Z))")
 
 
-class EntryParser(BibTeXParser):
-    """citeproc-py's BibTeX parser, reading as bibtex-ruby does where they differ: a key keeps its case
-    (`Perez-Garcia:2006aa`), `month = jan` stays `jan`, a bare number is text, an unknown bare word
-    stays as written, names are split at `AND` too."""
+@cache
+def entry_parser() -> type:
+    """The class of `EntryParser` (made on first use: citeproc loads only for a blog that cites)."""
+    from citeproc.source.bibtex.bibparse import BibTeXParser
 
-    standard_variables = {month: month for month in MONTHS}
+    class EntryParser(BibTeXParser):
+        """citeproc-py's BibTeX parser, reading as bibtex-ruby does where they differ: a key keeps its case
+        (`Perez-Garcia:2006aa`), `month = jan` stays `jan`, a bare number is text, an unknown bare word
+        stays as written, names are split at `AND` too."""
 
-    def _parse_key(self, file) -> str:
-        key = ""
-        char = file.read(1)
-        while char != ",":
-            key += char
+        standard_variables = {month: month for month in MONTHS}
+
+        def _parse_key(self, file) -> str:
+            key = ""
             char = file.read(1)
-            if not char:
-                raise ValueError("end of file while parsing a key")
-        return key.strip()
+            while char != ",":
+                key += char
+                char = file.read(1)
+                if not char:
+                    raise ValueError("end of file while parsing a key")
+            return key.strip()
 
-    def _parse_variable(self, file, char) -> str:
-        word, restore = "", file.tell()
-        while char.isalnum() or char in "-_":
-            word += char
-            restore = file.tell()
-            char = file.read(1)
-        file.seek(restore)
-        return self.variables.get(word.lower(), self.standard_variables.get(word.lower(), word))
+        def _parse_variable(self, file, char) -> str:
+            word, restore = "", file.tell()
+            while char.isalnum() or char in "-_":
+                word += char
+                restore = file.tell()
+                char = file.read(1)
+            file.seek(restore)
+            return self.variables.get(word.lower(), self.standard_variables.get(word.lower(), word))
 
-    def _parse_integer(self, file, char) -> str:
-        return str(super()._parse_integer(file, char))
+        def _parse_integer(self, file, char) -> str:
+            return str(super()._parse_integer(file, char))
 
-    def _parse_entry(self, file):
-        """Names as BibTeX splits them (at `and` in any case, across line breaks); a repeated key renamed."""
-        parsed = super()._parse_entry(file)
-        if parsed is None:
-            return None
-        kind, key, fields = parsed
-        for field in NAME_FIELDS:
-            if field in fields:
-                fields[field] = re.sub(r"\s+and\s+", " and ", " ".join(fields[field].split()), flags=re.IGNORECASE)
-        while key in self:    # bibtex-ruby keeps both entries of a key: the second as the key's `succ`
-            key = ruby_succ(key)
-        return kind, key, fields
+        def _parse_entry(self, file):
+            """Names as BibTeX splits them (at `and` in any case, across line breaks); a repeated key renamed."""
+            parsed = super()._parse_entry(file)
+            if parsed is None:
+                return None
+            kind, key, fields = parsed
+            for field in NAME_FIELDS:
+                if field in fields:
+                    fields[field] = re.sub(r"\s+and\s+", " and ", " ".join(fields[field].split()), flags=re.IGNORECASE)
+            while key in self:    # bibtex-ruby keeps both entries of a key: the second as the key's `succ`
+                key = ruby_succ(key)
+            return kind, key, fields
+
+    return EntryParser
+
+
+def parse_bib(path: Path):
+    """A .bib file read by `entry_parser()`: {key: citeproc-py's entry}, in the file's order."""
+    return entry_parser()(str(path), "utf-8")
 
 
 @dataclass
@@ -114,7 +125,7 @@ class Entry:
 def read_entries(path: Path) -> dict[str, Entry]:
     """The entries of a .bib file in the file's order (citeproc-py's parser; text outside entries, such
     as al-folio's empty front matter, is skipped)."""
-    return {key: Entry.parsed(key, raw) for key, raw in EntryParser(str(path), "utf-8").items()}
+    return {key: Entry.parsed(key, raw) for key, raw in parse_bib(path).items()}
 
 
 def ruby_succ(text: str) -> str:

@@ -7,11 +7,13 @@ compact, jekyll-sass-converter's default for libsass), `sass_dir` (default `_sas
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import confine
+from generator.cache import digest, write_atomically
 from generator.config import section_where
 from generator.confine import confined
 from generator.errors import ContentError
@@ -26,9 +28,10 @@ class SassOptions:
     style: str = "compact"
     include_paths: tuple = field(default_factory=tuple)
     source: Path | None = None         # the blog: every import is read through confine's rule for it
+    cache_dir: Path | None = None      # the build's cache: compiled CSS kept for the next build (`SassCache`)
 
     @classmethod
-    def from_config(cls, config, theme=None) -> SassOptions:
+    def from_config(cls, config, theme=None, cache_dir: Path | None = None) -> SassOptions:
         """`config.sass` (checked by load_config; a key left out takes Jekyll's default): its
         `load_paths` and `sass_dir` must be folders inside the blog (or a shared folder), the
         error at their key."""
@@ -43,7 +46,7 @@ class SassOptions:
         if theme is not None and theme.folder("_sass") is not None:
             paths.append(theme.folder("_sass"))
         return cls(style=sass.get("style", "compact"), include_paths=tuple(str(p) for p in paths if p.is_dir()),
-                   source=Path(source))
+                   source=Path(source), cache_dir=cache_dir)
 
 
 def is_sass(path) -> bool:
@@ -56,11 +59,16 @@ def css_path(relative: str) -> str:
 
 
 def compile_sass(text: str, options: SassOptions, *, file: Path, first_line: int = 1) -> str:
-    """CSS for a Sass or SCSS file's body (front matter removed, Liquid already rendered).
+    """CSS for a Sass or SCSS file's body (front matter removed, Liquid already rendered): the last build's
+    while its text, options and every file it imported are the same (`SassCache`), else libsass's.
     A Sass error is a ContentError naming the file and line (in a partial: the partial's)."""
     import sass  # libsass: imported only when a blog has Sass to compile
 
     importer = ConfinedImporter(options, Path(file))
+    cache = SassCache(options.cache_dir, digest(text, options.style, options.include_paths, str(file), sass.__version__))
+    css = cache.get(importer)
+    if css is not None:
+        return css
     try:
         css = sass.compile(string=text, output_style=options.style, include_paths=list(options.include_paths),
                            indented=Path(file).suffix == ".sass", importers=[(0, importer)])
@@ -68,7 +76,31 @@ def compile_sass(text: str, options: SassOptions, *, file: Path, first_line: int
         if importer.refused is not None:
             raise importer.refusal(str(problem), first_line) from None
         raise sass_error(str(problem), file, first_line) from None
+    cache.put(css, importer.imported)
     return css
+
+
+class SassCache:
+    """Compiled CSS kept between builds (libsass takes longer than the rest of a small blog's warm build).
+    An entry is keyed on the Sass text, the options, the file and libsass's version, and holds each import
+    as libsass asked for it with the file it found and that file's digest: it is used only while every
+    import still finds the same file, read through the same rule, with the same bytes."""
+
+    def __init__(self, cache_dir: Path | None, key: str) -> None:
+        self.path = Path(cache_dir) / "sass" / f"{key}.json" if cache_dir is not None else None
+
+    def get(self, importer: ConfinedImporter) -> str | None:
+        try:
+            entry = json.loads(self.path.read_text(encoding="utf-8")) if self.path is not None else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or not all(importer.same_import(*row) for row in entry.get("imports", [])):
+            return None
+        return entry.get("css")
+
+    def put(self, css: str, imported: list) -> None:
+        if self.path is not None:
+            write_atomically(self.path, json.dumps({"css": css, "imports": imported}))
 
 
 class ConfinedImporter:
@@ -82,19 +114,33 @@ class ConfinedImporter:
         self.file = file
         self.source = options.source or file.parent
         self.refused: ContentError | None = None
+        self.imported: list[tuple[str, str, str, str]] = []   # (path, prev, file found, digest of its text)
 
     def __call__(self, path: str, prev: str):
         if path.endswith(".css") or re.match(r"(?:[a-z]+:)?//", path) or path.startswith("url("):
             return None
         importing = self.file if prev in ("stdin", "") else Path(prev)
         try:
-            found = self.find(path, importing)
-            return [(str(found.resolve()), confine.read_text(self.source, found, "sass", ContentError,
-                                                             what="Sass import"))]
+            found, text = self.read(path, importing)
+            self.imported.append((path, prev, found, digest(text)))
+            return [(found, text)]
         except ContentError as problem:
             problem.file = importing
             self.refused = problem
             raise
+
+    def read(self, path: str, importing: Path) -> tuple[str, str]:
+        """The file `@import "path"` in `importing` finds (resolved), and its text."""
+        found = self.find(path, importing)
+        return str(found.resolve()), confine.read_text(self.source, found, "sass", ContentError, what="Sass import")
+
+    def same_import(self, path: str, prev: str, found: str, text_digest: str) -> bool:
+        """Whether an import of the last compilation finds the same file with the same text now."""
+        try:
+            now, text = self.read(path, self.file if prev in ("stdin", "") else Path(prev))
+        except ContentError:
+            return False
+        return now == found and digest(text) == text_digest
 
     def find(self, path: str, importing: Path) -> Path:
         if Path(path).is_absolute():

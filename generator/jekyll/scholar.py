@@ -94,7 +94,7 @@ class Bibliography:
 
         try:
             with quietly():
-                database = bibentry.EntryParser(str(self.path), "utf-8")
+                database = bibentry.parse_bib(self.path)
                 self.source = lenient_bibtex()(database)
         except Exception as problem:   # citeproc's parser raises bare exceptions on malformed files
             raise ContentError(f"malformed BibTeX: {problem}", file=self.path,
@@ -130,7 +130,7 @@ class Bibliography:
 
 
 def lenient_bibtex() -> type:
-    """citeproc-py's BibTeX source, made from an already parsed file (`bibentry.EntryParser`), with LaTeX
+    """citeproc-py's BibTeX source, made from an already parsed file (`bibentry.parse_bib`), with LaTeX
     commands it does not know (`$\\infty$` in a title) kept as written, for MathJax, instead of failing the
     whole file; a command that ends a braced group (`graph{\\rq}s`) no longer stops citeproc-py's parser."""
     from citeproc.source.bibtex import BibTeX

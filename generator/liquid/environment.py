@@ -97,8 +97,15 @@ class JekyllLoader(BaseLoader):
         super().__init__()
         self.folders = folders
         self.source = source
+        self.found: dict[tuple, Path] = {}   # (name, folders) -> file: a theme includes the same files on every page
 
     def find(self, name: str, folders: list[Path]) -> Path:
+        key = (name, tuple(folders))
+        if key not in self.found:
+            self.found[key] = self.search(name, folders)
+        return self.found[key]
+
+    def search(self, name: str, folders: list[Path]) -> Path:
         parts = Path(name).parts
         if not name or Path(name).is_absolute() or ".." in parts:
             raise TemplateNotFoundError(f"include '{name}' is outside the include folders", token=None)

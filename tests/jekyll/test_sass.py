@@ -1,6 +1,7 @@
 """Sass through libsass: partials from the blog's sass_dir first, then the theme's; options from
 _config.yml; errors name the file and line; minima's CSS equals Debian Jekyll's."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -105,3 +106,37 @@ def test_minima_css_equals_jekylls(tmp_path):
     ours = compile_sass(main, options_of(blog, theme), file=theme.root / "assets" / "main.scss")
     assert len(rules(ours)) > 50
     assert " ".join(ours.split()) == " ".join(jekylls.split())
+
+
+def cached_options(blog: Path, theme, cache: Path) -> SassOptions:
+    return SassOptions.from_config(load_config(blog), theme, cache)
+
+
+def test_compiled_css_is_kept_while_the_text_and_every_import_are_the_same(blog_and_theme, tmp_path):
+    blog, theme = blog_and_theme
+    cache, file = tmp_path / "cache", blog / "assets/main.scss"
+    first = compile_sass(MAIN, cached_options(blog, theme, cache), file=file)
+    entries = list((cache / "sass").glob("*.json"))
+    assert len(entries) == 1
+    entry = entries[0]
+    marked = json.loads(entry.read_text()) | {"css": "/* kept */"}
+    entry.write_text(json.dumps(marked))
+    assert compile_sass(MAIN, cached_options(blog, theme, cache), file=file) == "/* kept */"   # read, not compiled
+    (theme.root / "_sass" / "_layout.scss").write_text("body { color: $text; }\n")        # an import's text changed
+    assert rules(compile_sass(MAIN, cached_options(blog, theme, cache), file=file)) == {"body": {"color": "#222"}}
+    (blog / "_sass" / "_layout.scss").write_text("p { color: $link; }\n")   # an import now finds another file
+    assert rules(compile_sass(MAIN, cached_options(blog, theme, cache), file=file)) == {"p": {"color": "#ff0000"}}
+    assert rules(compile_sass(MAIN + "i { x: 1 }\n", cached_options(blog, theme, cache), file=file))["i"] == {"x": "1"}
+    assert first != compile_sass(MAIN, cached_options(blog, theme, cache), file=file)
+
+
+def test_a_kept_css_is_not_used_once_an_import_is_refused(blog_and_theme, tmp_path):
+    blog, theme = blog_and_theme
+    cache, file = tmp_path / "cache", blog / "assets/main.scss"
+    compile_sass(MAIN, cached_options(blog, theme, cache), file=file)
+    secret = tmp_path / "secret.scss"
+    secret.write_text("$text: #333;\n")
+    (blog / "_sass" / "_colours.scss").unlink()
+    (blog / "_sass" / "_colours.scss").symlink_to(secret)   # leads out of the blog and its shared folders
+    with pytest.raises(ContentError, match="outside the blog folder"):
+        compile_sass(MAIN, cached_options(blog, theme, cache), file=file)

@@ -47,3 +47,5 @@ def test_a_prose_edit_build_converts_without_reading_package_metadata(tmp_path):
     # superfences adds pymdownx.highlight by its name; Markdown's own lookup of a name reads every
     # installed package's entry points (importlib.metadata)
     assert "importlib.metadata" not in loaded
+    # what the blog never uses: citations (citeproc), Babel (python-liquid's extra filters and message catalogs)
+    assert not {"citeproc", "babel", "babel.dates", "liquid.extra"} & loaded
