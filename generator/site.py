@@ -139,7 +139,7 @@ class SiteRenderer:
         """What Jekyll's tags and filters read from the site (see generator/liquid/environment.py)."""
         posts_folder = self.config.source / "_posts"
         return {
-            "site": self.site, "markdownify": self.markdown.convert,
+            "site": self.site, "markdownify": self.markdown.convert, "code_cache": self.markdown.code_cache,
             "posts": {post.source_path.relative_to(posts_folder).with_suffix("").as_posix(): post.url
                       for post in self.content.posts if post.source_path.is_relative_to(posts_folder)},
             # Jekyll 4's older match for post_url, which it still follows with a deprecation warning:

@@ -133,7 +133,7 @@ class MarkdownRenderer:
         self.options = options or MarkdownOptions()
         self._cache = ConversionCache(Path(cache_dir) / "markdown", "markdown", self.options._asdict()) \
             if cache_dir else None
-        self._code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
+        self.code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
         self._links_after: LinksAfter | None = None
 
@@ -167,7 +167,7 @@ class MarkdownRenderer:
             self._heading_ids = HeadingIds(gfm=self.options.gfm)
             configs = extension_configs(self.options, self._heading_ids)
             made_here: dict[str, markdown.extensions.Extension] = {
-                "pymdownx.highlight": CachedHighlightExtension(self._code_cache, **HIGHLIGHT),
+                "pymdownx.highlight": CachedHighlightExtension(self.code_cache, **HIGHLIGHT),
                 "pymdownx.tilde": LazyStrikethroughExtension(**configs["pymdownx.tilde"])}
             extensions = [made_here.get(name) or extension(name, configs.get(name, {})) for name in EXTENSIONS]
             self._md = converter_class()(extensions=extensions + [KramdownExtension(gfm=self.options.gfm,

@@ -8,6 +8,7 @@ layerpress's claim tag.
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from liquid.parser import get_parser
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
 
+from generator.cache import file_digest
 from generator.errors import ContentError, did_you_mean
 from generator.liquid.buffer import TextBuffer
 from generator.liquid.claims import ClaimTag
@@ -270,7 +272,22 @@ class HighlightNode(Node):
     def render_to_output(self, context, buffer) -> int:
         code = TextBuffer()
         self.block.render(context, code)  # type: ignore[arg-type]  # python-liquid passes its TextBuffer
-        return buffer.write(highlight(code.value().strip("\n"), self.language, self.linenos))
+        text = code.value().strip("\n")
+        cache = context.env.values.get("code_cache")   # Pygments takes longer than the rest of a page
+        if cache is None:
+            return buffer.write(highlight(text, self.language, self.linenos))
+        key = cache.key(["liquid highlight", this_module_digest(), text, self.language, self.linenos])
+        html = cache.get(key)
+        if html is None:
+            html = highlight(text, self.language, self.linenos)
+            cache.put(key, html)
+        return buffer.write(html)
+
+
+@cache
+def this_module_digest() -> str:
+    """This module's code, in the key of a kept highlight block (the code cache's salt has Pygments' version)."""
+    return file_digest(Path(__file__))
 
 
 def highlight(code: str, language: str, linenos: bool) -> str:

@@ -232,6 +232,26 @@ def test_highlight_with_line_numbers_raw_and_link(blog):
     assert '<a href="/about.html">about</a> {% if %}{{ y }}' in html
 
 
+def test_a_highlight_block_is_kept_from_one_build_to_the_next(blog):
+    """Pygments runs once per block's text, language and line numbers: the next build reads the kept HTML."""
+    import hashlib
+    import json
+
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n{% highlight python %}\nx = 1\n{% endhighlight %}\n")
+    assert blog.build() == 0
+    kept = [entry for entry in (blog.source / ".layerpress-cache" / "markdown" / "code").rglob("*.json")
+            if 'language-python' in json.loads(entry.read_text())["html"]]
+    assert len(kept) == 1
+    marked = '<figure class="highlight">kept</figure>'
+    kept[0].write_text(json.dumps({"sha256": hashlib.sha256(marked.encode()).hexdigest(), "html": marked}))
+    blog.write("about.md", "---\n---\nan edit elsewhere\n")
+    assert blog.build() == 0
+    assert marked in post_html(blog)
+    blog.write("_posts/2020-01-01-a.md", "---\n---\n{% highlight python linenos %}\nx = 1\n{% endhighlight %}\n")
+    assert blog.build() == 0
+    assert "kept" not in post_html(blog) and '<table class="highlighttable">' in post_html(blog)
+
+
 def test_link_names_a_static_file_too(blog):
     """Jekyll 4's `{% link %}` finds pages, documents and static files."""
     blog.write("assets/pdfs/notes 1.pdf", "%PDF-1.4\n")
