@@ -494,8 +494,8 @@ def kramdown_tables(lines: list[str], interruptions: set[int] | None = None,
         block_start = (not (out and out[-1].strip()) and index - 1 not in after_attributes
                        and not (len(out) > 1 and out[-2] in glued))
         end = index
-        if block_start and TABLE_ROW.match(lines[index]):
-            while end < len(lines) and TABLE_ROW.match(lines[end]):
+        if block_start and TABLE_ROW.match(lines[index]):   # kramdown's rows: any line with a pipe
+            while end < len(lines) and (TABLE_ROW.match(lines[end]) or pipe_row(lines[end])):
                 end += 1
         elif block_start and pipe_row(lines[index]):
             # kramdown: a block whose every line has a pipe (outside code spans) is a table, whatever
