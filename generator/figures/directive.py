@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.cache import digest
-from generator.content.fences import fences, prose_lines
+from generator.content.fences import FENCE, fences, prose_lines
 from generator.errors import FigureError, did_you_mean
 from generator.figures import registry
 from generator.figures.types import PLACEHOLDER, FigureRequest
@@ -37,10 +37,10 @@ def extract_figures(body: str, source_path: Path, body_line: int = 1,
                     parse_block=None) -> tuple[str, list[FigureRequest]]:
     """The body with each figure block replaced by its placeholder, and the parsed requests
     (`parse_block(text, source_path, line)`: parse_block_text by default, or a memo of it)."""
-    if "figure" not in body:   # most documents of a Jekyll blog: no fence to look for
-        return body, []
-    parse_block = parse_block or parse_block_text
     lines = body.split("\n")
+    if not any("figure" in line and FENCE.match(line) for line in lines):   # a Jekyll blog's documents:
+        return body, []                                                      # no block to find the fences of
+    parse_block = parse_block or parse_block_text
     requests: list[FigureRequest] = []
     blocks = list(_figure_blocks(lines))
     for block in blocks:
