@@ -168,7 +168,11 @@ class SiteRenderer:
         unknown: dict[str, list] = {}
         for doc in self.documents:
             if doc.layout is not None:
-                check_layout_name(doc.layout, *self._layout_named_at(doc))
+                try:
+                    check_layout_name(doc.layout, None, None)
+                except ContentError as outside:   # where it was named, found only now (it may parse _config.yml)
+                    outside.file, outside.line = self._layout_named_at(doc)
+                    raise
             if doc.layout is None or doc.layout in known:
                 continue
             if strict:

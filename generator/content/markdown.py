@@ -136,16 +136,18 @@ class MarkdownRenderer:
         self.code_cache = ConversionCache(Path(cache_dir) / "markdown" / "code", "code") if cache_dir else None
         self._md: markdown.Markdown | None = None
         self._links_after: LinksAfter | None = None
+        self._converted: dict[str, str] = {}   # this process's conversions: a theme markdownifies one text per page
 
     def convert(self, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
         """The HTML of `text`; `links_after`: links written after the text's links to their targets."""
         if self._cache is None:
             return self._convert(text, links_after)
         key = self._cache.key([text, links_after]) if links_after else self._cache.key(text)
-        html = self._cache.get(key)
+        html = self._converted.get(key) or self._cache.get(key)
         if html is None:
             html = self._convert(text, links_after)
             self._cache.put(key, html)
+        self._converted[key] = html
         return html
 
     def _convert(self, text: str, links_after: tuple[LinkAfter, ...] = ()) -> str:
