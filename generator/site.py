@@ -162,17 +162,13 @@ class SiteRenderer:
         """Unknown layouts: errors when `strict`, else one warning per unknown name (at its first document, with
         how many name it), and each document falls back to the theme's layout for its kind (`post` or `page`;
         Jekyll would write the bare content). A layout named by a path out of the layout folders is an error."""
-        from generator.liquid.environment import check_layout_name  # loaded with the renderer's environment
+        from generator.liquid.environment import check_layout_name, outside_layout_folders  # with the environment
 
         known = sorted(set(self.liquid.layout_names()) | set(self.theme.layouts()))
         unknown: dict[str, list] = {}
         for doc in self.documents:
-            if doc.layout is not None:
-                try:
-                    check_layout_name(doc.layout, None, None)
-                except ContentError as outside:   # where it was named, found only now (it may parse _config.yml)
-                    outside.file, outside.line = self._layout_named_at(doc)
-                    raise
+            if doc.layout is not None and outside_layout_folders(doc.layout):   # only then its place (it may
+                check_layout_name(doc.layout, *self._layout_named_at(doc))       # parse _config.yml again)
             if doc.layout is None or doc.layout in known:
                 continue
             if strict:

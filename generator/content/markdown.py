@@ -124,6 +124,9 @@ class LazyGemoji(Mapping):
         return len(self._index)
 
 
+CONVERTED_IN_MEMORY = 2048   # conversions a renderer keeps in memory besides the cache on disk
+
+
 class MarkdownRenderer:
     """One configured converter, built on first use and reset between documents (building it costs
     more than using it). With `cache_dir` (the build cache), conversions are kept in
@@ -147,6 +150,8 @@ class MarkdownRenderer:
         if html is None:
             html = self._convert(text, links_after)
             self._cache.put(key, html)
+        if len(self._converted) >= CONVERTED_IN_MEMORY:   # `serve` keeps this renderer for hours
+            self._converted.clear()
         self._converted[key] = html
         return html
 

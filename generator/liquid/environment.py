@@ -465,9 +465,14 @@ def read_template(path: Path, source: Path, what: str = "template") -> str:
     return confine.read_text(source, path, "template", ContentError, what=what, line=1)
 
 
+def outside_layout_folders(name: str) -> bool:
+    """Whether a layout name is a path out of the layout folders (a layout is named by its name in them)."""
+    return Path(name).is_absolute() or ".." in Path(name).parts
+
+
 def check_layout_name(name: str, file: Path | None, line: int | None) -> None:
     """A layout is named by its name in the layout folders: never a path out of them."""
-    if Path(name).is_absolute() or ".." in Path(name).parts:
+    if outside_layout_folders(name):
         raise ContentError(f"layout '{name}' is outside the layout folders", file=file, line=line,
                            hint="name a layout of _layouts/ (or of the theme's), e.g. layout: post")
 
